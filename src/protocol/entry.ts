@@ -3,7 +3,7 @@
  * Decoders return a typed Result for every failure; they never throw on bad input.
  */
 import { canonical, fromB64url, isHash, isPlainObject, parseCanonical, sha256hex, toB64url, ZERO_HASH } from './bytes.js';
-import { fail, ok, type Result } from './errors.js';
+import { fail, ok, ParleyError, type Result } from './errors.js';
 import { signHeader, verifyHeaderSignature, type SigningKey } from './signing.js';
 import type { KeyObject } from 'node:crypto';
 
@@ -117,22 +117,24 @@ export function decodeContent(bytes: Uint8Array): Result<Content> {
   if (!parsed.ok) return parsed as Result<Content>;
   const c = parsed.value;
   if (!isPlainObject(c) || !exactKeys(c, CONTENT_KEYS)) return fail('PARLEY_ERR_BAD_CONTENT', `content must be an object with exactly the fields ${CONTENT_KEYS.join(', ')}`);
-  return checkContentShape(c) ?? ok(c as unknown as Content);
+  const bad = checkContentShape(c);
+  return bad ? { ok: false, error: bad } : ok(c as unknown as Content);
 }
 
 /** Shape rules a content must meet whether it is being written here or received. */
-export function checkContentShape(c: Record<string, unknown>): Result<never> | undefined {
-  if (typeof c.type !== 'string' || !CONTENT_TYPE.test(c.type)) return fail('PARLEY_ERR_BAD_CONTENT', 'content.type is not a content type name');
-  if (!Array.isArray(c.to) || c.to.length === 0) return fail('PARLEY_ERR_BAD_CONTENT', 'content.to must be a non-empty array of party codes or ["*"]');
+export function checkContentShape(c: Record<string, unknown>): ParleyError | undefined {
+  const no = (message: string) => new ParleyError('PARLEY_ERR_BAD_CONTENT', message);
+  if (typeof c.type !== 'string' || !CONTENT_TYPE.test(c.type)) return no('content.type is not a content type name');
+  if (!Array.isArray(c.to) || c.to.length === 0) return no('content.to must be a non-empty array of party codes or ["*"]');
   const broadcast = c.to.length === 1 && c.to[0] === '*';
   if (!broadcast) {
-    if (!c.to.every(isPartyCode)) return fail('PARLEY_ERR_BAD_CONTENT', 'content.to must hold party codes, or be exactly ["*"]');
-    if (new Set(c.to).size !== c.to.length) return fail('PARLEY_ERR_BAD_CONTENT', 'content.to names a party twice');
+    if (!c.to.every(isPartyCode)) return no('content.to must hold party codes, or be exactly ["*"]');
+    if (new Set(c.to).size !== c.to.length) return no('content.to names a party twice');
   }
-  if (!Array.isArray(c.refs) || !c.refs.every(isHash)) return fail('PARLEY_ERR_BAD_CONTENT', 'content.refs must be an array of entry ids (64 hex)');
-  if (!isPlainObject(c.body)) return fail('PARLEY_ERR_BAD_CONTENT', 'content.body must be a JSON object');
+  if (!Array.isArray(c.refs) || !c.refs.every(isHash)) return no('content.refs must be an array of entry ids (64 hex)');
+  if (!isPlainObject(c.body)) return no('content.body must be a JSON object');
   const salt = fromB64url(c.salt);
-  if (!salt || salt.length !== 16) return fail('PARLEY_ERR_BAD_CONTENT', 'content.salt must be base64url of 16 bytes');
+  if (!salt || salt.length !== 16) return no('content.salt must be base64url of 16 bytes');
   return undefined;
 }
 

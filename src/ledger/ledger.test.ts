@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkProof } from '../protocol/proof.js';
+import { verifyStore } from './verify.js';
+import { catalogue } from '../catalogue/index.js';
+import { makeParties, tempDir } from '../../test/support/nodes.js';
+import type { Ledger } from './ledger.js';
+
+let cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanup.splice(0)) c();
+});
+
+function setup(codes = ['USA', 'RUS', 'UKR']) {
+  const dir = tempDir();
+  const parties = makeParties(dir.path, codes);
+  cleanup.push(() => {
+    for (const p of Object.values(parties)) p.ledger.close();
+    dir.remove();
+  });
+  return parties;
+}
+
+const envelopes = (l: Ledger, author: string, addressee: string) =>
+  l.range(author, 0, 1000).map((e) => (e.to && (e.to.includes(addressee) || e.to[0] === '*') ? e.envelope : { header: e.envelope.header, sig: e.envelope.sig }));
+
+describe('ledger', () => {
+  it('appends, chains and groups concurrent appends into contiguous seqs', async () => {
+    const { USA } = setup();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: `n${i}`, text: 'x' } })),
+    );
+    expect(results.map((r) => r.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const report = await verifyStore(USA.ledger.store, catalogue(), { workers: 0 });
+    expect(report).toEqual({ ok: true, entries: 50, problems: [] });
+  });
+
+  it('delivers content to addressees and stubs to others, with a receipt per batch', async () => {
+    const { USA, RUS, UKR } = setup();
+    await USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'hello', text: 'to Russia only' } });
+    await USA.ledger.append({ type: 'note', to: ['*'], body: { subject: 'all', text: 'to everyone' } });
+    const toRus = RUS.ledger.accept(envelopes(USA.ledger, 'USA', 'RUS'), { source: 'USA', onGap: 'hold', receipts: true });
+    expect(toRus.accepted.map((e) => e.seq)).toEqual([1, 2]);
+    expect(toRus.receipts).toHaveLength(1);
+    expect(toRus.receipts[0].body).toEqual({ of: 'USA', upto: 2, head: USA.ledger.head('USA')!.id });
+    const toUkr = UKR.ledger.accept(envelopes(USA.ledger, 'USA', 'UKR'), { source: 'USA', onGap: 'hold', receipts: true });
+    expect(toUkr.accepted[0].body).toBeUndefined();
+    expect(toUkr.accepted[1].body).toEqual({ subject: 'all', text: 'to everyone' });
+    expect(toUkr.receipts).toHaveLength(1);
+    // Same batch again: nothing new, no second receipt.
+    const again = RUS.ledger.accept(envelopes(USA.ledger, 'USA', 'RUS'), { source: 'USA', onGap: 'hold', receipts: true });
+    expect(again).toMatchObject({ accepted: [], duplicates: 2, receipts: [] });
+    // The receipt goes back to the author, which accepts it without receipting a receipt.
+    const back = USA.ledger.accept([toRus.receipts[0].envelope], { source: 'RUS', onGap: 'hold', receipts: true });
+    expect(back.accepted).toHaveLength(1);
+    expect(back.receipts).toHaveLength(0);
+  });
+
+  it('holds out-of-order entries until the gap is filled', async () => {
+    const { USA, RUS } = setup();
+    for (let i = 0; i < 3; i++) await USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: `n${i}`, text: '' } });
+    const env = envelopes(USA.ledger, 'USA', 'RUS');
+    const first = RUS.ledger.accept([env[2]], { source: 'USA', onGap: 'hold', receipts: false });
+    expect(first.gaps).toEqual([{ author: 'USA', have: 0, saw: 3 }]);
+    expect(RUS.ledger.head('USA')).toBeUndefined();
+    const second = RUS.ledger.accept([env[0], env[1]], { source: 'USA', onGap: 'hold', receipts: false });
+    expect(second.accepted.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps equivocation as evidence', async () => {
+    const dir = tempDir();
+    cleanup.push(dir.remove);
+    const a = makeParties(dir.path + '/a', ['USA', 'RUS']);
+    // A second ledger for USA with the same key: two different entries at seq 1.
+    const { openLedger } = await import('../node/folder.js');
+    const { SqliteStore } = await import('./sqlite.js');
+    const { Ledger } = await import('./ledger.js');
+    const twin = new Ledger({ store: new SqliteStore(':memory:'), party: 'USA', key: a.USA.folder.key, catalogue: catalogue() });
+    for (const p of a.USA.ledger.roster.list()) twin.roster.add(p, p.addedAt);
+    await a.USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'one', text: '' } });
+    await twin.append({ type: 'note', to: ['RUS'], body: { subject: 'other', text: '' } });
+    a.RUS.ledger.accept(envelopes(a.USA.ledger, 'USA', 'RUS'), { source: 'USA', onGap: 'hold', receipts: false });
+    const r = a.RUS.ledger.accept(envelopes(twin, 'USA', 'RUS'), { source: 'UKR', onGap: 'hold', receipts: false });
+    expect(r.equivocations).toHaveLength(1);
+    const report = await verifyStore(a.RUS.ledger.store, catalogue(), { workers: 0 });
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]).toMatchObject({ author: 'USA', seq: 1, code: 'PARLEY_ERR_EQUIVOCATION' });
+    twin.close();
+    a.USA.ledger.close();
+    a.RUS.ledger.close();
+    void openLedger;
+  });
+
+  it('proves an entry with a bundle that checks offline', async () => {
+    const { USA, RUS } = setup();
+    const e = await USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 's', text: 't' } });
+    expect(() => USA.ledger.prove(e.id)).toThrow(/latest entry/);
+    for (let i = 0; i < 6; i++) await USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: `n${i}`, text: '' } });
+    const bundle = USA.ledger.prove(e.id);
+    const checked = checkProof(JSON.parse(JSON.stringify(bundle)));
+    expect(checked.ok && checked.value).toMatchObject({ author: 'USA', seq: 1, id: e.id, type: 'note', checkpointSeq: 7 });
+    const tampered = JSON.parse(JSON.stringify(bundle));
+    tampered.inclusion[0] = tampered.inclusion[0].replace(/^./, (c: string) => (c === '0' ? '1' : '0'));
+    expect(checkProof(tampered).ok).toBe(false);
+    RUS.ledger.close();
+  });
+
+  it('refuses bad appends with codes', async () => {
+    const { USA } = setup();
+    await expect(USA.ledger.append({ type: 'nope', to: ['RUS'], body: {} })).rejects.toMatchObject({ code: 'PARLEY_ERR_UNKNOWN_TYPE' });
+    await expect(USA.ledger.append({ type: 'note', to: ['XYZ'], body: { subject: 'a', text: 'b' } })).rejects.toMatchObject({ code: 'PARLEY_ERR_UNKNOWN_ADDRESSEE' });
+    await expect(USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 1 } as never })).rejects.toMatchObject({ code: 'PARLEY_ERR_SCHEMA' });
+    await expect(USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'a', text: 'x'.repeat(300_000) } })).rejects.toMatchObject({ code: 'PARLEY_ERR_SCHEMA' });
+    expect(USA.ledger.count()).toBe(0);
+  });
+});

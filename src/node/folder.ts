@@ -1,0 +1,100 @@
+/**
+ * A node folder, as `parley init` makes it: config.json, key.pem (mode 0600), parley.db, and
+ * tokens.json (operator bearer tokens per role, mode 0600). A node is one folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { catalogue } from '../catalogue/index.js';
+import { isPartyCode, formatTime } from '../protocol/entry.js';
+import { ParleyError } from '../protocol/errors.js';
+import { generateSigningKey, signingKeyFromPem, signingKeyToPem, type SigningKey } from '../protocol/signing.js';
+import { Ledger, type Clock } from '../ledger/ledger.js';
+import { parseDescriptor, type PartyDescriptor } from '../ledger/roster.js';
+import { SqliteStore } from '../ledger/sqlite.js';
+
+export type Role = 'admin' | 'officer' | 'analyst';
+
+export interface NodeConfig {
+  party: string;
+  name: string;
+  url: string;
+  createdAt: string;
+}
+
+export interface NodeFolder {
+  dir: string;
+  config: NodeConfig;
+  key: SigningKey;
+  tokens: Record<Role, string>;
+  descriptor: PartyDescriptor;
+}
+
+const files = (dir: string) => ({
+  config: join(dir, 'config.json'),
+  key: join(dir, 'key.pem'),
+  db: join(dir, 'parley.db'),
+  tokens: join(dir, 'tokens.json'),
+});
+
+export function databasePath(dir: string): string {
+  return files(resolve(dir)).db;
+}
+
+export function isNodeFolder(dir: string): boolean {
+  const f = files(resolve(dir));
+  return existsSync(f.config) && existsSync(f.key);
+}
+
+/** Creates a node folder. Refuses to touch a folder that already holds a node. */
+export function initNode(dirArg: string, options: { party: string; url: string; name?: string; now?: number }): NodeFolder {
+  const dir = resolve(dirArg);
+  const f = files(dir);
+  if (existsSync(f.config) || existsSync(f.key)) {
+    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${dir} already holds a node; nothing was changed`);
+  }
+  if (!isPartyCode(options.party)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `--party ${JSON.stringify(options.party)} is not a party code (ISO 3166 alpha-3 such as USA, or an upper-case name such as OSCE)`);
+  const key = generateSigningKey();
+  const descriptor = parseDescriptor({ party: options.party, name: options.name ?? options.party, url: options.url, publicKey: key.publicKeyB64 });
+  if (!descriptor.ok) throw descriptor.error;
+  mkdirSync(dir, { recursive: true });
+  const config: NodeConfig = { party: options.party, name: descriptor.value.name, url: descriptor.value.url, createdAt: formatTime(options.now ?? Date.now()) };
+  const tokens: Record<Role, string> = {
+    admin: 'pa_' + randomBytes(24).toString('base64url'),
+    officer: 'po_' + randomBytes(24).toString('base64url'),
+    analyst: 'pn_' + randomBytes(24).toString('base64url'),
+  };
+  // The key first, then the config: a folder with a config always has its key.
+  writeFileSync(f.key, signingKeyToPem(key), { mode: 0o600 });
+  chmodSync(f.key, 0o600);
+  writeFileSync(f.tokens, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(f.tokens, 0o600);
+  const store = new SqliteStore(f.db);
+  try {
+    store.putParty({ ...descriptor.value, addedAt: config.createdAt });
+  } finally {
+    store.close();
+  }
+  writeFileSync(f.config, JSON.stringify(config, null, 2) + '\n');
+  return { dir, config, key, tokens, descriptor: descriptor.value };
+}
+
+export function loadNode(dirArg: string): NodeFolder {
+  const dir = resolve(dirArg);
+  const f = files(dir);
+  if (!existsSync(f.config) || !existsSync(f.key)) {
+    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${dir} is not a node folder; create one with 'parley init --dir ${dirArg} --party CODE --url URL'`);
+  }
+  const mode = statSync(f.key).mode & 0o777;
+  if (mode & 0o077) throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.key} is readable by others (mode ${mode.toString(8)}); run 'chmod 600 ${f.key}'`);
+  const config = JSON.parse(readFileSync(f.config, 'utf8')) as NodeConfig;
+  const key = signingKeyFromPem(readFileSync(f.key, 'utf8'));
+  const tokens = existsSync(f.tokens) ? (JSON.parse(readFileSync(f.tokens, 'utf8')) as Record<Role, string>) : ({} as Record<Role, string>);
+  return { dir, config, key, tokens, descriptor: { party: config.party, name: config.name, url: config.url, publicKey: key.publicKeyB64 } };
+}
+
+/** Opens the node's ledger on its SQLite store. */
+export function openLedger(node: NodeFolder, options: { clock?: Clock } = {}): Ledger {
+  const store = new SqliteStore(files(node.dir).db);
+  return new Ledger({ store, party: node.config.party, key: node.key, catalogue: catalogue(), clock: options.clock });
+}
