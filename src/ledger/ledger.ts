@@ -191,7 +191,7 @@ export class Ledger {
       to: input.to,
       refs: input.refs ?? [],
       body: input.body,
-      salt: toB64url(this.#random(16)),
+      salt: this.#salt(),
     };
     const shape = checkContentShape(content as unknown as Record<string, unknown>);
     if (shape) throw shape;
@@ -217,7 +217,7 @@ export class Ledger {
     const sealed: DecodedEntry[] = [];
     const nodes: MerkleNode[] = [];
     for (const p of batch) {
-      const e = this.#seal(own, p.content);
+      const e = this.#seal(own, p.content, p.contentBytes);
       for (const n of own.frontier.append(e.headerBytes)) nodes.push(n);
       own.seq = e.header.seq;
       own.id = e.id;
@@ -241,7 +241,7 @@ export class Ledger {
   }
 
   /** Builds the next header of this party's log on top of `own` (a working copy) and signs it. */
-  #seal(own: AuthorState, content: Content): DecodedEntry {
+  #seal(own: AuthorState, content: Content, contentBytes: Buffer): DecodedEntry {
     // Time never goes backwards in one's own log, even if the wall clock does.
     const last = own.seq > 0 ? Date.parse(own.time) : -Infinity;
     const time = formatTime(Math.max(this.#clock(), last));
@@ -252,9 +252,18 @@ export class Ledger {
       prev: own.seq === 0 ? ZERO_HASH : own.id,
       root: own.frontier.root().toString('hex'),
       time,
-      content: sha256hex(encodeContent(content)),
+      content: sha256hex(contentBytes),
     };
-    return sealEntry(header, content, this.#key);
+    return sealEntry(header, content, contentBytes, this.#key);
+  }
+
+  #saltPool: Buffer = Buffer.alloc(0);
+  /** 16 random bytes per content, drawn from a pool refilled 4 KiB at a time. */
+  #salt(): string {
+    if (this.#saltPool.length < 16) this.#saltPool = this.#random(4096);
+    const s = this.#saltPool.subarray(0, 16);
+    this.#saltPool = this.#saltPool.subarray(16);
+    return toB64url(s);
   }
 
   #state(author: string): AuthorState {
@@ -411,8 +420,8 @@ export class Ledger {
     const receipts: DecodedEntry[] = [];
     const ownNodes: MerkleNode[] = [];
     for (const body of receiptBodies) {
-      const content: Content = { type: 'receipt', to: [body.of], refs: [], body, salt: toB64url(this.#random(16)) };
-      const e = this.#seal(own, content);
+      const content: Content = { type: 'receipt', to: [body.of], refs: [], body, salt: this.#salt() };
+      const e = this.#seal(own, content, encodeContent(content));
       for (const n of own.frontier.append(e.headerBytes)) ownNodes.push(n);
       own.seq = e.header.seq;
       own.id = e.id;

@@ -185,10 +185,8 @@ export function verifyEntrySignature(entry: Pick<DecodedEntry, 'headerBytes' | '
   return verifyHeaderSignature(entry.headerBytes, entry.sig, publicKey);
 }
 
-/** Builds a signed entry from a header and content. Used by the ledger's append. */
-export function sealEntry(header: Header, content: Content, key: SigningKey): DecodedEntry {
-  const contentBytes = encodeContent(content);
-  if (sha256hex(contentBytes) !== header.content) throw new Error('header.content must be the hash of the content');
+/** Builds a signed entry from a header and its content (header.content = SHA-256 of contentBytes). */
+export function sealEntry(header: Header, content: Content, contentBytes: Buffer, key: SigningKey): DecodedEntry {
   const headerBytes = encodeHeader(header);
   const sig = signHeader(headerBytes, key);
   return {

@@ -1,0 +1,79 @@
+/**
+ * The physical limits every Parley figure is compared with, measured in the same run:
+ * raw Ed25519 signatures and verifications per second on one core, and durable single-row
+ * SQLite commits per second on this disk (WAL, synchronous=FULL).
+ */
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { medianOf } from './stats.js';
+
+const MESSAGE = Buffer.alloc(380, 7); // about a PAE-wrapped Parley header
+
+export async function rawSignsPerSecond(ms = 600): Promise<number> {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return medianOf(3, () => {
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms) {
+      for (let i = 0; i < 50; i++) sign(null, MESSAGE, privateKey);
+      n += 50;
+    }
+    return (n * 1000) / (performance.now() - t0);
+  });
+}
+
+export async function rawVerifiesPerSecond(ms = 600): Promise<number> {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const sig = sign(null, MESSAGE, privateKey);
+  return medianOf(3, () => {
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms) {
+      for (let i = 0; i < 50; i++) verify(null, MESSAGE, publicKey, sig);
+      n += 50;
+    }
+    return (n * 1000) / (performance.now() - t0);
+  });
+}
+
+export async function rawDurableCommitsPerSecond(ms = 1500): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-commit-'));
+  try {
+    const db = new Database(join(dir, 'c.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)');
+    const ins = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const row = Buffer.alloc(400, 1);
+    const rate = await medianOf(3, () => {
+      let n = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < ms / 3) {
+        ins.run(row); // autocommit: one durable commit per row
+        n++;
+      }
+      return (n * 1000) / (performance.now() - t0);
+    });
+    db.close();
+    return rate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface Limits {
+  signsPerSec: number;
+  verifiesPerSec: number;
+  durableCommitsPerSec: number;
+}
+
+export async function measureLimits(): Promise<Limits> {
+  return {
+    signsPerSec: await rawSignsPerSecond(),
+    verifiesPerSec: await rawVerifiesPerSecond(),
+    durableCommitsPerSec: await rawDurableCommitsPerSecond(),
+  };
+}
