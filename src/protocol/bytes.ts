@@ -2,7 +2,7 @@
  * Byte-level building blocks of Protocol v1: RFC 8785 canonical JSON, SHA-256, base64url, hex.
  * Pure: no I/O, no clock, no randomness.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
 import { fail, ok, type Result } from './errors.js';
 
@@ -23,7 +23,7 @@ export function sha256(bytes: Uint8Array): Buffer {
 }
 
 export function sha256hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
 }
 
 export const ZERO_HASH = '0'.repeat(64);

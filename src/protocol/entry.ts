@@ -95,7 +95,11 @@ export function decodeHeader(bytes: Uint8Array): Result<Header> {
   if (bytes.length > MAX_HEADER_BYTES) return fail('PARLEY_ERR_BAD_HEADER', `header is ${bytes.length} bytes, more than ${MAX_HEADER_BYTES}`);
   const parsed = parseCanonical(bytes);
   if (!parsed.ok) return parsed as Result<Header>;
-  const h = parsed.value;
+  return checkHeaderShape(parsed.value);
+}
+
+/** The field rules of a v1 header, on an already parsed value. */
+export function checkHeaderShape(h: unknown): Result<Header> {
   if (!isPlainObject(h)) return fail('PARLEY_ERR_BAD_HEADER', 'header is not a JSON object');
   if (h.v !== 1) return fail('PARLEY_ERR_UNSUPPORTED_VERSION', `header version ${JSON.stringify(h.v)} is not 1`);
   if (!exactKeys(h, HEADER_KEYS)) return fail('PARLEY_ERR_BAD_HEADER', `header must have exactly the fields ${HEADER_KEYS.join(', ')}`);

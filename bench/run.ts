@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: every figure Parley's issues ask for, each printed beside the physical limit
+ * measured in this same run (raw Ed25519 signatures and verifications per second on one core,
+ * durable single-row SQLite commits per second on this disk), so the ratios hold on any machine.
+ * Figures are medians of repeated runs; the machines are shared and noisy.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { measureLimits } from './limits.js';
+import { appendsConcurrent, appendsSingle, proofTime, verifyRate } from './ledger.js';
+import { fmt } from './stats.js';
+
+interface Row {
+  figure: string;
+  value: string;
+  limit: string;
+  ratio: string;
+  goal: string;
+}
+
+const rows: Row[] = [];
+const add = (figure: string, value: string, limit = '', ratio = '', goal = '') => {
+  rows.push({ figure, value, limit, ratio, goal });
+  console.log(`  ${figure}: ${value}${limit ? `  (limit ${limit}${ratio ? `, ratio ${ratio}` : ''})` : ''}${goal ? `  goal ${goal}` : ''}`);
+};
+
+const only = new Set(process.argv.slice(2));
+const want = (section: string) => only.size === 0 || only.has(section);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  console.log(`Parley bench — node ${process.version}, ${availableParallelism()} cores, medians of 3 runs unless stated\n`);
+  try {
+    console.log('Physical limits (this run):');
+    const limits = await measureLimits();
+    add('raw Ed25519 signatures/s (1 core)', fmt(limits.signsPerSec));
+    add('raw Ed25519 verifications/s (1 core)', fmt(limits.verifiesPerSec));
+    add('raw durable SQLite commits/s (1 row each)', fmt(limits.durableCommitsPerSec));
+
+    if (want('ledger')) {
+      console.log('\nLedger (issue 2):');
+      const single = await appendsSingle(dir);
+      add('appends/s, one writer awaiting each', fmt(single), `${fmt(limits.durableCommitsPerSec)} commits/s`, `${fmt(single / limits.durableCommitsPerSec, 2)}×`);
+      const concurrent = await appendsConcurrent(dir);
+      add(
+        'appends/s, 256 concurrent writers (group commit)',
+        fmt(concurrent),
+        `${fmt(limits.signsPerSec)} signs/s; ${fmt(limits.durableCommitsPerSec)} commits/s`,
+        `${fmt(concurrent / limits.signsPerSec, 2)}× signing, ${fmt(concurrent / limits.durableCommitsPerSec, 1)}× commits`,
+        '≥ 0.5× signing, well above commits',
+      );
+      const v = await verifyRate(dir, 100_000);
+      add(`verify entries/s over ${fmt(v.entries)} entries (${availableParallelism()} cores)`, fmt(v.rate), `${fmt(limits.verifiesPerSec)} verifications/s on 1 core`, `${fmt(v.rate / limits.verifiesPerSec, 2)}×`, '≥ 1.5×');
+      const p = await proofTime(dir);
+      add(`inclusion proof generation at ${fmt(p.size)} entries`, `${fmt(p.medianMs, 3)} ms median, ${fmt(p.p99Ms, 3)} ms p99`, '', '', '≤ 0.2 ms');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('\nSummary (JSON):');
+  console.log(JSON.stringify(rows, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
