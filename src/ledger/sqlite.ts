@@ -2,7 +2,7 @@
  * The embedded store: one SQLite file, WAL, synchronous=FULL — a commit that returned is on disk.
  */
 import Database from 'better-sqlite3';
-import type { MerkleNode } from '../protocol/merkle.js';
+import { leafHash, type MerkleNode } from '../protocol/merkle.js';
 import { ParleyError } from '../protocol/errors.js';
 import type { EntryRow, EquivocationRow, PartyRow, Store } from './store.js';
 
@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS entries (
   pos     INTEGER PRIMARY KEY AUTOINCREMENT,
   author  TEXT    NOT NULL,
   seq     INTEGER NOT NULL,
-  id      TEXT    NOT NULL UNIQUE,
+  id      BLOB    NOT NULL UNIQUE, -- the 32-byte entry id; half the index of its hex form
   time    TEXT    NOT NULL,
   header  BLOB    NOT NULL,
   sig     BLOB    NOT NULL,
@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS entries (
   type    TEXT,
   UNIQUE (author, seq)
 );
+-- Perfect subtrees of each author's Merkle tree, level 1 and up (a level-0 node is the hash of
+-- the stored header itself). Proofs for any entry read O(log n) of these rows.
 CREATE TABLE IF NOT EXISTS merkle (
   author TEXT    NOT NULL,
   level  INTEGER NOT NULL,
@@ -55,7 +57,7 @@ const toEntry = (r: Row): EntryRow => ({
   pos: r.pos as number,
   author: r.author as string,
   seq: r.seq as number,
-  id: r.id as string,
+  id: (r.id as Buffer).toString('hex'),
   time: r.time as string,
   header: r.header as Buffer,
   sig: r.sig as Buffer,
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
       readNode: db.prepare('SELECT hash FROM merkle WHERE author = ? AND level = ? AND idx = ?').pluck(),
       byId: db.prepare('SELECT * FROM entries WHERE id = ?'),
       bySeq: db.prepare('SELECT * FROM entries WHERE author = ? AND seq = ?'),
+      headerBySeq: db.prepare('SELECT header FROM entries WHERE author = ? AND seq = ?').pluck(),
       range: db.prepare('SELECT * FROM entries WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?'),
       scan: db.prepare('SELECT * FROM entries ORDER BY author, seq'),
       since: db.prepare('SELECT * FROM entries WHERE pos > ? ORDER BY pos LIMIT ?'),
@@ -117,23 +120,28 @@ export class SqliteStore implements Store {
   }
 
   insertEntry(r: EntryRow): void {
-    this.#s.insertEntry.run(r.author, r.seq, r.id, r.time, r.header, r.sig, r.content, r.type);
+    this.#s.insertEntry.run(r.author, r.seq, Buffer.from(r.id, 'hex'), r.time, r.header, r.sig, r.content, r.type);
   }
 
   attachContent(id: string, content: Buffer, type: string): void {
-    this.#s.attachContent.run(content, type, id);
+    this.#s.attachContent.run(content, type, Buffer.from(id, 'hex'));
   }
 
   insertNodes(author: string, nodes: readonly MerkleNode[]): void {
-    for (const n of nodes) this.#s.insertNode.run(author, n.level, n.index, n.hash);
+    for (const n of nodes) if (n.level > 0) this.#s.insertNode.run(author, n.level, n.index, n.hash);
   }
 
   readNode(author: string, level: number, index: number): Buffer | undefined {
+    if (level === 0) {
+      const header = this.#s.headerBySeq.get(author, index + 1) as Buffer | undefined;
+      return header && leafHash(header);
+    }
     return this.#s.readNode.get(author, level, index) as Buffer | undefined;
   }
 
   entryById(id: string): EntryRow | undefined {
-    const r = this.#s.byId.get(id) as Row | undefined;
+    if (!/^[0-9a-f]{64}$/.test(id)) return undefined;
+    const r = this.#s.byId.get(Buffer.from(id, 'hex')) as Row | undefined;
     return r && toEntry(r);
   }
 
@@ -159,7 +167,7 @@ export class SqliteStore implements Store {
   }
 
   heads(): { author: string; seq: number; id: string; time: string }[] {
-    return this.#s.heads.all() as { author: string; seq: number; id: string; time: string }[];
+    return (this.#s.heads.all() as Row[]).map((r) => ({ author: r.author as string, seq: r.seq as number, id: (r.id as Buffer).toString('hex'), time: r.time as string }));
   }
 
   insertEquivocation(e: EquivocationRow): boolean {
