@@ -4,6 +4,7 @@
  * entries.
  */
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { rmSync } from 'node:fs';
 import { catalogue } from '../src/catalogue/index.js';
 import { Ledger } from '../src/ledger/ledger.js';
@@ -16,7 +17,7 @@ import { median, medianOf } from './stats.js';
 
 function makeLedger(dir: string, party = 'USA'): Ledger {
   const folder = initNode(join(dir, party + '-' + Math.random().toString(36).slice(2)), { party, url: 'http://127.0.0.1:1' });
-  const ledger = openLedger(loadNode(folder.dir));
+  const ledger = openLedger(loadNode(folder.dir), { signingWorkers: availableParallelism() });
   const peer = generateSigningKey();
   ledger.roster.add({ party: 'RUS', name: 'RUS', url: 'http://127.0.0.1:2', publicKey: peer.publicKeyB64 }, new Date().toISOString());
   return ledger;
@@ -38,7 +39,7 @@ export async function appendsSingle(dir: string, ms = 1500): Promise<number> {
   });
 }
 
-export async function appendsConcurrent(dir: string, writers = 256, ms = 3000): Promise<number> {
+export async function appendsConcurrent(dir: string, writers = 1024, ms = 3000): Promise<number> {
   return medianOf(3, async () => {
     const ledger = makeLedger(dir);
     let n = 0;

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       add('appends/s, one writer awaiting each', fmt(single), `${fmt(limits.durableCommitsPerSec)} commits/s`, `${fmt(single / limits.durableCommitsPerSec, 2)}×`);
       const concurrent = await appendsConcurrent(dir);
       add(
-        'appends/s, 256 concurrent writers (group commit)',
+        'appends/s, 1,024 concurrent writers (group commit)',
         fmt(concurrent),
         `${fmt(limits.signsPerSec)} signs/s; ${fmt(limits.durableCommitsPerSec)} commits/s`,
         `${fmt(concurrent / limits.signsPerSec, 2)}× signing, ${fmt(concurrent / limits.durableCommitsPerSec, 1)}× commits`,

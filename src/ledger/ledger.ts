@@ -6,13 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { EMPTY_TREE_ROOT, toB64url, ZERO_HASH } from '../protocol/bytes.js';
 import {
-  checkContentShape, decodeEnvelope, encodeContent, formatTime, isAddressee, MAX_CONTENT_BYTES, MAX_FUTURE_SKEW_MS, sealEntry,
+  assembleEntry, checkContentShape, decodeEnvelope, encodeContent, encodeHeader, formatTime, isAddressee, MAX_CONTENT_BYTES, MAX_FUTURE_SKEW_MS, sealEntry,
   verifyEntrySignature, type Content, type DecodedEntry, type Envelope, type Header,
 } from '../protocol/entry.js';
 import { ParleyError, asParleyError } from '../protocol/errors.js';
 import { Frontier, inclusionProof, type MerkleNode } from '../protocol/merkle.js';
 import { sha256hex } from '../protocol/bytes.js';
-import type { SigningKey } from '../protocol/signing.js';
+import { signHeader, type SigningKey } from '../protocol/signing.js';
+import { createSigner, type HeaderSigner } from './signer.js';
 import type { Catalogue } from '../catalogue/index.js';
 import { Roster } from './roster.js';
 import type { EntryRow, Store } from './store.js';
@@ -75,6 +76,18 @@ interface AuthorState {
   frontier: Frontier;
 }
 
+/** Appends chained and being signed, not yet committed. */
+interface Prepared {
+  batch: Pending[];
+  baseSeq: number;
+  baseId: string;
+  after: AuthorState;
+  headers: Header[];
+  headerBytes: Buffer[];
+  nodes: MerkleNode[];
+  signing: Promise<Buffer[]>;
+}
+
 interface Pending {
   input: AppendInput;
   content: Content;
@@ -86,6 +99,8 @@ interface Pending {
 type CommitListener = (entries: LedgerEntry[]) => void;
 
 const MAX_HELD_OUT_OF_ORDER = 10_000;
+/** Largest group commit: bounds the latency one batch adds to the appends queued behind it. */
+const MAX_BATCH = 1024;
 const RECEIPT_META = (author: string) => `receipt-upto:${author}`;
 
 export interface LedgerOptions {
@@ -95,6 +110,8 @@ export interface LedgerOptions {
   catalogue: Catalogue;
   clock?: Clock;
   random?: (n: number) => Buffer;
+  /** Worker threads that sign appends (0: sign in this thread). Long-running nodes use the cores. */
+  signingWorkers?: number;
 }
 
 export class Ledger {
@@ -110,6 +127,10 @@ export class Ledger {
   readonly #listeners = new Set<CommitListener>();
   #queue: Pending[] = [];
   #flushScheduled = false;
+  #draining = false;
+  /** Batches prepared and being signed, oldest first; not yet committed. */
+  #inflight: Prepared[] = [];
+  readonly #signer: HeaderSigner;
   #closed = false;
 
   constructor(options: LedgerOptions) {
@@ -120,6 +141,7 @@ export class Ledger {
     this.#clock = options.clock ?? Date.now;
     this.#random = options.random ?? randomBytes;
     this.roster = new Roster(this.store);
+    this.#signer = createSigner(this.#key, options.signingWorkers ?? 0);
     for (const h of this.store.heads()) {
       this.#authors.set(h.author, {
         seq: h.seq,
@@ -177,10 +199,7 @@ export class Ledger {
     }
     return new Promise((resolve, reject) => {
       this.#queue.push({ input, content, contentBytes, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      this.#kick();
     });
   }
 
@@ -208,53 +227,115 @@ export class Ledger {
     return content;
   }
 
-  #flush(): void {
-    this.#flushScheduled = false;
-    const batch = this.#queue;
-    this.#queue = [];
-    if (batch.length === 0) return;
-    const own = cloneState(this.#state(this.party));
-    const sealed: DecodedEntry[] = [];
+  #kick(): void {
+    if (this.#draining || this.#flushScheduled || this.#closed) return;
+    this.#flushScheduled = true;
+    // Wait one turn of the event loop so that appends made together share one commit.
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      void this.#drain();
+    });
+  }
+
+  /**
+   * Commits queued appends in batches. While batch k is committed (fsync), batch k+1, chained on
+   * k's headers, is already being signed on worker threads. A batch whose base moved meanwhile
+   * (receipts written by `accept`, or a failed commit) is rebuilt on the live head.
+   */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      let current = this.#take(this.#state(this.party));
+      while (current && !this.#closed) {
+        let sigs: Buffer[];
+        try {
+          sigs = await current.signing;
+        } catch {
+          sigs = current.headerBytes.map((h) => signHeader(h, this.#key));
+        }
+        if (this.#closed) return; // close() committed the in-flight batches itself
+        const live = this.#state(this.party);
+        if (current.baseSeq !== live.seq || current.baseId !== live.id) {
+          this.#inflight = this.#inflight.filter((p) => p !== current);
+          const again = this.#prepare(current.batch, live);
+          this.#inflight.unshift(again);
+          current = again;
+          continue;
+        }
+        const next = this.#take(current.after);
+        this.#commit(current, sigs);
+        current = next;
+      }
+    } finally {
+      this.#draining = false;
+      if (this.#queue.length && !this.#closed) this.#kick();
+    }
+  }
+
+  #take(from: AuthorState): Prepared | undefined {
+    if (this.#queue.length === 0) return undefined;
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    const p = this.#prepare(batch, from);
+    this.#inflight.push(p);
+    return p;
+  }
+
+  /** Chains a batch's headers on `from` (unsigned yet) and starts signing them. */
+  #prepare(batch: Pending[], from: AuthorState): Prepared {
+    const own = cloneState(from);
+    const headers: Header[] = [];
+    const headerBytes: Buffer[] = [];
     const nodes: MerkleNode[] = [];
     for (const p of batch) {
-      const e = this.#seal(own, p.content, p.contentBytes);
-      for (const n of own.frontier.append(e.headerBytes)) nodes.push(n);
-      own.seq = e.header.seq;
-      own.id = e.id;
-      own.time = e.header.time;
-      sealed.push(e);
+      const header = this.#nextHeader(own, p.contentBytes);
+      const bytes = encodeHeader(header);
+      for (const n of own.frontier.append(bytes)) nodes.push(n);
+      own.seq = header.seq;
+      own.id = sha256hex(bytes);
+      own.time = header.time;
+      headers.push(header);
+      headerBytes.push(bytes);
     }
+    return { batch, baseSeq: from.seq, baseId: from.id, after: own, headers, headerBytes, nodes, signing: this.#signer.sign(headerBytes) };
+  }
+
+  #commit(p: Prepared, sigs: Buffer[]): void {
+    this.#inflight = this.#inflight.filter((x) => x !== p);
+    const sealed = p.batch.map((q, i) => assembleEntry(p.headers[i], p.headerBytes[i], sigs[i], q.content, q.contentBytes));
     try {
       this.store.transaction(() => {
         for (const e of sealed) this.store.insertEntry(rowOf(e));
-        this.store.insertNodes(this.party, nodes);
+        this.store.insertNodes(this.party, p.nodes);
       });
     } catch (err) {
       const e = new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`);
-      for (const p of batch) p.reject(e);
+      for (const q of p.batch) q.reject(e);
       return;
     }
-    this.#authors.set(this.party, own);
+    this.#authors.set(this.party, p.after);
     const entries = sealed.map((e) => toLedgerEntry(e));
-    batch.forEach((p, i) => p.resolve(entries[i]));
+    p.batch.forEach((q, i) => q.resolve(entries[i]));
     this.#emit(entries);
   }
 
-  /** Builds the next header of this party's log on top of `own` (a working copy) and signs it. */
-  #seal(own: AuthorState, content: Content, contentBytes: Buffer): DecodedEntry {
+  /** The next header of this party's log on top of `own` (a working copy). */
+  #nextHeader(own: AuthorState, contentBytes: Buffer): Header {
     // Time never goes backwards in one's own log, even if the wall clock does.
     const last = own.seq > 0 ? Date.parse(own.time) : -Infinity;
-    const time = formatTime(Math.max(this.#clock(), last));
-    const header: Header = {
+    return {
       v: 1,
       author: this.party,
       seq: own.seq + 1,
       prev: own.seq === 0 ? ZERO_HASH : own.id,
       root: own.frontier.root().toString('hex'),
-      time,
+      time: formatTime(Math.max(this.#clock(), last)),
       content: sha256hex(contentBytes),
     };
-    return sealEntry(header, content, contentBytes, this.#key);
+  }
+
+  /** Builds and signs, in this thread, the next entry of this party's log (receipts in accept). */
+  #seal(own: AuthorState, content: Content, contentBytes: Buffer): DecodedEntry {
+    return sealEntry(this.#nextHeader(own, contentBytes), content, contentBytes, this.#key);
   }
 
   #saltPool: Buffer = Buffer.alloc(0);
@@ -559,7 +640,15 @@ export class Ledger {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#flush();
+    // Commit, in this thread, everything accepted from operators but not yet committed.
+    const pending = [...this.#inflight.flatMap((p) => p.batch), ...this.#queue];
+    this.#inflight = [];
+    this.#queue = [];
+    if (pending.length) {
+      const p = this.#prepare(pending, this.#state(this.party));
+      this.#commit(p, p.headerBytes.map((h) => signHeader(h, this.#key)));
+    }
+    void this.#signer.close();
     this.store.close();
   }
 }

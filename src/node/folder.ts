@@ -94,7 +94,7 @@ export function loadNode(dirArg: string): NodeFolder {
 }
 
 /** Opens the node's ledger on its SQLite store. */
-export function openLedger(node: NodeFolder, options: { clock?: Clock } = {}): Ledger {
+export function openLedger(node: NodeFolder, options: { clock?: Clock; signingWorkers?: number } = {}): Ledger {
   const store = new SqliteStore(files(node.dir).db);
-  return new Ledger({ store, party: node.config.party, key: node.key, catalogue: catalogue(), clock: options.clock });
+  return new Ledger({ store, party: node.config.party, key: node.key, catalogue: catalogue(), clock: options.clock, signingWorkers: options.signingWorkers });
 }

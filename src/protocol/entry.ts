@@ -192,7 +192,11 @@ export function verifyEntrySignature(entry: Pick<DecodedEntry, 'headerBytes' | '
 /** Builds a signed entry from a header and its content (header.content = SHA-256 of contentBytes). */
 export function sealEntry(header: Header, content: Content, contentBytes: Buffer, key: SigningKey): DecodedEntry {
   const headerBytes = encodeHeader(header);
-  const sig = signHeader(headerBytes, key);
+  return assembleEntry(header, headerBytes, signHeader(headerBytes, key), content, contentBytes);
+}
+
+/** An entry from a header already encoded and signed (signing may happen elsewhere, e.g. on a worker). */
+export function assembleEntry(header: Header, headerBytes: Buffer, sig: Buffer, content: Content, contentBytes: Buffer): DecodedEntry {
   return {
     id: entryId(headerBytes),
     header,
