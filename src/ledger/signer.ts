@@ -39,6 +39,7 @@ export class WorkerSigner implements HeaderSigner {
       w.on('message', (m: { id: number; sigs: Uint8Array[] }) => {
         const p = this.#waiting.get(m.id);
         this.#waiting.delete(m.id);
+        if (this.#waiting.size === 0) for (const x of this.#workers) x.unref();
         p?.resolve(m.sigs.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength)));
       });
       w.on('error', (e) => {
@@ -61,6 +62,8 @@ export class WorkerSigner implements HeaderSigner {
         const id = this.#next++;
         return new Promise<Buffer[]>((resolve, reject) => {
           this.#waiting.set(id, { resolve, reject });
+          // Keep the process alive while a signature is owed; idle workers don't hold it open.
+          w.ref();
           w.postMessage({ id, headers: slice });
         });
       }),
