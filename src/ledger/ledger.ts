@@ -100,7 +100,7 @@ type CommitListener = (entries: LedgerEntry[]) => void;
 
 const MAX_HELD_OUT_OF_ORDER = 10_000;
 /** Largest group commit: bounds the latency one batch adds to the appends queued behind it. */
-const MAX_BATCH = 1024;
+const MAX_BATCH = 256;
 const RECEIPT_META = (author: string) => `receipt-upto:${author}`;
 
 export interface LedgerOptions {
