@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { ParleyError } from '../../protocol/errors.js';
-import type { AcceptReport } from '../../ledger/ledger.js';
+import type { AcceptReport, Ledger } from '../../ledger/ledger.js';
 import { action } from '../boundary.js';
 import { openSink, print, progress, readInput, withCommon, withLedger, type DirOption } from '../io.js';
 
@@ -35,6 +35,7 @@ export function registerTransfer(program: Command): void {
             authors[e.author] = (authors[e.author] ?? 0) + 1;
             if (++entries % 1000 === 0) bar.update(entries);
           }
+          bar.update(entries);
           await sink.finish();
         } catch (err) {
           sink.abandon();
@@ -57,29 +58,42 @@ export function registerTransfer(program: Command): void {
       .requiredOption('--file <file>', "JSON Lines file of envelopes, or '-' for stdin"),
   ).action(
     action(async (opts: ImportOptions) => {
-      const { envelopes, lines } = readEnvelopes(opts.file);
-      const report = await withLedger(opts.dir, (ledger) => {
-        try {
-          return ledger.accept(envelopes, { source: 'import', onGap: 'refuse', receipts: false });
-        } catch (err) {
-          throw refusal(err, lines);
-        }
-      });
-      const result = {
-        file: opts.file,
-        entries: envelopes.length,
-        accepted: report.accepted.length,
-        duplicates: report.duplicates,
-        equivocations: report.equivocations,
-      };
-      print(opts.json, result, () => humanImport(result, report));
+      const text = readInput(opts.file, 'the envelopes').toString('utf8');
+      const result = await withLedger(opts.dir, (ledger) => importLines(ledger, text, opts.file));
+      print(opts.json, result, () => humanImport(result));
     }),
   );
 }
 
+export interface ImportResult {
+  file: string;
+  /** Envelopes in the file. */
+  entries: number;
+  /** Envelopes newly stored. */
+  accepted: number;
+  /** Envelopes already held. */
+  duplicates: number;
+  equivocations: AcceptReport['equivocations'];
+}
+
+/**
+ * What `parley import` does with the file's text: every line through the ledger's acceptance
+ * rules in one all-or-nothing batch. A refusal keeps the ledger's code and names the line.
+ * Gaps are refused rather than held: a file has no later pull to fill them.
+ */
+export function importLines(ledger: Ledger, text: string, file: string): ImportResult {
+  const { envelopes, lines } = readEnvelopes(text, file);
+  let report: AcceptReport;
+  try {
+    report = ledger.accept(envelopes, { source: 'import', onGap: 'refuse', receipts: false });
+  } catch (err) {
+    throw refusal(err, lines);
+  }
+  return { file, entries: envelopes.length, accepted: report.accepted.length, duplicates: report.duplicates, equivocations: report.equivocations };
+}
+
 /** Parses the file's lines into envelope objects; blank lines are skipped, line numbers kept for messages. */
-function readEnvelopes(file: string): { envelopes: unknown[]; lines: number[] } {
-  const text = readInput(file, 'the envelopes').toString('utf8');
+function readEnvelopes(text: string, file: string): { envelopes: unknown[]; lines: number[] } {
   const rows = text.split('\n');
   const envelopes: unknown[] = [];
   const lines: number[] = [];
@@ -96,6 +110,7 @@ function readEnvelopes(file: string): { envelopes: unknown[]; lines: number[] } 
       lines.push(i + 1);
       if (i % 1000 === 0) bar.update(i);
     });
+    bar.update(rows.length);
   } finally {
     bar.stop();
   }
@@ -111,9 +126,9 @@ function refusal(err: unknown, lines: number[]): unknown {
   return new ParleyError(err.code, `import refused${where}, nothing was stored: ${err.message}`, { ...err.detail, ...(line !== undefined ? { line } : {}) });
 }
 
-function humanImport(r: { file: string; entries: number; accepted: number; duplicates: number; equivocations: AcceptReport['equivocations'] }, report: AcceptReport): string {
+function humanImport(r: ImportResult): string {
   const lines = [`imported ${r.accepted} new entr${r.accepted === 1 ? 'y' : 'ies'} from ${r.file} (${r.duplicates} already held, ${r.entries} in the file)`];
-  for (const e of report.equivocations) {
+  for (const e of r.equivocations) {
     lines.push(`equivocation: ${e.author} signed two different entries at seq ${e.seq} (${e.heldId} held, ${e.otherId} in the file); both kept as evidence — 'parley verify' reports it`);
   }
   return lines.join('\n');
