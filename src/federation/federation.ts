@@ -1,0 +1,645 @@
+/**
+ * Federation: a node delivering its entries to every peer in its roster and accepting theirs, as
+ * DESIGN.md's Federation section says.
+ *
+ * - Push on commit: every durable commit of an own entry kicks every peer's link (no polling on
+ *   the hot path); each link has at most one batch in flight and retries that same batch.
+ * - Every peer gets the stub of every own entry; addressees get the content.
+ * - The receiver accepts a push all-or-nothing, writes its receipt in the same commit and returns
+ *   it in the reply with the seq it now holds; the sender accepts the receipt into its own ledger.
+ *   Receipts are ordinary entries of the receiver's log and also flow back by push.
+ * - A gap (a push or receipt beyond what is held) triggers a pull from that peer; so does a
+ *   restart, when the peer's first answer shows its log is ahead of what this node holds.
+ * - Gossip: every push and every reply carries the sender's known head per author; a different id
+ *   at a seq this node holds makes it pull that header and accept it, so the ledger keeps both
+ *   signed headers as equivocation evidence and `status` shows the alert.
+ */
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { ZERO_HASH } from '../protocol/bytes.js';
+import { isAddressee, isPartyCode, stubOf, type Envelope } from '../protocol/entry.js';
+import { asParleyError, ParleyError } from '../protocol/errors.js';
+import type { SigningKey } from '../protocol/signing.js';
+import type { AcceptReport, Ledger, LedgerEntry } from '../ledger/ledger.js';
+import { DEFAULT_BACKOFF } from './backoff.js';
+import { PeerClient, type PeerAddress } from './client.js';
+import { precheckRequest, signResponse, verifyRequest, type ReceivedRequest, type VerifiedSignature } from './http-signature.js';
+import { PeerLink, silentLogger, type LinkHost, type LinkState, type LinkTimings, type Logger } from './link.js';
+import { NonceCache } from './replay.js';
+import {
+  BATCH_BYTES_TARGET, MAX_BATCH_ENTRIES, parsePushRequest, peekHeader, type Head, type Heads, type LogPage, type PushReply,
+} from './wire.js';
+
+export type { LinkState, Logger } from './link.js';
+
+export interface PeerStatus {
+  party: string;
+  /** Highest own seq this peer has receipted (a signed receipt held here). */
+  delivered: number;
+  /** Highest seq of this peer's own log held here. */
+  received: number;
+  /** Own entries the peer has not yet acknowledged holding. */
+  backlog: number;
+  link: LinkState;
+  lastContact: string | null;
+}
+
+export type Alert =
+  | { kind: 'equivocation'; author: string; seq: number; heldId: string; otherId: string; source: string; seenAt: string; message: string }
+  | { kind: 'refused'; party: string; code: string; message: string; since: string };
+
+export interface NodeStatus {
+  party: string;
+  seq: number;
+  peers: PeerStatus[];
+  alerts: Alert[];
+}
+
+export type FederationEvent =
+  | { kind: 'link'; party: string; link: LinkState; lastContact: string | null; error?: { code: string; message: string } }
+  | { kind: 'alert'; alert: Alert };
+
+export interface FederationOptions {
+  ledger: Ledger;
+  key: SigningKey;
+  log?: Logger;
+  /** Wall clock in ms (defaults to the ledger's). */
+  clock?: () => number;
+  /** Uniform [0, 1) for jitter. */
+  random?: () => number;
+  randomBytes?: (n: number) => Buffer;
+  timings?: Partial<LinkTimings>;
+  /** A peer request not answered in this time is abandoned and retried. */
+  requestTimeoutMs?: number;
+  /** Most own entries in one push. */
+  maxBatch?: number;
+}
+
+const META = {
+  acked: (p: string) => `federation:acked:${p}`,
+  contact: (p: string) => `federation:contact:${p}`,
+  delivered: (p: string) => `federation:delivered:${p}`,
+};
+const PERSIST_DELAY_MS = 250;
+const TAIL_MAX = 4096;
+const BATCH_REPLY_CACHE = 2048;
+const PULL_PAGE = 256;
+const MAX_PULL_PAGES = 1000;
+
+/** A node's federation: links to every peer, and the logic behind the federation routes. */
+export class Federation {
+  readonly party: string;
+  readonly ledger: Ledger;
+  readonly #key: SigningKey;
+  readonly #log: Logger;
+  readonly #clock: () => number;
+  readonly #random: () => number;
+  readonly #randomBytes: (n: number) => Buffer;
+  readonly #timings: LinkTimings;
+  readonly #maxBatch: number;
+  readonly #client: PeerClient;
+  readonly #nonces = new NonceCache();
+  readonly #links = new Map<string, PeerLink>();
+  readonly #listeners = new Set<(e: FederationEvent) => void>();
+  /** Recent own entries, so a push is built without reading the store. */
+  #tail: LedgerEntry[] = [];
+  /** Replies already given, by `${party} ${batch}`: a retried batch gets the same answer. */
+  readonly #replies = new Map<string, PushReply>();
+  /** Highest own seq each peer has receipted. */
+  readonly #delivered = new Map<string, number>();
+  readonly #refusals = new Map<string, Alert & { kind: 'refused' }>();
+  readonly #pulls = new Set<string>();
+  readonly #forkPulls = new Set<string>();
+  /** Per peer, the last gossiped head checked for each author: a repeated head is not checked again. */
+  readonly #checked = new Map<string, Map<string, string>>();
+  #unsubscribe: (() => void) | undefined;
+  #tick: NodeJS.Timeout | undefined;
+  #persistTimer: NodeJS.Timeout | undefined;
+  #kickQueued = false;
+  #lastRosterReload = 0;
+  #started = false;
+  #stopped = false;
+  readonly #host: LinkHost;
+
+  constructor(options: FederationOptions) {
+    this.ledger = options.ledger;
+    this.party = options.ledger.party;
+    this.#key = options.key;
+    this.#log = options.log ?? silentLogger;
+    this.#clock = options.clock ?? (() => this.ledger.now());
+    this.#random = options.random ?? Math.random;
+    this.#randomBytes = options.randomBytes ?? cryptoRandomBytes;
+    this.#timings = { backoff: DEFAULT_BACKOFF, heartbeatMs: 5000, inlineGraceMs: 100, ...options.timings };
+    this.#maxBatch = Math.min(options.maxBatch ?? 256, MAX_BATCH_ENTRIES);
+    this.#client = new PeerClient({
+      signer: { party: this.party, privateKey: this.#key.privateKey },
+      clock: this.#clock,
+      randomBytes: this.#randomBytes,
+      timeoutMs: options.requestTimeoutMs ?? 5000,
+    });
+    this.#host = {
+      now: () => this.#clock(),
+      random: () => this.#random(),
+      batchId: () => this.#randomBytes(12).toString('base64url'),
+      ownSeq: () => this.ledger.head(this.party)?.seq ?? 0,
+      outgoing: (peer, after) => this.#outgoing(peer, after),
+      heads: () => this.ledger.heads(),
+      address: (peer) => this.#address(peer),
+      push: (peer, request) => this.#client.push(peer, request),
+      replied: (peer, reply, first) => this.#replied(peer, reply, first),
+      linkChanged: (peer, link, error) => this.#linkChanged(peer, link, error),
+      refused: (peer, error) => this.#refused(peer, error),
+      dirty: () => this.#persistSoon(),
+      log: this.#log,
+    };
+  }
+
+  /** Starts delivering: a link per roster party, each opening with a hello; pushes on every commit. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    for (const p of this.#peers()) this.#scanReceipts(p);
+    this.#unsubscribe = this.ledger.onCommit((entries) => this.#onCommit(entries));
+    this.#syncLinks();
+    const every = Math.max(50, Math.min(1000, Math.floor(this.#timings.heartbeatMs / 2)));
+    this.#tick = setInterval(() => this.#onTick(), every);
+    this.#tick.unref?.();
+  }
+
+  /** Stops every link and timer and writes the link state; in-flight requests are left to finish or fail. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    if (this.#tick) clearInterval(this.#tick);
+    if (this.#persistTimer) clearTimeout(this.#persistTimer);
+    for (const l of this.#links.values()) l.stop();
+    try {
+      this.#persist();
+    } catch (err) {
+      this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write link state on stop');
+    }
+  }
+
+  /** Subscribes to link changes and alerts (the node's event stream). */
+  on(listener: (e: FederationEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The roster changed (a party added, a URL changed): links follow it. */
+  rosterChanged(): void {
+    this.#syncLinks();
+    for (const l of this.#links.values()) l.kick();
+  }
+
+  // ------------------------------------------------------------------ serving peers
+
+  /**
+   * Authenticates a federation request (RFC 9421, see http-signature.ts) and records its nonce.
+   * Throws PARLEY_ERR_UNAUTHENTICATED or PARLEY_ERR_REPLAY.
+   */
+  authenticate(request: ReceivedRequest): VerifiedSignature {
+    const nowS = Math.floor(this.#clock() / 1000);
+    const verified = verifyRequest(request, { self: this.party, nowS, keyOf: (p) => this.#keyOf(p) });
+    if (!verified.ok) throw verified.error;
+    const v = verified.value;
+    const use = this.#nonces.use(v.party, v.nonce, v.created, nowS);
+    if (use === 'replay') throw new ParleyError('PARLEY_ERR_REPLAY', `this signed request from ${v.party} was already received (nonce ${v.nonce}); a retry must be signed again`);
+    if (use === 'full') throw new ParleyError('PARLEY_ERR_UNAVAILABLE', 'this node is taking too many requests to remember their nonces; retry in a minute');
+    this.#links.get(v.party)?.heard();
+    return v;
+  }
+
+  /** Refuses, from its headers alone, a request that is not signed by a roster party for this node — before its body is read. */
+  precheck(headers: ReceivedRequest['headers'], hasBody: boolean): void {
+    const nowS = Math.floor(this.#clock() / 1000);
+    const pre = precheckRequest(headers, hasBody, { self: this.party, nowS, keyOf: (p) => this.#keyOf(p) });
+    if (!pre.ok) throw pre.error;
+  }
+
+  /** Signs a 2xx reply to an authenticated request. */
+  signReply(status: number, body: Uint8Array, requester: string, nonce: string): Record<string, string> {
+    return signResponse(status, body, requester, nonce, { party: this.party, privateKey: this.#key.privateKey }, Math.floor(this.#clock() / 1000));
+  }
+
+  /**
+   * `POST /federation/v1/push` from `from` (authenticated). A push carries only the sender's own
+   * entries, in increasing contiguous seq order; the ledger's accept is all-or-nothing.
+   */
+  handlePush(from: string, raw: unknown): PushReply {
+    if (this.#stopped) throw new ParleyError('PARLEY_ERR_CLOSED');
+    const parsed = parsePushRequest(raw);
+    if (!parsed.ok) throw parsed.error;
+    const push = parsed.value;
+    const cacheKey = `${from} ${push.batch}`;
+    const cached = this.#replies.get(cacheKey);
+    if (cached) {
+      this.#gossip(from, push.heads);
+      return cached;
+    }
+    let prev: number | undefined;
+    push.entries.forEach((e, index) => {
+      const h = peekHeader(e);
+      if (!h) throw new ParleyError('PARLEY_ERR_BAD_HEADER', `entry ${index}: the header cannot be read`, { index });
+      if (h.author !== from) {
+        throw new ParleyError('PARLEY_ERR_FORBIDDEN', `entry ${index} is by ${h.author}; a push carries only the pushing party's (${from}) own entries — ${h.author}'s come from ${h.author}, or by pull`, { index });
+      }
+      if (prev !== undefined && h.seq !== prev + 1) {
+        throw new ParleyError('PARLEY_ERR_CHAIN_ORDER', `entry ${index} is ${from}#${h.seq} after ${from}#${prev}; a batch is in increasing, contiguous seq order`, { index });
+      }
+      prev = h.seq;
+    });
+    const report = push.entries.length ? this.#accept(push.entries, from) : undefined;
+    const receipts = (report?.receipts ?? []).filter((r) => r.to?.includes(from));
+    if (receipts.length) this.#links.get(from)?.returnedInline(receipts[receipts.length - 1].seq);
+    const held = this.ledger.head(from);
+    const reply: PushReply = {
+      batch: push.batch,
+      held: held ? { seq: held.seq, id: held.id } : { seq: 0, id: ZERO_HASH },
+      accepted: report?.accepted.length ?? 0,
+      duplicates: report?.duplicates ?? 0,
+      receipts: receipts.map((r) => r.envelope),
+      heads: this.ledger.heads(),
+    };
+    if (push.entries.length) this.#remember(cacheKey, reply);
+    this.#gossip(from, push.heads);
+    return reply;
+  }
+
+  /**
+   * `GET /federation/v1/log/{author}` for `requester` (authenticated): stubs of everything held,
+   * content only of entries the requester is addressed on (or wrote).
+   */
+  handleLog(requester: string, author: string, after: number, limit: number): LogPage {
+    if (!isPartyCode(author)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', 'author must be a party code');
+    if (!this.ledger.roster.has(author)) throw new ParleyError('PARLEY_ERR_NOT_FOUND', `${author} is not in this node's roster`);
+    const rows = this.ledger.range(author, after, Math.max(1, Math.min(limit, MAX_BATCH_ENTRIES)));
+    const entries: Envelope[] = [];
+    let bytes = 0;
+    for (const e of rows) {
+      const env = e.envelope.content && e.to && (e.author === requester || isAddressee({ to: e.to }, requester)) ? e.envelope : stubOf(e.envelope);
+      const size = envelopeSize(env);
+      if (entries.length && bytes + size > BATCH_BYTES_TARGET) break;
+      entries.push(env);
+      bytes += size;
+    }
+    const head = this.ledger.head(author);
+    return { author, entries, head: head ? { seq: head.seq, id: head.id } : null };
+  }
+
+  // ------------------------------------------------------------------ status
+
+  status(): NodeStatus {
+    const own = this.ledger.head(this.party)?.seq ?? 0;
+    const peers = this.#peers().map((party): PeerStatus => {
+      const s = this.#links.get(party)?.snapshot();
+      const acked = s?.acked ?? Number(this.ledger.store.getMeta(META.acked(party)) ?? 0);
+      return {
+        party,
+        delivered: this.#delivered.get(party) ?? 0,
+        received: this.ledger.head(party)?.seq ?? 0,
+        backlog: Math.max(0, own - acked),
+        link: s?.link ?? 'unknown',
+        lastContact: s?.lastContact !== undefined ? new Date(s.lastContact).toISOString() : null,
+      };
+    });
+    return { party: this.party, seq: own, peers, alerts: [...equivocationAlerts(this.ledger), ...this.#refusals.values()] };
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  #peers(): string[] {
+    return this.ledger.roster.codes().filter((p) => p !== this.party);
+  }
+
+  #syncLinks(): void {
+    for (const party of this.#peers()) {
+      if (this.#links.has(party)) continue;
+      const acked = Number(this.ledger.store.getMeta(META.acked(party)) ?? 0);
+      const contact = this.ledger.store.getMeta(META.contact(party));
+      const link = new PeerLink(party, this.#host, this.#timings, { acked: Number.isFinite(acked) ? acked : 0, lastContact: contact ? Number(contact) : undefined });
+      this.#links.set(party, link);
+      if (this.#started && !this.#stopped) link.kick();
+    }
+  }
+
+  #address(party: string): PeerAddress | undefined {
+    const p = this.ledger.roster.get(party);
+    const key = this.ledger.roster.key(party);
+    return p && key ? { party, url: p.url, key } : undefined;
+  }
+
+  #keyOf(party: string) {
+    const key = this.ledger.roster.key(party);
+    if (key) return key;
+    // A party added to the roster by another process (the CLI) while this node runs.
+    const now = this.#clock();
+    if (now - this.#lastRosterReload > 2000) {
+      this.#lastRosterReload = now;
+      this.ledger.roster.reload();
+      this.#syncLinks();
+    }
+    return this.ledger.roster.key(party);
+  }
+
+  #onTick(): void {
+    const now = this.#clock();
+    if (now - this.#lastRosterReload > 5000) {
+      this.#lastRosterReload = now;
+      try {
+        this.ledger.roster.reload();
+        this.#syncLinks();
+      } catch (err) {
+        this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not reload the roster');
+      }
+    }
+    for (const l of this.#links.values()) l.heartbeat();
+  }
+
+  #onCommit(entries: LedgerEntry[]): void {
+    let own = false;
+    for (const e of entries) {
+      if (e.author === this.party) {
+        own = true;
+        const last = this.#tail[this.#tail.length - 1];
+        if (last && e.seq !== last.seq + 1) this.#tail = [];
+        this.#tail.push(e);
+      } else if (e.type === 'receipt' && e.body?.of === this.party) {
+        const upto = Number(e.body.upto);
+        if (upto > (this.#delivered.get(e.author) ?? 0)) this.#delivered.set(e.author, upto);
+      }
+    }
+    if (this.#tail.length > TAIL_MAX) this.#tail = this.#tail.slice(-TAIL_MAX / 2);
+    if (own && !this.#kickQueued) {
+      // After the current synchronous work (a push handler that just wrote receipts notes which
+      // went back inline before its links look at them).
+      this.#kickQueued = true;
+      queueMicrotask(() => {
+        this.#kickQueued = false;
+        if (this.#stopped) return;
+        for (const l of this.#links.values()) l.kick();
+      });
+    }
+    if (entries.some((e) => e.author !== this.party)) this.#persistSoon();
+  }
+
+  #outgoing(peer: string, after: number): { entries: Envelope[]; last: number } {
+    const first = this.#tail[0]?.seq;
+    const source = first !== undefined && after + 1 >= first ? this.#tail.slice(after + 1 - first, after + 1 - first + this.#maxBatch) : this.ledger.range(this.party, after, this.#maxBatch);
+    const entries: Envelope[] = [];
+    let bytes = 0;
+    let last = after;
+    for (const e of source) {
+      if (e.seq !== last + 1) break;
+      const env = e.to && isAddressee({ to: e.to }, peer) ? e.envelope : stubOf(e.envelope);
+      const size = envelopeSize(env);
+      if (entries.length && bytes + size > BATCH_BYTES_TARGET) break;
+      entries.push(env);
+      bytes += size;
+      last = e.seq;
+    }
+    return { entries, last };
+  }
+
+  /** Accepts envelopes shown by `source`; pulls from it what a gap shows is missing. */
+  #accept(envelopes: Envelope[], source: string): AcceptReport {
+    const report = this.ledger.accept(envelopes, { source, onGap: 'hold', receipts: true });
+    for (const g of report.gaps) void this.#pull(source, g.author, g.have, g.saw);
+    if (report.equivocations.length) {
+      const alerts = equivocationAlerts(this.ledger);
+      for (const q of report.equivocations) {
+        const alert = alerts.find((a) => a.kind === 'equivocation' && a.author === q.author && a.seq === q.seq && a.otherId === q.otherId);
+        if (alert) this.#emit({ kind: 'alert', alert });
+        this.#log.warn({ author: q.author, seq: q.seq, heldId: q.heldId, otherId: q.otherId, source }, `equivocation: ${q.author} signed two entries at seq ${q.seq}`);
+      }
+    }
+    return report;
+  }
+
+  #replied(peer: string, reply: PushReply, first: boolean): void {
+    const receipts = reply.receipts.filter((r) => peekHeader(r)?.author === peer);
+    if (receipts.length) {
+      try {
+        this.#accept(receipts, peer);
+      } catch (err) {
+        this.#log.warn({ peer, err: asParleyError(err).toJSON() }, `the receipts in ${peer}'s push reply were refused`);
+      }
+    }
+    this.#gossip(peer, reply.heads);
+    // Pull on restart: the peer's first answer shows whether its log went on while we were away.
+    const theirs = reply.heads[peer];
+    const mine = this.ledger.head(peer)?.seq ?? 0;
+    if (first && theirs && theirs.seq > mine) void this.#pull(peer, peer, mine, theirs.seq);
+  }
+
+  /** Compares a peer's gossiped heads with what this node holds; pulls the header of any fork. */
+  #gossip(peer: string, heads: Heads): void {
+    let checked = this.#checked.get(peer);
+    if (!checked) this.#checked.set(peer, (checked = new Map()));
+    for (const [author, h] of Object.entries(heads)) {
+      const seen = `${h.seq} ${h.id}`;
+      if (checked.get(author) === seen) continue;
+      const mine = this.ledger.head(author);
+      if (!mine || mine.seq < h.seq) continue;
+      const idAt = mine.seq === h.seq ? mine.id : this.#idAt(author, h.seq);
+      checked.set(author, seen);
+      if (author === this.party && idAt === h.id) this.#links.get(peer)?.peerHolds(h.seq);
+      if (idAt === undefined || idAt === h.id) continue;
+      void this.#pullFork(peer, author, h);
+    }
+  }
+
+  #idAt(author: string, seq: number): string | undefined {
+    if (author === this.party) {
+      const first = this.#tail[0]?.seq;
+      if (first !== undefined && seq >= first) return this.#tail[seq - first]?.id;
+    }
+    return this.ledger.store.entryBySeq(author, seq)?.id;
+  }
+
+  async #pullFork(peer: string, author: string, h: Head): Promise<void> {
+    const key = `${author} ${h.seq} ${h.id}`;
+    if (this.#forkPulls.has(key)) return;
+    this.#forkPulls.add(key);
+    try {
+      const address = this.#address(peer);
+      if (!address) return;
+      const page = await this.#client.log(address, author, h.seq - 1, 1);
+      const env = page.entries[0];
+      const p = env && peekHeader(env);
+      if (!env || !p || p.author !== author || p.seq !== h.seq) return;
+      if (this.#stopped) return;
+      this.#accept([env], peer);
+    } catch (err) {
+      // Forget it, so the next gossip of the same head tries again.
+      this.#forkPulls.delete(key);
+      this.#checked.get(peer)?.delete(author);
+      this.#log.warn({ peer, author, seq: h.seq, err: asParleyError(err).toJSON() }, 'could not fetch a gossiped header that differs from the one held');
+    }
+  }
+
+  /** Pulls `author`'s log after `after` from `peer`, page by page, until caught up (or `upto`). */
+  async #pull(peer: string, author: string, after: number, upto?: number): Promise<void> {
+    const key = `${peer} ${author}`;
+    if (this.#pulls.has(key) || this.#stopped) return;
+    this.#pulls.add(key);
+    try {
+      let cursor = Math.max(after, this.ledger.head(author)?.seq ?? 0);
+      for (let i = 0; i < MAX_PULL_PAGES && !this.#stopped; i++) {
+        if (upto !== undefined && cursor >= upto) break;
+        const address = this.#address(peer);
+        if (!address) break;
+        const page = await this.#client.log(address, author, cursor, PULL_PAGE);
+        if (this.#stopped || page.entries.length === 0) break;
+        this.#accept(page.entries, peer);
+        const last = peekHeader(page.entries[page.entries.length - 1])?.seq ?? cursor;
+        if (last <= cursor) break;
+        cursor = last;
+        if (page.head && cursor >= page.head.seq) break;
+      }
+    } catch (err) {
+      this.#log.warn({ peer, author, err: asParleyError(err).toJSON() }, `pulling ${author}'s log from ${peer} failed; the next gap or push retries`);
+    } finally {
+      this.#pulls.delete(key);
+    }
+  }
+
+  #remember(key: string, reply: PushReply): void {
+    this.#replies.set(key, reply);
+    if (this.#replies.size > BATCH_REPLY_CACHE) {
+      const oldest = this.#replies.keys().next().value;
+      if (oldest !== undefined) this.#replies.delete(oldest);
+    }
+  }
+
+  #linkChanged(party: string, link: LinkState, error: ParleyError | undefined): void {
+    const s = this.#links.get(party)?.snapshot();
+    const lastContact = s?.lastContact !== undefined ? new Date(s.lastContact).toISOString() : null;
+    this.#log.info({ peer: party, link, err: error?.toJSON() }, `link to ${party} is ${link}`);
+    this.#emit({ kind: 'link', party, link, lastContact, ...(error ? { error: { code: error.code, message: error.message } } : {}) });
+  }
+
+  #refused(party: string, error: ParleyError | undefined): void {
+    if (!error) {
+      this.#refusals.delete(party);
+      return;
+    }
+    const known = this.#refusals.get(party);
+    if (known && known.code === error.code) return;
+    const alert: Alert & { kind: 'refused' } = { kind: 'refused', party, code: error.code, message: error.message, since: new Date(this.#clock()).toISOString() };
+    this.#refusals.set(party, alert);
+    this.#log.warn({ peer: party, err: error.toJSON() }, `${party} refuses this node's batch`);
+    this.#emit({ kind: 'alert', alert });
+  }
+
+  #emit(e: FederationEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's failure must not stop delivery.
+      }
+    }
+  }
+
+  /** Rebuilds "highest own seq receipted" per peer from its receipts held here, after the last checkpoint. */
+  #scanReceipts(peer: string): void {
+    const saved = parseDelivered(this.ledger.store.getMeta(META.delivered(peer)));
+    let upto = saved.upto;
+    let after = saved.scanned;
+    for (;;) {
+      const page = this.ledger.range(peer, after, 1000);
+      if (page.length === 0) break;
+      for (const e of page) {
+        if (e.type === 'receipt' && e.body?.of === this.party) upto = Math.max(upto, Number(e.body.upto) || 0);
+      }
+      after = page[page.length - 1].seq;
+    }
+    this.#delivered.set(peer, upto);
+  }
+
+  #persistSoon(): void {
+    if (this.#persistTimer || this.#stopped) return;
+    this.#persistTimer = setTimeout(() => {
+      this.#persistTimer = undefined;
+      try {
+        this.#persist();
+      } catch (err) {
+        this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write link state; it is rebuilt on restart');
+      }
+    }, PERSIST_DELAY_MS);
+    this.#persistTimer.unref?.();
+  }
+
+  /** One small commit with every link's acknowledged seq, receipt checkpoint and last contact. */
+  #persist(): void {
+    const store = this.ledger.store;
+    store.transaction(() => {
+      for (const [party, link] of this.#links) {
+        const s = link.snapshot();
+        store.setMeta(META.acked(party), String(s.acked));
+        if (s.lastContact !== undefined) store.setMeta(META.contact(party), String(s.lastContact));
+        const scanned = this.ledger.head(party)?.seq ?? 0;
+        store.setMeta(META.delivered(party), JSON.stringify({ upto: this.#delivered.get(party) ?? 0, scanned }));
+      }
+    });
+  }
+}
+
+function envelopeSize(e: Envelope): number {
+  return e.header.length + e.sig.length + (e.content?.length ?? 0) + 40;
+}
+
+function parseDelivered(text: string | undefined): { upto: number; scanned: number } {
+  try {
+    const v = JSON.parse(text ?? '{}') as { upto?: unknown; scanned?: unknown };
+    return { upto: Number(v.upto) || 0, scanned: Number(v.scanned) || 0 };
+  } catch {
+    return { upto: 0, scanned: 0 };
+  }
+}
+
+/** Equivocation evidence the ledger keeps, as alerts. */
+export function equivocationAlerts(ledger: Ledger): (Alert & { kind: 'equivocation' })[] {
+  return ledger.store.equivocations().map((e) => ({
+    kind: 'equivocation' as const,
+    author: e.author,
+    seq: e.seq,
+    heldId: e.heldId,
+    otherId: e.otherId,
+    source: e.source,
+    seenAt: e.seenAt,
+    message: `${e.author} signed two different entries at seq ${e.seq} (held ${e.heldId.slice(0, 12)}…, shown by ${e.source} ${e.otherId.slice(0, 12)}…); both headers are kept as evidence`,
+  }));
+}
+
+/**
+ * The status of a node that is not running, from its folder alone: links are unknown, the rest
+ * comes from the ledger and the link state the node last wrote.
+ */
+export function offlineStatus(ledger: Ledger): NodeStatus {
+  const self = ledger.party;
+  const own = ledger.head(self)?.seq ?? 0;
+  const peers = ledger.roster.codes().filter((p) => p !== self).map((party): PeerStatus => {
+    const acked = Number(ledger.store.getMeta(META.acked(party)) ?? 0) || 0;
+    const contact = ledger.store.getMeta(META.contact(party));
+    const saved = parseDelivered(ledger.store.getMeta(META.delivered(party)));
+    let upto = saved.upto;
+    let after = saved.scanned;
+    for (;;) {
+      const page = ledger.range(party, after, 1000);
+      if (page.length === 0) break;
+      for (const e of page) if (e.type === 'receipt' && e.body?.of === self) upto = Math.max(upto, Number(e.body.upto) || 0);
+      after = page[page.length - 1].seq;
+    }
+    return {
+      party,
+      delivered: upto,
+      received: ledger.head(party)?.seq ?? 0,
+      backlog: Math.max(0, own - acked),
+      link: 'unknown',
+      lastContact: contact ? new Date(Number(contact)).toISOString() : null,
+    };
+  });
+  return { party: self, seq: own, peers, alerts: equivocationAlerts(ledger) };
+}

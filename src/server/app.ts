@@ -1,0 +1,110 @@
+/**
+ * The node's HTTP server: the federation API (/federation/v1, for peers, RFC 9421-signed) and the
+ * operator API (/api/v1, bearer tokens with roles), one Fastify instance, one error boundary:
+ * every refusal is `{"error":{"code","message"}}` with the registry's status, and no input a
+ * client can send produces a 5xx.
+ */
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ERRORS, ParleyError, asParleyError, type ErrorCode } from '../protocol/errors.js';
+import type { Role } from '../node/folder.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Federation } from '../federation/federation.js';
+import type { EventHub } from './events.js';
+import { ApiDocument } from './openapi.js';
+import { federationRoutes } from './federation-routes.js';
+import { operatorRoutes } from './operator-routes.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    roles?: readonly Role[];
+    tokenInQuery?: boolean;
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    /** The roster party a federation request is signed by. */
+    peer?: string;
+    peerNonce?: string;
+    /** The operator role of an API request. */
+    role?: Role;
+  }
+}
+
+/** Largest operator API body (a maximal 256 KiB content, JSON-escaped, or a proof bundle). */
+export const OPERATOR_BODY_LIMIT = 1024 * 1024;
+
+export interface AppContext {
+  party: string;
+  ledger: Ledger;
+  federation: Federation;
+  events: EventHub;
+  tokens: Partial<Record<Role, string>>;
+  version: string;
+  /** True once the node is stopping: new requests get PARLEY_ERR_CLOSED. */
+  closing(): boolean;
+}
+
+export interface AppOptions {
+  /** Fastify's logger option: pino options, or false for none (tests). */
+  logger: FastifyServerOptions['logger'];
+}
+
+/** Creates the Fastify instance with Parley's error boundary; routes are added by {@link registerRoutes}. */
+export function createApp(options: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: OPERATOR_BODY_LIMIT,
+    // Parley logs one line per refused request itself (onResponse below), not two per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: false,
+    routerOptions: { maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  });
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const e = toParleyError(err);
+    if (e.status >= 500) request.log.error({ err, code: e.code }, 'request failed');
+    void reply.code(e.status).send({ error: e.toJSON() });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'PARLEY_ERR_NOT_FOUND', message: `there is no ${request.method} ${request.url.split('?')[0].slice(0, 200)} on this node; see /api/v1/openapi.json` } });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const line = { method: request.method, url: redactToken(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, peer: request.peer, role: request.role };
+    if (reply.statusCode >= 400) request.log.info(line, 'refused');
+    else request.log.debug(line, 'request');
+  });
+  return app;
+}
+
+/** Adds both APIs and the OpenAPI document. */
+export function registerRoutes(app: FastifyInstance, ctx: AppContext): ApiDocument {
+  const doc = new ApiDocument();
+  app.addHook('onRequest', async () => {
+    if (ctx.closing()) throw new ParleyError('PARLEY_ERR_CLOSED', 'this node is shutting down and takes no new work; retry when it is back');
+  });
+  void app.register(async (scope) => federationRoutes(scope, ctx, doc));
+  void app.register(async (scope) => operatorRoutes(scope, ctx, doc));
+  return doc;
+}
+
+/** The one place an unknown throw (ours, Fastify's, a bug's) becomes a ParleyError. */
+export function toParleyError(err: unknown): ParleyError {
+  if (err instanceof ParleyError) return err;
+  const f = err as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
+  if (f && f.validation) return new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `${f.validationContext ?? 'request'} ${f.message ?? 'is invalid'}`.slice(0, 500));
+  const status = typeof f?.statusCode === 'number' ? f.statusCode : 500;
+  if (status === 413 || f?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ParleyError('PARLEY_ERR_TOO_LARGE', `the request body is larger than this route's limit; nothing was stored`);
+  if (status >= 400 && status < 500) {
+    const code: ErrorCode =
+      err instanceof SyntaxError || f?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || f?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(f?.message ?? '')
+        ? 'PARLEY_ERR_MALFORMED_JSON'
+        : status === 404
+          ? 'PARLEY_ERR_NOT_FOUND'
+          : 'PARLEY_ERR_BAD_ARGUMENT';
+    return new ParleyError(code, (f?.message ?? ERRORS[code].message).slice(0, 500));
+  }
+  return asParleyError(err);
+}
+
+function redactToken(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/g, '$1…');
+}

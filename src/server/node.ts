@@ -1,0 +1,116 @@
+/**
+ * A running node: the folder's ledger, its federation, and the HTTP server in one process.
+ *
+ * @example
+ *   const node = await startNode({ dir: '.parley/usa', port: 7301 });
+ *   // … later, on SIGTERM:
+ *   await node.close(); // stops taking work, finishes the commit in progress, closes the store
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { ParleyError } from '../protocol/errors.js';
+import { loadNode, openLedger, type NodeFolder } from '../node/folder.js';
+import type { Clock, Ledger, LedgerEntry } from '../ledger/ledger.js';
+import { Federation, type FederationOptions } from '../federation/federation.js';
+import { createApp, registerRoutes } from './app.js';
+import { EventHub } from './events.js';
+import { entryView } from './operator-routes.js';
+import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
+
+export interface StartOptions {
+  dir: string;
+  /** Port to listen on; default: the port of the node's URL in its config; 0 picks a free one. */
+  port?: number;
+  /** Address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Fastify's logger option (pino); default JSON at PARLEY_LOG_LEVEL or info on stdout. */
+  logger?: FastifyServerOptions['logger'];
+  clock?: Clock;
+  federation?: Pick<FederationOptions, 'timings' | 'requestTimeoutMs' | 'maxBatch' | 'random'>;
+  /** Write run.json for the CLI (default true). */
+  runFile?: boolean;
+}
+
+export interface RunningNode {
+  party: string;
+  dir: string;
+  folder: NodeFolder;
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  ledger: Ledger;
+  federation: Federation;
+  events: EventHub;
+  /** Stops taking work, lets requests in progress and the commit in progress finish, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function startNode(options: StartOptions): Promise<RunningNode> {
+  const folder = loadNode(options.dir);
+  const running = readRunInfo(folder.dir);
+  if (running && running.pid !== process.pid) {
+    throw new ParleyError('PARLEY_ERR_NODE_DIR', `the node of ${running.party} in ${folder.dir} already runs (pid ${running.pid}, ${running.url}); stop it first`);
+  }
+  const party = folder.config.party;
+  const port = options.port ?? (Number(new URL(folder.config.url).port) || 80);
+  const host = options.host ?? '127.0.0.1';
+  const ledger = openLedger(folder, { clock: options.clock });
+  let closing = false;
+  const app = createApp({
+    logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid } },
+  });
+  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), ...options.federation });
+  const events = new EventHub();
+  registerRoutes(app, { party, ledger, federation, events, tokens: folder.tokens, version: packageVersion(), closing: () => closing });
+
+  const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {
+    if (events.size === 0) return;
+    for (const e of entries) events.publish('entry', entryView(e), String(ledger.store.entryById(e.id)?.pos ?? ''));
+  });
+  const unfollow = federation.on((e) => events.publish(e.kind, e.kind === 'alert' ? e.alert : e));
+  app.addHook('preClose', async () => events.closeAll());
+
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    ledger.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot listen on ${host}:${port}: ${code ?? (err as Error).message}${code === 'EADDRINUSE' ? ' (another process uses the port; pick another with --port)' : ''}`);
+  }
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  federation.start();
+  if (options.runFile !== false) writeRunInfo(folder.dir, { pid: process.pid, party, url, port: actualPort, startedAt: new Date().toISOString() });
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      closing = true;
+      federation.stop();
+      unfollow();
+      unsubscribe();
+      try {
+        await app.close();
+      } finally {
+        ledger.close();
+        if (options.runFile !== false) removeRunInfo(folder.dir, process.pid);
+      }
+    })());
+
+  return { party, dir: folder.dir, folder, url, port: actualPort, app, ledger, federation, events, close };
+}
+
+let version: string | undefined;
+function packageVersion(): string {
+  if (version) return version;
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'parley' && pkg.version) return (version = pkg.version);
+    } catch {
+      // try the next place (src/ under a test runner, dist/src/ when built)
+    }
+  }
+  return (version = '0.0.0');
+}

@@ -1,0 +1,234 @@
+/**
+ * `/api/v1`: the operator API. Bearer tokens with roles: `officer` sends, `analyst` reads, `admin`
+ * manages the roster; every role reads. The API returns only what this node holds: content of
+ * entries addressed to this party (and its own), stubs of the rest.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ParleyError } from '../protocol/errors.js';
+import { checkProof } from '../protocol/proof.js';
+import { parseDescriptor } from '../ledger/roster.js';
+import { verifyStore, type VerifyReport } from '../ledger/verify.js';
+import type { AppendInput, LedgerEntry } from '../ledger/ledger.js';
+import { bearer, READERS, roleOf } from './auth.js';
+import type { AppContext } from './app.js';
+import type { ApiDocument } from './openapi.js';
+import {
+  descriptorSchema, entriesPage, entriesQuery, entrySchema, eventsQuery, idParams, proofBundleSchema, proofVerdictSchema, rosterSchema,
+  sendSchema, sentSchema, statusSchema, verifyReportSchema,
+} from './schemas.js';
+import type { PublishedEvent } from './events.js';
+
+/** Rows an entries query with a type filter looks through before it answers with what it found. */
+const TYPE_SCAN_LIMIT = 10_000;
+/** Entries replayed to a reconnecting event stream, at most. */
+const EVENT_REPLAY_LIMIT = 1000;
+
+/** The API's view of an entry (what the ledger returns; no field this node does not hold). */
+export function entryView(e: LedgerEntry): LedgerEntry {
+  return e;
+}
+
+export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {
+  api.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    if (config.public) return;
+    let token = bearer(request.headers.authorization);
+    if (!token && config.tokenInQuery) {
+      const q = request.query as { token?: unknown } | undefined;
+      if (typeof q?.token === 'string') token = q.token;
+    }
+    const role = roleOf(ctx.tokens, token);
+    if (!role) throw new ParleyError('PARLEY_ERR_UNAUTHENTICATED', 'an operator token is required: Authorization: Bearer <token from the node folder\'s tokens.json>');
+    if (config.roles && !config.roles.includes(role)) {
+      throw new ParleyError('PARLEY_ERR_FORBIDDEN', `the ${role} token cannot do this; it needs one of: ${config.roles.join(', ')}`);
+    }
+    request.role = role;
+  });
+
+  const { ledger, federation } = ctx;
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/openapi.json',
+    tag: 'operator',
+    summary: 'This document',
+    public: true,
+    responses: { 200: { description: 'OpenAPI 3.1.', schema: { type: 'object' } } },
+    handler: async () => doc.document({ party: ctx.party, version: ctx.version }),
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/status',
+    tag: 'operator',
+    summary: 'This node\'s delivery status: own seq, every peer\'s link, backlog and receipts, alerts',
+    roles: READERS,
+    responses: { 200: { description: 'Status.', schema: statusSchema } },
+    handler: async () => federation.status(),
+  });
+
+  doc.route(api, {
+    method: 'POST',
+    url: '/api/v1/entries',
+    tag: 'operator',
+    summary: 'Send: sign and append an entry to this party\'s log; the node delivers it to every peer',
+    description: 'Answers after the entry is durably committed. Addressees get the content; every other peer gets the stub.',
+    roles: ['officer'],
+    body: sendSchema,
+    responses: { 201: { description: 'Appended (durable).', schema: sentSchema } },
+    refusals: ['PARLEY_ERR_UNKNOWN_TYPE', 'PARLEY_ERR_SCHEMA', 'PARLEY_ERR_BAD_CONTENT', 'PARLEY_ERR_UNKNOWN_ADDRESSEE', 'PARLEY_ERR_NOT_FOUND', 'PARLEY_ERR_CONTENT_TOO_LARGE', 'PARLEY_ERR_TOO_LARGE', 'PARLEY_ERR_MALFORMED_JSON', 'PARLEY_ERR_CLOSED'],
+    handler: async (request, reply) => {
+      const e = await ledger.append(request.body as AppendInput);
+      void reply.code(201);
+      return { id: e.id, seq: e.seq, author: e.author, time: e.time };
+    },
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/entries',
+    tag: 'operator',
+    summary: 'List entries: one author\'s log by seq, or everything in local arrival order',
+    roles: READERS,
+    querystring: entriesQuery,
+    responses: { 200: { description: 'A page of entries.', schema: entriesPage } },
+    handler: async (request) => {
+      const q = request.query as { author?: string; after: number; limit: number; type?: string };
+      const out: LedgerEntry[] = [];
+      let cursor = q.after;
+      let scanned = 0;
+      const page = q.type ? 500 : q.limit;
+      for (;;) {
+        const rows = q.author ? ledger.range(q.author, cursor, page) : ledger.since(cursor, page);
+        for (const e of rows) {
+          cursor = q.author ? e.seq : (e.pos ?? cursor);
+          scanned++;
+          if (!q.type || e.type === q.type) out.push(entryView(e));
+          if (out.length >= q.limit) break;
+        }
+        if (rows.length < page || out.length >= q.limit || scanned >= TYPE_SCAN_LIMIT) break;
+      }
+      return { entries: out, next: cursor };
+    },
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/entries/:id',
+    tag: 'operator',
+    summary: 'One entry by id (with content where this node holds it)',
+    roles: READERS,
+    params: idParams,
+    responses: { 200: { description: 'The entry.', schema: entrySchema } },
+    refusals: ['PARLEY_ERR_NOT_FOUND'],
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const e = ledger.get(id);
+      if (!e) throw new ParleyError('PARLEY_ERR_NOT_FOUND', `this node holds no entry ${id}`);
+      return entryView(e);
+    },
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/entries/:id/proof',
+    tag: 'operator',
+    summary: 'A proof bundle for an entry: checkable offline by anyone (parley check-proof)',
+    roles: READERS,
+    params: idParams,
+    responses: { 200: { description: 'The bundle.', schema: proofBundleSchema } },
+    refusals: ['PARLEY_ERR_NOT_FOUND', 'PARLEY_ERR_NO_CONTENT'],
+    handler: async (request) => ledger.prove((request.params as { id: string }).id),
+  });
+
+  doc.route(api, {
+    method: 'POST',
+    url: '/api/v1/proofs/check',
+    tag: 'operator',
+    summary: 'Check a proof bundle; the verdict names the check that failed',
+    roles: READERS,
+    body: { type: 'object', description: 'A proof bundle.' },
+    responses: { 200: { description: 'The verdict (ok true or false).', schema: proofVerdictSchema } },
+    refusals: ['PARLEY_ERR_MALFORMED_JSON', 'PARLEY_ERR_TOO_LARGE'],
+    handler: async (request) => {
+      const r = checkProof(request.body);
+      return r.ok ? { ok: true, proof: r.value } : { ok: false, error: r.error.toJSON() };
+    },
+  });
+
+  let verifying: Promise<VerifyReport> | undefined;
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/verify',
+    tag: 'operator',
+    summary: 'Re-check everything this node holds: signatures, chains, Merkle roots, content hashes and schemas, equivocation evidence',
+    roles: READERS,
+    responses: { 200: { description: 'The report (ok false lists the problems).', schema: verifyReportSchema } },
+    handler: async () => {
+      // One verification at a time; concurrent callers share its report.
+      verifying ??= verifyStore(ledger.store, ledger.catalogue).finally(() => (verifying = undefined));
+      return verifying;
+    },
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/catalogue',
+    tag: 'operator',
+    summary: 'The message catalogue: one JSON Schema per content type',
+    roles: READERS,
+    responses: { 200: { description: 'Schemas by content type.', schema: { type: 'object', additionalProperties: { type: 'object' } } } },
+    handler: async () => ledger.catalogue.all(),
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/roster',
+    tag: 'operator',
+    summary: 'The roster: every party\'s code, name, URL and pinned key',
+    roles: READERS,
+    responses: { 200: { description: 'The parties.', schema: rosterSchema } },
+    handler: async () => ledger.roster.list(),
+  });
+
+  doc.route(api, {
+    method: 'POST',
+    url: '/api/v1/roster',
+    tag: 'operator',
+    summary: 'Add a party (or change its name or URL); a different key for a known party is refused',
+    roles: ['admin'],
+    body: descriptorSchema,
+    responses: { 200: { description: 'Added or updated.', schema: { type: 'object', properties: { party: { type: 'string' }, added: { type: 'boolean' } } } } },
+    refusals: ['PARLEY_ERR_ROSTER_CONFLICT'],
+    handler: async (request) => {
+      const d = parseDescriptor(request.body);
+      if (!d.ok) throw d.error;
+      const r = ledger.roster.add(d.value, new Date(ledger.now()).toISOString());
+      federation.rosterChanged();
+      return { party: d.value.party, added: r.added };
+    },
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/events',
+    tag: 'operator',
+    summary: 'Live events (server-sent): entry (every committed entry, id = local position), link, alert',
+    description: 'Reconnect with Last-Event-ID (or ?after=) to replay entries stored since. The token may be given as ?token= because EventSource cannot set headers.',
+    roles: READERS,
+    tokenInQuery: true,
+    querystring: eventsQuery,
+    responses: { 200: { description: 'An event stream.', contentType: 'text/event-stream', schema: { type: 'string' } } },
+    refusals: ['PARLEY_ERR_UNAVAILABLE'],
+    handler: async (request, reply) => {
+      if (ctx.events.full) throw new ParleyError('PARLEY_ERR_UNAVAILABLE', 'too many event streams are open on this node; close one and retry');
+      const q = request.query as { after?: number };
+      const last = request.headers['last-event-id'];
+      const from = typeof last === 'string' && /^\d{1,15}$/.test(last) ? Number(last) : q.after;
+      const backlog: PublishedEvent[] =
+        from === undefined ? [] : ledger.since(from, EVENT_REPLAY_LIMIT).map((e) => ({ event: 'entry', data: entryView(e), id: String(e.pos) }));
+      reply.hijack();
+      ctx.events.attach(reply.raw, backlog);
+    },
+  });
+}

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyStore } from '../../src/ledger/verify.js';
+import { startNetwork, waitFor, note, type TestNetwork } from './support.js';
+
+let net: TestNetwork | undefined;
+afterEach(async () => {
+  await net?.close();
+  net = undefined;
+});
+
+describe('delivery between nodes on loopback', () => {
+  it('delivers content to addressees and stubs to everyone else, with every addressee\'s receipt back at the sender', async () => {
+    net = await startNetwork(['USA', 'RUS', 'UKR', 'POL']);
+    const { USA, RUS, UKR, POL } = net.nodes;
+    const toOne = await USA.ledger.append({ type: 'note', to: ['RUS'], body: note('to Russia') });
+    const toTwo = await USA.ledger.append({ type: 'note', to: ['RUS', 'UKR'], body: note('to Russia and Ukraine') });
+    const toAll = await USA.ledger.append({ type: 'note', to: ['*'], body: note('to everyone') });
+    const fromUkr = await UKR.ledger.append({ type: 'note', to: ['USA'], body: note('from Ukraine') });
+
+    await waitFor('every node to hold USA#3 and UKR#1', () =>
+      [RUS, UKR, POL].every((n) => (n.ledger.head('USA')?.seq ?? 0) >= 3) && [USA, RUS, POL].every((n) => (n.ledger.head('UKR')?.seq ?? 0) >= 1),
+    );
+    // Content where addressed, stub where not.
+    expect(RUS.ledger.get(toOne.id)?.body).toEqual(note('to Russia'));
+    expect(UKR.ledger.get(toOne.id)?.body).toBeUndefined();
+    expect(UKR.ledger.get(toOne.id)?.envelope.content).toBeUndefined();
+    expect(POL.ledger.get(toOne.id)?.body).toBeUndefined();
+    expect(UKR.ledger.get(toTwo.id)?.body).toEqual(note('to Russia and Ukraine'));
+    expect(POL.ledger.get(toTwo.id)?.body).toBeUndefined();
+    for (const n of [RUS, UKR, POL]) expect(n.ledger.get(toAll.id)?.body).toEqual(note('to everyone'));
+    expect(USA.ledger.get(fromUkr.id)?.body).toEqual(note('from Ukraine'));
+    expect(RUS.ledger.get(fromUkr.id)?.body).toBeUndefined();
+
+    // Every addressee's receipt reaches the sender: RUS, UKR and POL have receipted USA up to its last entry.
+    await waitFor('receipts of USA#3 from every peer', () => USA.federation.status().peers.every((p) => p.delivered === 3));
+    await waitFor('UKR to hold USA\'s receipt of UKR#1', () => UKR.federation.status().peers.find((p) => p.party === 'USA')?.delivered === 1);
+    await waitFor('every link up with nothing left to send', () => USA.federation.status().peers.every((p) => p.backlog === 0 && p.link === 'up'));
+    const status = USA.federation.status();
+    expect(status.party).toBe('USA');
+    expect(status.seq).toBe(4); // its three notes and its receipt of UKR#1
+    for (const p of status.peers) expect(p).toMatchObject({ backlog: 0, link: 'up' });
+    expect(status.alerts).toEqual([]);
+
+    // Receipts are entries too: every node ends up holding every log, and verify passes everywhere.
+    await waitFor('logs to converge', () => {
+      const heads = Object.values(net!.nodes).map((n) => JSON.stringify(n.ledger.heads()));
+      return heads.every((h) => h === heads[0]);
+    });
+    for (const n of Object.values(net.nodes)) {
+      const report = await verifyStore(n.ledger.store, n.ledger.catalogue, { workers: 0 });
+      expect(report.problems).toEqual([]);
+    }
+  });
+});
