@@ -1,0 +1,195 @@
+/**
+ * The shell: sign-in with the node's operator token, then the party, the live indicator, the
+ * UTC clock and the sections a watch officer moves between.
+ */
+import { lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { Api, ApiError } from './api';
+import { partyLabel, useNow, utc } from './format';
+import { RecordProvider, usePicture } from './record';
+import { href, useRoute } from './route';
+import type { Status } from './types';
+import { isAddressedTo } from './domain';
+import { Dashboard } from '../pages/Dashboard';
+import { Hotline } from '../pages/Hotline';
+import { Notifications } from '../pages/Notifications';
+import { EntryPage } from '../pages/EntryPage';
+import { Findings } from '../pages/Findings';
+import { Timeline } from '../pages/Timeline';
+import { Audit } from '../pages/Audit';
+
+// MapLibre and the Natural Earth boundaries are large: loaded when the map is first opened.
+const MapPage = lazy(() => import('../pages/MapPage'));
+
+const TOKEN_KEY = 'parley.token';
+
+interface Session {
+  token: string;
+  status: Status;
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | undefined>(undefined);
+  const [checking, setChecking] = useState(true);
+  const [error, setError] = useState<string | undefined>(undefined);
+
+  const signIn = async (token: string) => {
+    setError(undefined);
+    try {
+      const status = await new Api(token).status();
+      sessionStorage.setItem(TOKEN_KEY, token);
+      setSession({ token, status });
+    } catch (e) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      setError(e instanceof ApiError ? (e.status === 401 || e.status === 403 ? `${e.code}: this token is not an operator token of this node.` : `${e.code}: ${e.message}`) : String(e));
+    }
+  };
+
+  useEffect(() => {
+    // `network up` prints links of the form /console/#token=…: take the token, then drop it from the URL.
+    const fromLink = /^#token=([^&]+)/.exec(window.location.hash)?.[1];
+    if (fromLink) history.replaceState(null, '', `${window.location.pathname}#/dashboard`);
+    const token = fromLink ? decodeURIComponent(fromLink) : sessionStorage.getItem(TOKEN_KEY);
+    if (token) void signIn(token).finally(() => setChecking(false));
+    else setChecking(false);
+  }, []);
+
+  const signOut = () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setSession(undefined);
+  };
+
+  if (checking) return <p className="boot">Connecting to the node…</p>;
+  if (!session) return <Login onSubmit={signIn} error={error} />;
+  return (
+    <RecordProvider token={session.token} status={session.status} onSignOut={signOut}>
+      <Shell />
+    </RecordProvider>
+  );
+}
+
+function Login(props: { onSubmit: (token: string) => Promise<void>; error: string | undefined }) {
+  const [token, setToken] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    await props.onSubmit(token.trim());
+    setBusy(false);
+  };
+  return (
+    <main className="login">
+      <form onSubmit={submit} className="card" aria-labelledby="login-title">
+        <h1 id="login-title">Parley console</h1>
+        <p className="muted">Sign in with this node's operator token (from <code>tokens.json</code> in the node folder, or printed by <code>parley network up</code>). It is kept for this browser tab only.</p>
+        <label htmlFor="token">Operator token</label>
+        <input id="token" name="token" type="password" autoComplete="off" autoFocus required value={token} onChange={(e) => setToken(e.target.value)} />
+        {props.error && (
+          <p role="alert" className="refusal">
+            {props.error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy || !token.trim()}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+const SECTIONS = [
+  ['dashboard', 'Dashboard'],
+  ['hotline', 'Hotline'],
+  ['notifications', 'Notifications'],
+  ['findings', 'Findings'],
+  ['map', 'Map'],
+  ['timeline', 'Timeline'],
+  ['audit', 'Audit'],
+] as const;
+
+function Shell() {
+  const picture = usePicture();
+  const route = useRoute();
+  const now = useNow(1000);
+  const overdue = (picture.obligations ?? []).filter((o) => o.status === 'missed' || (o.status === 'open' && Date.parse(o.due) < now)).length;
+  const awaitingAck = picture.entries.filter((e) => e.type === 'hotline.message' && e.author !== picture.party && isAddressedTo(e, picture.party) && !picture.entries.some((a) => a.type === 'hotline.ack' && a.author === picture.party && (a.refs ?? []).includes(e.id))).length;
+  const counters: Record<string, ReactNode> = {
+    dashboard: overdue > 0 ? <span className="count alarm" title={`${overdue} overdue obligations`}>{overdue}</span> : null,
+    hotline: awaitingAck > 0 ? <span className="count" title={`${awaitingAck} messages awaiting acknowledgement`}>{awaitingAck}</span> : null,
+    findings: picture.findings?.length ? <span className="count quiet">{picture.findings.length}</span> : null,
+  };
+  const title = SECTIONS.find(([s]) => s === route.section)?.[1] ?? (route.section === 'entry' ? 'Entry' : 'Dashboard');
+  useEffect(() => {
+    document.title = `${title} · ${picture.party} · Parley`;
+  }, [title, picture.party]);
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Parley</span>
+        <span className="party" data-testid="party" title="The party this node speaks for">
+          {partyLabel(picture.roster, picture.party)}
+        </span>
+        <span className={`live ${picture.live}`} role="status" aria-live="polite">
+          {picture.live === 'live' ? 'Live' : picture.live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        </span>
+        <span className="clock" aria-label="Current time, UTC">
+          {utc(new Date(now).toISOString())}
+        </span>
+        <button type="button" onClick={picture.signOut}>
+          Sign out
+        </button>
+      </header>
+      <nav className="sidenav" aria-label="Sections">
+        <ul>
+          {SECTIONS.map(([section, label]) => (
+            <li key={section}>
+              <a href={href(section)} aria-current={route.section === section ? 'page' : undefined}>
+                {label} {counters[section]}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {Object.keys(picture.problems).length > 0 && picture.loadedAt !== undefined && (
+          <div className="notice" role="status">
+            Part of the record could not be read:{' '}
+            {Object.entries(picture.problems)
+              .map(([part, why]) => `${part} (${why})`)
+              .join('; ')}
+          </div>
+        )}
+        <Page />
+      </main>
+    </div>
+  );
+}
+
+function Page() {
+  const route = useRoute();
+  switch (route.section) {
+    case 'hotline':
+      return <Hotline peer={route.rest[0]} />;
+    case 'notifications':
+      return <Notifications route={route} />;
+    case 'entry':
+      return <EntryPage id={route.rest[0] ?? ''} />;
+    case 'findings':
+      return <Findings selected={route.rest[0]} route={route} />;
+    case 'map':
+      return (
+        <Suspense fallback={<p>Loading the map…</p>}>
+          <MapPage />
+        </Suspense>
+      );
+    case 'timeline':
+      return <Timeline />;
+    case 'audit':
+      return <Audit route={route} />;
+    default:
+      return <Dashboard />;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The console's one door to its node: the operator API under /api/v1, with the operator's bearer
+ * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
+ * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
+ */
+import type { Entry, EntryList, Finding, Obligation, Party, Status } from './types';
+
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly detail: Record<string, unknown> | undefined;
+  constructor(status: number, code: string, message: string, detail?: Record<string, unknown>) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+  }
+  /** The JSON Pointer into the body that a schema refusal names (`/troops`), if any. */
+  get path(): string | undefined {
+    const p = this.detail?.path;
+    return typeof p === 'string' ? p : undefined;
+  }
+}
+
+export class Api {
+  readonly #token: string;
+  constructor(token: string) {
+    this.#token = token;
+  }
+
+  async request<T>(path: string, init: { method?: string; body?: unknown; raw?: boolean } = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          accept: 'application/json',
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+    } catch (e) {
+      throw new ApiError(0, 'PARLEY_ERR_UNAVAILABLE', `The node cannot be reached (${(e as Error).message}). Nothing was sent; try again when the link is back.`);
+    }
+    const text = await response.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      // A proxy or a crashed node can answer with HTML; the status still says what happened.
+    }
+    if (!response.ok) {
+      const err = (json as { error?: { code?: string; message?: string; detail?: Record<string, unknown> } } | undefined)?.error;
+      throw new ApiError(response.status, err?.code ?? `HTTP_${response.status}`, err?.message ?? `The node answered ${response.status} ${response.statusText}.`, err?.detail);
+    }
+    return (init.raw ? text : json) as T;
+  }
+
+  status(): Promise<Status> {
+    return this.request<Status>('/api/v1/status');
+  }
+
+  roster(): Promise<Party[]> {
+    return this.request<unknown>('/api/v1/roster').then((r) => listOf<Party>(r, 'parties', 'roster'));
+  }
+
+  catalogue(): Promise<Record<string, Record<string, unknown>>> {
+    return this.request<unknown>('/api/v1/catalogue').then((r) => {
+      const o = r as Record<string, unknown>;
+      const inner = o && typeof o === 'object' && 'types' in o && typeof o.types === 'object' && !Array.isArray(o.types) ? o.types : o;
+      return inner as Record<string, Record<string, unknown>>;
+    });
+  }
+
+  /** One page of the record, in the node's order. */
+  async entries(query: { author?: string; type?: string; after?: number; limit?: number } = {}): Promise<EntryList> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
+    const r = await this.request<unknown>(`/api/v1/entries${qs.size ? `?${qs}` : ''}`);
+    const entries = listOf<Entry>(r, 'entries');
+    const next = (r as { next?: unknown } | undefined)?.next;
+    return { entries, next: typeof next === 'number' ? next : undefined };
+  }
+
+  /**
+   * The whole record this node holds (every author), page by page. A watch officer's record is
+   * thousands of entries, not millions; a node that holds more shows the latest `cap`.
+   */
+  async allEntries(query: { type?: string } = {}, cap = 20_000): Promise<Entry[]> {
+    const out: Entry[] = [];
+    let after: number | undefined = undefined;
+    const limit = 1000;
+    for (;;) {
+      const page: EntryList = await this.entries({ ...query, after, limit });
+      out.push(...page.entries);
+      if (page.entries.length < limit || out.length >= cap) break;
+      const last = page.entries[page.entries.length - 1]!;
+      const cursor: number | undefined = page.next ?? last.pos;
+      if (cursor === undefined || cursor === after) break;
+      after = cursor;
+    }
+    return out;
+  }
+
+  entry(id: string): Promise<Entry> {
+    return this.request<unknown>(`/api/v1/entries/${encodeURIComponent(id)}`).then((r) => {
+      const o = r as { entry?: Entry };
+      return (o && typeof o === 'object' && o.entry ? o.entry : r) as Entry;
+    });
+  }
+
+  append(input: { type: string; to: string[]; refs: string[]; body: unknown }): Promise<{ id: string; seq: number }> {
+    return this.request('/api/v1/entries', { method: 'POST', body: input });
+  }
+
+  /** The proof bundle exactly as the node wrote it (text), so a download is byte for byte the node's. */
+  proof(id: string): Promise<string> {
+    return this.request<string>(`/api/v1/entries/${encodeURIComponent(id)}/proof`, { raw: true });
+  }
+
+  checkProof(bundle: unknown): Promise<Record<string, unknown>> {
+    return this.request('/api/v1/proofs/check', { method: 'POST', body: bundle });
+  }
+
+  verify(): Promise<Record<string, unknown>> {
+    return this.request('/api/v1/verify');
+  }
+
+  obligations(): Promise<Obligation[]> {
+    return this.request<unknown>('/api/v1/obligations').then((r) => listOf<Obligation>(r, 'obligations'));
+  }
+
+  findings(): Promise<Finding[]> {
+    return this.request<unknown>('/api/v1/findings').then((r) => listOf<Finding>(r, 'findings'));
+  }
+}
+
+/** Lists arrive bare or wrapped (`{"entries": […]}`); the console accepts both. */
+function listOf<T>(r: unknown, ...keys: string[]): T[] {
+  if (Array.isArray(r)) return r as T[];
+  if (r && typeof r === 'object') {
+    for (const k of keys) {
+      const v = (r as Record<string, unknown>)[k];
+      if (Array.isArray(v)) return v as T[];
+    }
+  }
+  return [];
+}

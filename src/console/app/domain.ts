@@ -1,0 +1,92 @@
+/**
+ * Readings of the record the pages share: which receipt covers an entry (the machine's word that
+ * it arrived), which acknowledgement answers a hotline message (a person's word that it was read),
+ * which entries are treaty traffic, and where and when a notified activity takes place.
+ */
+import type { Entry } from './types';
+
+/** Content types that are the network's own plumbing or the hotline, not treaty traffic. */
+const NOT_TREATY = new Set(['receipt', 'hotline.message', 'hotline.ack', 'link.test']);
+
+export function isTreatyTraffic(e: Entry): boolean {
+  return e.type !== undefined && !NOT_TREATY.has(e.type);
+}
+
+export function isAddressedTo(e: Entry, party: string): boolean {
+  return (e.to ?? []).some((t) => t === party || t === '*');
+}
+
+/**
+ * The first receipt from each receiver that covers `entry`: receipts are cumulative, so a
+ * receipt from RUS `upto` 12 of USA's log covers USA#1…#12.
+ */
+export function receiptsFor(entry: Entry, record: Entry[]): Map<string, Entry> {
+  const first = new Map<string, Entry>();
+  for (const r of record) {
+    if (r.type !== 'receipt' || !r.body) continue;
+    if (r.body.of !== entry.author || typeof r.body.upto !== 'number' || r.body.upto < entry.seq) continue;
+    const held = first.get(r.author);
+    if (!held || Date.parse(r.time) < Date.parse(held.time)) first.set(r.author, r);
+  }
+  return first;
+}
+
+/** Human acknowledgements (`hotline.ack`) that cite `entry`, by acknowledging party. */
+export function acksFor(entry: Entry, record: Entry[]): Map<string, Entry> {
+  const acks = new Map<string, Entry>();
+  for (const a of record) {
+    if (a.type !== 'hotline.ack' || !(a.refs ?? []).includes(entry.id)) continue;
+    if (!acks.has(a.author)) acks.set(a.author, a);
+  }
+  return acks;
+}
+
+/** Entries that cite `entry` in their refs (replies, acknowledgements, reports). */
+export function citing(entry: Entry, record: Entry[]): Entry[] {
+  return record.filter((e) => (e.refs ?? []).includes(entry.id));
+}
+
+export interface Activity {
+  entry: Entry;
+  area: GeoJSON.Geometry | GeoJSON.Feature | GeoJSON.FeatureCollection;
+  start: number | undefined;
+  end: number | undefined;
+  label: string;
+}
+
+const START_KEYS = ['start', 'starts', 'startDate', 'startTime', 'from', 'begin'];
+const END_KEYS = ['end', 'ends', 'endDate', 'endTime', 'until', 'to'];
+
+function timeField(body: Record<string, unknown>, keys: string[]): number | undefined {
+  for (const k of keys) {
+    const v = body[k];
+    if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v);
+  }
+  return undefined;
+}
+
+function isGeoJSON(v: unknown): v is Activity['area'] {
+  return !!v && typeof v === 'object' && typeof (v as { type?: unknown }).type === 'string';
+}
+
+/** Notified activities with a GeoJSON `area` (vd.activity.notification and any type that shares its shape). */
+export function activities(record: Entry[]): Activity[] {
+  const out: Activity[] = [];
+  for (const e of record) {
+    if (!e.body || !isGeoJSON(e.body.area)) continue;
+    const b = e.body;
+    const name = [b.name, b.designation, b.title, b.activityType, b.type].find((v) => typeof v === 'string' && v) as string | undefined;
+    out.push({ entry: e, area: b.area as Activity['area'], start: timeField(b, START_KEYS), end: timeField(b, END_KEYS), label: name ?? e.type ?? 'activity' });
+  }
+  return out;
+}
+
+/** The hotline's priorities, most urgent first, with the agreement's default acknowledgement windows. */
+export const PRIORITIES = ['flash', 'immediate', 'routine'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const DEFAULT_ACK_WINDOW_MS: Record<Priority, number> = { flash: 5 * 60_000, immediate: 30 * 60_000, routine: 24 * 3_600_000 };
+
+export function priorityOf(e: Entry): Priority {
+  const p = e.body?.priority;
+  return (PRIORITIES as readonly unknown[]).includes(p) ? (p as Priority) : 'routine';
+}

@@ -1,0 +1,145 @@
+/**
+ * The console's picture of the node: status, roster, catalogue, the record (entries), obligations
+ * and findings, refreshed whenever the node's event stream says something happened. Every page
+ * reads this one picture, so two panels never disagree about the record.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Api, ApiError } from './api';
+import type { Alarm, Entry, Finding, Obligation, Party, Status } from './types';
+
+export type Live = 'connecting' | 'live' | 'reconnecting';
+
+export interface Picture {
+  api: Api;
+  party: string;
+  status: Status | undefined;
+  roster: Party[];
+  catalogue: Record<string, Record<string, unknown>>;
+  entries: Entry[];
+  byId: Map<string, Entry>;
+  obligations: Obligation[] | undefined;
+  findings: Finding[] | undefined;
+  /** Why a part of the picture could not be read (e.g. a node without the regimes' routes). */
+  problems: Record<string, string>;
+  /** Alarms pushed on the event stream since the console opened, newest first. */
+  pushedAlarms: Alarm[];
+  live: Live;
+  loadedAt: number | undefined;
+  refresh: () => void;
+  signOut: () => void;
+}
+
+const PictureContext = createContext<Picture | undefined>(undefined);
+
+export function usePicture(): Picture {
+  const p = useContext(PictureContext);
+  if (!p) throw new Error('usePicture outside <RecordProvider>');
+  return p;
+}
+
+/** Event names the node's stream may use; each one means "the record or its meaning changed". */
+const EVENT_NAMES = ['entry', 'entries', 'append', 'accept', 'receipt', 'status', 'link', 'alarm', 'alert', 'obligation', 'finding', 'hotline'];
+
+export function RecordProvider(props: { token: string; status: Status; onSignOut: () => void; children: ReactNode }) {
+  const api = useMemo(() => new Api(props.token), [props.token]);
+  const [status, setStatus] = useState<Status>(props.status);
+  const [roster, setRoster] = useState<Party[]>([]);
+  const [catalogue, setCatalogue] = useState<Record<string, Record<string, unknown>>>({});
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [obligations, setObligations] = useState<Obligation[] | undefined>(undefined);
+  const [findings, setFindings] = useState<Finding[] | undefined>(undefined);
+  const [problems, setProblems] = useState<Record<string, string>>({});
+  const [pushedAlarms, setPushedAlarms] = useState<Alarm[]>([]);
+  const [live, setLive] = useState<Live>('connecting');
+  const [loadedAt, setLoadedAt] = useState<number | undefined>(undefined);
+  const [revision, setRevision] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  // Bursts of events (a batch of fifty entries) become one refresh a quarter second later.
+  const refresh = useCallback(() => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      setRevision((r) => r + 1);
+    }, 250);
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    const problems: Record<string, string> = {};
+    const note = (part: string) => (e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) props.onSignOut();
+      problems[part] = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
+      return undefined;
+    };
+    void Promise.all([
+      api.status().catch(note('status')),
+      api.roster().catch(note('roster')),
+      revision === 0 ? api.catalogue().catch(note('catalogue')) : Promise.resolve(undefined),
+      api.allEntries().catch(note('entries')),
+      api.obligations().catch(note('obligations')),
+      api.findings().catch(note('findings')),
+    ]).then(([s, r, c, e, o, f]) => {
+      if (cancelled) return;
+      if (s) setStatus(s);
+      if (r) setRoster(r);
+      if (c) setCatalogue(c);
+      if (e) setEntries(e);
+      setObligations(o);
+      setFindings(f);
+      setProblems(problems);
+      setLoadedAt(Date.now());
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [api, revision]);
+
+  useEffect(() => {
+    const source = new EventSource(`/api/v1/events?token=${encodeURIComponent(props.token)}`);
+    const onEvent = (ev: MessageEvent) => {
+      setLive('live');
+      if (ev.type === 'alarm' || ev.type === 'alert') {
+        try {
+          const alarm = JSON.parse(ev.data as string) as Alarm;
+          setPushedAlarms((a) => [{ ...alarm, at: alarm.at ?? new Date().toISOString() }, ...a].slice(0, 50));
+        } catch {
+          // An alarm without a JSON body still triggers the refresh below, which reads status.
+        }
+      }
+      if (ev.type === 'ping' || ev.type === 'hello' || ev.type === 'ready') return;
+      refresh();
+    };
+    source.onopen = () => setLive('live');
+    source.onerror = () => setLive('reconnecting');
+    source.onmessage = onEvent;
+    for (const name of [...EVENT_NAMES, 'ping', 'hello', 'ready']) source.addEventListener(name, onEvent as EventListener);
+    // EventSource reconnects by itself; a poll every 30 s keeps the picture honest if it cannot.
+    const poll = setInterval(refresh, 30_000);
+    return () => {
+      source.close();
+      clearInterval(poll);
+    };
+  }, [props.token, refresh]);
+
+  const byId = useMemo(() => new Map(entries.map((e) => [e.id, e])), [entries]);
+
+  const picture: Picture = {
+    api,
+    party: status.party,
+    status,
+    roster,
+    catalogue,
+    entries,
+    byId,
+    obligations,
+    findings,
+    problems,
+    pushedAlarms,
+    live,
+    loadedAt,
+    refresh,
+    signOut: props.onSignOut,
+  };
+  return <PictureContext.Provider value={picture}>{props.children}</PictureContext.Provider>;
+}

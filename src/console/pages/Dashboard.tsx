@@ -1,0 +1,157 @@
+/**
+ * The watch officer's first screen: what is owed and by when, whether every link is up, what is
+ * alarming, and what the rules found most recently.
+ */
+import { partyLabel, span, useNow, utc } from '../app/format';
+import { usePicture } from '../app/record';
+import { entryHref, href } from '../app/route';
+import type { Alarm, Obligation } from '../app/types';
+import { SeverityBadge } from './Findings';
+
+export function Dashboard() {
+  const p = usePicture();
+  const now = useNow(1000);
+  const pending = (p.obligations ?? [])
+    .filter((o) => o.status === 'open' || o.status === 'missed')
+    .sort((a, b) => Date.parse(a.due) - Date.parse(b.due) || a.id.localeCompare(b.id));
+  const alarms: Alarm[] = [...(p.status?.alerts ?? []), ...(p.status?.alarms ?? []), ...p.pushedAlarms];
+  const findings = [...(p.findings ?? [])].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id)).slice(0, 8);
+  const peers = p.status?.peers ?? [];
+
+  return (
+    <div className="dashboard">
+      <h1>Dashboard</h1>
+      <div className="grid">
+        <section aria-labelledby="obl-h" className="panel wide">
+          <h2 id="obl-h">
+            Open obligations <span className="muted">({pending.length})</span>
+          </h2>
+          {p.obligations === undefined ? (
+            <p className="muted">This node does not report obligations{p.problems.obligations ? ` (${p.problems.obligations})` : ''}.</p>
+          ) : pending.length === 0 ? (
+            <p className="muted">Nothing is owed right now.</p>
+          ) : (
+            <table className="dense" data-testid="obligations">
+              <thead>
+                <tr>
+                  <th scope="col">Due (UTC)</th>
+                  <th scope="col">Countdown</th>
+                  <th scope="col">Owes</th>
+                  <th scope="col">To</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Rule</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pending.map((o) => (
+                  <ObligationRow key={o.id} o={o} now={now} self={p.party} />
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <section aria-labelledby="alarm-h" className="panel">
+          <h2 id="alarm-h">Alarms</h2>
+          {alarms.length === 0 ? (
+            <p className="muted" data-testid="no-alarms">
+              No alarms.
+            </p>
+          ) : (
+            <ul className="alarms" data-testid="alarms">
+              {alarms.map((a, i) => (
+                <li key={a.id ?? i} className="alarm-item">
+                  <strong>{a.kind ?? a.code ?? 'alarm'}</strong> {a.party ?? a.peer ?? ''} — {a.message ?? JSON.stringify(a)}
+                  {(a.since ?? a.at) && <span className="muted"> since {utc(a.since ?? a.at)}</span>}
+                  {a.entry && (
+                    <>
+                      {' '}
+                      <a href={entryHref(a.entry)}>entry</a>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+
+        <section aria-labelledby="links-h" className="panel">
+          <h2 id="links-h">Links</h2>
+          {peers.length === 0 ? (
+            <p className="muted">No peers in this node's roster.</p>
+          ) : (
+            <table className="dense" data-testid="links">
+              <thead>
+                <tr>
+                  <th scope="col">Peer</th>
+                  <th scope="col">Link</th>
+                  <th scope="col">Last contact</th>
+                  <th scope="col" className="num">Backlog</th>
+                  <th scope="col" className="num">Delivered</th>
+                  <th scope="col" className="num">Received</th>
+                </tr>
+              </thead>
+              <tbody>
+                {peers.map((peer) => {
+                  const rtt = peer.rttMs ?? peer.rtt;
+                  return (
+                    <tr key={peer.party}>
+                      <th scope="row">{partyLabel(p.roster, peer.party)}</th>
+                      <td>
+                        <span className={`link-state ${peer.link ?? 'unknown'}`}>{peer.link ?? 'unknown'}</span>
+                        {typeof rtt === 'number' && <span className="muted"> {rtt.toFixed(0)} ms</span>}
+                      </td>
+                      <td>{utc(peer.lastContact)}</td>
+                      <td className="num">{peer.backlog ?? '—'}</td>
+                      <td className="num">{peer.delivered ?? '—'}</td>
+                      <td className="num">{peer.received ?? '—'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </section>
+
+        <section aria-labelledby="find-h" className="panel wide">
+          <h2 id="find-h">
+            Latest findings <a href={href('findings')} className="more">all findings</a>
+          </h2>
+          {p.findings === undefined ? (
+            <p className="muted">This node does not report findings{p.problems.findings ? ` (${p.problems.findings})` : ''}.</p>
+          ) : findings.length === 0 ? (
+            <p className="muted">No findings.</p>
+          ) : (
+            <ul className="findings-list">
+              {findings.map((f) => (
+                <li key={f.id}>
+                  <SeverityBadge severity={f.severity} /> <a href={href('findings', f.id)}>{f.explanation}</a> <span className="cite">{f.citation}</span>{' '}
+                  <span className="muted">{utc(f.at)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function ObligationRow(props: { o: Obligation; now: number; self: string }) {
+  const { o, now } = props;
+  const left = Date.parse(o.due) - now;
+  const overdue = o.status === 'missed' || left < 0;
+  const evidence = o.evidence[o.evidence.length - 1];
+  return (
+    <tr className={overdue ? 'overdue' : undefined} data-overdue={overdue || undefined}>
+      <td className="time">{utc(o.due)}</td>
+      <td className="countdown" aria-label={overdue ? `overdue by ${span(left)}` : `due in ${span(left)}`}>
+        {overdue ? `OVERDUE ${span(left)}` : span(left)}
+      </td>
+      <td className={o.debtor === props.self ? 'self' : undefined}>{o.debtor}</td>
+      <td>{o.creditors.includes('*') ? 'all' : o.creditors.join(', ')}</td>
+      <td>{evidence ? <a href={entryHref(evidence)}>{o.what}</a> : o.what}</td>
+      <td className="cite">{o.citation}</td>
+    </tr>
+  );
+}

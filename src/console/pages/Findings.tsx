@@ -1,0 +1,144 @@
+/**
+ * Findings: each rule's verdict on the record, filtered by party, rule and severity, each with its
+ * treaty citation and the entries that are its evidence.
+ */
+import { summary, typeTitle, utc } from '../app/format';
+import { usePicture } from '../app/record';
+import { entryHref, go, href, type Route } from '../app/route';
+import type { Finding, Severity } from '../app/types';
+
+export function SeverityBadge(props: { severity: Severity }) {
+  return <span className={`sev ${props.severity}`}>{props.severity}</span>;
+}
+
+export function Findings(props: { selected: string | undefined; route: Route }) {
+  const p = usePicture();
+  const all = p.findings ?? [];
+  const q = props.route.query;
+  const party = q.get('party') ?? '';
+  const rule = q.get('rule') ?? '';
+  const severity = q.get('severity') ?? '';
+  const setFilter = (key: string, value: string) => {
+    const next = new URLSearchParams(q);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    go(`${href('findings', ...(props.selected ? [props.selected] : []))}${next.size ? `?${next}` : ''}`);
+  };
+  const parties = [...new Set(all.flatMap((f) => f.parties))].sort();
+  const rules = [...new Set(all.map((f) => f.rule))].sort();
+  const shown = all
+    .filter((f) => (!party || f.parties.includes(party)) && (!rule || f.rule === rule) && (!severity || f.severity === severity))
+    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id));
+  const selected = props.selected ? all.find((f) => f.id === props.selected) : undefined;
+  const qs = q.size ? `?${q}` : '';
+
+  return (
+    <div className="split">
+      <section aria-labelledby="findings-h">
+        <h1 id="findings-h">Findings</h1>
+        <div className="filters" role="group" aria-label="Filter findings">
+          <label>
+            Party
+            <select value={party} onChange={(e) => setFilter('party', e.target.value)}>
+              <option value="">all</option>
+              {parties.map((x) => (
+                <option key={x}>{x}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Rule
+            <select value={rule} onChange={(e) => setFilter('rule', e.target.value)}>
+              <option value="">all</option>
+              {rules.map((x) => (
+                <option key={x}>{x}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Severity
+            <select value={severity} onChange={(e) => setFilter('severity', e.target.value)}>
+              <option value="">all</option>
+              <option>violation</option>
+              <option>warning</option>
+              <option>info</option>
+            </select>
+          </label>
+          <span className="muted">
+            {shown.length} of {all.length}
+          </span>
+        </div>
+        {p.findings === undefined && <p className="muted">This node does not report findings{p.problems.findings ? ` (${p.problems.findings})` : ''}.</p>}
+        <table className="dense" data-testid="findings">
+          <thead>
+            <tr>
+              <th scope="col">Severity</th>
+              <th scope="col">Since (UTC)</th>
+              <th scope="col">Parties</th>
+              <th scope="col">Finding</th>
+              <th scope="col">Citation</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((f) => (
+              <tr key={f.id} aria-selected={f.id === props.selected || undefined} className={f.id === props.selected ? 'selected' : undefined}>
+                <td>
+                  <SeverityBadge severity={f.severity} />
+                </td>
+                <td className="time">{utc(f.at)}</td>
+                <td>{f.parties.join(', ')}</td>
+                <td>
+                  <a href={href('findings', f.id) + qs}>{f.explanation}</a>
+                </td>
+                <td className="cite">{f.citation}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      {selected && <FindingDetail f={selected} />}
+    </div>
+  );
+}
+
+function FindingDetail(props: { f: Finding }) {
+  const p = usePicture();
+  const f = props.f;
+  return (
+    <aside className="detail" aria-labelledby="finding-detail-h" data-testid="finding-detail">
+      <h2 id="finding-detail-h">
+        <SeverityBadge severity={f.severity} /> {f.rule}
+      </h2>
+      <p className="lead">{f.explanation}</p>
+      <dl className="kv">
+        <dt>Citation</dt>
+        <dd className="cite">{f.citation}</dd>
+        <dt>Parties</dt>
+        <dd>{f.parties.join(', ')}</dd>
+        <dt>True since</dt>
+        <dd>{utc(f.at)}</dd>
+        <dt>Finding id</dt>
+        <dd className="mono">{f.id}</dd>
+      </dl>
+      <h3>Evidence</h3>
+      <ol className="evidence">
+        {f.evidence.map((id) => {
+          const e = p.byId.get(id);
+          return (
+            <li key={id}>
+              <a href={entryHref(id)}>{e ? `${e.author}#${e.seq} ${typeTitle(p.catalogue, e.type)}` : id.slice(0, 16)}</a>
+              {e && (
+                <>
+                  {' '}
+                  <span className="muted">
+                    {utc(e.time)} — {summary(e)}
+                  </span>
+                </>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+    </aside>
+  );
+}

@@ -1,0 +1,216 @@
+/**
+ * The hotline: one conversation per peer. For every message two separate facts — the machine
+ * receipt (the peer's node holds it) and the human acknowledgement (a duty officer read it) — and
+ * for an incoming message not yet acknowledged, one button that acknowledges it.
+ */
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../app/api';
+import { acksFor, DEFAULT_ACK_WINDOW_MS, isAddressedTo, priorityOf, PRIORITIES, receiptsFor, type Priority } from '../app/domain';
+import { partyLabel, span, useNow, utc } from '../app/format';
+import { usePicture } from '../app/record';
+import { entryHref, href } from '../app/route';
+import type { Entry } from '../app/types';
+
+export function Hotline(props: { peer: string | undefined }) {
+  const p = usePicture();
+  const messages = p.entries.filter((e) => e.type === 'hotline.message');
+  const peers = p.roster.map((r) => r.party).filter((c) => c !== p.party);
+  const peer = props.peer && peers.includes(props.peer) ? props.peer : peers[0];
+  const withPeer = (code: string) => messages.filter((m) => (m.author === p.party && (m.to ?? []).some((t) => t === code || t === '*')) || (m.author === code && isAddressedTo(m, p.party)));
+  const unacked = (code: string) => withPeer(code).filter((m) => m.author === code && acksFor(m, p.entries).get(p.party) === undefined).length;
+
+  return (
+    <div className="hotline">
+      <nav aria-label="Conversations" className="conversations">
+        <h1>Hotline</h1>
+        <ul>
+          {peers.map((c) => {
+            const n = unacked(c);
+            return (
+              <li key={c}>
+                <a href={href('hotline', c)} aria-current={c === peer ? 'page' : undefined}>
+                  {partyLabel(p.roster, c)}{' '}
+                  {n > 0 && (
+                    <span className="count" title={`${n} awaiting your acknowledgement`}>
+                      {n}
+                    </span>
+                  )}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      {peer ? <Conversation key={peer} peer={peer} messages={withPeer(peer)} /> : <p className="muted">No peers in the roster.</p>}
+    </div>
+  );
+}
+
+function Conversation(props: { peer: string; messages: Entry[] }) {
+  const p = usePicture();
+  const sorted = [...props.messages].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.seq - b.seq);
+  return (
+    <section className="conversation" aria-labelledby="conv-h">
+      <h2 id="conv-h">With {partyLabel(p.roster, props.peer)}</h2>
+      {sorted.length === 0 ? (
+        <p className="muted">No messages with {props.peer} yet.</p>
+      ) : (
+        <ol className="messages" data-testid="messages">
+          {sorted.map((m) => (
+            <Message key={m.id} m={m} peer={props.peer} />
+          ))}
+        </ol>
+      )}
+      <ComposeMessage peer={props.peer} />
+    </section>
+  );
+}
+
+function Message(props: { m: Entry; peer: string }) {
+  const p = usePicture();
+  const now = useNow(1000);
+  const { m } = props;
+  const outgoing = m.author === p.party;
+  const priority = priorityOf(m);
+  const receipt = receiptsFor(m, p.entries).get(props.peer);
+  // From the reader's side: the acknowledgement that counts is the addressee's.
+  const ack = acksFor(m, p.entries).get(outgoing ? props.peer : p.party);
+  const obligation = (p.obligations ?? []).find((o) => o.evidence.includes(m.id) && (o.status === 'open' || o.status === 'missed'));
+  const due = obligation ? Date.parse(obligation.due) : Date.parse(m.time) + DEFAULT_ACK_WINDOW_MS[priority];
+  const left = due - now;
+  const late = !ack && left < 0;
+  const b = m.body ?? {};
+  return (
+    <li className={`message ${outgoing ? 'out' : 'in'} ${priority}${late ? ' late' : ''}`} data-testid="message" data-id={m.id} data-priority={priority}>
+      <div className="message-head">
+        <span className={`prio ${priority}`}>{priority}</span> <strong>{String(b.subject ?? '')}</strong>{' '}
+        <span className="muted">
+          {outgoing ? `to ${props.peer}` : `from ${m.author}`} · {utc(m.time)} · {String(b.language ?? '')} · <a href={entryHref(m.id)}>{m.author}#{m.seq}</a>
+        </span>
+      </div>
+      <p className="message-text">{String(b.text ?? '')}</p>
+      {typeof b.translation === 'string' && <p className="message-text translation">Courtesy translation: {b.translation}</p>}
+      <dl className="states">
+        <div>
+          <dt>Machine receipt</dt>
+          <dd data-testid="receipt-state" data-state={outgoing ? (receipt ? 'received' : 'pending') : 'held'}>
+            {outgoing ? receipt ? <>received by {props.peer}'s node {utc(receipt.time)}</> : <span className="waiting">awaiting {props.peer}'s node</span> : <>held by this node</>}
+          </dd>
+        </div>
+        <div>
+          <dt>Acknowledgement</dt>
+          <dd data-testid="ack-state" data-state={ack ? 'acknowledged' : late ? 'overdue' : 'pending'}>
+            {ack ? (
+              <>
+                acknowledged by {ack.author} {utc(ack.time)}
+              </>
+            ) : late ? (
+              <span className="overdue-text">OVERDUE by {span(left)}</span>
+            ) : (
+              <span>due in {span(left)}</span>
+            )}
+          </dd>
+        </div>
+      </dl>
+      {!outgoing && !ack && <AckButton m={m} />}
+    </li>
+  );
+}
+
+function AckButton(props: { m: Entry }) {
+  const p = usePicture();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  return (
+    <div className="actions">
+      <button
+        type="button"
+        className="primary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          setError(undefined);
+          try {
+            await p.api.append({ type: 'hotline.ack', to: [props.m.author], refs: [props.m.id], body: {} });
+            p.refresh();
+          } catch (e) {
+            setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {busy ? 'Acknowledging…' : 'Acknowledge'}
+      </button>
+      {error && (
+        <span role="alert" className="refusal">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function ComposeMessage(props: { peer: string }) {
+  const p = usePicture();
+  const [priority, setPriority] = useState<Priority>('immediate');
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [language, setLanguage] = useState('en');
+  const [error, setError] = useState<ApiError | undefined>(undefined);
+  const [sending, setSending] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSending(true);
+    setError(undefined);
+    try {
+      await p.api.append({ type: 'hotline.message', to: [props.peer], refs: [], body: { priority, subject, text, language } });
+      setSubject('');
+      setText('');
+      p.refresh();
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'PARLEY_ERR_INTERNAL', String(err)));
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <form className="compose-message" onSubmit={submit} noValidate aria-label={`New message to ${props.peer}`}>
+      <h3>New message to {props.peer}</h3>
+      <div className="row">
+        <div className="field">
+          <label htmlFor="hl-priority">Priority</label>
+          <select id="hl-priority" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+            {PRIORITIES.map((x) => (
+              <option key={x} value={x}>
+                {x}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field grow">
+          <label htmlFor="hl-subject">Subject</label>
+          <input id="hl-subject" type="text" value={subject} onChange={(e) => setSubject(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="hl-language">Language</label>
+          <input id="hl-language" type="text" size={5} value={language} onChange={(e) => setLanguage(e.target.value)} />
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor="hl-text">Text</label>
+        <textarea id="hl-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
+      </div>
+      {error && (
+        <p role="alert" className="refusal">
+          <code>{error.code}</code> {error.message}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={sending}>
+          {sending ? 'Sending…' : `Send ${priority}`}
+        </button>
+      </div>
+    </form>
+  );
+}

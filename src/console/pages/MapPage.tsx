@@ -1,0 +1,175 @@
+/**
+ * The map: notified activity areas over Natural Earth boundaries, offline (no tile server, no
+ * fonts, nothing fetched: a background layer and GeoJSON layers from the bundled TopoJSON).
+ * A time filter narrows it to what was under way; a click on an area opens its notification.
+ * The list beside the map says the same for keyboard users and screen readers.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Map as MapLibreMap, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type StyleSpecification } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import countries50m from 'world-atlas/countries-50m.json';
+import { activities, type Activity } from '../app/domain';
+import { utc } from '../app/format';
+import { usePicture } from '../app/record';
+import { entryHref, go } from '../app/route';
+
+setWorkerUrl(workerUrl);
+
+const topology = countries50m as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+const boundaries = feature(topology, topology.objects.countries);
+
+/** Europe, the zone of application of the Vienna Document, when there is nothing to fit. */
+const EUROPE: LngLatBoundsLike = [
+  [-12, 34],
+  [62, 71],
+];
+
+const COLORS = { sea: '#dce3e8', land: '#f6f5f1', border: '#8d969d', area: '#1f5c99' };
+
+function style(): StyleSpecification {
+  return {
+    version: 8,
+    sources: {
+      countries: { type: 'geojson', data: boundaries },
+      activities: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
+    },
+    layers: [
+      { id: 'sea', type: 'background', paint: { 'background-color': COLORS.sea } },
+      { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': COLORS.land } },
+      { id: 'borders', type: 'line', source: 'countries', paint: { 'line-color': COLORS.border, 'line-width': 0.7 } },
+      { id: 'activity-fill', type: 'fill', source: 'activities', paint: { 'fill-color': COLORS.area, 'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.45, 0.25] } },
+      { id: 'activity-line', type: 'line', source: 'activities', paint: { 'line-color': COLORS.area, 'line-width': 2 } },
+    ],
+  };
+}
+
+function geometries(a: Activity): GeoJSON.Geometry[] {
+  const g = a.area;
+  if (g.type === 'FeatureCollection') return g.features.map((f) => f.geometry).filter(Boolean);
+  if (g.type === 'Feature') return g.geometry ? [g.geometry] : [];
+  return [g];
+}
+
+function bounds(list: Activity[]): LngLatBoundsLike | undefined {
+  let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number') {
+      w = Math.min(w, c[0]);
+      e = Math.max(e, c[0]);
+      s = Math.min(s, c[1]);
+      n = Math.max(n, c[1]);
+    } else if (Array.isArray(c)) c.forEach(visit);
+  };
+  for (const a of list) for (const g of geometries(a)) visit('coordinates' in g ? g.coordinates : []);
+  return Number.isFinite(w) ? [
+    [w, s],
+    [e, n],
+  ] : undefined;
+}
+
+const dayInput = (t: number | undefined) => (t === undefined ? '' : new Date(t).toISOString().slice(0, 10));
+
+export default function MapPage() {
+  const p = usePicture();
+  const all = useMemo(() => activities(p.entries).sort((a, b) => (a.start ?? 0) - (b.start ?? 0)), [p.entries]);
+  const [from, setFrom] = useState('');
+  const [until, setUntil] = useState('');
+  const shown = all.filter((a) => {
+    const f = from ? Date.parse(`${from}T00:00:00Z`) : -Infinity;
+    const u = until ? Date.parse(`${until}T23:59:59.999Z`) : Infinity;
+    return (a.end ?? a.start ?? Infinity) >= f && (a.start ?? -Infinity) <= u;
+  });
+  const container = useRef<HTMLDivElement>(null);
+  const map = useRef<MapLibreMap | undefined>(undefined);
+  const [ready, setReady] = useState(false);
+  const [rendered, setRendered] = useState(0);
+
+  useEffect(() => {
+    if (!container.current) return;
+    const m = new MapLibreMap({ container: container.current, style: style(), bounds: EUROPE, attributionControl: false, renderWorldCopies: false, maxZoom: 12 });
+    map.current = m;
+    let hovered: string | number | undefined;
+    m.on('load', () => setReady(true));
+    m.on('click', 'activity-fill', (ev) => {
+      const id = ev.features?.[0]?.properties?.entry;
+      if (typeof id === 'string') go(entryHref(id));
+    });
+    m.on('mousemove', 'activity-fill', (ev) => {
+      m.getCanvas().style.cursor = 'pointer';
+      const fid = ev.features?.[0]?.id;
+      if (hovered !== undefined) m.setFeatureState({ source: 'activities', id: hovered }, { hover: false });
+      hovered = fid;
+      if (fid !== undefined) m.setFeatureState({ source: 'activities', id: fid }, { hover: true });
+    });
+    m.on('mouseleave', 'activity-fill', () => {
+      m.getCanvas().style.cursor = '';
+      if (hovered !== undefined) m.setFeatureState({ source: 'activities', id: hovered }, { hover: false });
+      hovered = undefined;
+    });
+    m.on('idle', () => setRendered(new Set(m.queryRenderedFeatures({ layers: ['activity-fill'] }).map((f) => f.properties?.entry)).size));
+    return () => {
+      m.remove();
+      map.current = undefined;
+    };
+  }, []);
+
+  const key = shown.map((a) => a.entry.id).join();
+  useEffect(() => {
+    const m = map.current;
+    if (!m || !ready) return;
+    const features: GeoJSON.Feature[] = shown.flatMap((a, i) =>
+      geometries(a).map((geometry) => ({ type: 'Feature' as const, id: i, geometry, properties: { entry: a.entry.id, label: a.label } })),
+    );
+    (m.getSource('activities') as GeoJSONSource).setData({ type: 'FeatureCollection', features });
+    const b = bounds(shown);
+    m.fitBounds(b ?? EUROPE, { padding: 60, maxZoom: 7, duration: 0 });
+  }, [ready, key]);
+
+  return (
+    <div className="map-page">
+      <div className="page-head">
+        <h1>Map</h1>
+        <div className="filters" role="group" aria-label="Time filter">
+          <label>
+            From (UTC)
+            <input type="date" value={from} min={dayInput(all[0]?.start)} onChange={(e) => setFrom(e.target.value)} />
+          </label>
+          <label>
+            Until (UTC)
+            <input type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
+          </label>
+          <button
+            type="button"
+            onClick={() => {
+              setFrom('');
+              setUntil('');
+            }}
+          >
+            All dates
+          </button>
+          <span className="muted">
+            {shown.length} of {all.length} notified areas
+          </span>
+        </div>
+      </div>
+      <div className="map-layout">
+        <div ref={container} className="map" role="region" aria-label="Map of notified activity areas" data-testid="map" data-ready={ready || undefined} data-areas={shown.length} data-rendered={rendered} />
+        <ol className="area-list" aria-label="Notified activity areas" data-testid="area-list">
+          {shown.map((a) => (
+            <li key={a.entry.id}>
+              <a href={entryHref(a.entry.id)}>{a.label}</a>
+              <div className="muted">
+                {a.entry.author} · {a.start ? utc(new Date(a.start).toISOString()).slice(0, 10) : '?'} – {a.end ? utc(new Date(a.end).toISOString()).slice(0, 10) : '?'}
+                {typeof a.entry.body?.troops === 'number' && <> · {a.entry.body.troops.toLocaleString('en')} troops</>}
+              </div>
+            </li>
+          ))}
+          {shown.length === 0 && <li className="muted">No notified activity areas{all.length ? ' in these dates' : ''}.</li>}
+        </ol>
+      </div>
+    </div>
+  );
+}
