@@ -13,6 +13,7 @@ import type { EventHub } from './events.js';
 import { ApiDocument } from './openapi.js';
 import { federationRoutes } from './federation-routes.js';
 import { operatorRoutes } from './operator-routes.js';
+import { consoleRoutes } from './console.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -83,6 +84,7 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): ApiDocume
   });
   void app.register(async (scope) => federationRoutes(scope, ctx, doc));
   void app.register(async (scope) => operatorRoutes(scope, ctx, doc));
+  void app.register(async (scope) => consoleRoutes(scope));
   return doc;
 }
 
