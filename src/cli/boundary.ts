@@ -62,8 +62,8 @@ export async function runCli(program: Command, argv: readonly string[]): Promise
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
-      // `parley` with no command: commander printed the help to stderr.
-      if (err.code === 'commander.help') return EXIT.badInput;
+      // `parley help send` exits 0; `parley` or `parley roster` with no command printed the help to stderr as an error.
+      if (err.code === 'commander.help') return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
       err = new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `${err.message.replace(/^error: /, '')} (see --help)`);
     }
     report(err, json);

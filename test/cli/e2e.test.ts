@@ -236,7 +236,10 @@ describe('parley, end to end', () => {
       expect(r.json().error.code).toMatch(/^PARLEY_ERR_(BAD_ARGUMENT|NODE_DIR)$/);
     }
     expect(parley([]).code).toBe(2);
+    expect(parley(['roster']).code).toBe(2);
     expect(parley(['--help']).code).toBe(0);
+    expect(parley(['help', 'send']).code).toBe(0);
+    expect(parley(['send', '--help']).stdout).toContain('--body <json>');
     expect(parley(['--version']).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
