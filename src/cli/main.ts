@@ -14,6 +14,9 @@ import { registerLog } from './commands/log.js';
 import { registerVerify } from './commands/verify.js';
 import { registerTransfer } from './commands/transfer.js';
 import { registerProof } from './commands/proof.js';
+import { registerStart } from './commands/start.js';
+import { registerStatus } from './commands/status.js';
+import { registerNetwork } from './commands/network.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -28,6 +31,9 @@ registerLog(program);
 registerVerify(program);
 registerTransfer(program);
 registerProof(program);
+registerStart(program);
+registerStatus(program);
+registerNetwork(program);
 
 process.exitCode = await runCli(program, process.argv);
 

@@ -79,8 +79,12 @@ export function createApp(options: AppOptions): FastifyInstance {
 /** Adds both APIs and the OpenAPI document. */
 export function registerRoutes(app: FastifyInstance, ctx: AppContext): ApiDocument {
   const doc = new ApiDocument();
-  app.addHook('onRequest', async () => {
-    if (ctx.closing()) throw new ParleyError('PARLEY_ERR_CLOSED', 'this node is shutting down and takes no new work; retry when it is back');
+  app.addHook('onRequest', async (_request, reply) => {
+    if (ctx.closing()) {
+      // And close the connection after this answer, so keep-alive clients let the server stop.
+      void reply.header('connection', 'close');
+      throw new ParleyError('PARLEY_ERR_CLOSED', 'this node is shutting down and takes no new work; retry when it is back');
+    }
   });
   void app.register(async (scope) => federationRoutes(scope, ctx, doc));
   void app.register(async (scope) => operatorRoutes(scope, ctx, doc));

@@ -7,7 +7,7 @@
  *   await node.close(); // stops taking work, finishes the commit in progress, closes the store
  */
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
 import { loadNode, openLedger, type NodeFolder } from '../node/folder.js';
 import type { Clock, Ledger, LedgerEntry } from '../ledger/ledger.js';
@@ -16,6 +16,9 @@ import { createApp, registerRoutes } from './app.js';
 import { EventHub } from './events.js';
 import { entryView } from './operator-routes.js';
 import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
+
+/** How long requests in progress may take to finish when the node stops. */
+const CLOSE_GRACE_MS = 3000;
 
 export interface StartOptions {
   dir: string;
@@ -69,6 +72,10 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   });
   const unfollow = federation.on((e) => events.publish(e.kind, e.kind === 'alert' ? e.alert : e));
   app.addHook('preClose', async () => events.closeAll());
+  const active = new Set<FastifyRequest>();
+  app.addHook('onRequest', async (request) => void active.add(request));
+  app.addHook('onResponse', async (request) => void active.delete(request));
+  app.addHook('onRequestAbort', async (request) => void active.delete(request));
 
   try {
     await app.listen({ port, host });
@@ -90,8 +97,14 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       federation.stop();
       unfollow();
       unsubscribe();
+      // Requests in progress get up to CLOSE_GRACE_MS to finish; then every connection is cut —
+      // peers' keep-alive connections would otherwise hold the server open (they retry later).
+      const stopped = app.close();
+      const until = Date.now() + CLOSE_GRACE_MS;
+      while (active.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      app.server.closeAllConnections();
       try {
-        await app.close();
+        await stopped;
       } finally {
         ledger.close();
         if (options.runFile !== false) removeRunInfo(folder.dir, process.pid);

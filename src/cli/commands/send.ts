@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { isPlainObject } from '../../protocol/bytes.js';
 import { ParleyError } from '../../protocol/errors.js';
 import type { AppendInput } from '../../ledger/ledger.js';
+import { sendThroughNode } from '../../server/operator-client.js';
 import { action } from '../boundary.js';
 import { listArgument, parseJson, print, readInput, withCommon, withLedger, type DirOption } from '../io.js';
 
@@ -26,6 +27,9 @@ export interface SentEntry {
  * API instead, so that the node's outbox delivers it.
  */
 export async function sendEntry(dir: string, input: AppendInput): Promise<SentEntry> {
+  // A running node owns its log: hand it the entry (its outbox delivers at once); append here only when none runs.
+  const sent = await sendThroughNode(dir, input);
+  if (sent) return sent;
   return withLedger(dir, async (ledger) => {
     const e = await ledger.append(input);
     return { id: e.id, seq: e.seq, author: e.author, time: e.time };

@@ -1,0 +1,157 @@
+/**
+ * `parley network up`: a local multi-party network on this machine — one node folder per party
+ * under --dir (made if missing, reused if present), every node introduced to every other, each
+ * node its own child process, all stopped together on Ctrl-C or SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { formatTime } from '../../protocol/entry.js';
+import { isPartyCode } from '../../protocol/entry.js';
+import { ParleyError } from '../../protocol/errors.js';
+import { initNode, isNodeFolder, loadNode, openLedger, type NodeFolder } from '../../node/folder.js';
+import { readRunInfo } from '../../server/runfile.js';
+import { action, EXIT, type ExitCode } from '../boundary.js';
+import { listArgument, print, withCommon, type DirOption } from '../io.js';
+
+interface UpOptions extends DirOption {
+  parties: string;
+  basePort: string;
+}
+
+interface Member {
+  folder: NodeFolder;
+  port: number;
+  child?: ChildProcess;
+  log: string;
+  url: string;
+}
+
+const READY_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+export function registerNetwork(program: Command): void {
+  const network = program.command('network').description('a local multi-party network on this machine');
+  withCommon(
+    network
+      .command('up')
+      .description('init the missing node folders under --dir/<CODE>, introduce every node to every other, start them all, print each URL and officer token; Ctrl-C stops them all')
+      .requiredOption('--parties <codes>', 'party codes, comma-separated: USA,RUS,UKR')
+      .option('--base-port <n>', 'port of the first new node; the next ones count up', '7300'),
+  ).action(action(async (opts: UpOptions) => up(opts)));
+}
+
+async function up(opts: UpOptions): Promise<ExitCode> {
+  const codes = listArgument(opts.parties, '--parties');
+  const bad = codes.find((c) => !isPartyCode(c));
+  if (bad) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `--parties: ${bad} is not a party code`);
+  if (new Set(codes).size !== codes.length) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', '--parties names a party twice');
+  const basePort = Number(opts.basePort);
+  if (!Number.isInteger(basePort) || basePort < 1 || basePort + codes.length > 65535) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', '--base-port must be a port number');
+  const root = resolve(opts.dir);
+
+  // 1. Folders: reuse what exists (its ledger, key and tokens), make what is missing.
+  const members: Member[] = codes.map((code, i) => {
+    const dir = join(root, code);
+    const running = readRunInfo(dir);
+    if (running) throw new ParleyError('PARLEY_ERR_NODE_DIR', `the node of ${code} in ${dir} already runs (pid ${running.pid}); stop it first`);
+    const folder = isNodeFolder(dir) ? loadNode(dir) : initNode(dir, { party: code, url: `http://127.0.0.1:${basePort + i}`, name: code });
+    if (folder.config.party !== code) throw new ParleyError('PARLEY_ERR_NODE_DIR', `${dir} holds the node of ${folder.config.party}, not ${code}`);
+    const port = Number(new URL(folder.config.url).port) || basePort + i;
+    return { folder, port, log: join(dir, 'node.log'), url: `http://127.0.0.1:${port}` };
+  });
+
+  // 2. Introductions: every node pins every other's descriptor (idempotent on a second run).
+  for (const m of members) {
+    const ledger = openLedger(m.folder);
+    try {
+      const now = formatTime(ledger.now());
+      for (const other of members) ledger.roster.add(other.folder.descriptor, now);
+    } finally {
+      ledger.close();
+    }
+  }
+
+  // 3. One child process per node, logs to <dir>/<CODE>/node.log.
+  const main = cliMain();
+  const stopAll = async () => {
+    await Promise.all(members.map((m) => stopChild(m.child)));
+  };
+  let stopping = false;
+  for (const m of members) {
+    const fd = openSync(m.log, 'a');
+    m.child = spawn(process.execPath, [main, 'start', '--dir', m.folder.dir, '--port', String(m.port)], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    m.child.on('exit', (code, signal) => {
+      if (!stopping) process.stderr.write(`the node of ${m.folder.config.party} stopped (${signal ?? `exit ${code}`}); see ${m.log}\n`);
+    });
+  }
+  try {
+    await Promise.all(members.map((m) => ready(m)));
+  } catch (e) {
+    stopping = true;
+    await stopAll();
+    throw e;
+  }
+
+  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
+  print(opts.json, { nodes }, () =>
+    [
+      `Parley network of ${nodes.length} parties in ${root} (Ctrl-C stops them all):`,
+      ...nodes.map((n) => `  ${n.party.padEnd(6)} ${n.url}  officer token ${n.officerToken}  log ${n.log}`),
+    ].join('\n'),
+  );
+
+  const signal = await new Promise<NodeJS.Signals>((res) => {
+    process.once('SIGINT', res);
+    process.once('SIGTERM', res);
+    // When every node has gone on its own, there is nothing left to wait for.
+    let left = members.length;
+    for (const m of members) m.child!.once('exit', () => --left === 0 && res('SIGTERM'));
+  });
+  stopping = true;
+  if (!opts.json) process.stderr.write(`${signal}: stopping ${members.length} nodes…\n`);
+  await stopAll();
+  return EXIT.ok;
+}
+
+/** The built CLI entry (dist/src/cli/main.js), which the child processes run. */
+function cliMain(): string {
+  const main = fileURLToPath(new URL('../main.js', import.meta.url));
+  if (!existsSync(main)) throw new ParleyError('PARLEY_ERR_INTERNAL', `${main} is missing; run 'npm run build' first`);
+  return main;
+}
+
+async function ready(m: Member): Promise<void> {
+  const until = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < until) {
+    if (m.child!.exitCode !== null || m.child!.signalCode !== null) {
+      throw new ParleyError('PARLEY_ERR_UNAVAILABLE', `the node of ${m.folder.config.party} did not start (see ${m.log})`);
+    }
+    const run = readRunInfo(m.folder.dir);
+    if (run && run.pid === m.child!.pid) {
+      try {
+        const res = await fetch(`${run.url}/api/v1/openapi.json`, { signal: AbortSignal.timeout(1000) });
+        if (res.ok) {
+          m.url = run.url;
+          return;
+        }
+      } catch {
+        // not listening yet
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new ParleyError('PARLEY_ERR_UNAVAILABLE', `the node of ${m.folder.config.party} did not answer within ${READY_TIMEOUT_MS / 1000} s (see ${m.log})`);
+}
+
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
