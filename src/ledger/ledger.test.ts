@@ -4,6 +4,7 @@ import { verifyStore } from './verify.js';
 import { catalogue } from '../catalogue/index.js';
 import { makeParties, tempDir } from '../../test/support/nodes.js';
 import type { Ledger } from './ledger.js';
+import { forge, note } from '../../test/support/forge.js';
 
 let cleanup: (() => void)[] = [];
 afterEach(() => {
@@ -64,6 +65,45 @@ describe('ledger', () => {
     expect(RUS.ledger.head('USA')).toBeUndefined();
     const second = RUS.ledger.accept([env[0], env[1]], { source: 'USA', onGap: 'hold', receipts: false });
     expect(second.accepted.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('writes no receipt for a batch whose only new entry waits for a gap', async () => {
+    const { USA, RUS } = setup();
+    for (let i = 0; i < 3; i++) await USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: `n${i}`, text: '' } });
+    const env = envelopes(USA.ledger, 'USA', 'RUS');
+    RUS.ledger.accept([env[0]], { source: 'import', onGap: 'refuse', receipts: false });
+    const r = RUS.ledger.accept([env[2]], { source: 'USA', onGap: 'hold', receipts: true });
+    expect(r).toMatchObject({ accepted: [], held: 1, receipts: [] });
+    const filled = RUS.ledger.accept([env[1]], { source: 'USA', onGap: 'hold', receipts: true });
+    expect(filled.accepted.map((e) => e.seq)).toEqual([2, 3]);
+    expect(filled.receipts[0].body).toMatchObject({ of: 'USA', upto: 3 });
+  });
+
+  it('refuses an entry dated before the one it follows (no back-dating)', async () => {
+    let now = Date.parse('2022-02-11T10:00:00.000Z');
+    const dir = tempDir();
+    cleanup.push(dir.remove);
+    const p = makeParties(dir.path, ['USA', 'RUS'], () => now);
+    const first = await p.USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'first', text: '' } });
+    p.RUS.ledger.accept([first.envelope], { source: 'USA', onGap: 'refuse', receipts: false });
+    const { Frontier } = await import('../protocol/merkle.js');
+    const f = new Frontier();
+    f.append(Buffer.from(first.envelope.header, 'base64url'));
+    const backdated = forge({
+      key: p.USA.folder.key,
+      header: { author: 'USA', seq: 2, prev: first.id, root: f.root().toString('hex'), time: '2022-02-11T09:00:00.000Z' },
+      content: note('backdated', ['RUS']),
+    });
+    expect(() => p.RUS.ledger.accept([backdated], { source: 'USA', onGap: 'refuse', receipts: false })).toThrow(
+      expect.objectContaining({ code: 'PARLEY_ERR_TIME_ORDER' }),
+    );
+    expect(p.RUS.ledger.head('USA')?.seq).toBe(1);
+    // This node's own log never goes back in time, even if its clock does.
+    now -= 3_600_000;
+    const second = await p.USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'second', text: '' } });
+    expect(second.time).toBe('2022-02-11T10:00:00.000Z');
+    p.USA.ledger.close();
+    p.RUS.ledger.close();
   });
 
   it('keeps equivocation as evidence', async () => {

@@ -429,6 +429,10 @@ export class Ledger {
       if (Date.parse(h.time) > now + MAX_FUTURE_SKEW_MS) {
         throw new ParleyError('PARLEY_ERR_FUTURE_TIME', `${at}: time ${h.time} is more than 5 minutes ahead of this node's clock`, { index, author: h.author, seq: h.seq });
       }
+      // No back-dating: an author's times never go backwards along its chain.
+      if (s.seq > 0 && h.time < s.time) {
+        throw new ParleyError('PARLEY_ERR_TIME_ORDER', `${at}: time ${h.time} is earlier than ${h.author}#${s.seq} (${s.time})`, { index, author: h.author, seq: h.seq });
+      }
       if (e.content) {
         const valid = this.catalogue.validate(e.content.type, e.content.body);
         if (!valid.ok) throw new ParleyError(valid.error.code, `${at}: ${valid.error.message}`, { index, ...valid.error.detail });
@@ -486,7 +490,9 @@ export class Ledger {
         const last = Number(this.store.getMeta(RECEIPT_META(author)) ?? 0);
         if (s.seq <= last) continue;
         const due = [...decoded, ...stored].some(
-          (e) => e.header.author === author && e.header.seq > last && e.content && e.content.type !== 'receipt' && isAddressee(e.content, this.party),
+          (e) =>
+            e.header.author === author && e.header.seq > last && e.header.seq <= s.seq &&
+            e.content && e.content.type !== 'receipt' && isAddressee(e.content, this.party),
         );
         if (due) receiptBodies.push({ of: author, upto: s.seq, head: s.id });
       }
@@ -617,7 +623,7 @@ export class Ledger {
     if (!row.content) throw new ParleyError('PARLEY_ERR_NO_CONTENT', `this node holds only the stub of ${id}; only the author and the addressees can prove its content`);
     const s = this.#state(row.author);
     if (s.seq <= row.seq) {
-      throw new ParleyError('PARLEY_ERR_NOT_FOUND', `${row.author}#${row.seq} is the author's latest entry; a proof needs a later header of ${row.author} to cover it — try again after its next entry`);
+      throw new ParleyError('PARLEY_ERR_NO_CHECKPOINT', `${row.author}#${row.seq} is the author's latest entry; a proof needs a later header of ${row.author} to cover it — try again after its next entry`);
     }
     const checkpoint = this.store.entryBySeq(row.author, s.seq)!;
     const party = this.roster.get(row.author);

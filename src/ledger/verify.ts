@@ -116,6 +116,7 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
   let author = '';
   let expectSeq = 1;
   let prevId = ZERO_HASH;
+  let prevTime = '';
   let frontier = new Frontier();
   let done = 0;
   let chunk: EntryRow[] = [];
@@ -138,6 +139,7 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
         author = row.author;
         expectSeq = 1;
         prevId = ZERO_HASH;
+        prevTime = '';
         frontier = new Frontier();
         if (!publicKeys.has(author)) report(row, 'PARLEY_ERR_UNKNOWN_AUTHOR', `${author} holds entries but is not in the roster`);
       }
@@ -171,6 +173,8 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
       const header = h.value;
       if (header.author !== row.author || header.seq !== row.seq) report(row, 'PARLEY_ERR_BAD_HEADER', `the header of ${row.author}#${row.seq} names ${header.author}#${header.seq}`);
       if (row.seq !== expectSeq) report(row, 'PARLEY_ERR_CHAIN_GAP', `${row.author}: expected seq ${expectSeq}, found ${row.seq}`);
+      if (prevTime && header.time < prevTime) report(row, 'PARLEY_ERR_TIME_ORDER', `${row.author}#${row.seq}: time ${header.time} is earlier than the entry before it`);
+      prevTime = header.time;
       if (header.prev !== prevId) report(row, 'PARLEY_ERR_BAD_PREV', `${row.author}#${row.seq}: prev is not the hash of the previous header`);
       const root = frontier.size === 0 ? EMPTY_TREE_ROOT : frontier.root().toString('hex');
       if (header.root !== root) report(row, 'PARLEY_ERR_BAD_ROOT', `${row.author}#${row.seq}: root is not the Merkle root of the ${frontier.size} headers before it`);

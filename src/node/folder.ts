@@ -87,7 +87,12 @@ export function loadNode(dirArg: string): NodeFolder {
   }
   const mode = statSync(f.key).mode & 0o777;
   if (mode & 0o077) throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.key} is readable by others (mode ${mode.toString(8)}); run 'chmod 600 ${f.key}'`);
-  const config = JSON.parse(readFileSync(f.config, 'utf8')) as NodeConfig;
+  let config: NodeConfig;
+  try {
+    config = JSON.parse(readFileSync(f.config, 'utf8')) as NodeConfig;
+  } catch (e) {
+    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.config} is not valid JSON (${(e as Error).message}); restore it from a backup — the key and database were not touched`);
+  }
   const key = signingKeyFromPem(readFileSync(f.key, 'utf8'));
   const tokens = existsSync(f.tokens) ? (JSON.parse(readFileSync(f.tokens, 'utf8')) as Record<Role, string>) : ({} as Record<Role, string>);
   return { dir, config, key, tokens, descriptor: { party: config.party, name: config.name, url: config.url, publicKey: key.publicKeyB64 } };

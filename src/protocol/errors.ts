@@ -35,6 +35,7 @@ export const ERRORS = {
   PARLEY_ERR_NODE_DIR: { status: 400, message: 'The node folder is missing, incomplete or already initialised.' },
   PARLEY_ERR_BAD_ARGUMENT: { status: 400, message: 'A command argument or request parameter is invalid.' },
   PARLEY_ERR_ROSTER_CONFLICT: { status: 409, message: 'The roster already holds that party with a different key or URL.' },
+  PARLEY_ERR_NO_CHECKPOINT: { status: 409, message: 'The entry is its author\'s latest; a proof needs a later header of that author to cover it.' },
   PARLEY_ERR_BAD_PROOF: { status: 400, message: 'The proof bundle does not prove what it claims.' },
   PARLEY_ERR_STORE: { status: 500, message: 'The store failed; nothing was acknowledged.' },
   PARLEY_ERR_CLOSED: { status: 503, message: 'The node is shutting down and takes no new work.' },

@@ -213,7 +213,7 @@ describe('parley, end to end', () => {
     const latest = parley(['log', '--dir', usa, '--json']).json().at(-1).id;
     const early = parley(['prove', '--dir', usa, '--id', latest, '--out', file('early.json'), '--json']);
     expect(early.code).toBe(2);
-    expect(early.json().error.code).toBe('PARLEY_ERR_NOT_FOUND');
+    expect(early.json().error.code).toBe('PARLEY_ERR_NO_CHECKPOINT');
     expect(existsSync(file('early.json'))).toBe(false);
     // A missing file is bad input (2), not a failed check.
     expect(parley(['check-proof', file('absent.json'), '--json']).code).toBe(2);
