@@ -1,5 +1,12 @@
 /** Test fixtures for federation: in-process nodes on loopback, introduced to each other. */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { catalogue } from '../../src/catalogue/index.js';
+import { signRequest } from '../../src/federation/http-signature.js';
+import { Ledger } from '../../src/ledger/ledger.js';
+import type { PartyDescriptor } from '../../src/ledger/roster.js';
+import { SqliteStore } from '../../src/ledger/sqlite.js';
+import type { SigningKey } from '../../src/protocol/signing.js';
 import { initNode } from '../../src/node/folder.js';
 import { startNode, type RunningNode, type StartOptions } from '../../src/server/node.js';
 import { tempDir } from '../support/nodes.js';
@@ -55,3 +62,45 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
 }
 
 export const note = (subject: string, text = '') => ({ subject, text });
+
+/** Sends a federation request signed as `as` (any key: a forger's too), with hooks to break it. */
+export async function signedRequest(
+  node: { url: string; party: string },
+  as: { party: string; key: SigningKey },
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  options: { nonce?: string; createdS?: number; recipient?: string; headers?: (h: Record<string, string>) => Record<string, string>; rawBody?: string } = {},
+): Promise<{ status: number; json: any; headers: Headers; sent: { headers: Record<string, string>; body: string | undefined } }> {
+  const url = new URL(path, node.url);
+  const text = options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+  let headers = signRequest(
+    { method, authority: url.host, pathAndQuery: url.pathname + url.search, recipient: options.recipient ?? node.party },
+    text === undefined ? undefined : Buffer.from(text),
+    { party: as.party, privateKey: as.key.privateKey },
+    options.createdS ?? Math.floor(Date.now() / 1000),
+    options.nonce ?? randomBytes(16).toString('base64url'),
+  );
+  if (text !== undefined) headers['content-type'] = 'application/json';
+  if (options.headers) headers = options.headers(headers);
+  return rawRequest(url.toString(), method, headers, text);
+}
+
+export async function rawRequest(url: string, method: string, headers: Record<string, string>, body: string | undefined) {
+  const res = await fetch(url, { method, headers, body });
+  const t = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(t);
+  } catch {
+    json = t;
+  }
+  return { status: res.status, json, headers: res.headers, sent: { headers, body } };
+}
+
+/** A ledger of `party` on an in-memory store: a forger holding a party's key, or a party with no node. */
+export function bareLedger(party: string, key: SigningKey, roster: PartyDescriptor[]): Ledger {
+  const l = new Ledger({ store: new SqliteStore(':memory:'), party, key, catalogue: catalogue() });
+  for (const d of roster) l.roster.add(d, new Date(0).toISOString());
+  return l;
+}
