@@ -61,7 +61,7 @@ export function summary(entry: Entry): string {
   };
   if (entry.type === 'receipt') return `holds ${String(b.of)} up to #${String(b.upto)}`;
   if (entry.type === 'hotline.ack') return 'acknowledged by the duty officer';
-  const line = pick('subject', 'title', 'activityType', 'type', 'name', 'designation', 'question', 'reason', 'summary', 'text', 'description');
+  const line = pick('subject', 'designation', 'title', 'name', 'activity', 'activityType', 'incident', 'explanation', 'reasons', 'summary', 'text', 'description');
   const troops = typeof b.troops === 'number' ? `${b.troops.toLocaleString('en')} troops` : undefined;
   return [line, troops].filter(Boolean).join(' · ') || entry.type;
 }

@@ -69,6 +69,8 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     const problems: Record<string, string> = {};
     const note = (part: string) => (e: unknown) => {
       if (e instanceof ApiError && e.status === 401) props.onSignOut();
+      // A route this node does not have (a node without a regime) is not a problem to report; the panel says so.
+      if (e instanceof ApiError && e.status === 404) return undefined;
       problems[part] = e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
       return undefined;
     };

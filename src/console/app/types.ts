@@ -53,6 +53,8 @@ export interface Alarm {
   since?: string;
   at?: string;
   entry?: string;
+  author?: string;
+  seq?: number;
   [k: string]: unknown;
 }
 

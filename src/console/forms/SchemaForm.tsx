@@ -72,10 +72,7 @@ function Field(p: FieldProps) {
   if (kind === 'object') {
     return (
       <fieldset className={`group${refused ? ' invalid' : ''}`}>
-        <legend>
-          {label}
-          {p.required && <Req />}
-        </legend>
+        <legend className={p.required ? 'required' : undefined}>{label}</legend>
         {description && <p className="hint">{description}</p>}
         {refused && <Problem id={errId} message={p.refusal!.message} />}
         <ObjectFields root={p.root} schema={s} pointer={p.pointer} draft={p.draft} onChange={p.onChange} refusal={p.refusal} />
@@ -89,9 +86,8 @@ function Field(p: FieldProps) {
     const itemKind = kindOf(p.root, items);
     return (
       <fieldset className={`group list${refused ? ' invalid' : ''}`}>
-        <legend>
-          {label}
-          {p.required && <Req />} <span className="muted">({list.length})</span>
+        <legend className={p.required ? 'required' : undefined}>
+          {label} <span className="muted">({list.length})</span>
         </legend>
         {description && <p className="hint">{description}</p>}
         {refused && <Problem id={errId} message={p.refusal!.message} />}
@@ -195,10 +191,9 @@ function Field(p: FieldProps) {
   const unit = kind === 'date-time' ? ' (UTC)' : kind === 'json' ? ' (JSON)' : '';
   return (
     <div className={`field ${kind}${refused ? ' invalid' : ''}`}>
-      <label htmlFor={id}>
+      <label htmlFor={id} className={p.required ? 'required' : undefined}>
         {label}
         {unit && <span className="muted">{unit}</span>}
-        {p.required && <Req />}
       </label>
       {control}
       {description && (
@@ -208,15 +203,6 @@ function Field(p: FieldProps) {
       )}
       {refused && <Problem id={errId} message={p.refusal!.message} />}
     </div>
-  );
-}
-
-function Req() {
-  return (
-    <span className="req" aria-label="required" title="required">
-      {' '}
-      *
-    </span>
   );
 }
 

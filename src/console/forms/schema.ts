@@ -44,6 +44,8 @@ export function kindOf(root: Schema, schema: Schema): FieldKind {
   const s = resolve(root, schema);
   if ('const' in s) return 'const';
   if (Array.isArray(s.enum)) return 'enum';
+  // An object with fields is a group of fields, even when an `anyOf` adds "one of these is required".
+  if (typeOf(s) === 'object' && s.properties && typeof s.properties === 'object' && !/geojson/i.test(String(s.title ?? ''))) return 'object';
   // GeoJSON areas (oneOf Polygon / MultiPolygon), positions (prefixItems) and anything else a
   // field-by-field form would make worse are edited as JSON.
   if (s.oneOf || s.anyOf || s.prefixItems || (typeof s.title === 'string' && /geojson/i.test(s.title))) return 'json';
@@ -57,7 +59,8 @@ export function kindOf(root: Schema, schema: Schema): FieldKind {
     case 'string':
       if (s.format === 'date-time') return 'date-time';
       if (s.format === 'date') return 'date';
-      return typeof s.maxLength === 'number' && s.maxLength <= 300 ? 'string' : 'text';
+      // A field for a line (a designation, an entry id, a party) or a box for prose.
+      return (typeof s.maxLength === 'number' && s.maxLength <= 300) || typeof s.pattern === 'string' || typeof s.format === 'string' ? 'string' : 'text';
     case 'number':
       return 'number';
     case 'integer':

@@ -24,6 +24,12 @@ function errorText(e: unknown): string {
   return e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
 }
 
+function problemLine(x: unknown): string {
+  if (typeof x === 'string') return x;
+  const p = x as { author?: string; seq?: number; code?: string; message?: string };
+  return p.code ? `${p.author ?? '?'}#${p.seq ?? '?'} ${p.code}: ${p.message ?? ''}` : JSON.stringify(x);
+}
+
 function Verify() {
   const p = usePicture();
   const [result, setResult] = useState<Record<string, unknown> | undefined>(undefined);
@@ -58,11 +64,12 @@ function Verify() {
       )}
       {result && (
         <div role="status" data-testid="verify-result" data-ok={ok ? 'true' : 'false'} className={ok ? 'verdict ok' : 'verdict bad'}>
-          <strong>{ok ? 'Ledger verified' : 'Problems found'}</strong> <span className="muted">at {utc(at)}</span>
+          <strong>{ok ? 'Ledger verified' : 'Problems found'}</strong>
+          {typeof result.entries === 'number' && <> — {result.entries} entries checked</>} <span className="muted">at {utc(at)}</span>
           {problems.length > 0 && (
             <ul>
               {problems.map((x, i) => (
-                <li key={i}>{typeof x === 'string' ? x : JSON.stringify(x)}</li>
+                <li key={i}>{problemLine(x)}</li>
               ))}
             </ul>
           )}
@@ -164,17 +171,29 @@ function CheckProof() {
           Not valid — {error}
         </p>
       )}
-      {result && (
-        <div role="status" className="verdict ok" data-testid="check-result" data-ok={result.ok === false ? 'false' : 'true'}>
-          <strong>{result.ok === false ? 'Not valid' : 'Valid'}</strong>{' '}
-          {typeof result.author === 'string' && (
-            <>
-              {String(result.author)}#{String(result.seq)} {String(result.type ?? '')} at {utc(String(result.time ?? ''))}
-            </>
-          )}
-          <pre>{JSON.stringify(result, null, 2)}</pre>
-        </div>
-      )}
+      {result && <Verdict result={result} />}
     </section>
+  );
+}
+
+/** The node's verdict on a bundle: `{ok: true, proof: {author, seq, …}}` or `{ok: false, error: {code, message}}`. */
+function Verdict(props: { result: Record<string, unknown> }) {
+  const r = props.result;
+  const proof = (r.proof ?? r) as Record<string, unknown>;
+  const error = r.error as { code?: string; message?: string } | undefined;
+  const ok = r.ok !== false;
+  return (
+    <div role="status" className={ok ? 'verdict ok' : 'verdict bad'} data-testid="check-result" data-ok={ok ? 'true' : 'false'}>
+      {ok ? (
+        <>
+          <strong>Valid.</strong> {String(proof.author)}#{String(proof.seq)} <code>{String(proof.type ?? '')}</code> at {utc(String(proof.time ?? ''))}, in {String(proof.author)}'s log as covered by its
+          signed header #{String(proof.checkpointSeq ?? '?')}. Signed with key <code>{String(proof.publicKey ?? '')}</code> — compare it with the key pinned for {String(proof.author)}.
+        </>
+      ) : (
+        <>
+          <strong>Not valid.</strong> <code>{error?.code}</code> {error?.message}
+        </>
+      )}
+    </div>
   );
 }

@@ -61,7 +61,8 @@ export function Dashboard() {
             <ul className="alarms" data-testid="alarms">
               {alarms.map((a, i) => (
                 <li key={a.id ?? i} className="alarm-item">
-                  <strong>{a.kind ?? a.code ?? 'alarm'}</strong> {a.party ?? a.peer ?? ''} — {a.message ?? JSON.stringify(a)}
+                  <strong>{a.kind ?? a.code ?? 'alarm'}</strong> {a.party ?? a.peer ?? a.author ?? ''}
+                  {typeof a.seq === 'number' ? `#${a.seq}` : ''} — {a.message ?? (a.kind === 'equivocation' ? 'two different signed entries at one seq; both kept as evidence' : JSON.stringify(a))}
                   {(a.since ?? a.at) && <span className="muted"> since {utc(a.since ?? a.at)}</span>}
                   {a.entry && (
                     <>
@@ -101,7 +102,7 @@ export function Dashboard() {
                         <span className={`link-state ${peer.link ?? 'unknown'}`}>{peer.link ?? 'unknown'}</span>
                         {typeof rtt === 'number' && <span className="muted"> {rtt.toFixed(0)} ms</span>}
                       </td>
-                      <td>{utc(peer.lastContact)}</td>
+                      <td className="time">{utc(peer.lastContact)}</td>
                       <td className="num">{peer.backlog ?? '—'}</td>
                       <td className="num">{peer.delivered ?? '—'}</td>
                       <td className="num">{peer.received ?? '—'}</td>

@@ -91,6 +91,8 @@ export default function MapPage() {
     if (!container.current) return;
     const m = new MapLibreMap({ container: container.current, style: style(), bounds: EUROPE, attributionControl: false, renderWorldCopies: false, maxZoom: 12 });
     map.current = m;
+    // For the end-to-end tests, which click an area where the map itself says it is.
+    (container.current as HTMLDivElement & { parleyMap?: MapLibreMap }).parleyMap = m;
     let hovered: string | number | undefined;
     m.on('load', () => setReady(true));
     m.on('click', 'activity-fill', (ev) => {
@@ -125,7 +127,7 @@ export default function MapPage() {
     );
     (m.getSource('activities') as GeoJSONSource).setData({ type: 'FeatureCollection', features });
     const b = bounds(shown);
-    m.fitBounds(b ?? EUROPE, { padding: 60, maxZoom: 7, duration: 0 });
+    m.fitBounds(b ?? EUROPE, { padding: 80, maxZoom: 5.5, duration: 0 });
   }, [ready, key]);
 
   return (

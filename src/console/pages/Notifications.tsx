@@ -123,7 +123,10 @@ function Compose(props: { query: URLSearchParams }) {
       p.refresh();
       go(entryHref(created.id));
     } catch (err) {
-      setRefusal(err instanceof ApiError ? err : new ApiError(0, 'PARLEY_ERR_INTERNAL', String(err)));
+      const refused = err instanceof ApiError ? err : new ApiError(0, 'PARLEY_ERR_INTERNAL', String(err));
+      setRefusal(refused);
+      // Take the officer to the field the node names (after React has marked it invalid).
+      setTimeout(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(), 0);
     } finally {
       setSending(false);
     }

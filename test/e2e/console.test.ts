@@ -1,0 +1,427 @@
+/**
+ * The console, end to end: three real nodes on loopback (USA, RUS, UKR), the built console served
+ * by each, Debian's Chromium signing in as each party's watch officer.
+ *
+ * The record is seeded through the operator API as a small, illustrative slice of winter 2021–22
+ * (dates and figures are illustrative; the historical scenario ships with the regime): UKR's
+ * Chapter III request to RUS on 11 February 2022 that was never answered, RUS's notification of an
+ * exercise in Belarus sent late, a UKR exercise notified on time, and a note USA sends to RUS only.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
+import { api, ensureConsoleBuilt, launchBrowser, outputDir, pageProblems, root, screenshot, send, signIn, square, type Browser } from './support.js';
+
+/** The nodes' clock: history is written in the past, then the clock returns to the present. */
+let offset = 0;
+const clock = () => Date.now() + offset;
+const at = (iso: string) => {
+  offset = Date.parse(iso) - Date.now();
+};
+
+const SECRET = 'USA-RUS only: the text UKR must never see';
+
+let net: TestNetwork;
+let browser: Browser;
+const seeded: Record<string, string> = {};
+
+/** Presses Tab until the link to `href` has the focus: proof that the keyboard reaches it. */
+async function tabTo(page: Page, href: string | null): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((h) => document.activeElement?.getAttribute('href') === h, href)) return;
+  }
+  throw new Error(`Tab never reached the link to ${href}`);
+}
+
+async function routeExists(path: string): Promise<boolean> {
+  return (await api(net.nodes.USA!, path)).status !== 404;
+}
+
+async function catalogueHas(type: string): Promise<boolean> {
+  const r = await api<Record<string, unknown>>(net.nodes.USA!, '/api/v1/catalogue');
+  return type in r.json;
+}
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  rmSync(outputDir, { recursive: true, force: true });
+  net = await startNetwork(['USA', 'RUS', 'UKR'], { clock });
+  const { USA, RUS, UKR } = net.nodes as Record<string, NonNullable<TestNetwork['nodes'][string]>>;
+
+  at('2022-01-20T10:00:00.000Z');
+  seeded.ukrExercise = (
+    await send(UKR!, 'vd.activity.notification', ['*'], {
+      designation: 'Blizzard-2022',
+      activityType: 'land-forces',
+      purpose: 'Defensive field training (illustrative).',
+      start: '2022-03-10T06:00:00.000Z',
+      end: '2022-03-20T18:00:00.000Z',
+      area: square(30.6, 50.4),
+      troops: 9_500, battleTanks: 120, armouredCombatVehicles: 300, artilleryPieces: 80, fixedWingSorties: 0, amphibiousTroops: 0, airborneTroops: 0,
+      alertActivity: false,
+    })
+  ).id;
+  at('2022-02-01T08:00:00.000Z');
+  seeded.rusExercise = (
+    await send(RUS!, 'vd.activity.notification', ['*'], {
+      designation: 'Union Resolve-2022',
+      activityType: 'land-forces',
+      purpose: 'Joint exercise with Belarus (illustrative figures).',
+      start: '2022-02-10T06:00:00.000Z',
+      end: '2022-02-20T18:00:00.000Z',
+      area: square(27.6, 52.4, 1.2),
+      troops: 12_700, battleTanks: 240, armouredCombatVehicles: 480, artilleryPieces: 220, fixedWingSorties: 150, amphibiousTroops: 0, airborneTroops: 0,
+      alertActivity: false,
+    })
+  ).id;
+  at('2022-02-11T09:00:00.000Z');
+  seeded.ukrRequest = (
+    await send(UKR!, 'vd.explanation.request', ['RUS'], {
+      respondingState: 'RUS',
+      activity: 'Concentration of forces near the border of Ukraine, outside normal peacetime locations.',
+      reasons: 'Unusual and unscheduled military activity of significance (VD11 §16).',
+    })
+  ).id;
+  offset = 0;
+  seeded.secret = (await send(USA!, 'note', ['RUS'], { subject: 'Private channel', text: SECRET })).id;
+  // A later entry by USA, so that the note is covered by a signed header and provable.
+  seeded.usaNote = (await send(USA!, 'note', ['*'], { subject: 'Link check', text: 'USA console end-to-end test.' })).id;
+
+  await waitFor('every node to hold every entry', async () => {
+    for (const n of [USA, RUS, UKR]) {
+      for (const id of Object.values(seeded)) if ((await api(n!, `/api/v1/entries/${id}`)).status !== 200) return false;
+    }
+    return true;
+  }, 20_000, 100);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await net?.close();
+});
+
+describe('the console', { timeout: 120_000 }, () => {
+  it('signs in with the operator token, shows the party, and reaches every section by keyboard', async () => {
+    const page = await signIn(browser, net.nodes.USA!);
+    await expect(page.getByTestId('party').textContent()).resolves.toContain('USA');
+    // The token is kept for this tab only.
+    expect(await page.evaluate(() => sessionStorage.getItem('parley.token'))).toBe(net.nodes.USA!.folder.tokens.officer);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    await page.getByText('Live', { exact: true }).waitFor();
+
+    for (const section of ['Hotline', 'Notifications', 'Findings', 'Map', 'Timeline', 'Audit', 'Dashboard']) {
+      const link = page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: new RegExp(`^${section}`) });
+      await tabTo(page, await link.getAttribute('href'));
+      // The focused control shows a visible focus ring.
+      expect(await link.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: section }).waitFor();
+      await expect(link.getAttribute('aria-current')).resolves.toBe('page');
+    }
+
+    // Tab order starts with the skip link and runs through the top bar into the sections.
+    await page.reload();
+    await page.getByTestId('party').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+
+    // Every input, select and textarea on every screen has a label (or an accessible name).
+    for (const hash of ['#/dashboard', '#/hotline/RUS', '#/notifications', '#/notifications/compose?type=vd.activity.notification', '#/findings', '#/map', '#/timeline', '#/audit']) {
+      await page.goto(`${net.nodes.USA!.url}/console/${hash}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForTimeout(200);
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll('input, select, textarea')]
+          .filter((el) => (el as HTMLInputElement).type !== 'hidden')
+          .filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
+          .map((el) => el.outerHTML.slice(0, 120)),
+      );
+      expect(unlabelled, `unlabelled controls on ${hash}`).toEqual([]);
+    }
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a wrong token is refused with the node\'s code, and nothing is stored in the browser', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${net.nodes.USA!.url}/console/`);
+    await page.getByLabel('Operator token').fill(net.nodes.RUS!.folder.tokens.officer);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('PARLEY_ERR_UNAUTHENTICATED');
+    expect(await page.evaluate(() => sessionStorage.getItem('parley.token'))).toBeNull();
+    await page.close();
+  });
+
+  it('the dashboard shows the overdue obligation of the unanswered Chapter III request, in red, with a live countdown', async (ctx) => {
+    if (!(await routeExists('/api/v1/obligations'))) ctx.skip(); // the regimes' routes land with the Vienna Document regime
+    const page = await signIn(browser, net.nodes.UKR!);
+    const overdue = page.locator('[data-testid="obligations"] tr[data-overdue]').filter({ hasText: 'RUS' });
+    await overdue.first().waitFor();
+    const countdown = overdue.first().locator('.countdown');
+    const first = await countdown.textContent();
+    expect(first).toMatch(/^OVERDUE \d+d \d\d:\d\d:\d\d$/);
+    expect(await countdown.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(179, 38, 30)');
+    await page.waitForTimeout(1100);
+    expect(await countdown.textContent()).not.toBe(first);
+    // The obligation links to the request that created it.
+    await overdue.first().getByRole('link').click();
+    await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(seeded.ukrRequest);
+    await page.close();
+  });
+
+  it('a flash hotline message from USA is acknowledged in RUS\'s console, and USA\'s view changes live', async (ctx) => {
+    if (!(await catalogueHas('hotline.message'))) ctx.skip(); // hotline.message / hotline.ack land with the hotline
+    const usa = await signIn(browser, net.nodes.USA!);
+    const rus = await signIn(browser, net.nodes.RUS!);
+    await usa.goto(`${net.nodes.USA!.url}/console/#/hotline/RUS`);
+    await usa.getByLabel('Priority').selectOption('flash');
+    await usa.getByLabel('Subject', { exact: true }).fill('Aircraft approaching the line of contact');
+    await usa.getByLabel('Text', { exact: true }).fill('Please confirm the intentions of the formation at grid 51N 35E.');
+    await usa.getByRole('button', { name: 'Send flash' }).click();
+
+    const sent = usa.getByTestId('message').filter({ hasText: 'Aircraft approaching' });
+    await sent.waitFor();
+    expect(await sent.getAttribute('data-priority')).toBe('flash');
+    // The machine receipt arrives by itself; the human acknowledgement is still pending.
+    await usa.waitForFunction(() => document.querySelector('[data-testid="message"] [data-testid="receipt-state"]')?.getAttribute('data-state') === 'received', null, { timeout: 15_000 });
+    expect(await sent.getByTestId('ack-state').getAttribute('data-state')).toBe('pending');
+
+    await rus.goto(`${net.nodes.RUS!.url}/console/#/hotline/USA`);
+    const received = rus.getByTestId('message').filter({ hasText: 'Aircraft approaching' });
+    await received.waitFor({ timeout: 15_000 });
+    await received.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect.poll(() => received.getByTestId('ack-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('acknowledged');
+
+    // No reload on USA's side: the event stream brings the acknowledgement.
+    await expect.poll(() => sent.getByTestId('ack-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('acknowledged');
+    await expect(sent.getByTestId('ack-state').textContent()).resolves.toContain('acknowledged by RUS');
+    await screenshot(usa, 'hotline-1280x800');
+    await usa.close();
+    await rus.close();
+  });
+
+  it('composing a notification with an invalid field shows the node\'s refusal at that field; a valid one arrives at the peer', async () => {
+    const usa = await signIn(browser, net.nodes.USA!);
+    const rus = await signIn(browser, net.nodes.RUS!);
+    await rus.goto(`${net.nodes.RUS!.url}/console/#/notifications?dir=in`);
+    await rus.getByTestId('notifications').waitFor();
+
+    await usa.goto(`${net.nodes.USA!.url}/console/#/notifications/compose`);
+    await usa.getByLabel('Content type').selectOption('vd.activity.notification');
+    await usa.getByLabel('all parties').check();
+    await usa.getByLabel('Designation').fill('Saber Strike (illustrative)');
+    await usa.getByLabel('Activity type').selectOption({ label: 'land-forces' });
+    await usa.getByLabel('Purpose').fill('Combined arms training.');
+    await usa.getByLabel('Start (UTC)', { exact: true }).fill('2022-06-01T06:00:00');
+    await usa.getByLabel('End (UTC)', { exact: true }).fill('2022-06-14T18:00:00');
+    await usa.getByLabel('Area (JSON)', { exact: true }).fill(JSON.stringify(square(23.5, 54.9)));
+    for (const [label, v] of [['Troops', '-5'], ['Battle tanks', '40'], ['Armoured combat vehicles', '120'], ['Artillery pieces', '24'], ['Fixed wing sorties', '0'], ['Amphibious troops', '0'], ['Airborne troops', '0']] as const) {
+      await usa.getByLabel(label, { exact: true }).fill(v);
+    }
+    await usa.getByRole('button', { name: 'Sign and send' }).click();
+
+    const refusal = usa.getByTestId('refusal');
+    await refusal.waitFor();
+    await expect(refusal.textContent()).resolves.toContain('PARLEY_ERR_SCHEMA');
+    await expect(usa.getByTestId('refusal-path').textContent()).resolves.toBe('/troops');
+    // The same words the API gives, beside the field it names.
+    const direct = await api<{ error: { message: string } }>(net.nodes.USA!, '/api/v1/entries', {
+      method: 'POST',
+      body: { type: 'vd.activity.notification', to: ['*'], refs: [], body: { troops: -5 } },
+    });
+    expect(direct.status).toBe(400);
+    await expect(usa.getByLabel('Troops', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(usa.locator('.field.invalid .field-problem').textContent()).resolves.toContain('/troops');
+    await screenshot(usa, 'notification-refused-1280x800');
+
+    await usa.getByLabel('Troops', { exact: true }).fill('3200');
+    await usa.getByRole('button', { name: 'Sign and send' }).click();
+    await usa.getByTestId('entry').waitFor();
+    const id = await usa.getByTestId('entry-id').textContent();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+
+    // RUS's console, open all along, shows it without a reload.
+    const row = rus.getByTestId('notifications').getByRole('row').filter({ hasText: 'Saber Strike' });
+    await row.waitFor({ timeout: 15_000 });
+    await row.getByRole('link').click();
+    await expect(rus.getByTestId('entry-id').textContent()).resolves.toBe(id);
+    await expect(rus.getByTestId('entry-body').textContent()).resolves.toContain('3200');
+    await usa.close();
+    await rus.close();
+  });
+
+  it('a finding opens to its citation and evidence', async (ctx) => {
+    if (!(await routeExists('/api/v1/findings'))) ctx.skip(); // the regimes' routes land with the Vienna Document regime
+    const page = await signIn(browser, net.nodes.UKR!);
+    await page.goto(`${net.nodes.UKR!.url}/console/#/findings`);
+    const rows = page.getByTestId('findings').locator('tbody tr');
+    await rows.first().waitFor({ timeout: 15_000 });
+    await page.getByLabel('Party').selectOption('RUS');
+    await rows.first().getByRole('link').click();
+    const detail = page.getByTestId('finding-detail');
+    await detail.waitFor();
+    await expect(detail.locator('.cite').first().textContent()).resolves.toMatch(/VD11 §/);
+    const evidence = detail.locator('.evidence a').first();
+    await evidence.click();
+    await page.getByTestId('entry').waitFor();
+    const id = await page.getByTestId('entry-id').textContent();
+    expect(Object.values(seeded)).toContain(id);
+    await page.close();
+  });
+
+  it('downloads a proof bundle that parley check-proof accepts, and checks it again by upload', async () => {
+    const page = await signIn(browser, net.nodes.RUS!);
+    await page.goto(`${net.nodes.RUS!.url}/console/#/entry/${seeded.secret}`);
+    await page.getByTestId('entry').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download proof bundle' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^proof-USA-\d+\.json$/);
+    mkdirSync(outputDir, { recursive: true });
+    const file = join(outputDir, download.suggestedFilename());
+    await download.saveAs(file);
+
+    const out = execFileSync(process.execPath, [join(root, 'bin/parley.js'), 'check-proof', file, '--json'], { encoding: 'utf8' });
+    const verdict = JSON.parse(out) as { ok: boolean; id: string; author: string };
+    expect(verdict).toMatchObject({ ok: true, id: seeded.secret, author: 'USA' });
+
+    await page.goto(`${net.nodes.RUS!.url}/console/#/audit`);
+    await page.getByRole('button', { name: 'Run verify' }).click();
+    await expect.poll(() => page.getByTestId('verify-result').getAttribute('data-ok')).toBe('true');
+    await page.getByLabel('Proof bundle file (JSON)').setInputFiles(file);
+    await expect.poll(() => page.getByTestId('check-result').getAttribute('data-ok')).toBe('true');
+
+    // A tampered bundle is refused, with the name of the check that failed.
+    const tampered = JSON.parse(readFileSync(file, 'utf8')) as { inclusion: string[] };
+    tampered.inclusion = tampered.inclusion.map(() => '0'.repeat(64));
+    await page.getByLabel('Proof bundle file (JSON)').setInputFiles({ name: 'tampered.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(tampered)) });
+    await expect.poll(() => page.getByTestId('check-result').getAttribute('data-ok')).toBe('false');
+    await page.close();
+  });
+
+  it('the map shows the notified activity areas over offline boundaries; a click opens the notification', async () => {
+    const page = await signIn(browser, net.nodes.UKR!);
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`${net.nodes.UKR!.url}/console/#/map`);
+    const map = page.getByTestId('map');
+    await map.and(page.locator('[data-ready]')).waitFor({ timeout: 30_000 });
+    // Two seeded notifications, and the one the composing test may have sent to all parties.
+    const list = page.getByTestId('area-list').getByRole('listitem');
+    await expect.poll(() => list.count()).toBeGreaterThanOrEqual(2);
+    const total = String(await list.count());
+    await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
+    await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe(total);
+    await expect(page.getByTestId('area-list').textContent()).resolves.toContain('Union Resolve-2022');
+
+    // The time filter: only what is under way in March 2022.
+    await page.getByLabel('From (UTC)').fill('2022-03-01');
+    await page.getByLabel('Until (UTC)').fill('2022-03-31');
+    await expect.poll(() => map.getAttribute('data-areas')).toBe('1');
+    await expect(page.getByTestId('area-list').textContent()).resolves.toContain('Blizzard-2022');
+    await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe('1');
+    await page.getByRole('button', { name: 'All dates' }).click();
+    await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
+    await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe(total);
+    await screenshot(page, 'map-1280x800');
+
+    // A click on the Union Resolve area (its centre, projected by the map itself) opens its notification.
+    const point = await map.evaluate((el) => (el as HTMLElement & { parleyMap: { project(ll: [number, number]): { x: number; y: number } } }).parleyMap.project([27.6, 52.4]));
+    const box = (await map.boundingBox())!;
+    await page.mouse.click(box.x + point.x, box.y + point.y);
+    await page.getByTestId('entry').waitFor();
+    await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(seeded.rusExercise);
+
+    // Offline: nothing but this node was asked for anything.
+    const origin = new URL(net.nodes.UKR!.url).origin;
+    expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('every section fits 1280×800 and 1920×1080 without a horizontal scrollbar (screenshots in test-output/)', async () => {
+    const page = await signIn(browser, net.nodes.UKR!);
+    for (const [w, h] of [
+      [1280, 800],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const section of ['dashboard', 'hotline', 'notifications', 'findings', 'map', 'timeline', 'audit']) {
+        await page.goto(`${net.nodes.UKR!.url}/console/#/${section}`);
+        await page.locator('main h1').first().waitFor();
+        if (section === 'map') await page.locator('[data-testid="map"][data-ready]').waitFor({ timeout: 30_000 });
+        await page.waitForTimeout(section === 'map' ? 1500 : 300);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${section} at ${w}×${h} overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+        await screenshot(page, `${section}-${w}x${h}`);
+      }
+    }
+    // The README shows the dashboard and the map as the suite saw them.
+    mkdirSync(join(root, 'docs'), { recursive: true });
+    copyFileSync(join(outputDir, 'dashboard-1280x800.png'), join(root, 'docs/console-dashboard.png'));
+    copyFileSync(join(outputDir, 'map-1280x800.png'), join(root, 'docs/console-map.png'));
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('with another party\'s token, the API the console reads never returns content that party is not addressed on', async () => {
+    const UKR = net.nodes.UKR!;
+    const token = UKR.folder.tokens.officer;
+    const leaks = (text: string) => text.includes(SECRET) || text.includes('Private channel');
+
+    // Every route the console reads, as UKR's console reads it.
+    const seen: string[] = [];
+    for (const path of ['/api/v1/status', '/api/v1/roster', '/api/v1/catalogue', '/api/v1/obligations', '/api/v1/findings', '/api/v1/verify']) {
+      const res = await fetch(`${UKR.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      seen.push(await res.text());
+    }
+    let after = 0;
+    for (;;) {
+      const page = await api<{ entries: { id: string; pos?: number }[]; next?: number }>(UKR, `/api/v1/entries?after=${after}&limit=1000`, { token });
+      seen.push(JSON.stringify(page.json));
+      if (page.json.entries.length < 1000) break;
+      after = page.json.next!;
+    }
+    const stub = await api<Record<string, unknown>>(UKR, `/api/v1/entries/${seeded.secret}`, { token });
+    expect(stub.status).toBe(200);
+    expect(stub.json.body).toBeUndefined();
+    expect(stub.json.type).toBeUndefined();
+    seen.push(JSON.stringify(stub.json));
+    const proof = await fetch(`${UKR.url}/api/v1/entries/${seeded.secret}/proof`, { headers: { authorization: `Bearer ${token}` } });
+    expect(proof.status).toBeGreaterThanOrEqual(400);
+    seen.push(await proof.text());
+    // The event stream, replayed from the start.
+    const controller = new AbortController();
+    const events = await fetch(`${UKR.url}/api/v1/events?token=${encodeURIComponent(token)}&after=0`, { signal: controller.signal });
+    const reader = events.body!.getReader();
+    let stream = '';
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      const chunk = await Promise.race([reader.read(), new Promise<undefined>((r) => setTimeout(() => r(undefined), 300))]);
+      if (chunk?.value) stream += new TextDecoder().decode(chunk.value);
+      if (chunk?.done) break;
+    }
+    controller.abort();
+    expect(stream).toContain(seeded.secret); // the stub is there …
+    seen.push(stream);
+    expect(seen.filter(leaks)).toEqual([]); // … its content is not.
+
+    // UKR's token opens nothing on another party's node.
+    const foreign = await api(net.nodes.USA!, `/api/v1/entries/${seeded.secret}`, { token });
+    expect(foreign.status).toBe(401);
+
+    // And the console itself, signed in as UKR, shows the entry sealed.
+    const page = await signIn(browser, UKR);
+    await page.goto(`${UKR.url}/console/#/entry/${seeded.secret}`);
+    await page.getByTestId('entry').waitFor();
+    await expect(page.getByTestId('entry').textContent()).resolves.toContain('only the signed stub');
+    await page.goto(`${UKR.url}/console/#/timeline`);
+    await page.getByLabel('sealed entries (stubs)').check();
+    await page.getByTestId('timeline').waitFor();
+    expect(leaks(await page.content())).toBe(false);
+    await page.close();
+  });
+});
