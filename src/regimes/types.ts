@@ -1,0 +1,210 @@
+/**
+ * The vocabulary of regimes: what goes in (the entries a node holds), what comes out
+ * (obligations and findings), and the small interface a regime implements so that the engine
+ * can evaluate it fully or incrementally.
+ *
+ * A regime's output is a pure function of the entries, the regime's version and the evaluation
+ * time `at`: two parties holding the same entries compute byte-identical JSON.
+ */
+
+export type PartyCode = string;
+export type EntryId = string;
+
+/**
+ * One entry as a node holds it. `type`, `to`, `refs` and `body` are absent when the node holds
+ * only the stub (it was not an addressee); regimes then see only that the author said something.
+ */
+export interface RecordEntry {
+  id: EntryId;
+  author: PartyCode;
+  seq: number;
+  /** The header time (RFC 3339, UTC, milliseconds, `Z`): when the author said it. */
+  time: string;
+  type?: string;
+  to?: string[];
+  refs?: EntryId[];
+  body?: Record<string, unknown>;
+}
+
+export type ObligationStatus = 'open' | 'met' | 'met-late' | 'missed';
+
+/** Something a party must do by a time because of the record (reply, notify, admit a team). */
+export interface Obligation {
+  /** SHA-256 (hex) of the rule id, the debtor and the entries that created the obligation: stable while it is open and after it is met. */
+  id: string;
+  rule: string;
+  citation: string;
+  /** The party that owes. */
+  debtor: PartyCode;
+  /** The parties owed; `["*"]` means every participating State. */
+  creditors: PartyCode[];
+  /** One line for a watch officer. */
+  what: string;
+  /** RFC 3339 UTC, milliseconds: met at this very millisecond still counts as met. */
+  due: string;
+  status: ObligationStatus;
+  /** The entry that met the obligation (on time or late). */
+  metBy?: EntryId;
+  /** The entries that created the obligation, in record order. */
+  evidence: EntryId[];
+}
+
+export type Severity = 'violation' | 'warning' | 'info';
+
+/** A rule's verdict on the record: late, missing, over a threshold or ceiling, or worth knowing. */
+export interface Finding {
+  /** SHA-256 (hex) of the rule id, a discriminator and the evidence. */
+  id: string;
+  rule: string;
+  citation: string;
+  severity: Severity;
+  /** The party whose conduct the finding is about first, then the others concerned, sorted. */
+  parties: PartyCode[];
+  /** One line for a person. */
+  explanation: string;
+  /** The entries that prove it, in record order. */
+  evidence: EntryId[];
+  /** RFC 3339 UTC: when the finding became true (a deadline + 1 ms, or the time of the entry that made it true). */
+  at: string;
+}
+
+/**
+ * A rule as data: its id, its treaty paragraph and its figures. Every figure of a regime lives in
+ * exactly one row, so that correcting a paragraph number or a threshold is a one-line change.
+ */
+export interface RuleRow {
+  readonly id: string;
+  /** e.g. `VD11 §38` (paragraph numbers as in /work/shared/DOMAIN.md, marked [T] there until confirmed). */
+  readonly citation: string;
+  readonly title: string;
+  readonly description: string;
+  readonly figures: Readonly<Record<string, number>>;
+  /** For threshold rows: whether a figure is met `at-least` (≥) or only when exceeded (`more-than`, >). */
+  readonly comparison?: 'at-least' | 'more-than';
+}
+
+export interface EvaluateOptions {
+  /**
+   * The threshold-gaming margin, as a fraction: a declared figure at or above
+   * threshold × (1 − margin) and under the threshold gets a warning (Zapad-2017: 12,700 troops
+   * declared against the 13,000 observation threshold, 2.3 % under).
+   */
+  margin: number;
+}
+
+export const DEFAULT_OPTIONS: Readonly<EvaluateOptions> = Object.freeze({ margin: 0.05 });
+
+export interface RegimeResult {
+  /** Sorted by `due`, then `id`. */
+  obligations: Obligation[];
+  /** Sorted by `at`, then `id`. */
+  findings: Finding[];
+}
+
+/**
+ * What changed in the result since the previous update of an incremental evaluation: what a live
+ * view (the console's event stream) needs, without copying the whole result.
+ */
+export interface RegimeChanges {
+  /** New or changed obligations (same id, new status, `metBy`, …), in result order. */
+  obligations: Obligation[];
+  /** Ids of obligations that are no longer in the result. */
+  obligationsRemoved: string[];
+  findings: Finding[];
+  findingsRemoved: string[];
+}
+
+/** An entry as the engine holds it: the record entry plus its parsed time. Immutable. */
+export interface HeldEntry {
+  readonly id: EntryId;
+  readonly author: PartyCode;
+  readonly seq: number;
+  /** Header time in epoch milliseconds. */
+  readonly t: number;
+  readonly type: string | undefined;
+  readonly to: readonly string[];
+  readonly refs: readonly EntryId[];
+  readonly body: Readonly<Record<string, unknown>> | undefined;
+  readonly entry: RecordEntry;
+}
+
+/** An obligation as an evaluator states it; the engine derives its id and formats its times. */
+export interface ObligationInput {
+  rule: RuleRow;
+  /** Overrides the row's citation when one obligation rule has several paragraphs (e.g. §47.4 / §47.5). */
+  citation?: string;
+  debtor: PartyCode;
+  creditors: readonly PartyCode[];
+  what: string;
+  due: number;
+  status: ObligationStatus;
+  metBy?: HeldEntry;
+  evidence: readonly HeldEntry[];
+  /**
+   * The entry ids the obligation's id is derived from, when they are not exactly `evidence`
+   * (e.g. an activity first known from a calendar keeps its id once the notification arrives).
+   */
+  anchor?: readonly string[];
+  /** Extra words for the id when one rule creates several obligations from the same entries. */
+  key?: string;
+}
+
+export interface FindingInput {
+  rule: RuleRow;
+  citation?: string;
+  severity: Severity;
+  parties: readonly PartyCode[];
+  explanation: string;
+  evidence: readonly HeldEntry[];
+  at: number;
+  /** Extra words for the id when one rule finds several things in the same entries. */
+  key?: string;
+}
+
+/**
+ * What an evaluator sees of the record while it evaluates one group, as of the evaluation time.
+ *
+ * Everything is filtered to the entries said at or before `at`, and every read is tracked: the
+ * engine learns which later entries or which passing instants could change this group's output,
+ * and re-evaluates it only then. That is why the evaluator is not given `at` itself: it asks
+ * `reached(t)` (has the clock reached t?) and `currentYear()`, and the engine remembers the answer's
+ * validity.
+ */
+export interface GroupContext {
+  readonly options: Readonly<EvaluateOptions>;
+  /** The group's member entries visible at `at`, in record order (time, author, seq, id). */
+  members(): readonly HeldEntry[];
+  /** An entry by id, if it is held and visible at `at`. */
+  get(id: EntryId): HeldEntry | undefined;
+  /** The visible entries whose refs (or body links, see `Regime.linksOf`) include `id`, in record order. */
+  referrers(id: EntryId): readonly HeldEntry[];
+  /** Has the evaluation time reached instant `t` (t ≤ at)? */
+  reached(t: number): boolean;
+  /** The UTC calendar year of the evaluation time. */
+  currentYear(): number;
+  obligation(o: ObligationInput): void;
+  finding(f: FindingInput): void;
+}
+
+/**
+ * A regime: rules as data plus evaluators. The engine groups entries by the keys `groupsOf`
+ * returns and calls `evaluateGroup` for each group; a group's output may depend only on its
+ * members and what it reads through the context.
+ */
+export interface Regime {
+  readonly id: string;
+  /** Findings are a pure function of the entries and this version: bump it when a rule changes. */
+  readonly version: string;
+  readonly title: string;
+  readonly rules: readonly RuleRow[];
+  /** The groups an entry belongs to (may be none). Must depend only on the entry itself. */
+  groupsOf(entry: HeldEntry): readonly string[];
+  /**
+   * Entry ids that a body field names (besides the content's `refs`), e.g. the notification an
+   * observer report is about. They are indexed like refs: `ctx.referrers(id)` finds the entry.
+   */
+  linksOf?(entry: HeldEntry): readonly string[];
+  evaluateGroup(key: string, ctx: GroupContext): void;
+  /** Full evaluation of this regime alone. */
+  evaluate(entries: Iterable<RecordEntry>, at: Date | number, options?: Partial<EvaluateOptions>): RegimeResult;
+}
