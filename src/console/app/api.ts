@@ -85,23 +85,20 @@ export class Api {
   }
 
   /**
-   * The whole record this node holds (every author), page by page. A watch officer's record is
-   * thousands of entries, not millions; a node that holds more shows the latest `cap`.
+   * The record this node holds (every author) from local position `after` on, page by page, and
+   * the cursor to continue from. Entries never change once held, so the console reads each once.
    */
-  async allEntries(query: { type?: string } = {}, cap = 20_000): Promise<Entry[]> {
+  async entriesSince(after: number | undefined): Promise<{ entries: Entry[]; next: number | undefined }> {
     const out: Entry[] = [];
-    let after: number | undefined = undefined;
+    let cursor = after;
     const limit = 1000;
     for (;;) {
-      const page: EntryList = await this.entries({ ...query, after, limit });
+      const page: EntryList = await this.entries({ after: cursor, limit });
       out.push(...page.entries);
-      if (page.entries.length < limit || out.length >= cap) break;
-      const last = page.entries[page.entries.length - 1]!;
-      const cursor: number | undefined = page.next ?? last.pos;
-      if (cursor === undefined || cursor === after) break;
-      after = cursor;
+      const next: number | undefined = page.next ?? page.entries[page.entries.length - 1]?.pos ?? cursor;
+      if (page.entries.length < limit || next === cursor) return { entries: out, next };
+      cursor = next;
     }
-    return out;
   }
 
   entry(id: string): Promise<Entry> {

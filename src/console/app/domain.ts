@@ -17,18 +17,30 @@ export function isAddressedTo(e: Entry, party: string): boolean {
 }
 
 /**
- * The first receipt from each receiver that covers `entry`: receipts are cumulative, so a
- * receipt from RUS `upto` 12 of USA's log covers USA#1…#12.
+ * For every author, the receipts about its log, so that "who holds entry n" is a lookup rather
+ * than a scan of the record per entry. Receipts are cumulative: a receipt from RUS `upto` 12 of
+ * USA's log covers USA#1…#12.
  */
-export function receiptsFor(entry: Entry, record: Entry[]): Map<string, Entry> {
-  const first = new Map<string, Entry>();
-  for (const r of record) {
-    if (r.type !== 'receipt' || !r.body) continue;
-    if (r.body.of !== entry.author || typeof r.body.upto !== 'number' || r.body.upto < entry.seq) continue;
-    const held = first.get(r.author);
-    if (!held || Date.parse(r.time) < Date.parse(held.time)) first.set(r.author, r);
+export class ReceiptIndex {
+  readonly #byAuthor = new Map<string, { receiver: string; upto: number; t: number; entry: Entry }[]>();
+  constructor(record: Entry[]) {
+    for (const r of record) {
+      if (r.type !== 'receipt' || !r.body || typeof r.body.of !== 'string' || typeof r.body.upto !== 'number') continue;
+      const list = this.#byAuthor.get(r.body.of) ?? [];
+      list.push({ receiver: r.author, upto: r.body.upto, t: Date.parse(r.time), entry: r });
+      this.#byAuthor.set(r.body.of, list);
+    }
   }
-  return first;
+  /** The first receipt from each receiver that covers `entry`. */
+  covering(entry: Entry): Map<string, Entry> {
+    const first = new Map<string, { t: number; entry: Entry }>();
+    for (const r of this.#byAuthor.get(entry.author) ?? []) {
+      if (r.upto < entry.seq) continue;
+      const held = first.get(r.receiver);
+      if (!held || r.t < held.t) first.set(r.receiver, r);
+    }
+    return new Map([...first].map(([k, v]) => [k, v.entry]));
+  }
 }
 
 /** Human acknowledgements (`hotline.ack`) that cite `entry`, by acknowledging party. */

@@ -54,6 +54,9 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   const [loadedAt, setLoadedAt] = useState<number | undefined>(undefined);
   const [revision, setRevision] = useState(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // Entries are immutable once held: each refresh reads only those stored after the cursor.
+  const cursor = useRef<number | undefined>(undefined);
+  const entriesRef = useRef<Entry[]>([]);
 
   // Bursts of events (a batch of fifty entries) become one refresh a quarter second later.
   const refresh = useCallback(() => {
@@ -78,7 +81,7 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
       api.status().catch(note('status')),
       api.roster().catch(note('roster')),
       revision === 0 ? api.catalogue().catch(note('catalogue')) : Promise.resolve(undefined),
-      api.allEntries().catch(note('entries')),
+      api.entriesSince(cursor.current).catch(note('entries')),
       api.obligations().catch(note('obligations')),
       api.findings().catch(note('findings')),
     ]).then(([s, r, c, e, o, f]) => {
@@ -86,7 +89,13 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
       if (s) setStatus(s);
       if (r) setRoster(r);
       if (c) setCatalogue(c);
-      if (e) setEntries(e);
+      if (e && e.entries.length > 0) {
+        const known = new Set(entriesRef.current.map((x) => x.id));
+        const fresh = e.entries.filter((x) => !known.has(x.id));
+        entriesRef.current = [...entriesRef.current, ...fresh];
+        setEntries(entriesRef.current);
+      }
+      if (e) cursor.current = e.next;
       setObligations(o);
       setFindings(f);
       setProblems(problems);

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { ApiError } from '../app/api';
-import { acksFor, citing, receiptsFor } from '../app/domain';
+import { acksFor, citing, ReceiptIndex } from '../app/domain';
 import { downloadProof } from '../app/download';
 import { addressees, partyLabel, summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
@@ -132,7 +132,7 @@ export function Body(props: { body: Record<string, unknown> }) {
 function Related(props: { entry: Entry }) {
   const p = usePicture();
   const e = props.entry;
-  const receipts = [...receiptsFor(e, p.entries).values()];
+  const receipts = [...new ReceiptIndex(p.entries).covering(e).values()];
   const acks = [...acksFor(e, p.entries).values()];
   const cites = citing(e, p.entries).filter((c) => c.type !== 'hotline.ack');
   const obligations = (p.obligations ?? []).filter((o) => o.evidence.includes(e.id) || o.metBy === e.id);

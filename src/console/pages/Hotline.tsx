@@ -3,9 +3,9 @@
  * receipt (the peer's node holds it) and the human acknowledgement (a duty officer read it) — and
  * for an incoming message not yet acknowledged, one button that acknowledges it.
  */
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../app/api';
-import { acksFor, DEFAULT_ACK_WINDOW_MS, isAddressedTo, priorityOf, PRIORITIES, receiptsFor, type Priority } from '../app/domain';
+import { acksFor, DEFAULT_ACK_WINDOW_MS, isAddressedTo, priorityOf, PRIORITIES, ReceiptIndex, type Priority } from '../app/domain';
 import { partyLabel, span, useNow, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
@@ -49,6 +49,7 @@ export function Hotline(props: { peer: string | undefined }) {
 function Conversation(props: { peer: string; messages: Entry[] }) {
   const p = usePicture();
   const sorted = [...props.messages].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.seq - b.seq);
+  const receipts = useMemo(() => new ReceiptIndex(p.entries), [p.entries]);
   return (
     <section className="conversation" aria-labelledby="conv-h">
       <h2 id="conv-h">With {partyLabel(p.roster, props.peer)}</h2>
@@ -57,7 +58,7 @@ function Conversation(props: { peer: string; messages: Entry[] }) {
       ) : (
         <ol className="messages" data-testid="messages">
           {sorted.map((m) => (
-            <Message key={m.id} m={m} peer={props.peer} />
+            <Message key={m.id} m={m} peer={props.peer} receipts={receipts} />
           ))}
         </ol>
       )}
@@ -66,13 +67,13 @@ function Conversation(props: { peer: string; messages: Entry[] }) {
   );
 }
 
-function Message(props: { m: Entry; peer: string }) {
+function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex }) {
   const p = usePicture();
   const now = useNow(1000);
   const { m } = props;
   const outgoing = m.author === p.party;
   const priority = priorityOf(m);
-  const receipt = receiptsFor(m, p.entries).get(props.peer);
+  const receipt = props.receipts.covering(m).get(props.peer);
   // From the reader's side: the acknowledgement that counts is the addressee's.
   const ack = acksFor(m, p.entries).get(outgoing ? props.peer : p.party);
   const obligation = (p.obligations ?? []).find((o) => o.evidence.includes(m.id) && (o.status === 'open' || o.status === 'missed'));

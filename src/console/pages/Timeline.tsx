@@ -2,7 +2,8 @@
  * The crisis as a chronology across parties: who said what to whom and when, who received it,
  * and the deadlines the rules set — the record that settles "whose account is right".
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
+import { ReceiptIndex } from '../app/domain';
 import { addressees, summary, typeTitle, utc, utcDay } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref } from '../app/route';
@@ -28,6 +29,7 @@ export function Timeline() {
   ].sort((a, b) => a.t - b.t || (a.kind === 'entry' && b.kind === 'entry' ? a.e.author.localeCompare(b.e.author) || a.e.seq - b.e.seq : 0));
 
   const parties = p.roster.map((r) => r.party);
+  const receiptIndex = useMemo(() => new ReceiptIndex(p.entries), [p.entries]);
   let day = '';
   return (
     <section aria-labelledby="tl-h">
@@ -61,6 +63,7 @@ export function Timeline() {
             <th scope="col">To</th>
             <th scope="col">What</th>
             <th scope="col">Said</th>
+            <th scope="col">Receipted by</th>
           </tr>
         </thead>
         <tbody>
@@ -69,7 +72,7 @@ export function Timeline() {
             const header =
               d !== day ? (
                 <tr className="day" key={`day-${d}`}>
-                  <th colSpan={5} scope="rowgroup">
+                  <th colSpan={6} scope="rowgroup">
                     {d}
                   </th>
                 </tr>
@@ -90,6 +93,7 @@ export function Timeline() {
                   <td>
                     {o.what} — <span className={`ostatus ${o.status}`}>{open && o.status === 'missed' ? 'missed' : o.status}</span>
                   </td>
+                  <td>{o.metBy ? <a href={entryHref(o.metBy)}>met by</a> : ''}</td>
                 </tr>,
               ];
             }
@@ -106,6 +110,15 @@ export function Timeline() {
                 <td title={e.type}>{typeTitle(p.catalogue, e.type)}</td>
                 <td>
                   <a href={entryHref(e.id)}>{summary(e)}</a>
+                </td>
+                <td className="receipts">
+                  {e.type === 'receipt' || e.author !== p.party
+                    ? ''
+                    : [...receiptIndex.covering(e)].map(([receiver, r]) => (
+                        <span key={receiver} title={`${receiver}'s node receipted it at ${utc(r.time)}`}>
+                          {receiver}{' '}
+                        </span>
+                      ))}
                 </td>
               </tr>,
             ];
