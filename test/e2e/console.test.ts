@@ -191,7 +191,12 @@ describe('the console', { timeout: 120_000 }, () => {
     await usa.waitForFunction(() => document.querySelector('[data-testid="message"] [data-testid="receipt-state"]')?.getAttribute('data-state') === 'received', null, { timeout: 15_000 });
     expect(await sent.getByTestId('ack-state').getAttribute('data-state')).toBe('pending');
 
-    await rus.goto(`${net.nodes.RUS!.url}/console/#/hotline/USA`);
+    // RUS's officer, on the dashboard, is told of the flash message and follows the banner to it.
+    await rus.goto(`${net.nodes.RUS!.url}/console/#/dashboard`);
+    const banner = rus.getByTestId('flash-banner');
+    await banner.waitFor({ timeout: 15_000 });
+    await expect(banner.textContent()).resolves.toContain('USA');
+    await banner.getByRole('link').click();
     const received = rus.getByTestId('message').filter({ hasText: 'Aircraft approaching' });
     await received.waitFor({ timeout: 15_000 });
     await received.getByRole('button', { name: 'Acknowledge' }).click();

@@ -8,7 +8,7 @@ import { partyLabel, useNow, utc } from './format';
 import { RecordProvider, usePicture } from './record';
 import { href, useRoute } from './route';
 import type { Status } from './types';
-import { isAddressedTo } from './domain';
+import { isAddressedTo, priorityOf } from './domain';
 import { Dashboard } from '../pages/Dashboard';
 import { Hotline } from '../pages/Hotline';
 import { Notifications } from '../pages/Notifications';
@@ -111,7 +111,11 @@ function Shell() {
   const route = useRoute();
   const now = useNow(1000);
   const overdue = (picture.obligations ?? []).filter((o) => o.status === 'missed' || (o.status === 'open' && Date.parse(o.due) < now)).length;
-  const awaitingAck = picture.entries.filter((e) => e.type === 'hotline.message' && e.author !== picture.party && isAddressedTo(e, picture.party) && !picture.entries.some((a) => a.type === 'hotline.ack' && a.author === picture.party && (a.refs ?? []).includes(e.id))).length;
+  const acked = new Set(picture.entries.filter((a) => a.type === 'hotline.ack' && a.author === picture.party).flatMap((a) => a.refs ?? []));
+  const unacked = picture.entries.filter((e) => e.type === 'hotline.message' && e.author !== picture.party && isAddressedTo(e, picture.party) && !acked.has(e.id));
+  const awaitingAck = unacked.length;
+  // Flash traffic is announced on every screen until a duty officer acknowledges it.
+  const flash = unacked.filter((e) => priorityOf(e) === 'flash');
   const counters: Record<string, ReactNode> = {
     dashboard: overdue > 0 ? <span className="count alarm" title={`${overdue} overdue obligations`}>{overdue}</span> : null,
     hotline: awaitingAck > 0 ? <span className="count" title={`${awaitingAck} messages awaiting acknowledgement`}>{awaitingAck}</span> : null,
@@ -119,8 +123,8 @@ function Shell() {
   };
   const title = SECTIONS.find(([s]) => s === route.section)?.[1] ?? (route.section === 'entry' ? 'Entry' : 'Dashboard');
   useEffect(() => {
-    document.title = `${title} · ${picture.party} · Parley`;
-  }, [title, picture.party]);
+    document.title = `${awaitingAck > 0 ? `(${awaitingAck}) ` : ''}${title} · ${picture.party} · Parley`;
+  }, [title, picture.party, awaitingAck]);
 
   return (
     <div className="shell">
@@ -160,6 +164,12 @@ function Shell() {
             {Object.entries(picture.problems)
               .map(([part, why]) => `${part} (${why})`)
               .join('; ')}
+          </div>
+        )}
+        {flash.length > 0 && route.section !== 'hotline' && (
+          <div className="flash-banner" role="alert" data-testid="flash-banner">
+            <span className="prio flash">flash</span> {flash.length === 1 ? `A flash message from ${flash[0]!.author} awaits acknowledgement` : `${flash.length} flash messages await acknowledgement`}:{' '}
+            <a href={href('hotline', flash[0]!.author)}>{String(flash[0]!.body?.subject ?? 'open the hotline')}</a>
           </div>
         )}
         <Page />
