@@ -80,6 +80,7 @@ const META = {
   delivered: (p: string) => `federation:delivered:${p}`,
 };
 const PERSIST_DELAY_MS = 250;
+const CONTACT_PERSIST_MS = 60_000;
 const TAIL_MAX = 4096;
 const BATCH_REPLY_CACHE = 2048;
 const PULL_PAGE = 256;
@@ -114,6 +115,8 @@ export class Federation {
   #unsubscribe: (() => void) | undefined;
   #tick: NodeJS.Timeout | undefined;
   #persistTimer: NodeJS.Timeout | undefined;
+  /** Link state as last written to the store, so only changes are written. */
+  readonly #written = new Map<string, string>();
   #kickQueued = false;
   #lastRosterReload = 0;
   #started = false;
@@ -174,7 +177,7 @@ export class Federation {
     if (this.#persistTimer) clearTimeout(this.#persistTimer);
     for (const l of this.#links.values()) l.stop();
     try {
-      this.#persist();
+      this.#persist(true);
     } catch (err) {
       this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write link state on stop');
     }
@@ -317,6 +320,10 @@ export class Federation {
       if (this.#links.has(party)) continue;
       const acked = Number(this.ledger.store.getMeta(META.acked(party)) ?? 0);
       const contact = this.ledger.store.getMeta(META.contact(party));
+      for (const key of [META.acked(party), META.contact(party), META.delivered(party)]) {
+        const v = this.ledger.store.getMeta(key);
+        if (v !== undefined) this.#written.set(key, v);
+      }
       const link = new PeerLink(party, this.#host, this.#timings, { acked: Number.isFinite(acked) ? acked : 0, lastContact: contact ? Number(contact) : undefined });
       this.#links.set(party, link);
       if (this.#started && !this.#stopped) link.kick();
@@ -571,18 +578,31 @@ export class Federation {
     this.#persistTimer.unref?.();
   }
 
-  /** One small commit with every link's acknowledged seq, receipt checkpoint and last contact. */
-  #persist(): void {
+  /**
+   * One small commit with what changed of every link's acknowledged seq and receipt checkpoint
+   * (last contact only every minute, or on stop): an idle node writes nothing.
+   */
+  #persist(final = false): void {
     const store = this.ledger.store;
-    store.transaction(() => {
-      for (const [party, link] of this.#links) {
-        const s = link.snapshot();
-        store.setMeta(META.acked(party), String(s.acked));
-        if (s.lastContact !== undefined) store.setMeta(META.contact(party), String(s.lastContact));
-        const scanned = this.ledger.head(party)?.seq ?? 0;
-        store.setMeta(META.delivered(party), JSON.stringify({ upto: this.#delivered.get(party) ?? 0, scanned }));
+    const writes: [string, string][] = [];
+    const put = (key: string, value: string) => {
+      if (this.#written.get(key) !== value) writes.push([key, value]);
+    };
+    for (const [party, link] of this.#links) {
+      const s = link.snapshot();
+      put(META.acked(party), String(s.acked));
+      const scanned = this.ledger.head(party)?.seq ?? 0;
+      put(META.delivered(party), JSON.stringify({ upto: this.#delivered.get(party) ?? 0, scanned }));
+      if (s.lastContact !== undefined) {
+        const before = Number(this.#written.get(META.contact(party)) ?? 0);
+        if (final ? s.lastContact !== before : s.lastContact - before > CONTACT_PERSIST_MS) put(META.contact(party), String(s.lastContact));
       }
+    }
+    if (writes.length === 0) return;
+    store.transaction(() => {
+      for (const [k, v] of writes) store.setMeta(k, v);
     });
+    for (const [k, v] of writes) this.#written.set(k, v);
   }
 }
 

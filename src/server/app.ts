@@ -4,7 +4,7 @@
  * every refusal is `{"error":{"code","message"}}` with the registry's status, and no input a
  * client can send produces a 5xx.
  */
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { ERRORS, ParleyError, asParleyError, type ErrorCode } from '../protocol/errors.js';
 import type { Role } from '../node/folder.js';
 import type { Ledger } from '../ledger/ledger.js';
@@ -58,6 +58,10 @@ export function createApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
+    // Errors Fastify raises before routing (a bad URL, an overlong parameter) in Parley's shape too.
+    frameworkErrors: (err, _request, reply) => {
+      void (reply as unknown as FastifyReply).code(400).send({ error: { code: 'PARLEY_ERR_BAD_ARGUMENT', message: err.message.slice(0, 300) } });
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -86,6 +90,13 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): ApiDocume
       throw new ParleyError('PARLEY_ERR_CLOSED', 'this node is shutting down and takes no new work; retry when it is back');
     }
   });
+  app.addHook('preHandler', async (request) => {
+    // Ajv coerces "1e400" to Infinity and then counts it an integer; no route takes an infinite number.
+    const q = request.query as Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(q ?? {})) {
+      if (typeof v === 'number' && !Number.isFinite(v)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `querystring/${k} must be a finite number`);
+    }
+  });
   void app.register(async (scope) => federationRoutes(scope, ctx, doc));
   void app.register(async (scope) => operatorRoutes(scope, ctx, doc));
   void app.register(async (scope) => consoleRoutes(scope));
@@ -96,7 +107,7 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): ApiDocume
 export function toParleyError(err: unknown): ParleyError {
   if (err instanceof ParleyError) return err;
   const f = err as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
-  if (f && f.validation) return new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `${f.validationContext ?? 'request'} ${f.message ?? 'is invalid'}`.slice(0, 500));
+  if (f && f.validation) return new ParleyError('PARLEY_ERR_BAD_ARGUMENT', (f.message ?? `${f.validationContext ?? 'request'} is invalid`).slice(0, 500));
   const status = typeof f?.statusCode === 'number' ? f.statusCode : 500;
   if (status === 413 || f?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ParleyError('PARLEY_ERR_TOO_LARGE', `the request body is larger than this route's limit; nothing was stored`);
   if (status >= 400 && status < 500) {

@@ -70,7 +70,7 @@ export const entriesQuery = {
   additionalProperties: false,
   properties: {
     author: party,
-    after: { type: 'integer', minimum: 0, default: 0, description: 'With author: a seq. Without: a local position (pos).' },
+    after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'With author: a seq. Without: a local position (pos).' },
     limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
     type: { type: 'string', maxLength: 100, description: 'Only entries of this content type (held with content).' },
   },
@@ -231,7 +231,7 @@ export const logQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    after: { type: 'integer', minimum: 0, default: 0 },
+    after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
     limit: { type: 'integer', minimum: 1, maximum: 512, default: 256 },
   },
 } as const;
@@ -251,6 +251,6 @@ export const eventsQuery = {
   additionalProperties: false,
   properties: {
     token: { type: 'string', maxLength: 200, description: 'The bearer token, for EventSource clients that cannot set headers.' },
-    after: { type: 'integer', minimum: 0, description: 'Replay entries stored after this local position first (as Last-Event-ID does).' },
+    after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Replay entries stored after this local position first (as Last-Event-ID does).' },
   },
 } as const;
