@@ -8,6 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import { fail, ok, type Result } from '../protocol/errors.js';
 import { coreSchemas } from './core.js';
 import { viennaSchemas } from '../regimes/vienna2011/schemas.js';
+import { hotlineSchemas } from '../regimes/hotline/schemas.js';
 
 export type ContentSchema = Record<string, unknown> & { title: string; description: string };
 
@@ -29,7 +30,7 @@ export type CatalogueEntry = ContentSchema & { check?: (body: never) => SchemaPr
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 /** Every content type a node of this version knows: each regime adds its schema table to this list. */
-const TABLES: Record<string, CatalogueEntry>[] = [coreSchemas, viennaSchemas];
+const TABLES: Record<string, CatalogueEntry>[] = [coreSchemas, viennaSchemas, hotlineSchemas];
 
 export class Catalogue {
   readonly #schemas = new Map<string, ContentSchema>();

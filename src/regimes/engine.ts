@@ -109,7 +109,8 @@ export function resolveOptions(options: Partial<EvaluateOptions> = {}): Readonly
   if (typeof margin !== 'number' || !(margin >= 0 && margin < 1)) {
     throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `margin ${String(margin)} is not a fraction in [0, 1) (0.05 means 5 %)`);
   }
-  return Object.freeze({ margin });
+  // The hotline terms are checked by the hotline regime (resolveTerms), which also caches them.
+  return Object.freeze(options.hotline ? { margin, hotline: options.hotline } : { margin });
 }
 
 export function holdEntry(entry: RecordEntry): HeldEntry {

@@ -11,9 +11,10 @@
 import { Evaluation, evaluate } from './engine.js';
 import type { EvaluateOptions, RecordEntry, Regime, RegimeResult } from './types.js';
 import { vienna2011 } from './vienna2011/index.js';
+import { hotline } from './hotline/index.js';
 
 /** Every regime this version of Parley evaluates, in a fixed order. */
-export const REGIMES: readonly Regime[] = Object.freeze([vienna2011]);
+export const REGIMES: readonly Regime[] = Object.freeze([vienna2011, hotline]);
 
 /** The obligations and findings of every regime over `entries`, as of `at`. */
 export function evaluateAll(entries: Iterable<RecordEntry>, at: Date | number, options: Partial<EvaluateOptions> = {}): RegimeResult {
@@ -34,3 +35,4 @@ export { Evaluation, evaluate } from './engine.js';
 export type * from './types.js';
 export { DEFAULT_OPTIONS } from './types.js';
 export { vienna2011 } from './vienna2011/index.js';
+export { hotline } from './hotline/index.js';

@@ -7,6 +7,8 @@
  * time `at`: two parties holding the same entries compute byte-identical JSON.
  */
 
+import type { HotlineTerms } from './hotline/rules.js';
+
 export type PartyCode = string;
 export type EntryId = string;
 
@@ -90,6 +92,8 @@ export interface EvaluateOptions {
    * declared against the 13,000 observation threshold, 2.3 % under).
    */
   margin: number;
+  /** The network's hotline agreement where it differs from the default terms (src/regimes/hotline/rules.ts). */
+  hotline?: HotlineTerms;
 }
 
 export const DEFAULT_OPTIONS: Readonly<EvaluateOptions> = Object.freeze({ margin: 0.05 });

@@ -1,0 +1,86 @@
+/**
+ * The hotline's evaluators: acknowledgement deadlines of each message (HL §3) and the link-test
+ * schedule of each party (HL §4). Deadlines count from the header time — when the author said
+ * it — so a message sent while its addressee's node was down keeps its original deadline.
+ */
+import { deadline, formatDuration } from '../engine.js';
+import type { EvaluateOptions, GroupContext, HeldEntry, PartyCode } from '../types.js';
+import { ACK_RULE, HL, resolveTerms, type ResolvedTerms } from './rules.js';
+import type { HotlineMessage } from './schemas.js';
+
+export function termsOf(options: Readonly<EvaluateOptions>): ResolvedTerms {
+  return resolveTerms(options.hotline);
+}
+
+/**
+ * The parties that owe an acknowledgement of `message`: its addressees other than its author.
+ * A message to "*" names nobody in particular and owes none (the record cannot say who "every
+ * party" was when it was sent; the CLI expands "*" to the roster for that reason).
+ */
+export function debtorsOf(message: { author: PartyCode; to: readonly string[] }): PartyCode[] {
+  if (message.to.includes('*')) return [];
+  return [...new Set(message.to)].filter((p) => p !== message.author).sort();
+}
+
+/** When the acknowledgement of a message is due: its header time plus its priority's window. The due millisecond itself is on time. */
+export function ackDue(message: { t: number; body?: Readonly<Record<string, unknown>> }, terms: ResolvedTerms): number {
+  const priority = (message.body as unknown as HotlineMessage).priority;
+  return message.t + terms.ackMs[priority];
+}
+
+const quote = (s: string): string => `"${s.length > 80 ? `${s.slice(0, 77)}...` : s}"`;
+
+/** HL §3: every addressee acknowledges the message by its priority's deadline. */
+export function acknowledgements(message: HeldEntry, ctx: GroupContext): void {
+  const terms = termsOf(ctx.options);
+  const body = message.body as unknown as HotlineMessage;
+  const rule = ACK_RULE[body.priority];
+  const window = formatDuration(terms.ackMs[body.priority]);
+  const due = ackDue(message, terms);
+  const what = `${message.author}'s ${body.priority} message ${quote(body.subject)}`;
+  const acks = ctx.referrers(message.id);
+  for (const debtor of debtorsOf(message)) {
+    const ack = acks.find((h) => h.type === 'hotline.ack' && h.author === debtor);
+    deadline(ctx, {
+      rule,
+      debtor,
+      creditors: [message.author],
+      what: `acknowledge ${what} within ${window}`,
+      due,
+      evidence: [message],
+      answer: ack ? { by: ack, at: ack.t } : undefined,
+      late: (d) => `${debtor} acknowledged ${what} ${formatDuration(d)} after its ${window} deadline`,
+      missed: `${debtor} did not acknowledge ${what} within ${window}`,
+    });
+  }
+}
+
+/**
+ * HL §4: from its first link test on, a party sends one every interval; a stretch of more than
+ * `missedLinkTestIntervals` intervals without one is a finding — with the tests on either side
+ * as evidence once the next one came, with the last one while none has.
+ */
+export function linkTests(author: PartyCode, ctx: GroupContext): void {
+  const terms = termsOf(ctx.options);
+  const rule = HL.linkTest;
+  const limit = terms.linkTestIntervalMs * terms.missedLinkTestIntervals;
+  const allowed = `${terms.missedLinkTestIntervals} intervals of ${formatDuration(terms.linkTestIntervalMs)}`;
+  const tests = ctx.members();
+  for (let i = 0; i < tests.length; i++) {
+    const last = tests[i];
+    const next = tests[i + 1] as HeldEntry | undefined;
+    const due = last.t + limit;
+    if (next ? next.t <= due : !ctx.reached(due + 1)) continue;
+    const since = new Date(last.t).toISOString();
+    ctx.finding({
+      rule,
+      severity: 'warning',
+      parties: [author],
+      explanation: next
+        ? `no link test from ${author} between ${since} and ${new Date(next.t).toISOString()} (${formatDuration(next.t - last.t)}; the agreement allows ${allowed})`
+        : `no link test from ${author} since ${since} (more than ${allowed})`,
+      evidence: next ? [last, next] : [last],
+      at: due + 1,
+    });
+  }
+}
