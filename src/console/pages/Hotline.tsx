@@ -23,6 +23,7 @@ export function Hotline(props: { peer: string | undefined }) {
     <div className="hotline">
       <nav aria-label="Conversations" className="conversations">
         <h1>Hotline</h1>
+        <OfficerField />
         <ul>
           {peers.map((c) => {
             const n = unacked(c);
@@ -44,6 +45,35 @@ export function Hotline(props: { peer: string | undefined }) {
       {peer ? <Conversation key={peer} peer={peer} messages={withPeer(peer)} /> : <p className="muted">No peers in the roster.</p>}
     </div>
   );
+}
+
+const OFFICER_KEY = 'parley.officer';
+
+/** Who acknowledges: a name, call sign or watch position, kept for this tab and sent with each acknowledgement. */
+function OfficerField() {
+  const [officer, setOfficer] = useState(() => sessionStorage.getItem(OFFICER_KEY) ?? '');
+  return (
+    <div className="field officer">
+      <label htmlFor="hl-officer">Duty officer</label>
+      <input
+        id="hl-officer"
+        type="text"
+        maxLength={200}
+        placeholder="name or watch position"
+        value={officer}
+        onChange={(e) => {
+          setOfficer(e.target.value);
+          sessionStorage.setItem(OFFICER_KEY, e.target.value);
+        }}
+      />
+    </div>
+  );
+}
+
+function translationOf(v: unknown): { language: string; text: string } | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const t = v as { language?: unknown; text?: unknown };
+  return typeof t.language === 'string' && typeof t.text === 'string' ? { language: t.language, text: t.text } : undefined;
 }
 
 function Conversation(props: { peer: string; messages: Entry[] }) {
@@ -76,10 +106,13 @@ function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex }) {
   const receipt = props.receipts.covering(m).get(props.peer);
   // From the reader's side: the acknowledgement that counts is the addressee's.
   const ack = acksFor(m, p.entries).get(outgoing ? props.peer : p.party);
-  const obligation = (p.obligations ?? []).find((o) => o.evidence.includes(m.id) && (o.status === 'open' || o.status === 'missed'));
+  // A message to "*" is a circular: it owes no acknowledgement (HL §3).
+  const circular = (m.to ?? []).includes('*');
+  const owes = outgoing ? props.peer : p.party;
+  const obligation = (p.obligations ?? []).find((o) => o.evidence.includes(m.id) && o.debtor === owes);
   const due = obligation ? Date.parse(obligation.due) : Date.parse(m.time) + DEFAULT_ACK_WINDOW_MS[priority];
   const left = due - now;
-  const late = !ack && left < 0;
+  const late = !ack && !circular && (obligation ? obligation.status === 'missed' || (obligation.status === 'open' && left < 0) : left < 0);
   const b = m.body ?? {};
   return (
     <li className={`message ${outgoing ? 'out' : 'in'} ${priority}${late ? ' late' : ''}`} data-testid="message" data-id={m.id} data-priority={priority}>
@@ -90,7 +123,11 @@ function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex }) {
         </span>
       </div>
       <p className="message-text">{String(b.text ?? '')}</p>
-      {typeof b.translation === 'string' && <p className="message-text translation">Courtesy translation: {b.translation}</p>}
+      {translationOf(b.translation) && (
+        <p className="message-text translation" lang={translationOf(b.translation)!.language}>
+          Courtesy translation ({translationOf(b.translation)!.language}): {translationOf(b.translation)!.text}
+        </p>
+      )}
       <dl className="states">
         <div>
           <dt>Machine receipt</dt>
@@ -100,11 +137,14 @@ function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex }) {
         </div>
         <div>
           <dt>Acknowledgement</dt>
-          <dd data-testid="ack-state" data-state={ack ? 'acknowledged' : late ? 'overdue' : 'pending'}>
+          <dd data-testid="ack-state" data-state={ack ? 'acknowledged' : circular ? 'not-owed' : late ? 'overdue' : 'pending'}>
             {ack ? (
               <>
-                acknowledged by {ack.author} {utc(ack.time)}
+                acknowledged by {ack.author}
+                {typeof ack.body?.officer === 'string' ? ` (${ack.body.officer})` : ''} {utc(ack.time)}
               </>
+            ) : circular ? (
+              <span className="muted">circular: none owed</span>
             ) : late ? (
               <span className="overdue-text">OVERDUE by {span(left)}</span>
             ) : (
@@ -113,7 +153,7 @@ function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex }) {
           </dd>
         </div>
       </dl>
-      {!outgoing && !ack && <AckButton m={m} />}
+      {!outgoing && !ack && !circular && <AckButton m={m} />}
     </li>
   );
 }
@@ -132,7 +172,10 @@ function AckButton(props: { m: Entry }) {
           setBusy(true);
           setError(undefined);
           try {
-            await p.api.append({ type: 'hotline.ack', to: [props.m.author], refs: [props.m.id], body: {} });
+            // To the author and the message's other addressees, so every party holding it sees the obligation met.
+            const to = [props.m.author, ...(props.m.to ?? []).filter((x) => x !== p.party && x !== '*' && x !== props.m.author)];
+            const officer = sessionStorage.getItem(OFFICER_KEY)?.trim();
+            await p.api.append({ type: 'hotline.ack', to, refs: [props.m.id], body: officer ? { officer } : {} });
             p.refresh();
           } catch (e) {
             setError(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
@@ -158,6 +201,8 @@ function ComposeMessage(props: { peer: string }) {
   const [subject, setSubject] = useState('');
   const [text, setText] = useState('');
   const [language, setLanguage] = useState('en');
+  const [trLanguage, setTrLanguage] = useState('');
+  const [trText, setTrText] = useState('');
   const [error, setError] = useState<ApiError | undefined>(undefined);
   const [sending, setSending] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -165,9 +210,11 @@ function ComposeMessage(props: { peer: string }) {
     setSending(true);
     setError(undefined);
     try {
-      await p.api.append({ type: 'hotline.message', to: [props.peer], refs: [], body: { priority, subject, text, language } });
+      const translation = trText.trim() || trLanguage.trim() ? { translation: { language: trLanguage.trim(), text: trText } } : {};
+      await p.api.append({ type: 'hotline.message', to: [props.peer], refs: [], body: { priority, subject, text, language, ...translation } });
       setSubject('');
       setText('');
+      setTrText('');
       p.refresh();
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError(0, 'PARLEY_ERR_INTERNAL', String(err)));
@@ -202,9 +249,28 @@ function ComposeMessage(props: { peer: string }) {
         <label htmlFor="hl-text">Text</label>
         <textarea id="hl-text" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
       </div>
+      <details className="translation-fields">
+        <summary>Courtesy translation</summary>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="hl-tr-language">Translation language</label>
+            <input id="hl-tr-language" type="text" size={5} value={trLanguage} onChange={(e) => setTrLanguage(e.target.value)} />
+          </div>
+          <div className="field grow">
+            <label htmlFor="hl-tr-text">Translation</label>
+            <textarea id="hl-tr-text" rows={2} value={trText} onChange={(e) => setTrText(e.target.value)} />
+          </div>
+        </div>
+      </details>
       {error && (
         <p role="alert" className="refusal">
           <code>{error.code}</code> {error.message}
+          {error.path && (
+            <>
+              {' '}
+              at <code>{error.path}</code>
+            </>
+          )}
         </p>
       )}
       <div className="actions">
