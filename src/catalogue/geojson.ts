@@ -35,6 +35,8 @@ const polygonCoordinates = {
   items: linearRing,
 } as const;
 
+const multiPolygonCoordinates = { type: 'array', minItems: 1, items: polygonCoordinates, description: 'The polygons.' } as const;
+
 export const polygon = {
   type: 'object',
   title: 'GeoJSON Polygon',
@@ -55,13 +57,30 @@ export const multiPolygon = {
   required: ['type', 'coordinates'],
   properties: {
     type: { const: 'MultiPolygon' },
-    coordinates: { type: 'array', minItems: 1, items: polygonCoordinates, description: 'The polygons.' },
+    coordinates: multiPolygonCoordinates,
   },
 } as const;
 
-/** An area: a GeoJSON Polygon or MultiPolygon. */
+/**
+ * An area: a GeoJSON Polygon or MultiPolygon. Written as if/then/else on `type` rather than
+ * oneOf, so that a refusal points at the actual problem (`/area/coordinates/0`) instead of at
+ * whichever alternative was tried first.
+ */
 export function area(description: string) {
-  return { description, oneOf: [polygon, multiPolygon] } as const;
+  return {
+    type: 'object',
+    title: 'GeoJSON Polygon or MultiPolygon',
+    description,
+    additionalProperties: false,
+    required: ['type', 'coordinates'],
+    properties: {
+      type: { enum: ['Polygon', 'MultiPolygon'], description: 'The GeoJSON geometry type.' },
+      coordinates: { type: 'array', description: 'Polygon: rings; MultiPolygon: polygons of rings.' },
+    },
+    if: { properties: { type: { const: 'Polygon' } } },
+    then: { properties: { coordinates: polygonCoordinates } },
+    else: { if: { properties: { type: { const: 'MultiPolygon' } } }, then: { properties: { coordinates: multiPolygonCoordinates } } },
+  } as const;
 }
 
 export type Position = [number, number];

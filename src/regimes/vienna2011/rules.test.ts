@@ -1,0 +1,585 @@
+/**
+ * The Vienna Document 2011 rules, one by one: at the threshold, one below, one above; deadlines
+ * met to the millisecond and missed by one; year boundaries and time zones. Figures come from the
+ * rule table, so a corrected figure moves its tests with it.
+ */
+import { describe, expect, it } from 'vitest';
+import { DAY, HOUR } from '../engine.js';
+import { evaluateAll } from '../index.js';
+import { RecordBuilder } from '../record.js';
+import type { Finding, Obligation, RecordEntry, RegimeResult } from '../types.js';
+import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from './bodies.js';
+import { FIGURE_FIELDS, VD11, type ForceField } from './rules.js';
+import { catalogue } from '../../catalogue/index.js';
+
+const T = (iso: string): number => Date.parse(iso);
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A record whose every body is checked against the catalogue, as the ledger would. */
+class Record extends RecordBuilder {
+  override add(author: string, time: string | number, type: string, body: object, options: { to?: string[]; refs?: string[] } = {}): RecordEntry {
+    const v = catalogue().validate(type, body);
+    if (!v.ok) throw new Error(`test body of ${type} is invalid: ${v.error.message}`);
+    return super.add(author, time, type, body as Record<string, unknown>, options);
+  }
+}
+
+function at(record: RecordBuilder, when: string | number, options = {}): RegimeResult {
+  return evaluateAll(record.entries, typeof when === 'string' ? T(when) : when, options);
+}
+const obligations = (r: RegimeResult, rule: { id: string }): Obligation[] => r.obligations.filter((o) => o.rule === rule.id);
+const findings = (r: RegimeResult, rule: { id: string }): Finding[] => r.findings.filter((f) => f.rule === rule.id);
+
+const START = '2021-09-10T00:00:00.000Z';
+const END = '2021-09-16T00:00:00.000Z';
+const LONG_BEFORE = '2021-06-01T00:00:00.000Z';
+const AFTER = '2021-12-31T00:00:00.000Z';
+
+/** One notification of `figures` by RUS, long before its start. */
+function notified(figures: Partial<Record<ForceField, number>>, extra = {}): { record: Record; entry: RecordEntry } {
+  const record = new Record();
+  const entry = record.add('RUS', LONG_BEFORE, 'vd.activity.notification', notificationBody({ designation: 'Exercise', start: START, end: END, ...figures, ...extra }));
+  return { record, entry };
+}
+
+/** Every (body field, figure) of a threshold row. */
+function thresholds(row: { figures: Readonly<Record<string, number>> }): [ForceField, number][] {
+  return Object.entries(row.figures).flatMap(([figure, value]) => (FIGURE_FIELDS[figure] ?? []).map((field) => [field, value] as [ForceField, number]));
+}
+
+describe('VD11 §38, §40.1: prior notification at the thresholds', () => {
+  for (const row of [VD11.landForces, VD11.airForce, VD11.landing]) {
+    for (const [field, threshold] of thresholds(row)) {
+      it(`${row.citation}: ${field} at ${threshold} is notifiable, ${threshold - 1} is not, ${threshold + 1} is`, () => {
+        for (const [value, expected] of [
+          [threshold - 1, 0],
+          [threshold, 1],
+          [threshold + 1, 1],
+        ] as const) {
+          const r = at(notified({ [field]: value }).record, AFTER);
+          const o = obligations(r, VD11.priorNotification);
+          expect(o.length, `${field} = ${value}`).toBe(expected);
+          if (expected) expect(o[0]).toMatchObject({ debtor: 'RUS', creditors: ['*'], status: 'met', citation: 'VD11 §38' });
+          if (expected) expect(o[0].what).toContain(row.citation);
+        }
+      });
+    }
+  }
+
+  it('is met at 42 days before the start to the millisecond, and late one millisecond after', () => {
+    const due = T(START) - VD11.priorNotification.figures.days * DAY;
+    expect(iso(due)).toBe('2021-07-30T00:00:00.000Z');
+    const onTime = new Record();
+    const n = onTime.add('RUS', due, 'vd.activity.notification', notificationBody({ troops: 9000 }));
+    expect(obligations(at(onTime, AFTER), VD11.priorNotification)).toEqual([
+      expect.objectContaining({ due: iso(due), status: 'met', metBy: n.id, evidence: [n.id] }),
+    ]);
+    expect(findings(at(onTime, AFTER), VD11.priorNotification)).toEqual([]);
+
+    const late = new Record();
+    const m = late.add('RUS', due + 1, 'vd.activity.notification', notificationBody({ troops: 9000 }));
+    const r = at(late, AFTER);
+    expect(obligations(r, VD11.priorNotification)[0]).toMatchObject({ status: 'met-late', metBy: m.id });
+    const [f] = findings(r, VD11.priorNotification);
+    expect(f).toMatchObject({ severity: 'violation', parties: ['RUS'], evidence: [m.id], at: iso(due + 1), citation: 'VD11 §38' });
+    expect(f.explanation).toContain('1 ms after the 42-day deadline');
+  });
+
+  it('before the notification is said, the record does not know the activity (entries after `at` are not read)', () => {
+    const { record, entry } = notified({ troops: 9000 });
+    expect(obligations(at(record, T(entry.time) - 1), VD11.priorNotification)).toEqual([]);
+    expect(obligations(at(record, T(entry.time)), VD11.priorNotification)).toHaveLength(1);
+  });
+
+  it('a planned activity in the calendar owes its notification: open until 42 days before, missed 1 ms later, then met late with the same obligation id', () => {
+    const record = new Record();
+    const cal = record.add('RUS', '2020-11-01T00:00:00.000Z', 'vd.calendar', calendarBody(2021, [{ designation: 'Zapad-2021', start: START, end: END, troops: 12_700 }]));
+    const due = T(START) - 42 * DAY;
+    const open = obligations(at(record, due), VD11.priorNotification);
+    expect(open).toEqual([expect.objectContaining({ status: 'open', evidence: [cal.id], due: iso(due) })]);
+    const missed = obligations(at(record, due + 1), VD11.priorNotification);
+    expect(missed).toEqual([expect.objectContaining({ id: open[0].id, status: 'missed' })]);
+    expect(findings(at(record, due + 1), VD11.priorNotification)).toEqual([expect.objectContaining({ severity: 'violation', evidence: [cal.id], at: iso(due + 1) })]);
+
+    const n = record.add('RUS', due + 2 * DAY, 'vd.activity.notification', notificationBody({ designation: 'ZAPAD-2021 ', start: START, end: END, troops: 12_700 }));
+    const late = at(record, AFTER);
+    expect(obligations(late, VD11.priorNotification)).toEqual([expect.objectContaining({ id: open[0].id, status: 'met-late', metBy: n.id, evidence: [cal.id] })]);
+    expect(findings(late, VD11.priorNotification)).toEqual([expect.objectContaining({ evidence: [cal.id, n.id], at: iso(due + 1) })]);
+  });
+
+  it('a revised calendar that drops a planned activity cancels its obligation', () => {
+    const record = new Record();
+    record.add('RUS', '2020-11-01T00:00:00.000Z', 'vd.calendar', calendarBody(2021, [{ designation: 'Zapad-2021', start: START, end: END, troops: 12_700 }]));
+    record.add('RUS', '2021-03-01T00:00:00.000Z', 'vd.calendar', calendarBody(2021, []));
+    expect(obligations(at(record, AFTER), VD11.priorNotification)).toEqual([]);
+  });
+
+  it('an amended notification: the activity is read from its latest version, notified when first said', () => {
+    const record = new Record();
+    const first = record.add('RUS', LONG_BEFORE, 'vd.activity.notification', notificationBody({ troops: 8000 }));
+    const second = record.add('RUS', T(START) - DAY, 'vd.activity.notification', notificationBody({ troops: 9500, corrects: first.id }));
+    const r = at(record, AFTER);
+    expect(obligations(r, VD11.priorNotification)).toEqual([expect.objectContaining({ status: 'met', metBy: first.id })]);
+    // Another State cannot amend RUS's notification.
+    const other = record.add('BLR', T(START) - DAY, 'vd.activity.notification', notificationBody({ troops: 100, corrects: second.id }));
+    expect(obligations(at(record, AFTER), VD11.priorNotification).map((o) => o.debtor)).toEqual(['RUS']);
+    expect(other).toBeDefined();
+  });
+
+  it('an activity across 31 December: due 42 days before its start, counted in both years (§67.2 below)', () => {
+    const record = new Record();
+    record.add('RUS', '2021-11-01T00:00:00.000Z', 'vd.activity.notification', notificationBody({ start: '2021-12-28T00:00:00Z', end: '2022-01-05T00:00:00Z', troops: 9000 }));
+    expect(obligations(at(record, '2022-02-01T00:00:00Z'), VD11.priorNotification)).toEqual([
+      expect.objectContaining({ due: '2021-11-16T00:00:00.000Z', status: 'met' }),
+    ]);
+  });
+});
+
+describe('VD11 §41: alert activities are notified when the troops start', () => {
+  it('met at the start to the millisecond, late 1 ms after; no 42 days', () => {
+    for (const [delta, status] of [
+      [-10 * DAY, 'met'],
+      [0, 'met'],
+      [1, 'met-late'],
+    ] as const) {
+      const record = new Record();
+      record.add('RUS', T(START) + delta, 'vd.activity.notification', notificationBody({ troops: 30_000, alertActivity: true }));
+      const r = at(record, AFTER);
+      expect(obligations(r, VD11.priorNotification)).toEqual([]);
+      expect(obligations(r, VD11.alertNotification)).toEqual([expect.objectContaining({ status, due: START, citation: 'VD11 §41' })]);
+      expect(findings(r, VD11.alertNotification)).toHaveLength(status === 'met' ? 0 : 1);
+    }
+  });
+});
+
+describe('VD11 §47.4, §47.5: observers invited at the thresholds', () => {
+  for (const row of [VD11.observation, VD11.observationLanding]) {
+    for (const [field, threshold] of thresholds(row)) {
+      it(`${row.citation}: ${field} at ${threshold} must invite, ${threshold - 1} need not, ${threshold + 1} must`, () => {
+        for (const [value, expected] of [
+          [threshold - 1, 0],
+          [threshold, 1],
+          [threshold + 1, 1],
+        ] as const) {
+          const r = at(notified({ [field]: value }).record, AFTER);
+          const o = obligations(r, VD11.observation);
+          expect(o.length, `${field} = ${value}`).toBe(expected);
+          if (expected) expect(o[0]).toMatchObject({ citation: row.citation, status: 'missed' });
+        }
+      });
+    }
+  }
+
+  it('an invitation naming the notification, or the designation, meets it; due with the notification', () => {
+    const { record, entry } = notified({ troops: 13_000 });
+    const due = T(START) - 42 * DAY;
+    const inv = record.add('RUS', due, 'vd.observation.invitation', { notification: entry.id, observersPerState: 2, arrivalPoint: 'Minsk', arrivalTime: START });
+    expect(obligations(at(record, AFTER), VD11.observation)).toEqual([expect.objectContaining({ status: 'met', metBy: inv.id, due: iso(due) })]);
+
+    const second = notified({ troops: 13_000 });
+    const byName = second.record.add('RUS', due + 1, 'vd.observation.invitation', { designation: 'exercise', observersPerState: 1, arrivalPoint: 'Minsk', arrivalTime: START });
+    const r = at(second.record, AFTER);
+    expect(obligations(r, VD11.observation)).toEqual([expect.objectContaining({ status: 'met-late', metBy: byName.id })]);
+    expect(findings(r, VD11.observation)).toEqual([expect.objectContaining({ evidence: [second.entry.id, byName.id], at: iso(due + 1) })]);
+  });
+
+  it('alert activities are observed only when they last over 72 hours', () => {
+    const hours = VD11.alertObservation.figures.hours;
+    for (const [length, expected] of [
+      [hours * HOUR, 0],
+      [hours * HOUR + 1, 1],
+    ] as const) {
+      const record = new Record();
+      record.add('RUS', START, 'vd.activity.notification', notificationBody({ troops: 20_000, alertActivity: true, end: iso(T(START) + length) }));
+      expect(obligations(at(record, AFTER), VD11.observation)).toHaveLength(expected);
+    }
+  });
+});
+
+describe('VD11 §61: the calendar by 15 November; Ch. I: the exchange by 15 December', () => {
+  function participant(): Record {
+    const record = new Record();
+    record.add('RUS', '2021-02-01T00:00:00.000Z', 'vd.explanation.request', explanationRequestBody('UKR'), { to: ['UKR'] });
+    return record;
+  }
+
+  it('a calendar at 15 November 23:59 UTC is met; at 16 November 00:00 UTC it is late', () => {
+    const onTime = participant();
+    const c = onTime.add('RUS', '2021-11-15T23:59:00.000Z', 'vd.calendar', calendarBody(2022));
+    expect(obligations(at(onTime, '2021-12-31T23:59:59.999Z'), VD11.calendar)).toEqual([
+      expect.objectContaining({ debtor: 'RUS', creditors: ['*'], due: '2021-11-15T23:59:59.999Z', status: 'met', metBy: c.id }),
+    ]);
+    const late = participant();
+    const d = late.add('RUS', '2021-11-16T00:00:00.000Z', 'vd.calendar', calendarBody(2022));
+    const r = at(late, '2021-12-31T23:59:59.999Z');
+    expect(obligations(r, VD11.calendar)).toEqual([expect.objectContaining({ status: 'met-late', metBy: d.id })]);
+    expect(findings(r, VD11.calendar)).toEqual([expect.objectContaining({ severity: 'violation', evidence: [d.id], at: '2021-11-16T00:00:00.000Z' })]);
+  });
+
+  it('a calendar said at 02:30 on 16 November in Moscow (23:30 UTC on the 15th) is on time: deadlines are UTC', () => {
+    const record = participant();
+    // The header time is always UTC; an operator in Moscow at 02:29 local is at 23:29Z.
+    record.add('RUS', '2021-11-15T23:29:00.000Z', 'vd.calendar', calendarBody(2022));
+    expect(obligations(at(record, '2022-01-01T00:00:00Z'), VD11.calendar)[0].status).toBe('met');
+  });
+
+  it('open until the deadline, missed 1 ms after, with no evidence entry (an absence)', () => {
+    const record = participant();
+    expect(obligations(at(record, '2021-11-15T23:59:59.999Z'), VD11.calendar)).toEqual([expect.objectContaining({ status: 'open', evidence: [] })]);
+    const r = at(record, '2021-11-16T00:00:00.000Z');
+    expect(obligations(r, VD11.calendar)).toEqual([expect.objectContaining({ status: 'missed' })]);
+    expect(findings(r, VD11.calendar)).toEqual([expect.objectContaining({ evidence: [], at: '2021-11-16T00:00:00.000Z', parties: ['RUS'] })]);
+  });
+
+  it('the Chapter I exchange for next year is due by 15 December', () => {
+    const record = participant();
+    const x = record.add('RUS', '2021-12-15T23:59:59.999Z', 'vd.annual-exchange', annualExchangeBody(2022, 3));
+    expect(obligations(at(record, '2021-12-31T00:00:00Z'), VD11.annualExchange)).toEqual([expect.objectContaining({ status: 'met', metBy: x.id, due: '2021-12-15T23:59:59.999Z' })]);
+    // From 1 January, next year's is owed too (the exchange itself shows the State takes part).
+    expect(obligations(at(record, '2022-01-01T00:00:00Z'), VD11.annualExchange).map((o) => [o.due, o.status])).toEqual([
+      ['2021-12-15T23:59:59.999Z', 'met'],
+      ['2022-12-15T23:59:59.999Z', 'open'],
+    ]);
+  });
+
+  it('only parties taking part in the Vienna Document owe them; a party silent for over a year no longer does', () => {
+    const record = new Record();
+    record.add('USA', '2021-02-01T00:00:00.000Z', 'note', { subject: 'hotline only', text: '' }, { to: ['RUS'] });
+    expect(at(record, '2022-01-01T00:00:00Z').obligations).toEqual([]);
+    const ru = participant();
+    expect(obligations(at(ru, '2023-12-31T00:00:00Z'), VD11.calendar).map((o) => o.due)).toEqual(['2021-11-15T23:59:59.999Z', '2022-11-15T23:59:59.999Z']);
+  });
+});
+
+describe('VD11 §68: activities over 40,000 troops or 900 battle tanks only if in the calendar', () => {
+  for (const [field, threshold] of thresholds(VD11.inCalendar)) {
+    it(`${field}: ${threshold} needs no calendar; ${threshold + 1} does`, () => {
+      for (const [value, expected] of [
+        [threshold - 1, 0],
+        [threshold, 0],
+        [threshold + 1, 1],
+      ] as const) {
+        const r = at(notified({ [field]: value }).record, AFTER);
+        expect(findings(r, VD11.inCalendar).length, `${field} = ${value}`).toBe(expected);
+      }
+    });
+  }
+
+  it('in the calendar by 15 November 23:59:59.999 UTC of the year before: no finding; a calendar 1 ms later does not count', () => {
+    for (const [time, expected] of [
+      ['2020-11-15T23:59:59.999Z', 0],
+      ['2020-11-16T00:00:00.000Z', 1],
+    ] as const) {
+      const record = new Record();
+      const cal = record.add('RUS', time, 'vd.calendar', calendarBody(2021, [{ designation: 'Zapad-2021', start: START, end: END, troops: 45_000 }]));
+      const n = record.add('RUS', LONG_BEFORE, 'vd.activity.notification', notificationBody({ designation: 'Zapad-2021', troops: 45_000 }));
+      const f = findings(at(record, AFTER), VD11.inCalendar);
+      expect(f).toHaveLength(expected);
+      if (expected) expect(f[0].evidence).toEqual([cal.id, n.id]);
+    }
+  });
+});
+
+describe('VD11 §67: constraints', () => {
+  /** RUS notifies activities of `troops` starting on the given days. */
+  function activities(troops: number, starts: string[], days = 5): Record {
+    const record = new Record();
+    starts.forEach((s, i) => {
+      record.add('RUS', T(s) - 60 * DAY, 'vd.activity.notification', notificationBody({ designation: `A${i}`, start: s, end: iso(T(s) + days * DAY), troops }));
+    });
+    return record;
+  }
+  const monthly = (year: number, n: number): string[] => Array.from({ length: n }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}-10T00:00:00.000Z`);
+
+  it('§67.2: six activities over 13,000 troops in a year are allowed, seven are not; 13,000 itself is not over', () => {
+    const { troops, activities: six } = VD11.perYear.figures;
+    expect(findings(at(activities(troops + 1, monthly(2021, six)), '2022-01-01T00:00:00Z'), VD11.perYear)).toEqual([]);
+    const seven = at(activities(troops + 1, monthly(2021, six + 1)), '2022-01-01T00:00:00Z');
+    expect(findings(seven, VD11.perYear)).toEqual([expect.objectContaining({ severity: 'violation', citation: 'VD11 §67.2' })]);
+    expect(findings(seven, VD11.perYear)[0].evidence).toHaveLength(7);
+    expect(findings(at(activities(troops, monthly(2021, six + 1)), '2022-01-01T00:00:00Z'), VD11.perYear)).toEqual([]);
+  });
+
+  it('§67.2: of those, three over 25,000 troops are allowed, four are not', () => {
+    const { troops, activities: three } = VD11.perYearLarge.figures;
+    expect(findings(at(activities(troops + 1, monthly(2021, three)), '2022-01-01T00:00:00Z'), VD11.perYearLarge)).toEqual([]);
+    expect(findings(at(activities(troops + 1, monthly(2021, three + 1)), '2022-01-01T00:00:00Z'), VD11.perYearLarge)).toHaveLength(1);
+    expect(findings(at(activities(troops, monthly(2021, three + 1)), '2022-01-01T00:00:00Z'), VD11.perYearLarge)).toHaveLength(0);
+  });
+
+  it('§67.2: an activity across 31 December counts in both calendar years', () => {
+    const starts = ['2020-12-28T00:00:00.000Z', ...monthly(2021, 6)];
+    const r = at(activities(14_000, starts, 8), '2022-01-01T00:00:00Z');
+    expect(findings(r, VD11.perYear).map((f) => f.explanation)).toEqual([expect.stringContaining('in 2021')]);
+    const seventhIn2020 = at(activities(14_000, [...monthly(2020, 6).map((s) => s.replace('-10T', '-01T')), '2020-12-28T00:00:00.000Z'], 8), '2022-01-01T00:00:00Z');
+    expect(findings(seventhIn2020, VD11.perYear).map((f) => f.explanation)).toEqual([expect.stringContaining('in 2020')]);
+  });
+
+  it('§67.1: one activity over 40,000 troops per three calendar years (2021 and 2023: violation; 2021 and 2024: none)', () => {
+    const { troops } = VD11.threeYears.figures;
+    expect(findings(at(activities(troops + 1, ['2021-06-01T00:00:00Z', '2023-06-01T00:00:00Z']), '2024-12-01T00:00:00Z'), VD11.threeYears)).toHaveLength(1);
+    expect(findings(at(activities(troops + 1, ['2021-06-01T00:00:00Z', '2024-01-01T00:00:00Z']), '2024-12-01T00:00:00Z'), VD11.threeYears)).toHaveLength(0);
+    expect(findings(at(activities(troops, ['2021-06-01T00:00:00Z', '2022-06-01T00:00:00Z']), '2024-12-01T00:00:00Z'), VD11.threeYears)).toHaveLength(0);
+    const [f] = findings(at(activities(troops + 1, ['2021-06-01T00:00:00Z', '2023-12-31T23:59:59.999Z']), '2024-12-01T00:00:00Z'), VD11.threeYears);
+    expect(f.evidence).toHaveLength(2);
+  });
+
+  it('§67.3: three simultaneous activities over 13,000 troops are allowed, four are not, four in a row are', () => {
+    const { troops, activities: three } = VD11.simultaneous.figures;
+    const together = (n: number) => Array.from({ length: n }, (_, i) => iso(T('2021-05-01T00:00:00Z') + i * DAY));
+    expect(findings(at(activities(troops + 1, together(three)), AFTER), VD11.simultaneous)).toHaveLength(0);
+    expect(findings(at(activities(troops + 1, together(three + 1)), AFTER), VD11.simultaneous)).toEqual([expect.objectContaining({ citation: 'VD11 §67.3' })]);
+    expect(findings(at(activities(troops, together(three + 1)), AFTER), VD11.simultaneous)).toHaveLength(0);
+    expect(findings(at(activities(troops + 1, monthly(2021, 4)), AFTER), VD11.simultaneous)).toHaveLength(0);
+  });
+});
+
+describe('VD11 §16, §16.2: explanation within 48 hours, meeting within 48 hours', () => {
+  const ASKED = '2022-02-11T10:00:00.000Z'; // Ukraine's request to Russia, 11 February 2022
+
+  function asked(): { record: Record; request: RecordEntry } {
+    const record = new Record();
+    const request = record.add('UKR', ASKED, 'vd.explanation.request', explanationRequestBody('RUS'), { to: ['RUS'] });
+    return { record, request };
+  }
+
+  it('a reply at 48 hours to the millisecond is met; 1 ms later it is late, with both entries as evidence', () => {
+    const due = T(ASKED) + 48 * HOUR;
+    const ok = asked();
+    const reply = ok.record.add('RUS', due, 'vd.explanation.reply', { explanation: 'Scheduled exercises' }, { to: ['UKR'], refs: [ok.request.id] });
+    expect(obligations(at(ok.record, due + DAY), VD11.explanationReply)).toEqual([
+      { id: expect.any(String), rule: 'vd11.iii.explanation-reply', citation: 'VD11 §16', debtor: 'RUS', creditors: ['UKR'], what: expect.any(String), due: iso(due), status: 'met', metBy: reply.id, evidence: [ok.request.id] },
+    ]);
+    const late = asked();
+    const lateReply = late.record.add('RUS', due + 1, 'vd.explanation.reply', { explanation: 'Scheduled exercises' }, { to: ['UKR'], refs: [late.request.id] });
+    const r = at(late.record, due + DAY);
+    expect(obligations(r, VD11.explanationReply)[0].status).toBe('met-late');
+    expect(findings(r, VD11.explanationReply)).toEqual([
+      expect.objectContaining({ severity: 'violation', parties: ['RUS', 'UKR'], evidence: [late.request.id, lateReply.id], at: iso(due + 1) }),
+    ]);
+  });
+
+  it('no reply: open at the deadline, missed 1 ms after', () => {
+    const { record, request } = asked();
+    const due = T(ASKED) + 48 * HOUR;
+    expect(obligations(at(record, due), VD11.explanationReply)[0].status).toBe('open');
+    expect(findings(at(record, due), VD11.explanationReply)).toEqual([]);
+    expect(obligations(at(record, due + 1), VD11.explanationReply)[0].status).toBe('missed');
+    expect(findings(at(record, due + 1), VD11.explanationReply)).toEqual([expect.objectContaining({ evidence: [request.id], at: iso(due + 1) })]);
+  });
+
+  it('only a reply by the responding State that refers to the request meets it', () => {
+    const { record, request } = asked();
+    record.add('BLR', T(ASKED) + HOUR, 'vd.explanation.reply', { explanation: 'Not ours' }, { to: ['UKR'], refs: [request.id] });
+    record.add('RUS', T(ASKED) + HOUR, 'vd.explanation.reply', { explanation: 'No refs' }, { to: ['UKR'] });
+    expect(obligations(at(record, T(ASKED) + 3 * DAY), VD11.explanationReply)[0].status).toBe('missed');
+  });
+
+  it('a request not addressed to the State it names creates no obligation, and says so', () => {
+    const record = new Record();
+    record.add('UKR', ASKED, 'vd.explanation.request', explanationRequestBody('RUS'), { to: ['BLR'] });
+    const r = at(record, T(ASKED) + 3 * DAY);
+    expect(obligations(r, VD11.explanationReply)).toEqual([]);
+    expect(findings(r, VD11.addressing)).toEqual([expect.objectContaining({ severity: 'warning', citation: 'VD11 §16', parties: ['UKR', 'RUS'] })]);
+  });
+
+  it('§16.2: the meeting must be held within 48 hours of its request', () => {
+    for (const [acceptedAfter, heldAfter, status] of [
+      [HOUR, 48 * HOUR, 'met'],
+      [HOUR, 48 * HOUR + 1, 'met-late'],
+      [48 * HOUR + 1, 10 * HOUR, 'met-late'],
+    ] as const) {
+      const { record, request } = asked();
+      const m = record.add('UKR', T(ASKED) + 49 * HOUR, 'vd.meeting.request', { respondingState: 'RUS', format: 'with-responding-State', purpose: 'Clarify' }, { to: ['RUS'], refs: [request.id] });
+      record.add('RUS', T(m.time) + acceptedAfter, 'vd.meeting.reply', { accepted: true, meetingTime: iso(T(m.time) + heldAfter) }, { to: ['UKR'], refs: [m.id] });
+      expect(obligations(at(record, T(m.time) + 5 * DAY), VD11.meeting)[0].status).toBe(status);
+    }
+    const { record, request } = asked();
+    const m = record.add('UKR', T(ASKED) + 49 * HOUR, 'vd.meeting.request', { respondingState: 'RUS', format: 'of-all-participating-States', purpose: 'Clarify' }, { to: ['*'], refs: [request.id] });
+    record.add('RUS', T(m.time) + HOUR, 'vd.meeting.reply', { accepted: false, reason: 'No grounds' }, { to: ['*'], refs: [m.id] });
+    expect(obligations(at(record, T(m.time) + 5 * DAY), VD11.meeting)[0].status).toBe('missed');
+    // Accepted for a time still ahead: open until the meeting is held.
+    const ahead = asked();
+    const m2 = ahead.record.add('UKR', T(ASKED) + 49 * HOUR, 'vd.meeting.request', { respondingState: 'RUS', format: 'with-responding-State', purpose: 'Clarify' }, { to: ['RUS'], refs: [ahead.request.id] });
+    ahead.record.add('RUS', T(m2.time) + HOUR, 'vd.meeting.reply', { accepted: true, meetingTime: iso(T(m2.time) + 20 * HOUR) }, { to: ['UKR'], refs: [m2.id] });
+    expect(obligations(at(ahead.record, T(m2.time) + 10 * HOUR), VD11.meeting)[0].status).toBe('open');
+    expect(obligations(at(ahead.record, T(m2.time) + 20 * HOUR), VD11.meeting)[0].status).toBe('met');
+  });
+});
+
+describe('VD11 §17: hazardous incidents are recorded', () => {
+  it('as an information finding naming the parties', () => {
+    const record = new Record();
+    const e = record.add('USA', '2016-04-12T16:00:00.000Z', 'vd.hazardous-incident', { incident: 'Su-24 passes at about 30 ft of USS Donald Cook', time: '2016-04-12T14:00:00Z', location: 'Baltic Sea' }, { to: ['RUS'] });
+    expect(at(record, '2016-04-13T00:00:00Z').findings).toEqual([
+      expect.objectContaining({ rule: 'vd11.iii.hazardous-incident', severity: 'info', parties: ['USA', 'RUS'], evidence: [e.id], at: e.time }),
+    ]);
+  });
+});
+
+describe('VD11 Ch. IX: inspections', () => {
+  const Y = '2022-03-01T00:00:00.000Z';
+  function request(record: Record, from: string, day: number): RecordEntry {
+    return record.add(from, T(Y) + day * DAY, 'vd.inspection.request', inspectionRequestBody('BLR'), { to: ['*'] });
+  }
+  function accept(record: Record, q: RecordEntry, after = HOUR, entryAfter = 30 * HOUR): RecordEntry {
+    return record.add('BLR', T(q.time) + after, 'vd.inspection.reply', { accepted: true, pointOfEntry: 'Minsk', entryTime: iso(T(q.time) + entryAfter) }, { to: ['*'], refs: [q.id] });
+  }
+
+  it('reply within 24 hours and entry within 36 hours, to the millisecond', () => {
+    for (const [replyAfter, entryAfter, replyStatus, entryStatus] of [
+      [24 * HOUR, 36 * HOUR, 'met', 'met'],
+      [24 * HOUR + 1, 36 * HOUR + 1, 'met-late', 'met-late'],
+    ] as const) {
+      const record = new Record();
+      const q = request(record, 'POL', 0);
+      accept(record, q, replyAfter, entryAfter);
+      const r = at(record, T(Y) + 10 * DAY);
+      expect(obligations(r, VD11.inspectionReply)).toEqual([expect.objectContaining({ status: replyStatus, debtor: 'BLR', creditors: ['POL'], due: iso(T(q.time) + 24 * HOUR) })]);
+      expect(obligations(r, VD11.inspectionEntry)).toEqual([expect.objectContaining({ status: entryStatus, due: iso(T(q.time) + 36 * HOUR) })]);
+    }
+  });
+
+  it('quota: 3 per calendar year, 1 from the same State; beyond it the receiving State may decline', () => {
+    const record = new Record();
+    const states = ['POL', 'LTU', 'LVA', 'EST'];
+    states.forEach((s, i) => accept(record, request(record, s, i * 10)));
+    const again = request(record, 'POL', 50);
+    const r = at(record, T(Y) + 100 * DAY);
+    expect(obligations(r, VD11.inspectionEntry)).toHaveLength(VD11.inspectionQuota.figures.perYear);
+    const beyond = findings(r, VD11.inspectionQuota);
+    expect(beyond).toHaveLength(2);
+    expect(beyond.every((f) => f.severity === 'info')).toBe(true);
+    expect(beyond.map((f) => f.evidence[0])).toContain(again.id);
+  });
+
+  it('a second request from the same State in the year is beyond the quota', () => {
+    const record = new Record();
+    accept(record, request(record, 'POL', 0));
+    const second = request(record, 'POL', 10);
+    expect(findings(at(record, T(Y) + 30 * DAY), VD11.inspectionQuota)).toEqual([expect.objectContaining({ evidence: [second.id], parties: ['BLR', 'POL'] })]);
+  });
+
+  it('declining within the quota is a violation; citing force majeure, information', () => {
+    for (const [forceMajeure, severity] of [
+      [false, 'violation'],
+      [true, 'info'],
+    ] as const) {
+      const record = new Record();
+      const q = request(record, 'POL', 0);
+      const no = record.add('BLR', T(q.time) + HOUR, 'vd.inspection.reply', { accepted: false, reason: 'no', forceMajeure }, { to: ['*'], refs: [q.id] });
+      const r = at(record, T(Y) + 10 * DAY);
+      expect(obligations(r, VD11.inspectionEntry)).toEqual([expect.objectContaining({ status: 'missed', evidence: [q.id, no.id] })]);
+      expect(findings(r, VD11.inspectionEntry)).toEqual([expect.objectContaining({ severity })]);
+    }
+  });
+});
+
+describe('VD11 Ch. IX: evaluation visits', () => {
+  function visits(units: number, requests: string[], year = 2022): { r: RegimeResult; record: Record } {
+    const record = new Record();
+    record.add('BLR', `${year - 1}-12-10T00:00:00.000Z`, 'vd.annual-exchange', annualExchangeBody(year, units));
+    requests.forEach((from, i) => {
+      const q = record.add(from, T(`${year}-02-01T00:00:00Z`) + i * DAY, 'vd.evaluation.request', evaluationRequestBody('BLR'));
+      record.add('BLR', T(q.time) + HOUR, 'vd.evaluation.reply', { accepted: true, visitDate: `${year}-03-01` }, { refs: [q.id] });
+    });
+    return { r: at(record, `${year}-12-01T00:00:00Z`), record };
+  }
+  const beyond = (r: RegimeResult) => findings(r, VD11.evaluationQuota).length;
+
+  it('one visit per 60 units or portion thereof: 60 units allow 1, 61 allow 2, 120 allow 2, 121 allow 3', () => {
+    const six = ['POL', 'LTU', 'LVA', 'EST', 'UKR', 'USA'];
+    for (const [units, quota] of [
+      [59, 1],
+      [60, 1],
+      [61, 2],
+      [120, 2],
+      [121, 3],
+    ] as const) {
+      expect(beyond(visits(units, six).r), `${units} units`).toBe(six.length - quota);
+    }
+  });
+
+  it('at most 15 a year, at most a fifth of the quota from one State (at least one)', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `S${String(i).padStart(2, '0')}`);
+    expect(beyond(visits(60 * 20, many).r)).toBe(20 - VD11.evaluationQuota.figures.maxPerYear);
+    expect(beyond(visits(60 * 15, ['POL', 'POL', 'POL', 'POL']).r)).toBe(1);
+    expect(beyond(visits(60 * 14, ['POL', 'POL', 'POL']).r)).toBe(1);
+    expect(beyond(visits(60 * 2, ['POL', 'POL']).r)).toBe(1);
+  });
+
+  it('declining within the quota is a violation', () => {
+    const record = new Record();
+    record.add('BLR', '2021-12-10T00:00:00.000Z', 'vd.annual-exchange', annualExchangeBody(2022, 100));
+    const q = record.add('POL', '2022-02-01T00:00:00.000Z', 'vd.evaluation.request', evaluationRequestBody('BLR'));
+    record.add('BLR', '2022-02-02T00:00:00.000Z', 'vd.evaluation.reply', { accepted: false, reason: 'no' }, { refs: [q.id] });
+    expect(findings(at(record, '2022-12-01T00:00:00Z'), VD11.evaluationQuota)).toEqual([expect.objectContaining({ severity: 'violation' })]);
+  });
+});
+
+describe('observer reports: counting more than was notified, or a notifiable activity not notified', () => {
+  it('counting more troops than notified is a violation with both entries as evidence', () => {
+    const { record, entry } = notified({ troops: 12_700 });
+    const report = record.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ notification: entry.id, counted: { troops: 14_000, battleTanks: 0 } }));
+    const f = findings(at(record, AFTER), VD11.observedOverNotified);
+    expect(f).toEqual([expect.objectContaining({ severity: 'violation', parties: ['RUS', 'LTU'], evidence: [entry.id, report.id], at: report.time })]);
+    expect(f[0].explanation).toContain('14,000 troops');
+    expect(f[0].explanation).toContain('12,700');
+  });
+
+  it('counting what was notified, or less, is no finding; a correction after the count does not erase it', () => {
+    const { record, entry } = notified({ troops: 12_700 });
+    record.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ notification: entry.id, counted: { troops: 12_700 } }));
+    expect(findings(at(record, AFTER), VD11.observedOverNotified)).toEqual([]);
+    const over = notified({ troops: 12_700 });
+    const report = over.record.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ notification: over.entry.id, counted: { troops: 14_000 } }));
+    over.record.add('RUS', '2021-09-13T00:00:00.000Z', 'vd.activity.notification', notificationBody({ designation: 'Exercise', troops: 14_000, corrects: over.entry.id }));
+    expect(findings(at(over.record, AFTER), VD11.observedOverNotified)).toEqual([expect.objectContaining({ evidence: [over.entry.id, report.id] })]);
+  });
+
+  it('a notifiable activity counted with no notification is a violation; with one overlapping, a warning', () => {
+    const record = new Record();
+    const report = record.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ counted: { troops: 9000 } }));
+    expect(findings(at(record, AFTER), VD11.observedNotNotified)).toEqual([expect.objectContaining({ severity: 'violation', evidence: [report.id], parties: ['RUS', 'LTU'] })]);
+    const below = new Record();
+    below.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ counted: { troops: 8999 } }));
+    expect(findings(at(below, AFTER), VD11.observedNotNotified)).toEqual([]);
+    const { record: overlapped, entry } = notified({ troops: 9500 });
+    const r2 = overlapped.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ counted: { troops: 9000 } }));
+    expect(findings(at(overlapped, AFTER), VD11.observedNotNotified)).toEqual([expect.objectContaining({ severity: 'warning', evidence: [entry.id, r2.id] })]);
+  });
+
+  it('a report naming an entry that is not a notification of the observed State is a warning', () => {
+    const { record, entry } = notified({ troops: 9500 });
+    const r = record.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ observedState: 'BLR', notification: entry.id, counted: { troops: 9000 } }));
+    expect(findings(at(record, AFTER), VD11.observedNotNotified)).toEqual([expect.objectContaining({ severity: 'warning', evidence: [r.id], parties: ['BLR', 'LTU'] })]);
+  });
+});
+
+describe('a declared figure just under a threshold (the Zapad-2017 pattern)', () => {
+  it('12,700 troops is a warning citing §47.4 (2.3 % under 13,000)', () => {
+    const { record, entry } = notified({ troops: 12_700 });
+    const f = findings(at(record, AFTER), VD11.thresholdMargin);
+    expect(f).toEqual([expect.objectContaining({ severity: 'warning', citation: 'VD11 §47.4', evidence: [entry.id], parties: ['RUS'], at: entry.time })]);
+    expect(f[0].explanation).toContain('2.3% under the 13,000');
+  });
+
+  it('the margin is configurable and its edge is included; a threshold crossed by another figure is not gamed', () => {
+    const edge = 13_000 * 0.95; // 12,350
+    expect(findings(at(notified({ troops: edge }).record, AFTER), VD11.thresholdMargin)).toHaveLength(1);
+    expect(findings(at(notified({ troops: edge - 1 }).record, AFTER), VD11.thresholdMargin)).toHaveLength(0);
+    expect(findings(at(notified({ troops: edge - 1 }).record, AFTER, { margin: 0.1 }), VD11.thresholdMargin)).toHaveLength(1);
+    expect(findings(at(notified({ troops: 12_700, battleTanks: 300 }).record, AFTER), VD11.thresholdMargin).map((f) => f.citation)).toEqual(['VD11 §67.2', 'VD11 §67.2']);
+    expect(findings(at(notified({ troops: 13_000 }).record, AFTER), VD11.thresholdMargin)).toEqual([expect.objectContaining({ citation: 'VD11 §67.2' })]);
+    expect(findings(at(notified({ troops: 8600 }).record, AFTER), VD11.thresholdMargin)).toEqual([expect.objectContaining({ citation: 'VD11 §40.1.1' })]);
+    expect(() => at(notified({ troops: 1 }).record, AFTER, { margin: 1 })).toThrow(/margin/);
+  });
+});
+
+describe('the rule table', () => {
+  it('has one row per rule id, each with a citation', () => {
+    const rows = Object.values(VD11);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+    for (const r of rows) expect(r.citation).toMatch(/^VD11 (§\d+(\.\d+)*|Ch\. [IVX]+)/);
+  });
+});
