@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Api, ApiError } from './api';
-import type { Alarm, Entry, Finding, Obligation, Party, Status } from './types';
+import type { Entry, Finding, Obligation, Party, Status } from './types';
 
 export type Live = 'connecting' | 'live' | 'reconnecting';
 
@@ -21,8 +21,6 @@ export interface Picture {
   findings: Finding[] | undefined;
   /** Why a part of the picture could not be read (e.g. a node without the regimes' routes). */
   problems: Record<string, string>;
-  /** Alarms pushed on the event stream since the console opened, newest first. */
-  pushedAlarms: Alarm[];
   live: Live;
   loadedAt: number | undefined;
   refresh: () => void;
@@ -49,7 +47,6 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   const [obligations, setObligations] = useState<Obligation[] | undefined>(undefined);
   const [findings, setFindings] = useState<Finding[] | undefined>(undefined);
   const [problems, setProblems] = useState<Record<string, string>>({});
-  const [pushedAlarms, setPushedAlarms] = useState<Alarm[]>([]);
   const [live, setLive] = useState<Live>('connecting');
   const [loadedAt, setLoadedAt] = useState<number | undefined>(undefined);
   const [revision, setRevision] = useState(0);
@@ -110,14 +107,6 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     const source = new EventSource(`/api/v1/events?token=${encodeURIComponent(props.token)}`);
     const onEvent = (ev: MessageEvent) => {
       setLive('live');
-      if (ev.type === 'alarm' || ev.type === 'alert') {
-        try {
-          const alarm = JSON.parse(ev.data as string) as Alarm;
-          setPushedAlarms((a) => [{ ...alarm, at: alarm.at ?? new Date().toISOString() }, ...a].slice(0, 50));
-        } catch {
-          // An alarm without a JSON body still triggers the refresh below, which reads status.
-        }
-      }
       if (ev.type === 'ping' || ev.type === 'hello' || ev.type === 'ready') return;
       refresh();
     };
@@ -146,7 +135,6 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     obligations,
     findings,
     problems,
-    pushedAlarms,
     live,
     loadedAt,
     refresh,

@@ -14,7 +14,9 @@ export function Dashboard() {
   const pending = (p.obligations ?? [])
     .filter((o) => o.status === 'open' || o.status === 'missed')
     .sort((a, b) => Date.parse(a.due) - Date.parse(b.due) || a.id.localeCompare(b.id));
-  const alarms: Alarm[] = [...(p.status?.alerts ?? []), ...(p.status?.alarms ?? []), ...p.pushedAlarms];
+  // The node's status holds the alarms in force; the event stream only says when to read it again
+  // (an alarm raised and then cleared must not linger here).
+  const alarms: Alarm[] = [...(p.status?.alerts ?? []), ...(p.status?.alarms ?? [])].filter((a) => a.state !== 'cleared' && a.active !== false);
   const findings = [...(p.findings ?? [])].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id)).slice(0, 8);
   const peers = p.status?.peers ?? [];
 

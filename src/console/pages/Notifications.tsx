@@ -39,13 +39,13 @@ function NotificationList(props: { direction: string; type: string }) {
         </a>
       </div>
       <div className="filters" role="group" aria-label="Filter notifications">
-        <div className="segmented" role="radiogroup" aria-label="Direction">
+        <div className="segmented" role="group" aria-label="Direction">
           {[
             ['all', 'All'],
             ['in', 'Incoming'],
             ['out', 'Outgoing'],
           ].map(([d, label]) => (
-            <button key={d} type="button" role="radio" aria-checked={props.direction === d} onClick={() => setQuery(d!, props.type)}>
+            <button key={d} type="button" aria-pressed={props.direction === d} onClick={() => setQuery(d!, props.type)}>
               {label}
             </button>
           ))}
