@@ -20,6 +20,8 @@ export interface NodeConfig {
   name: string;
   url: string;
   createdAt: string;
+  /** Hotline settings: webhook, alarm delays, the network's agreement (src/hotline/config.ts); absent: the defaults. */
+  hotline?: unknown;
 }
 
 export interface NodeFolder {

@@ -10,6 +10,7 @@ import type { Role } from '../node/folder.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Federation } from '../federation/federation.js';
 import type { EventHub } from './events.js';
+import type { HotlineRuntime } from '../hotline/runtime.js';
 import { ApiDocument } from './openapi.js';
 import { federationRoutes } from './federation-routes.js';
 import { operatorRoutes } from './operator-routes.js';
@@ -38,6 +39,8 @@ export interface AppContext {
   ledger: Ledger;
   federation: Federation;
   events: EventHub;
+  /** The hotline's alarms, link health and picture (absent in servers built without it). */
+  hotline?: HotlineRuntime;
   tokens: Partial<Record<Role, string>>;
   version: string;
   /** True once the node is stopping: new requests get PARLEY_ERR_CLOSED. */

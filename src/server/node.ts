@@ -16,6 +16,8 @@ import { createApp, registerRoutes } from './app.js';
 import { EventHub } from './events.js';
 import { entryView } from './operator-routes.js';
 import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
+import { hotlineSettings, type HotlineConfig } from '../hotline/config.js';
+import { HotlineRuntime } from '../hotline/runtime.js';
 
 /** How long requests in progress may take to finish when the node stops. */
 const CLOSE_GRACE_MS = 3000;
@@ -32,6 +34,8 @@ export interface StartOptions {
   federation?: Pick<FederationOptions, 'timings' | 'requestTimeoutMs' | 'maxBatch' | 'random'>;
   /** Write run.json for the CLI (default true). */
   runFile?: boolean;
+  /** Hotline settings over those of config.json's `hotline` (src/hotline/config.ts). */
+  hotline?: HotlineConfig;
 }
 
 export interface RunningNode {
@@ -44,6 +48,7 @@ export interface RunningNode {
   ledger: Ledger;
   federation: Federation;
   events: EventHub;
+  hotline: HotlineRuntime;
   /** Stops taking work, lets requests in progress and the commit in progress finish, closes the store. */
   close(): Promise<void>;
 }
@@ -64,7 +69,15 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   });
   const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), ...options.federation });
   const events = new EventHub();
-  registerRoutes(app, { party, ledger, federation, events, tokens: folder.tokens, version: packageVersion(), closing: () => closing });
+  let hotline: HotlineRuntime;
+  try {
+    const settings = hotlineSettings(folder.config.hotline, options.hotline);
+    hotline = new HotlineRuntime({ ledger, federation, settings, log: app.log.child({ component: 'hotline' }), publish: (event, data) => events.publish(event, data) });
+  } catch (err) {
+    ledger.close();
+    throw err;
+  }
+  registerRoutes(app, { party, ledger, federation, events, hotline, tokens: folder.tokens, version: packageVersion(), closing: () => closing });
 
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {
     if (events.size === 0) return;
@@ -88,12 +101,14 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   federation.start();
+  hotline.start();
   if (options.runFile !== false) writeRunInfo(folder.dir, { pid: process.pid, party, url, port: actualPort, startedAt: new Date().toISOString() });
 
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
       closing = true;
+      await hotline.stop();
       federation.stop();
       unfollow();
       unsubscribe();
@@ -111,7 +126,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       }
     })());
 
-  return { party, dir: folder.dir, folder, url, port: actualPort, app, ledger, federation, events, close };
+  return { party, dir: folder.dir, folder, url, port: actualPort, app, ledger, federation, events, hotline, close };
 }
 
 let version: string | undefined;

@@ -17,6 +17,7 @@ import {
   sendSchema, sentSchema, statusSchema, verifyReportSchema,
 } from './schemas.js';
 import type { PublishedEvent } from './events.js';
+import { hotlineRoutes } from '../hotline/routes.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
 const TYPE_SCAN_LIMIT = 10_000;
@@ -61,10 +62,10 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     method: 'GET',
     url: '/api/v1/status',
     tag: 'operator',
-    summary: 'This node\'s delivery status: own seq, every peer\'s link, backlog and receipts, alerts',
+    summary: 'This node\'s delivery status: own seq, every peer\'s link, backlog and receipts, alerts (hotline alarms among them), link health',
     roles: READERS,
     responses: { 200: { description: 'Status.', schema: statusSchema } },
-    handler: async () => federation.status(),
+    handler: async () => (ctx.hotline ? ctx.hotline.decorate(federation.status()) : federation.status()),
   });
 
   doc.route(api, {
@@ -231,4 +232,6 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
       ctx.events.attach(reply.raw, backlog);
     },
   });
+
+  if (ctx.hotline) hotlineRoutes(api, ctx.hotline, doc);
 }

@@ -2,6 +2,8 @@
  * JSON Schemas of what the node's HTTP APIs take and give. Request schemas are also what Fastify
  * validates with; all of them go into the OpenAPI document, so the document is the code.
  */
+import { alarmSchema, peerHealthSchema } from '../hotline/api-schemas.js';
+
 const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 const party = { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'Party code: ISO 3166 alpha-3 or an upper-case organisation name.' } as const;
 const b64url = { type: 'string', pattern: '^[A-Za-z0-9_-]*$' } as const;
@@ -150,7 +152,8 @@ export const statusSchema = {
         },
       },
     },
-    alerts: { type: 'array', items: alertSchema },
+    alerts: { type: 'array', items: { anyOf: [alertSchema, alarmSchema] }, description: 'Federation alerts, and the hotline\'s raised alarms (kind hotline.link, hotline.escalation).' },
+    linkHealth: { type: 'array', items: peerHealthSchema, description: 'The hotline\'s link health per peer: up / degraded / down, last round trip.' },
   },
 } as const;
 

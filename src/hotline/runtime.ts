@@ -1,0 +1,702 @@
+/**
+ * The hotline inside a running node: alarms on the sender's side, link health per peer, and the
+ * link-test schedule.
+ *
+ * - **Link alarm** (`hotline.link`, one per peer): an own hotline entry (message, ack or link
+ *   test) addressed to a peer has had no machine receipt from it for `receiptAlarmSeconds`
+ *   (default 10 s). Cleared when the peer has receipted everything older than that.
+ * - **Escalation alarm** (`hotline.escalation`, one per message and addressee): an addressee has
+ *   not acknowledged a message by its deadline — computed by the hotline regime itself (the same
+ *   rule table and terms that produce the findings). Raised at the sender for its addressees and
+ *   at an addressee for its own duty officer; cleared when the acknowledgement arrives.
+ * - Every alarm change (raised, cleared) goes to the event stream (`alarm` events), to the
+ *   webhook if one is configured, and raised alarms are in `status.alerts`. The ids of raised
+ *   alarms are kept in store meta, so a restart does not page again for what was already paged.
+ * - **Link health** per peer: `down` (link alarm on, or the federation cannot reach it),
+ *   `degraded` (a receipt slower than `degradedRttMs`, or the peer's link tests overdue by half an
+ *   interval), `up`, or `unknown`; with the last round trip (own entry committed → its receipt
+ *   held here).
+ * - **Link tests**: a `link.test` to every party every interval of the agreement (hourly by
+ *   default), continuing the schedule from this node's last one across restarts; a fresh node
+ *   sends its first after one interval.
+ */
+import { evaluate } from '../regimes/engine.js';
+import { hotline } from '../regimes/hotline/index.js';
+import { ackDue, debtorsOf } from '../regimes/hotline/evaluators.js';
+import type { HotlineMessage } from '../regimes/hotline/schemas.js';
+import type { Priority } from '../regimes/hotline/rules.js';
+import type { EvaluateOptions, Obligation, ObligationStatus, RecordEntry } from '../regimes/types.js';
+import { entryOfRow, type Ledger, type LedgerEntry } from '../ledger/ledger.js';
+import type { Alert, Federation, LinkState, Logger, NodeStatus } from '../federation/federation.js';
+import { silentLogger } from '../federation/link.js';
+import { asParleyError } from '../protocol/errors.js';
+import { formatTime } from '../protocol/entry.js';
+import type { HotlineSettings } from './config.js';
+import { Webhook } from './webhook.js';
+
+export type AlarmKind = 'hotline.link' | 'hotline.escalation';
+
+export interface HotlineAlarm {
+  /** Stable while the condition lasts: `link:PEER`, `escalation:MESSAGE-ID:PARTY`. */
+  id: string;
+  kind: AlarmKind;
+  state: 'raised' | 'cleared';
+  severity: 'critical' | 'warning';
+  /** The peer whose link is failing, or the party that owes the acknowledgement. */
+  party: string;
+  /** One line for a watch officer (or a pager's screen). */
+  message: string;
+  /** When the condition began (the receipt became overdue; the deadline passed). */
+  since: string;
+  /** When the alarm reached this state. */
+  at: string;
+  /** The message not acknowledged, or the oldest own entry without the peer's receipt. */
+  entry?: string;
+  priority?: Priority;
+  due?: string;
+}
+
+export type Health = 'up' | 'degraded' | 'down' | 'unknown';
+
+export interface PeerHealth {
+  party: string;
+  health: Health;
+  /** The federation's view of the link (is the peer answering pushes). */
+  link: LinkState;
+  /** Last round trip: an own hotline entry committed here → the peer's receipt of it held here. */
+  rttMs: number | null;
+  rttAt: string | null;
+  /** Own hotline entries (messages, acks, link tests) the peer has not receipted yet. */
+  awaitingReceipt: number;
+  oldestAwaitingSince: string | null;
+  /** Header time of the peer's latest link test held here. */
+  lastLinkTest: string | null;
+  /** Why the health is not `up`. */
+  reasons: string[];
+}
+
+export interface AddresseeView {
+  party: string;
+  /** The acknowledgement obligation, from the hotline regime (null for a message to "*"). */
+  status: ObligationStatus | null;
+  due: string | null;
+  ack: { id: string; time: string } | null;
+  /** Outgoing only: the peer's node has receipted it (and when this node learnt it, if it saw it happen). */
+  received: boolean | null;
+  receivedAt: string | null;
+}
+
+export interface MessageView {
+  id: string;
+  author: string;
+  seq: number;
+  time: string;
+  direction: 'in' | 'out';
+  to: string[];
+  priority: Priority;
+  subject: string;
+  text: string;
+  language: string;
+  translation?: { language: string; text: string };
+  addressees: AddresseeView[];
+}
+
+/** `GET /api/v1/hotline`: what `parley hotline watch` and the console show. */
+export interface HotlineView {
+  party: string;
+  now: string;
+  agreement: { ackSeconds: Record<Priority, number>; linkTestIntervalSeconds: number; missedLinkTestIntervals: number; receiptAlarmSeconds: number };
+  peers: PeerHealth[];
+  alarms: HotlineAlarm[];
+  /** Newest first, at most VIEW_MESSAGES. */
+  messages: MessageView[];
+}
+
+export type HotlineStatus = Omit<NodeStatus, 'alerts'> & { alerts: (Alert | HotlineAlarm)[]; linkHealth: PeerHealth[] };
+
+export interface HotlineRuntimeOptions {
+  ledger: Ledger;
+  federation: Federation;
+  settings: HotlineSettings;
+  /** The node's event stream. */
+  publish: (event: string, data: unknown) => void;
+  log?: Logger;
+}
+
+/** Messages kept for the view (the newest); older ones stay tracked while an obligation on this party is unsettled. */
+const VIEW_MESSAGES = 200;
+/** Acknowledgements held for messages this node has not seen (yet), at most. */
+const MAX_ORPHAN_ACKS = 1000;
+const ALARMS_META = 'hotline:alarms';
+const TRACKED_TYPES = new Set(['hotline.message', 'hotline.ack', 'link.test']);
+
+interface Tracked {
+  entry: RecordEntry;
+  t: number;
+  due: number;
+  acks: RecordEntry[];
+  /** Has an obligation involving this party that is not settled (met or met late). */
+  open: boolean;
+  /** Evaluated since the deadline passed, or since an acknowledgement came. */
+  checked: boolean;
+  receivedAt: Map<string, number>;
+}
+
+interface Awaiting {
+  seq: number;
+  id: string;
+  type: string;
+  /** When it was committed here (or its header time, for entries from before this start). */
+  sentAt: number;
+  live: boolean;
+}
+
+export class HotlineRuntime {
+  readonly #ledger: Ledger;
+  readonly #federation: Federation;
+  readonly #s: HotlineSettings;
+  readonly #publish: (event: string, data: unknown) => void;
+  readonly #log: Logger;
+  readonly #party: string;
+  readonly #options: Partial<EvaluateOptions>;
+  readonly #webhook: Webhook | undefined;
+
+  readonly #messages = new Map<string, Tracked>();
+  readonly #ring: string[] = [];
+  readonly #orphanAcks = new Map<string, RecordEntry[]>();
+  readonly #awaiting = new Map<string, Awaiting[]>();
+  readonly #delivered = new Map<string, number>();
+  readonly #rtt = new Map<string, { ms: number; at: number }>();
+  readonly #lastLinkTest = new Map<string, number>();
+  readonly #links = new Map<string, LinkState>();
+  readonly #health = new Map<string, Health>();
+  readonly #alarms = new Map<string, HotlineAlarm>();
+  /** Alarms raised before a restart (store meta): raised again silently; cleared ones announced. */
+  #notified = new Set<string>();
+  #lastOwnLinkTest: number | undefined;
+  #linkTestN = 0;
+  #startedAt = 0;
+  #reconciled = false;
+  #tick: NodeJS.Timeout | undefined;
+  #linkTestTimer: NodeJS.Timeout | undefined;
+  #persistTimer: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void)[] = [];
+  #started = false;
+  #stopped = false;
+
+  constructor(options: HotlineRuntimeOptions) {
+    this.#ledger = options.ledger;
+    this.#federation = options.federation;
+    this.#s = options.settings;
+    this.#publish = options.publish;
+    this.#log = options.log ?? silentLogger;
+    this.#party = options.ledger.party;
+    this.#options = options.settings.agreement ? { hotline: options.settings.agreement } : {};
+    const w = options.settings.webhook;
+    this.#webhook = w ? new Webhook({ url: w.url, secret: w.secret, attempts: this.#s.webhookAttempts, timeoutMs: this.#s.webhookTimeoutMs, retryMs: this.#s.webhookRetryMs }, this.#log) : undefined;
+  }
+
+  get settings(): HotlineSettings {
+    return this.#s;
+  }
+
+  /** Reads what the ledger holds, then follows every commit. Call after the federation started (its receipt positions are read). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#startedAt = this.#now();
+    try {
+      const raw = this.#ledger.store.getMeta(ALARMS_META);
+      this.#notified = new Set(raw ? (JSON.parse(raw) as string[]) : []);
+    } catch {
+      this.#notified = new Set();
+    }
+    for (const p of this.#federation.status().peers) {
+      this.#delivered.set(p.party, p.delivered);
+      this.#links.set(p.party, p.link);
+    }
+    this.#unsubscribe.push(this.#ledger.onCommit((entries) => this.#onCommit(entries)));
+    this.#unsubscribe.push(
+      this.#federation.on((e) => {
+        if (e.kind !== 'link') return;
+        this.#links.set(e.party, e.link);
+        this.#refreshHealth();
+      }),
+    );
+    const t0 = performance.now();
+    this.#load();
+    this.#log.info({ ms: Math.round(performance.now() - t0), tracked: this.#messages.size }, 'hotline state read from the ledger');
+    const every = Math.max(50, Math.min(1000, Math.floor(this.#s.receiptAlarmMs / 4)));
+    this.#tick = setInterval(() => this.#onTick(), every);
+    this.#tick.unref?.();
+    this.#onTick();
+    if (this.#s.linkTests) this.#scheduleLinkTest();
+  }
+
+  /** Stops timers and the webhook (deliveries in flight get up to `graceMs`); writes the raised alarms. */
+  async stop(graceMs = 1000): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const u of this.#unsubscribe) u();
+    for (const t of [this.#tick, this.#linkTestTimer, this.#persistTimer]) if (t) clearTimeout(t);
+    try {
+      this.#persistAlarms();
+    } catch (err) {
+      this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write the raised hotline alarms');
+    }
+    await this.#webhook?.close(graceMs);
+  }
+
+  /** Raised alarms, oldest first. */
+  alarms(): HotlineAlarm[] {
+    return [...this.#alarms.values()].sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.id < b.id ? -1 : 1));
+  }
+
+  health(): PeerHealth[] {
+    const now = this.#now();
+    return this.#peers().map((p) => this.#healthOf(p, now));
+  }
+
+  /** The federation's status with hotline alarms in `alerts` and link health per peer in `linkHealth`. */
+  decorate(status: NodeStatus): HotlineStatus {
+    return { ...status, alerts: [...status.alerts, ...this.alarms()], linkHealth: this.health() };
+  }
+
+  view(): HotlineView {
+    const now = this.#now();
+    const peers = this.#peers();
+    const messages: MessageView[] = [];
+    for (let i = this.#ring.length - 1; i >= 0; i--) {
+      const t = this.#messages.get(this.#ring[i]);
+      if (t) messages.push(this.#messageView(t, now, peers));
+    }
+    const terms = this.#s.terms;
+    return {
+      party: this.#party,
+      now: formatTime(now),
+      agreement: {
+        ackSeconds: { flash: terms.ackMs.flash / 1000, immediate: terms.ackMs.immediate / 1000, routine: terms.ackMs.routine / 1000 },
+        linkTestIntervalSeconds: terms.linkTestIntervalMs / 1000,
+        missedLinkTestIntervals: terms.missedLinkTestIntervals,
+        receiptAlarmSeconds: this.#s.receiptAlarmMs / 1000,
+      },
+      peers: this.health(),
+      alarms: this.alarms(),
+      messages,
+    };
+  }
+
+  /** Sends a link test to every party now (the schedule sends them by itself). */
+  async sendLinkTest(): Promise<LedgerEntry | undefined> {
+    if (this.#peers().length === 0 || this.#stopped) return undefined;
+    const e = await this.#ledger.append({ type: 'link.test', to: ['*'], refs: [], body: { n: this.#linkTestN + 1 } });
+    return e;
+  }
+
+  // ------------------------------------------------------------------ reading the record
+
+  #now(): number {
+    return this.#ledger.now();
+  }
+
+  #peers(): string[] {
+    return this.#ledger.roster.codes().filter((p) => p !== this.#party);
+  }
+
+  /** One pass over the ledger: hotline messages and acks, link tests, own entries awaiting receipts. */
+  #load(): void {
+    const own: Awaiting[] = [];
+    const ownTo = new Map<number, string[]>();
+    const messages: RecordEntry[] = [];
+    const acks = new Map<string, RecordEntry[]>();
+    let after = 0;
+    for (;;) {
+      const rows = this.#ledger.store.since(after, 1000);
+      for (const row of rows) {
+        after = row.pos ?? after;
+        if (!row.type || !TRACKED_TYPES.has(row.type)) continue;
+        const e = recordOf(entryOfRow(row));
+        if (e.author === this.#party) {
+          own.push({ seq: e.seq, id: e.id, type: e.type!, sentAt: Date.parse(e.time), live: false });
+          ownTo.set(e.seq, e.to ?? []);
+        }
+        if (e.type === 'hotline.message') messages.push(e);
+        else if (e.type === 'hotline.ack') for (const ref of e.refs ?? []) acks.set(ref, [...(acks.get(ref) ?? []), e]);
+        else this.#sawLinkTest(e);
+      }
+      if (rows.length < 1000) break;
+    }
+    const now = this.#now();
+    for (const m of messages) {
+      const found = acks.get(m.id);
+      if (found) this.#orphanAcks.set(m.id, found);
+      this.#track(m, now, false);
+      acks.delete(m.id);
+    }
+    // Acknowledgements of messages this node does not hold (it was not addressed, or not yet): the newest few.
+    for (const [ref, list] of [...acks].slice(-MAX_ORPHAN_ACKS)) this.#orphanAcks.set(ref, list);
+    own.sort((a, b) => a.seq - b.seq);
+    for (const peer of this.#peers()) {
+      const delivered = this.#delivered.get(peer) ?? 0;
+      const list = own.filter((a) => a.seq > delivered && addressed(ownTo.get(a.seq) ?? [], peer));
+      if (list.length) this.#awaiting.set(peer, list);
+    }
+  }
+
+  #onCommit(entries: LedgerEntry[]): void {
+    if (this.#stopped) return;
+    const now = this.#now();
+    let receipts = false;
+    for (const le of entries) {
+      if (le.type === 'receipt') {
+        if (le.body?.of === this.#party && le.author !== this.#party) {
+          this.#receipted(le.author, Number(le.body.upto) || 0, now);
+          receipts = true;
+        }
+        continue;
+      }
+      if (!le.type || !TRACKED_TYPES.has(le.type)) continue;
+      const e = recordOf(le);
+      if (e.author === this.#party) this.#awaitReceipts(e, now);
+      if (e.type === 'hotline.message') this.#track(e, now, true);
+      else if (e.type === 'hotline.ack') this.#holdAck(e);
+      else this.#sawLinkTest(e);
+    }
+    if (receipts) this.#checkLinks(now);
+  }
+
+  #sawLinkTest(e: RecordEntry): void {
+    const t = Date.parse(e.time);
+    if (e.author === this.#party) {
+      if (this.#lastOwnLinkTest === undefined || t > this.#lastOwnLinkTest) this.#lastOwnLinkTest = t;
+      const n = Number(e.body?.n);
+      if (Number.isInteger(n) && n > this.#linkTestN) this.#linkTestN = n;
+    } else if (t > (this.#lastLinkTest.get(e.author) ?? -Infinity)) this.#lastLinkTest.set(e.author, t);
+  }
+
+  /** A message this node holds: kept for the view, and tracked while it obliges this party or its addressees owe this party. */
+  #track(e: RecordEntry, now: number, live: boolean): void {
+    if (this.#messages.has(e.id)) return;
+    const involved = e.author === this.#party || debtorsOf({ author: e.author, to: e.to ?? [] }).includes(this.#party);
+    const t: Tracked = {
+      entry: e,
+      t: Date.parse(e.time),
+      due: ackDue({ t: Date.parse(e.time), body: e.body }, this.#s.terms),
+      acks: this.#orphanAcks.get(e.id) ?? [],
+      open: involved,
+      checked: false,
+      receivedAt: new Map(),
+    };
+    this.#orphanAcks.delete(e.id);
+    this.#messages.set(e.id, t);
+    this.#ring.push(e.id);
+    if (this.#ring.length > VIEW_MESSAGES) {
+      const old = this.#ring.shift()!;
+      const o = this.#messages.get(old);
+      if (o && !o.open) this.#messages.delete(old);
+    }
+    if (t.open && (!live || t.acks.length)) this.#settle(t, now);
+    if (live) this.#publish('hotline', { kind: 'message', id: e.id });
+  }
+
+  #holdAck(e: RecordEntry): void {
+    for (const ref of e.refs ?? []) {
+      const t = this.#messages.get(ref);
+      if (t) {
+        if (t.acks.some((a) => a.id === e.id)) continue;
+        t.acks.push(e);
+        if (t.open && this.#started) this.#settle(t, this.#now());
+        continue;
+      }
+      const list = this.#orphanAcks.get(ref) ?? [];
+      list.push(e);
+      this.#orphanAcks.set(ref, list);
+      if (this.#orphanAcks.size > MAX_ORPHAN_ACKS) this.#orphanAcks.delete(this.#orphanAcks.keys().next().value!);
+    }
+  }
+
+  // ------------------------------------------------------------------ escalation
+
+  #obligations(t: Tracked, now: number): Obligation[] {
+    return evaluate([hotline], [t.entry, ...t.acks], now, this.#options).obligations;
+  }
+
+  /**
+   * Evaluates one message with the hotline regime: a missed obligation involving this party
+   * raises its escalation alarm; one met (late or not) clears it. A message whose obligations are
+   * all settled is no longer tracked for alarms.
+   */
+  #settle(t: Tracked, now: number): void {
+    t.checked = now > t.due;
+    const m = t.entry;
+    const body = m.body as unknown as HotlineMessage;
+    let open = false;
+    for (const o of this.#obligations(t, now)) {
+      if (m.author !== this.#party && o.debtor !== this.#party) continue;
+      const id = `escalation:${m.id}:${o.debtor}`;
+      if (o.status === 'open') open = true;
+      else if (o.status === 'missed') {
+        open = true;
+        const who = o.debtor === this.#party ? `this node's duty officer (${this.#party}) has` : `${o.debtor} has`;
+        this.#raise({
+          id,
+          kind: 'hotline.escalation',
+          severity: body.priority === 'routine' ? 'warning' : 'critical',
+          party: o.debtor,
+          message: `${who} not acknowledged ${m.author}'s ${body.priority} message "${short(body.subject)}" (due ${o.due})${o.debtor === this.#party ? `: parley hotline ack --id ${m.id}` : ''}`,
+          since: formatTime(Date.parse(o.due) + 1),
+          entry: m.id,
+          priority: body.priority,
+          due: o.due,
+        });
+      } else {
+        this.#clear(id, `${o.debtor} acknowledged ${m.author}'s ${body.priority} message "${short(body.subject)}"${o.status === 'met-late' ? ' late' : ''}`);
+      }
+    }
+    t.open = open;
+    if (!open && !this.#ring.includes(m.id)) this.#messages.delete(m.id);
+  }
+
+  // ------------------------------------------------------------------ receipts and links
+
+  #awaitReceipts(e: RecordEntry, now: number): void {
+    const to = e.to ?? [];
+    for (const peer of this.#peers()) {
+      if (!addressed(to, peer) || (this.#delivered.get(peer) ?? 0) >= e.seq) continue;
+      let list = this.#awaiting.get(peer);
+      if (!list) this.#awaiting.set(peer, (list = []));
+      list.push({ seq: e.seq, id: e.id, type: e.type!, sentAt: now, live: true });
+    }
+  }
+
+  #receipted(peer: string, upto: number, now: number): void {
+    if (upto > (this.#delivered.get(peer) ?? 0)) this.#delivered.set(peer, upto);
+    const list = this.#awaiting.get(peer);
+    if (!list || list.length === 0 || list[0].seq > upto) return;
+    let n = 0;
+    let last: Awaiting | undefined;
+    while (n < list.length && list[n].seq <= upto) {
+      const a = list[n++];
+      if (a.type === 'hotline.message') this.#messages.get(a.id)?.receivedAt.set(peer, now);
+      if (a.live) last = a;
+    }
+    list.splice(0, n);
+    if (last) this.#rtt.set(peer, { ms: now - last.sentAt, at: now });
+  }
+
+  /** The instant an entry's missing receipt becomes an alarm: receipts owed from before this start get the full delay from the start. */
+  #overdueAt(a: Awaiting): number {
+    return Math.max(a.sentAt, this.#startedAt) + this.#s.receiptAlarmMs;
+  }
+
+  #checkLinks(now: number): void {
+    for (const peer of this.#peers()) {
+      const oldest = this.#awaiting.get(peer)?.[0];
+      const id = `link:${peer}`;
+      if (oldest && now > this.#overdueAt(oldest)) {
+        const ago = Math.round((now - oldest.sentAt) / 1000);
+        this.#raise({
+          id,
+          kind: 'hotline.link',
+          severity: 'critical',
+          party: peer,
+          message: `no machine receipt from ${peer} for ${this.#party}#${oldest.seq} (${oldest.type}) sent ${ago} s ago (alarm after ${this.#s.receiptAlarmMs / 1000} s); the entry is kept and goes out when ${peer} answers`,
+          since: formatTime(this.#overdueAt(oldest)),
+          entry: oldest.id,
+        });
+      } else this.#clear(id, `${peer} receipts again: its link is back`);
+    }
+    this.#refreshHealth();
+  }
+
+  #healthOf(peer: string, now: number): PeerHealth {
+    const link = this.#links.get(peer) ?? 'unknown';
+    const list = this.#awaiting.get(peer) ?? [];
+    const oldest = list[0];
+    const rtt = this.#rtt.get(peer);
+    const lastTest = this.#lastLinkTest.get(peer);
+    const reasons: string[] = [];
+    let health: Health;
+    if (this.#alarms.has(`link:${peer}`)) {
+      health = 'down';
+      reasons.push(`no receipt for ${Math.round((now - oldest!.sentAt) / 1000)} s`);
+    } else if (link === 'down') {
+      health = 'down';
+      reasons.push('its node does not answer');
+    } else {
+      if (oldest && now - oldest.sentAt > this.#s.degradedRttMs) reasons.push(`a receipt outstanding for ${((now - oldest.sentAt) / 1000).toFixed(1)} s`);
+      if (rtt && rtt.ms > this.#s.degradedRttMs) reasons.push(`last round trip ${rtt.ms} ms`);
+      const interval = this.#s.terms.linkTestIntervalMs;
+      if (lastTest !== undefined && now - lastTest > 1.5 * interval) reasons.push(`no link test from ${peer} since ${formatTime(lastTest)}`);
+      health = reasons.length ? 'degraded' : link === 'up' || rtt ? 'up' : 'unknown';
+    }
+    return {
+      party: peer,
+      health,
+      link,
+      rttMs: rtt ? rtt.ms : null,
+      rttAt: rtt ? formatTime(rtt.at) : null,
+      awaitingReceipt: list.length,
+      oldestAwaitingSince: oldest ? formatTime(oldest.sentAt) : null,
+      lastLinkTest: lastTest !== undefined ? formatTime(lastTest) : null,
+      reasons,
+    };
+  }
+
+  /** Publishes a `hotline` event when some peer's health changed. */
+  #refreshHealth(): void {
+    if (!this.#started || this.#stopped) return;
+    const now = this.#now();
+    const changed: PeerHealth[] = [];
+    for (const p of this.#peers()) {
+      const h = this.#healthOf(p, now);
+      if (this.#health.get(p) !== h.health) {
+        this.#health.set(p, h.health);
+        changed.push(h);
+      }
+    }
+    if (changed.length) this.#publish('hotline', { kind: 'health', peers: changed });
+  }
+
+  #onTick(): void {
+    if (this.#stopped) return;
+    const now = this.#now();
+    try {
+      for (const t of [...this.#messages.values()]) if (t.open && !t.checked && now > t.due) this.#settle(t, now);
+      this.#checkLinks(now);
+      if (!this.#reconciled && now > this.#startedAt + this.#s.receiptAlarmMs) this.#reconcile(now);
+    } catch (err) {
+      this.#log.error({ err: asParleyError(err).toJSON() }, 'hotline check failed');
+    }
+  }
+
+  // ------------------------------------------------------------------ alarms
+
+  #raise(a: Omit<HotlineAlarm, 'state' | 'at'>): void {
+    if (this.#alarms.has(a.id)) return;
+    const alarm: HotlineAlarm = { ...a, state: 'raised', at: formatTime(this.#now()) };
+    this.#alarms.set(a.id, alarm);
+    this.#persistSoon();
+    // Raised before a restart and paged then: in status again, not paged again.
+    if (this.#notified.delete(a.id)) return;
+    this.#announce(alarm);
+  }
+
+  #clear(id: string, why: string): void {
+    const a = this.#alarms.get(id);
+    if (!a) return;
+    this.#alarms.delete(id);
+    this.#persistSoon();
+    this.#announce({ ...a, state: 'cleared', at: formatTime(this.#now()), message: why });
+  }
+
+  /** After a restart: alarms paged before it whose condition is gone by now are announced cleared. */
+  #reconcile(now: number): void {
+    this.#reconciled = true;
+    for (const id of this.#notified) {
+      const kind: AlarmKind = id.startsWith('link:') ? 'hotline.link' : 'hotline.escalation';
+      const party = id.split(':').pop() ?? '';
+      const entry = kind === 'hotline.escalation' ? id.split(':')[1] : undefined;
+      this.#announce({ id, kind, state: 'cleared', severity: 'warning', party, message: 'resolved while this node was stopped', since: formatTime(this.#startedAt), at: formatTime(now), ...(entry ? { entry } : {}) });
+    }
+    this.#notified.clear();
+    this.#persistSoon();
+  }
+
+  #announce(alarm: HotlineAlarm): void {
+    const line = { alarm: alarm.id, kind: alarm.kind, state: alarm.state, party: alarm.party };
+    if (alarm.state === 'raised') this.#log.warn(line, alarm.message);
+    else this.#log.info(line, alarm.message);
+    this.#publish('alarm', alarm);
+    this.#webhook?.post({ type: 'parley.alarm', node: this.#party, alarm });
+  }
+
+  #persistSoon(): void {
+    if (this.#persistTimer || this.#stopped) return;
+    this.#persistTimer = setTimeout(() => {
+      this.#persistTimer = undefined;
+      try {
+        this.#persistAlarms();
+      } catch (err) {
+        this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write the raised hotline alarms');
+      }
+    }, 250);
+    this.#persistTimer.unref?.();
+  }
+
+  #persistAlarms(): void {
+    const ids = JSON.stringify([...new Set([...this.#alarms.keys(), ...this.#notified])].sort());
+    if ((this.#ledger.store.getMeta(ALARMS_META) ?? '[]') !== ids) this.#ledger.store.setMeta(ALARMS_META, ids);
+  }
+
+  // ------------------------------------------------------------------ link tests
+
+  #scheduleLinkTest(): void {
+    if (this.#stopped) return;
+    const now = this.#now();
+    const interval = this.#s.terms.linkTestIntervalMs;
+    const next = this.#lastOwnLinkTest !== undefined ? Math.max(now, this.#lastOwnLinkTest + interval) : now + interval;
+    // Timers hold at most 2^31-1 ms; a longer interval is waited out in steps.
+    this.#linkTestTimer = setTimeout(() => {
+      if (this.#now() < next - 5) return this.#scheduleLinkTest();
+      this.sendLinkTest()
+        .then((e) => {
+          // With no peers, nothing was sent: try again an interval later.
+          if (!e) this.#lastOwnLinkTest = this.#now();
+        })
+        .catch((err) => {
+          if (!this.#stopped) this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not append a link test; trying again next interval');
+          this.#lastOwnLinkTest = this.#now();
+        })
+        .finally(() => this.#scheduleLinkTest());
+    }, Math.min(2 ** 31 - 1, Math.max(0, next - now)));
+    this.#linkTestTimer.unref?.();
+  }
+
+  #messageView(t: Tracked, now: number, peers: string[]): MessageView {
+    const m = t.entry;
+    const body = m.body as unknown as HotlineMessage;
+    const out = m.author === this.#party;
+    const obligations = this.#obligations(t, now);
+    const to = m.to ?? [];
+    const parties = to.includes('*') ? peers.filter((p) => p !== m.author) : debtorsOf({ author: m.author, to });
+    return {
+      id: m.id,
+      author: m.author,
+      seq: m.seq,
+      time: m.time,
+      direction: out ? 'out' : 'in',
+      to,
+      priority: body.priority,
+      subject: body.subject,
+      text: body.text,
+      language: body.language,
+      ...(body.translation ? { translation: body.translation } : {}),
+      addressees: parties.map((party): AddresseeView => {
+        const o = obligations.find((x) => x.debtor === party);
+        const ack = t.acks.find((a) => a.author === party);
+        const at = t.receivedAt.get(party);
+        return {
+          party,
+          status: o?.status ?? null,
+          due: o?.due ?? null,
+          ack: ack ? { id: ack.id, time: ack.time } : null,
+          received: out ? (this.#delivered.get(party) ?? 0) >= m.seq : null,
+          receivedAt: out && at !== undefined ? formatTime(at) : null,
+        };
+      }),
+    };
+  }
+}
+
+function recordOf(e: LedgerEntry): RecordEntry {
+  return { id: e.id, author: e.author, seq: e.seq, time: e.time, type: e.type, to: e.to, refs: e.refs, body: e.body };
+}
+
+function addressed(to: readonly string[], party: string): boolean {
+  return to.includes('*') || to.includes(party);
+}
+
+function short(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

@@ -1,0 +1,72 @@
+/** Test fixtures for the hotline: a local webhook receiver and an event-stream recorder. */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { followEvents, type StreamEvent } from '../../src/hotline/event-stream.js';
+import type { HotlineAlarm } from '../../src/hotline/runtime.js';
+
+export interface WebhookReceiver {
+  url: string;
+  bodies: { type: string; node: string; alarm: HotlineAlarm }[];
+  headers: IncomingHttpHeaders[];
+  /** Answer the next `n` requests with this status instead of 204. */
+  failNext(n: number, status?: number): void;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 (a port the system picks) that records every POSTed JSON body. */
+export async function webhookReceiver(): Promise<WebhookReceiver> {
+  const bodies: WebhookReceiver['bodies'] = [];
+  const headers: IncomingHttpHeaders[] = [];
+  let failing = 0;
+  let failStatus = 503;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (failing > 0) {
+        failing--;
+        res.writeHead(failStatus).end();
+        return;
+      }
+      headers.push(req.headers);
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/pager`,
+    bodies,
+    headers,
+    failNext(n, status = 503) {
+      failing = n;
+      failStatus = status;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface EventRecorder {
+  events: StreamEvent[];
+  alarms(): HotlineAlarm[];
+  opened: Promise<void>;
+  stop(): void;
+}
+
+/** Follows a node's event stream and keeps every event. */
+export function recordEvents(url: string, token: string): EventRecorder {
+  const events: StreamEvent[] = [];
+  const ac = new AbortController();
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  void followEvents(`${url}/api/v1/events`, token, (e) => events.push(e), { signal: ac.signal, retryMs: 200, onState: (o) => o && open() }).catch(() => {});
+  return {
+    events,
+    alarms: () => events.filter((e) => e.event === 'alarm').map((e) => JSON.parse(e.data) as HotlineAlarm),
+    opened,
+    stop: () => ac.abort(),
+  };
+}
+
+export const flash = (subject: string) => ({ priority: 'flash', subject, text: 'Please confirm the intentions of the formation at grid 51N 35E.', language: 'en' });
