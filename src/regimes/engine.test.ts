@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY, HOUR, Evaluation, count, formatDuration, utcYear } from './engine.js';
+import { DAY, HOUR, Evaluation, count, formatDuration, isoTime, utcYear } from './engine.js';
 import { REGIMES, evaluateAll, openEvaluation, vienna2011 } from './index.js';
 import { RecordBuilder } from './record.js';
-import type { RecordEntry, RegimeResult } from './types.js';
+import type { RecordEntry, Regime, RegimeResult } from './types.js';
 import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from './vienna2011/bodies.js';
 
 function prng(seed: number): () => number {
@@ -39,7 +39,7 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
   const by = new Map<string, RecordEntry[]>();
   const of = (type: string): RecordEntry[] => by.get(type) ?? [];
   const time = (): number => BASE + Math.floor(rnd() * 730) * DAY + Math.floor(rnd() * 24) * HOUR + (rnd() < 0.2 ? 1 : 0);
-  const add = (author: string, t: number, type: string, body: Record<string, unknown>, options: { to?: string[]; refs?: string[] } = {}): RecordEntry => {
+  const add = (author: string, t: number, type: string, body: object, options: { to?: string[]; refs?: string[] } = {}): RecordEntry => {
     const e = r.add(author, t, type, body, options);
     by.set(type, [...of(type), e]);
     return e;
@@ -200,6 +200,29 @@ describe('incremental evaluation', () => {
     }
   });
 
+  it('an evaluator that throws is reported with its group, and the next update starts afresh', () => {
+    let fail = true;
+    const flaky: Regime = {
+      id: 'flaky',
+      version: '0',
+      title: 'test',
+      rules: [],
+      groupsOf: (h) => (h.type === 'note' ? [`n:${h.id}`] : []),
+      evaluateGroup(key, ctx) {
+        if (fail) throw new Error('boom');
+        const [h] = ctx.members();
+        ctx.finding({ rule: { id: 'flaky.note', citation: '-', title: '', description: '', figures: {} }, severity: 'info', parties: [h.author], explanation: key, evidence: [h], at: h.t });
+      },
+      evaluate: () => ({ obligations: [], findings: [] }),
+    };
+    const record = new RecordBuilder();
+    record.add('USA', BASE, 'note', { subject: 's', text: '' });
+    const ev = new Evaluation([vienna2011, flaky]).addAll(record.entries);
+    expect(() => ev.result(BASE + DAY)).toThrow(/flaky failed on group n:/);
+    fail = false;
+    expect(ev.result(BASE + DAY).findings.map((f) => f.rule)).toEqual(['flaky.note']);
+  });
+
   it('ignores an entry added twice', () => {
     const record = randomRecord(7, 60);
     const ev = new Evaluation(REGIMES);
@@ -257,6 +280,15 @@ describe('helpers', () => {
       expect(utcYear(t)).toBe(new Date(t).getUTCFullYear());
     }
   });
+  it('isoTime writes what Date#toISOString writes', () => {
+    const rnd = prng(5);
+    for (let i = 0; i < 20_000; i++) {
+      const t = Math.floor(rnd() * 4e12);
+      expect(isoTime(t)).toBe(new Date(t).toISOString());
+    }
+    for (const t of [0, Date.UTC(2021, 11, 31, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 1, 2, 3, 4), -1, 253402300800000]) expect(isoTime(t)).toBe(new Date(t).toISOString());
+  });
+
   it('formatDuration and count read as a person writes them', () => {
     expect(formatDuration(1)).toBe('1 ms');
     expect(formatDuration(30 * DAY + 4 * HOUR + 5)).toBe('30 d 4 h');

@@ -21,7 +21,6 @@
  */
 import * as crypto from 'node:crypto';
 import { sha256hex } from '../protocol/bytes.js';
-import { formatTime } from '../protocol/entry.js';
 import { ParleyError } from '../protocol/errors.js';
 import {
   DEFAULT_OPTIONS,
@@ -209,7 +208,7 @@ class Context implements GroupContext {
   }
 
   currentYear(): number {
-    const y = new Date(this.at).getUTCFullYear();
+    const y = utcYear(this.at);
     this.#changePoint(Date.UTC(y, 0, 1));
     this.#changePoint(Date.UTC(y + 1, 0, 1));
     return y;
@@ -218,18 +217,14 @@ class Context implements GroupContext {
   obligation(o: ObligationInput): void {
     const evidence = o.evidence.map((h) => h.id);
     const id = this.store.hash(['obligation', o.rule.id, o.debtor, o.key ?? '', ...(o.anchor ?? evidence)]);
-    const out: Obligation = {
-      id,
-      rule: o.rule.id,
-      citation: o.citation ?? o.rule.citation,
-      debtor: o.debtor,
-      creditors: normaliseCreditors(o.creditors),
-      what: o.what,
-      due: formatTime(o.due),
-      status: o.status,
-      ...(o.metBy ? { metBy: o.metBy.id } : {}),
-      evidence,
-    };
+    const rule = o.rule.id;
+    const citation = o.citation ?? o.rule.citation;
+    const creditors = normaliseCreditors(o.creditors);
+    const due = isoTime(o.due);
+    // Two literal shapes (with and without metBy), so that key order is fixed for JSON.
+    const out: Obligation = o.metBy
+      ? { id, rule, citation, debtor: o.debtor, creditors, what: o.what, due, status: o.status, metBy: o.metBy.id, evidence }
+      : { id, rule, citation, debtor: o.debtor, creditors, what: o.what, due, status: o.status, evidence };
     this.obligations.push(Object.freeze(out));
   }
 
@@ -243,13 +238,14 @@ class Context implements GroupContext {
       parties: normaliseParties(f.parties),
       explanation: f.explanation,
       evidence,
-      at: formatTime(f.at),
+      at: isoTime(f.at),
     };
     this.findings.push(Object.freeze(out));
   }
 }
 
 function normaliseCreditors(list: readonly PartyCode[]): PartyCode[] {
+  if (list.length === 1) return [list[0]];
   if (list.includes('*')) return ['*'];
   return [...new Set(list)].sort(cmpStr);
 }
@@ -257,6 +253,7 @@ function normaliseCreditors(list: readonly PartyCode[]): PartyCode[] {
 /** The party the finding is about stays first; the others are sorted, without repeats. */
 function normaliseParties(list: readonly PartyCode[]): PartyCode[] {
   if (list.length === 0) return [];
+  if (list.length === 1) return [list[0]];
   const [first, ...rest] = list;
   return [first, ...[...new Set(rest)].filter((p) => p !== first && p !== '*').sort(cmpStr)];
 }
@@ -313,6 +310,8 @@ export class Evaluation {
   /** When each group's output stops being valid as time moves forward. */
   readonly #expiry = new ExpiryHeap();
   #lastAt = -Infinity;
+  /** Set when an evaluator threw: the sorted output is rebuilt at the next update. */
+  #rebuild = false;
   #obligations: Obligation[] = [];
   #findings: Finding[] = [];
 
@@ -368,7 +367,7 @@ export class Evaluation {
     }
     for (const regime of this.#regimes) {
       const groups = this.#groups.get(regime)!;
-      for (const key of new Set(regime.groupsOf(h))) {
+      for (const key of regime.groupsOf(h)) {
         let g = groups.get(key);
         if (!g) groups.set(key, (g = new Group(regime, key)));
         insertSorted(g.members, h);
@@ -434,10 +433,18 @@ export class Evaluation {
     const goneF: Finding[] = [];
     const newF: Finding[] = [];
     let evaluated = 0;
-    for (const g of this.#due(ms)) {
+    const due = this.#due(ms);
+    for (const g of due) {
       evaluated++;
       const ctx = new Context(this.#store, g, ms);
-      g.regime.evaluateGroup(g.key, ctx);
+      try {
+        g.regime.evaluateGroup(g.key, ctx);
+      } catch (err) {
+        // An evaluator bug must not leave the output half patched: evaluate everything again next time.
+        for (const x of due) this.#mark(x);
+        this.#rebuild = true;
+        throw new ParleyError('PARLEY_ERR_INTERNAL', `regime ${g.regime.id} failed on group ${g.key}: ${err instanceof Error ? err.message : String(err)}`);
+      }
       g.dirty = false;
       g.from = ctx.from;
       g.until = ctx.until;
@@ -448,7 +455,8 @@ export class Evaluation {
     }
     if (evaluated > 0) {
       const changes = goneO.length + newO.length + goneF.length + newF.length;
-      if (changes > PATCH_LIMIT) {
+      if (changes > PATCH_LIMIT || this.#rebuild) {
+        this.#rebuild = false;
         const allO: Obligation[] = [];
         const allF: Finding[] = [];
         for (const g of this.#allGroups()) {
@@ -462,13 +470,11 @@ export class Evaluation {
         patch(this.#findings, goneF, newF, compareFindings);
       }
     }
-    const stillO = new Set(newO.map((o) => o.id));
-    const stillF = new Set(newF.map((f) => f.id));
     return {
-      obligations: newO.sort(compareObligations),
-      obligationsRemoved: goneO.filter((o) => !stillO.has(o.id)).map((o) => o.id).sort(cmpStr),
-      findings: newF.sort(compareFindings),
-      findingsRemoved: goneF.filter((f) => !stillF.has(f.id)).map((f) => f.id).sort(cmpStr),
+      obligations: goneO.length === 0 && newO.length === this.#obligations.length ? this.#obligations.slice() : newO.sort(compareObligations),
+      obligationsRemoved: removedIds(goneO, newO),
+      findings: goneF.length === 0 && newF.length === this.#findings.length ? this.#findings.slice() : newF.sort(compareFindings),
+      findingsRemoved: removedIds(goneF, newF),
     };
   }
 }
@@ -517,6 +523,13 @@ class ExpiryHeap {
     }
     return top;
   }
+}
+
+/** Ids that were in the output and are in it no longer (not merely changed). */
+function removedIds(gone: readonly { id: string }[], added: readonly { id: string }[]): string[] {
+  if (gone.length === 0) return [];
+  const still = new Set(added.map((x) => x.id));
+  return gone.filter((x) => !still.has(x.id)).map((x) => x.id).sort(cmpStr);
 }
 
 /**
@@ -568,16 +581,32 @@ export function endOfDayUtc(year: number, month: number, day: number): number {
   return Date.UTC(year, month - 1, day, 23, 59, 59, 999);
 }
 
-/** The UTC calendar year of an instant (integer arithmetic: no Date object per call). */
-export function utcYear(t: number): number {
-  // Days since 1970-01-01 → civil year (H. Hinnant's days-from-civil, inverted).
+/** Year, month (1–12) and day of the UTC day containing `t` (H. Hinnant's civil-from-days; no Date object). */
+function civil(t: number): [number, number, number] {
   const z = Math.floor(t / DAY) + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
   const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/** The UTC calendar year of an instant. */
+export function utcYear(t: number): number {
+  return civil(t)[0];
+}
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+/** RFC 3339 UTC with milliseconds, as Protocol v1 writes times (same as Date#toISOString for years 0–9999). */
+export function isoTime(t: number): string {
+  if (!(t >= 0 && t < 253402300800000)) return new Date(t).toISOString();
+  const [y, m, d] = civil(t);
+  const ms = t - Math.floor(t / DAY) * DAY;
+  return `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}T${pad(Math.floor(ms / HOUR), 2)}:${pad(Math.floor(ms / 60_000) % 60, 2)}:${pad(Math.floor(ms / 1000) % 60, 2)}.${pad(ms % 1000, 3)}Z`;
 }
 
 /** A body time (RFC 3339, any offset) in epoch ms, or undefined if it is not one. */

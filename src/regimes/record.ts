@@ -17,7 +17,7 @@ export class RecordBuilder {
 
   constructor(private readonly salt = '') {}
 
-  add(author: string, time: string | number, type: string, body: Record<string, unknown>, options: { to?: string[]; refs?: string[] } = {}): RecordEntry {
+  add(author: string, time: string | number, type: string, body: object, options: { to?: string[]; refs?: string[] } = {}): RecordEntry {
     const seq = (this.#seq.get(author) ?? 0) + 1;
     this.#seq.set(author, seq);
     const entry: RecordEntry = {
@@ -28,7 +28,7 @@ export class RecordBuilder {
       type,
       to: options.to ?? ['*'],
       refs: options.refs ?? [],
-      body,
+      body: body as Record<string, unknown>,
     };
     this.entries.push(entry);
     return entry;

@@ -201,7 +201,7 @@ export interface Regime {
   readonly version: string;
   readonly title: string;
   readonly rules: readonly RuleRow[];
-  /** The groups an entry belongs to (may be none). Must depend only on the entry itself. */
+  /** The groups an entry belongs to (may be none, never the same twice). Must depend only on the entry itself. */
   groupsOf(entry: HeldEntry): readonly string[];
   /**
    * Entry ids that a body field names (besides the content's `refs`), e.g. the notification an

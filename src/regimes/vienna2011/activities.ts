@@ -19,10 +19,10 @@
  * Years are UTC calendar years, at every party alike: an activity from 28 December to 5 January
  * counts in both years for §67.2, and belongs to the calendar of the year it starts.
  *
- * Three evaluators share this reading: one per activity (`evaluateActivity`: its deadlines, its
+ * Evaluators share this reading: one per activity (`evaluateActivity`: its deadlines, its
  * figures, the reports that name it), one per State and calendar year (`evaluatePlan`: planned
- * activities not yet notified) and one per State (`evaluateState`: the Chapter VIII constraints
- * over all its activities, and reports that name no notification).
+ * activities not yet notified), one per State for the Chapter VIII constraints (`evaluateState`)
+ * and one per State for reports that name no notification (`evaluateUnnamedReports`).
  */
 import { DAY, compareHeld, count, deadline, endOfDayUtc, formatDuration, parseTime, utcYear } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
@@ -69,6 +69,10 @@ const latestOf = (a: Activity): HeldEntry => a.versions[a.versions.length - 1];
 /**
  * The notified activities among `notifications` (one State's, in record order): amendment chains
  * within each activity key, each read from its latest version.
+ *
+ * A correction joins the chain of the notification it names. When that notification is not among
+ * `notifications` (the State's group holds only what can matter to Chapter VIII), corrections
+ * naming it still form one chain, rooted at its id: the latest version is the same either way.
  */
 function notifiedActivities(notifications: readonly HeldEntry[]): Activity[] {
   const byKey = new Map<string, HeldEntry[]>();
@@ -80,17 +84,18 @@ function notifiedActivities(notifications: readonly HeldEntry[]): Activity[] {
   }
   const out: Activity[] = [];
   for (const list of byKey.values()) {
-    const index = new Map(list.map((n, i) => [n.id, i]));
-    const root: number[] = [];
-    const chains = new Map<number, HeldEntry[]>();
-    list.forEach((n, i) => {
+    const present = new Set(list.map((n) => n.id));
+    const rootOf = new Map<string, string>();
+    const chains = new Map<string, HeldEntry[]>();
+    for (const n of list) {
       const target = (n.body as unknown as ActivityNotification).corrects;
-      const j = target === undefined ? undefined : index.get(target);
-      root[i] = j !== undefined && j < i ? root[j] : i;
-      const chain = chains.get(root[i]);
+      // Naming an earlier notification: its chain. Naming a later one (not a valid record): its own.
+      const root = target === undefined ? n.id : (rootOf.get(target) ?? (present.has(target) ? n.id : target));
+      rootOf.set(n.id, root);
+      const chain = chains.get(root);
       if (chain) chain.push(n);
-      else chains.set(root[i], [n]);
-    });
+      else chains.set(root, [n]);
+    }
     for (const versions of chains.values()) {
       const b = versions[versions.length - 1].body as unknown as ActivityNotification;
       const start = parseTime(b.start);
@@ -327,16 +332,28 @@ function reportsNaming(party: PartyCode, a: Activity, ctx: GroupContext): void {
 // ---------------------------------------------------------------------------------------------
 // One State (group `state:STATE`).
 
+/** Can this notification matter to Chapter VIII? Over its lowest thresholds, or amending another. */
+export function mattersToConstraints(h: HeldEntry): boolean {
+  const b = h.body as unknown as ActivityNotification;
+  return b.corrects !== undefined || [VD11.perYear, VD11.simultaneous, VD11.threeYears].some((row) => meets(row, forcesOf(b)));
+}
+
+/** Group `state:STATE`: its notifications that can matter to Chapter VIII (`mattersToConstraints`). */
 export function evaluateState(party: PartyCode, ctx: GroupContext): void {
+  const notifications = ctx.members().filter((h) => h.type === 'vd.activity.notification' && h.author === party);
+  const activities = notifiedActivities(notifications).sort((x, y) => x.start - y.start || (x.anchor[0] < y.anchor[0] ? -1 : 1));
+  constraints(party, activities, ctx);
+}
+
+/** Group `unnamed:STATE`: its notifications, and the reports about it that name none. */
+export function evaluateUnnamedReports(party: PartyCode, ctx: GroupContext): void {
   const notifications: HeldEntry[] = [];
   const reports: HeldEntry[] = [];
   for (const h of ctx.members()) {
     if (h.type === 'vd.activity.notification' && h.author === party) notifications.push(h);
     else if (h.type === 'vd.observer.report') reports.push(h);
   }
-  const activities = notifiedActivities(notifications).sort((x, y) => x.start - y.start || (x.anchor[0] < y.anchor[0] ? -1 : 1));
-  constraints(party, activities, ctx);
-  for (const r of reports) unnamedReport(party, r, activities, ctx);
+  for (const r of reports) unnamedReport(party, r, notifications, ctx);
 }
 
 /**
@@ -432,17 +449,20 @@ function constraints(party: PartyCode, activities: readonly Activity[], ctx: Gro
 
 /**
  * A report that names no notification: if what it counted is notifiable (§40.1),
- * the activity was never notified — unless notified activities overlap its period, in which case
- * the report should have named one (warning).
+ * the activity was never notified — unless notifications of the State (any version) cover part of
+ * its period, in which case the report should have named one (warning).
  */
-function unnamedReport(party: PartyCode, r: HeldEntry, activities: readonly Activity[], ctx: GroupContext): void {
+function unnamedReport(party: PartyCode, r: HeldEntry, notifications: readonly HeldEntry[], ctx: GroupContext): void {
   const b = r.body as unknown as ObserverReport;
   const figures = forcesOf(b.counted);
   const threshold = notifiableBy(figures);
   const start = parseTime(b.start);
   const end = parseTime(b.end);
   if (!threshold || start === undefined || end === undefined) return;
-  const overlapping = activities.filter((a) => a.start <= end && a.end >= start);
+  const overlapping = notifications.filter((n) => {
+    const nb = n.body as unknown as ActivityNotification;
+    return (parseTime(nb.start) ?? Infinity) <= end && (parseTime(nb.end) ?? -Infinity) >= start;
+  });
   const what = `${r.author}'s ${b.basis} counted ${describe(figures, crossingFields(threshold, figures))} of ${party} between ${day(start)} and ${day(end)}, notifiable under ${threshold.citation}`;
   ctx.finding({
     rule: VD11.observedNotNotified,
@@ -451,8 +471,8 @@ function unnamedReport(party: PartyCode, r: HeldEntry, activities: readonly Acti
     explanation:
       overlapping.length === 0
         ? `${what}, and ${party} notified no activity then`
-        : `${what}; the report names no notification, and ${overlapping.length} notified ${overlapping.length === 1 ? 'activity overlaps' : 'activities overlap'} its period`,
-    evidence: [r, ...overlapping.map(latestOf)].sort(compareHeld),
+        : `${what}; the report names no notification, and ${overlapping.length} ${overlapping.length === 1 ? 'notification' : 'notifications'} of ${party} cover part of its period`,
+    evidence: [r, ...overlapping].sort(compareHeld),
     at: r.t,
   });
 }

@@ -7,7 +7,8 @@
  * |--------------------|------------------------------------------------------------------|-----------|
  * | `act:STATE:KEY`    | one activity's notifications; calendars and invitations naming its designation (invitations naming a notification are found by link) | activities.ts — §38, §41, §47, §68, margin, counted over notified |
  * | `plan:STATE:YEAR`  | the State's calendars for YEAR, its notifications starting in YEAR | activities.ts — planned activities owe §38 |
- * | `state:STATE`      | the State's notifications; reports about it naming no notification | activities.ts — §67, counted but not notified |
+ * | `state:STATE`      | the State's notifications over 13,000 troops or 300 tanks, and amendments | activities.ts — §67 |
+ * | `unnamed:STATE`    | the State's notifications; reports about it naming no notification | activities.ts — counted but not notified |
  * | `rep:ID`           | one observer report naming a notification                        | activities.ts — the name is a notification of the observed State |
  * | `year:STATE:YEAR`  | its `vd.*` entries said in YEAR−1 or YEAR; its calendar and exchange for YEAR+1 | periodic.ts — Ch. I exchange, §61 calendar |
  * | `req:ID`           | one explanation or meeting request (replies found by `refs`)     | requests.ts — §16, §16.2 |
@@ -17,7 +18,7 @@
  */
 import { evaluate, parseTime, utcYear } from '../engine.js';
 import type { HeldEntry, Regime } from '../types.js';
-import { activityKeyOf, designationKey, evaluateActivity, evaluatePlan, evaluateState, reportNaming } from './activities.js';
+import { activityKeyOf, designationKey, evaluateActivity, evaluatePlan, evaluateState, evaluateUnnamedReports, mattersToConstraints, reportNaming } from './activities.js';
 import { yearlyObligations } from './periodic.js';
 import { evaluations, explanationRequest, hazardousIncident, inspections, meetingRequest } from './requests.js';
 import { VD11_RULES } from './rules.js';
@@ -31,7 +32,8 @@ function groupsOf(h: HeldEntry): string[] {
   const groups = [`year:${h.author}:${said}`, `year:${h.author}:${said + 1}`];
   switch (type) {
     case 'vd.activity.notification': {
-      groups.push(`act:${h.author}:${activityKeyOf(h)}`, `state:${h.author}`);
+      groups.push(`act:${h.author}:${activityKeyOf(h)}`, `unnamed:${h.author}`);
+      if (mattersToConstraints(h)) groups.push(`state:${h.author}`);
       const start = parseTime((body as unknown as ActivityNotification).start);
       if (start !== undefined) groups.push(`plan:${h.author}:${utcYear(start)}`);
       break;
@@ -48,7 +50,7 @@ function groupsOf(h: HeldEntry): string[] {
     case 'vd.observer.report':
       // A report naming a notification is compared with it by the activity's group (found by
       // link); `rep:ID` checks that the name is right. One naming none is for the State's group.
-      groups.push(typeof body.notification === 'string' ? `rep:${h.id}` : `state:${String(body.observedState)}`);
+      groups.push(typeof body.notification === 'string' ? `rep:${h.id}` : `unnamed:${String(body.observedState)}`);
       break;
     case 'vd.explanation.request':
     case 'vd.meeting.request':
@@ -67,7 +69,8 @@ function groupsOf(h: HeldEntry): string[] {
       groups.push(`eval:${h.author}:${String(body.year)}`, `year:${h.author}:${Number(body.year) - 1}`);
       break;
   }
-  return groups;
+  // A calendar or exchange said in the year before the one it serves is in that year's group once.
+  return groups.length > 2 ? [...new Set(groups)] : groups;
 }
 
 /** Invitations and observer reports name the notification they are about in a body field. */
@@ -99,6 +102,8 @@ export const vienna2011: Regime = Object.freeze({
         return evaluatePlan(a, Number(rest), ctx);
       case 'state':
         return evaluateState(a, ctx);
+      case 'unnamed':
+        return evaluateUnnamedReports(a, ctx);
       case 'year':
         return yearlyObligations(a, Number(rest), ctx);
       case 'rep': {

@@ -16,11 +16,11 @@ const T = (iso: string): number => Date.parse(iso);
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A record whose every body is checked against the catalogue, as the ledger would. */
-class Record extends RecordBuilder {
+class CheckedRecord extends RecordBuilder {
   override add(author: string, time: string | number, type: string, body: object, options: { to?: string[]; refs?: string[] } = {}): RecordEntry {
     const v = catalogue().validate(type, body);
     if (!v.ok) throw new Error(`test body of ${type} is invalid: ${v.error.message}`);
-    return super.add(author, time, type, body as Record<string, unknown>, options);
+    return super.add(author, time, type, body, options);
   }
 }
 
@@ -36,8 +36,8 @@ const LONG_BEFORE = '2021-06-01T00:00:00.000Z';
 const AFTER = '2021-12-31T00:00:00.000Z';
 
 /** One notification of `figures` by RUS, long before its start. */
-function notified(figures: Partial<Record<ForceField, number>>, extra = {}): { record: Record; entry: RecordEntry } {
-  const record = new Record();
+function notified(figures: Partial<Record<ForceField, number>>, extra = {}): { record: CheckedRecord; entry: RecordEntry } {
+  const record = new CheckedRecord();
   const entry = record.add('RUS', LONG_BEFORE, 'vd.activity.notification', notificationBody({ designation: 'Exercise', start: START, end: END, ...figures, ...extra }));
   return { record, entry };
 }
@@ -69,14 +69,14 @@ describe('VD11 §38, §40.1: prior notification at the thresholds', () => {
   it('is met at 42 days before the start to the millisecond, and late one millisecond after', () => {
     const due = T(START) - VD11.priorNotification.figures.days * DAY;
     expect(iso(due)).toBe('2021-07-30T00:00:00.000Z');
-    const onTime = new Record();
+    const onTime = new CheckedRecord();
     const n = onTime.add('RUS', due, 'vd.activity.notification', notificationBody({ troops: 9000 }));
     expect(obligations(at(onTime, AFTER), VD11.priorNotification)).toEqual([
       expect.objectContaining({ due: iso(due), status: 'met', metBy: n.id, evidence: [n.id] }),
     ]);
     expect(findings(at(onTime, AFTER), VD11.priorNotification)).toEqual([]);
 
-    const late = new Record();
+    const late = new CheckedRecord();
     const m = late.add('RUS', due + 1, 'vd.activity.notification', notificationBody({ troops: 9000 }));
     const r = at(late, AFTER);
     expect(obligations(r, VD11.priorNotification)[0]).toMatchObject({ status: 'met-late', metBy: m.id });
@@ -92,7 +92,7 @@ describe('VD11 §38, §40.1: prior notification at the thresholds', () => {
   });
 
   it('a planned activity in the calendar owes its notification: open until 42 days before, missed 1 ms later, then met late with the same obligation id', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     const cal = record.add('RUS', '2020-11-01T00:00:00.000Z', 'vd.calendar', calendarBody(2021, [{ designation: 'Zapad-2021', start: START, end: END, troops: 12_700 }]));
     const due = T(START) - 42 * DAY;
     const open = obligations(at(record, due), VD11.priorNotification);
@@ -108,14 +108,14 @@ describe('VD11 §38, §40.1: prior notification at the thresholds', () => {
   });
 
   it('a revised calendar that drops a planned activity cancels its obligation', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     record.add('RUS', '2020-11-01T00:00:00.000Z', 'vd.calendar', calendarBody(2021, [{ designation: 'Zapad-2021', start: START, end: END, troops: 12_700 }]));
     record.add('RUS', '2021-03-01T00:00:00.000Z', 'vd.calendar', calendarBody(2021, []));
     expect(obligations(at(record, AFTER), VD11.priorNotification)).toEqual([]);
   });
 
   it('an amended notification: the activity is read from its latest version, notified when first said', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     const first = record.add('RUS', LONG_BEFORE, 'vd.activity.notification', notificationBody({ troops: 8000 }));
     const second = record.add('RUS', T(START) - DAY, 'vd.activity.notification', notificationBody({ troops: 9500, corrects: first.id }));
     const r = at(record, AFTER);
@@ -127,7 +127,7 @@ describe('VD11 §38, §40.1: prior notification at the thresholds', () => {
   });
 
   it('an activity across 31 December: due 42 days before its start, counted in both years (§67.2 below)', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     record.add('RUS', '2021-11-01T00:00:00.000Z', 'vd.activity.notification', notificationBody({ start: '2021-12-28T00:00:00Z', end: '2022-01-05T00:00:00Z', troops: 9000 }));
     expect(obligations(at(record, '2022-02-01T00:00:00Z'), VD11.priorNotification)).toEqual([
       expect.objectContaining({ due: '2021-11-16T00:00:00.000Z', status: 'met' }),
@@ -142,7 +142,7 @@ describe('VD11 §41: alert activities are notified when the troops start', () =>
       [0, 'met'],
       [1, 'met-late'],
     ] as const) {
-      const record = new Record();
+      const record = new CheckedRecord();
       record.add('RUS', T(START) + delta, 'vd.activity.notification', notificationBody({ troops: 30_000, alertActivity: true }));
       const r = at(record, AFTER);
       expect(obligations(r, VD11.priorNotification)).toEqual([]);
@@ -189,7 +189,7 @@ describe('VD11 §47.4, §47.5: observers invited at the thresholds', () => {
       [hours * HOUR, 0],
       [hours * HOUR + 1, 1],
     ] as const) {
-      const record = new Record();
+      const record = new CheckedRecord();
       record.add('RUS', START, 'vd.activity.notification', notificationBody({ troops: 20_000, alertActivity: true, end: iso(T(START) + length) }));
       expect(obligations(at(record, AFTER), VD11.observation)).toHaveLength(expected);
     }
@@ -197,8 +197,8 @@ describe('VD11 §47.4, §47.5: observers invited at the thresholds', () => {
 });
 
 describe('VD11 §61: the calendar by 15 November; Ch. I: the exchange by 15 December', () => {
-  function participant(): Record {
-    const record = new Record();
+  function participant(): CheckedRecord {
+    const record = new CheckedRecord();
     record.add('RUS', '2021-02-01T00:00:00.000Z', 'vd.explanation.request', explanationRequestBody('UKR'), { to: ['UKR'] });
     return record;
   }
@@ -243,7 +243,7 @@ describe('VD11 §61: the calendar by 15 November; Ch. I: the exchange by 15 Dece
   });
 
   it('only parties taking part in the Vienna Document owe them; a party silent for over a year no longer does', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     record.add('USA', '2021-02-01T00:00:00.000Z', 'note', { subject: 'hotline only', text: '' }, { to: ['RUS'] });
     expect(at(record, '2022-01-01T00:00:00Z').obligations).toEqual([]);
     const ru = participant();
@@ -270,7 +270,7 @@ describe('VD11 §68: activities over 40,000 troops or 900 battle tanks only if i
       ['2020-11-15T23:59:59.999Z', 0],
       ['2020-11-16T00:00:00.000Z', 1],
     ] as const) {
-      const record = new Record();
+      const record = new CheckedRecord();
       const cal = record.add('RUS', time, 'vd.calendar', calendarBody(2021, [{ designation: 'Zapad-2021', start: START, end: END, troops: 45_000 }]));
       const n = record.add('RUS', LONG_BEFORE, 'vd.activity.notification', notificationBody({ designation: 'Zapad-2021', troops: 45_000 }));
       const f = findings(at(record, AFTER), VD11.inCalendar);
@@ -282,8 +282,8 @@ describe('VD11 §68: activities over 40,000 troops or 900 battle tanks only if i
 
 describe('VD11 §67: constraints', () => {
   /** RUS notifies activities of `troops` starting on the given days. */
-  function activities(troops: number, starts: string[], days = 5): Record {
-    const record = new Record();
+  function activities(troops: number, starts: string[], days = 5): CheckedRecord {
+    const record = new CheckedRecord();
     starts.forEach((s, i) => {
       record.add('RUS', T(s) - 60 * DAY, 'vd.activity.notification', notificationBody({ designation: `A${i}`, start: s, end: iso(T(s) + days * DAY), troops }));
     });
@@ -337,8 +337,8 @@ describe('VD11 §67: constraints', () => {
 describe('VD11 §16, §16.2: explanation within 48 hours, meeting within 48 hours', () => {
   const ASKED = '2022-02-11T10:00:00.000Z'; // Ukraine's request to Russia, 11 February 2022
 
-  function asked(): { record: Record; request: RecordEntry } {
-    const record = new Record();
+  function asked(): { record: CheckedRecord; request: RecordEntry } {
+    const record = new CheckedRecord();
     const request = record.add('UKR', ASKED, 'vd.explanation.request', explanationRequestBody('RUS'), { to: ['RUS'] });
     return { record, request };
   }
@@ -376,7 +376,7 @@ describe('VD11 §16, §16.2: explanation within 48 hours, meeting within 48 hour
   });
 
   it('a request not addressed to the State it names creates no obligation, and says so', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     record.add('UKR', ASKED, 'vd.explanation.request', explanationRequestBody('RUS'), { to: ['BLR'] });
     const r = at(record, T(ASKED) + 3 * DAY);
     expect(obligations(r, VD11.explanationReply)).toEqual([]);
@@ -409,7 +409,7 @@ describe('VD11 §16, §16.2: explanation within 48 hours, meeting within 48 hour
 
 describe('VD11 §17: hazardous incidents are recorded', () => {
   it('as an information finding naming the parties', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     const e = record.add('USA', '2016-04-12T16:00:00.000Z', 'vd.hazardous-incident', { incident: 'Su-24 passes at about 30 ft of USS Donald Cook', time: '2016-04-12T14:00:00Z', location: 'Baltic Sea' }, { to: ['RUS'] });
     expect(at(record, '2016-04-13T00:00:00Z').findings).toEqual([
       expect.objectContaining({ rule: 'vd11.iii.hazardous-incident', severity: 'info', parties: ['USA', 'RUS'], evidence: [e.id], at: e.time }),
@@ -419,10 +419,10 @@ describe('VD11 §17: hazardous incidents are recorded', () => {
 
 describe('VD11 Ch. IX: inspections', () => {
   const Y = '2022-03-01T00:00:00.000Z';
-  function request(record: Record, from: string, day: number): RecordEntry {
+  function request(record: CheckedRecord, from: string, day: number): RecordEntry {
     return record.add(from, T(Y) + day * DAY, 'vd.inspection.request', inspectionRequestBody('BLR'), { to: ['*'] });
   }
-  function accept(record: Record, q: RecordEntry, after = HOUR, entryAfter = 30 * HOUR): RecordEntry {
+  function accept(record: CheckedRecord, q: RecordEntry, after = HOUR, entryAfter = 30 * HOUR): RecordEntry {
     return record.add('BLR', T(q.time) + after, 'vd.inspection.reply', { accepted: true, pointOfEntry: 'Minsk', entryTime: iso(T(q.time) + entryAfter) }, { to: ['*'], refs: [q.id] });
   }
 
@@ -431,7 +431,7 @@ describe('VD11 Ch. IX: inspections', () => {
       [24 * HOUR, 36 * HOUR, 'met', 'met'],
       [24 * HOUR + 1, 36 * HOUR + 1, 'met-late', 'met-late'],
     ] as const) {
-      const record = new Record();
+      const record = new CheckedRecord();
       const q = request(record, 'POL', 0);
       accept(record, q, replyAfter, entryAfter);
       const r = at(record, T(Y) + 10 * DAY);
@@ -441,7 +441,7 @@ describe('VD11 Ch. IX: inspections', () => {
   });
 
   it('quota: 3 per calendar year, 1 from the same State; beyond it the receiving State may decline', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     const states = ['POL', 'LTU', 'LVA', 'EST'];
     states.forEach((s, i) => accept(record, request(record, s, i * 10)));
     const again = request(record, 'POL', 50);
@@ -454,7 +454,7 @@ describe('VD11 Ch. IX: inspections', () => {
   });
 
   it('a second request from the same State in the year is beyond the quota', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     accept(record, request(record, 'POL', 0));
     const second = request(record, 'POL', 10);
     expect(findings(at(record, T(Y) + 30 * DAY), VD11.inspectionQuota)).toEqual([expect.objectContaining({ evidence: [second.id], parties: ['BLR', 'POL'] })]);
@@ -465,7 +465,7 @@ describe('VD11 Ch. IX: inspections', () => {
       [false, 'violation'],
       [true, 'info'],
     ] as const) {
-      const record = new Record();
+      const record = new CheckedRecord();
       const q = request(record, 'POL', 0);
       const no = record.add('BLR', T(q.time) + HOUR, 'vd.inspection.reply', { accepted: false, reason: 'no', forceMajeure }, { to: ['*'], refs: [q.id] });
       const r = at(record, T(Y) + 10 * DAY);
@@ -476,8 +476,8 @@ describe('VD11 Ch. IX: inspections', () => {
 });
 
 describe('VD11 Ch. IX: evaluation visits', () => {
-  function visits(units: number, requests: string[], year = 2022): { r: RegimeResult; record: Record } {
-    const record = new Record();
+  function visits(units: number, requests: string[], year = 2022): { r: RegimeResult; record: CheckedRecord } {
+    const record = new CheckedRecord();
     record.add('BLR', `${year - 1}-12-10T00:00:00.000Z`, 'vd.annual-exchange', annualExchangeBody(year, units));
     requests.forEach((from, i) => {
       const q = record.add(from, T(`${year}-02-01T00:00:00Z`) + i * DAY, 'vd.evaluation.request', evaluationRequestBody('BLR'));
@@ -509,7 +509,7 @@ describe('VD11 Ch. IX: evaluation visits', () => {
   });
 
   it('declining within the quota is a violation', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     record.add('BLR', '2021-12-10T00:00:00.000Z', 'vd.annual-exchange', annualExchangeBody(2022, 100));
     const q = record.add('POL', '2022-02-01T00:00:00.000Z', 'vd.evaluation.request', evaluationRequestBody('BLR'));
     record.add('BLR', '2022-02-02T00:00:00.000Z', 'vd.evaluation.reply', { accepted: false, reason: 'no' }, { refs: [q.id] });
@@ -538,10 +538,10 @@ describe('observer reports: counting more than was notified, or a notifiable act
   });
 
   it('a notifiable activity counted with no notification is a violation; with one overlapping, a warning', () => {
-    const record = new Record();
+    const record = new CheckedRecord();
     const report = record.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ counted: { troops: 9000 } }));
     expect(findings(at(record, AFTER), VD11.observedNotNotified)).toEqual([expect.objectContaining({ severity: 'violation', evidence: [report.id], parties: ['RUS', 'LTU'] })]);
-    const below = new Record();
+    const below = new CheckedRecord();
     below.add('LTU', '2021-09-12T00:00:00.000Z', 'vd.observer.report', reportBody({ counted: { troops: 8999 } }));
     expect(findings(at(below, AFTER), VD11.observedNotNotified)).toEqual([]);
     const { record: overlapped, entry } = notified({ troops: 9500 });
