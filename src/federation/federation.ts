@@ -168,7 +168,7 @@ export class Federation {
     this.#tick.unref?.();
   }
 
-  /** Stops every link and timer and writes the link state; in-flight requests are left to finish or fail. */
+  /** Stops every link and timer, drops its connections to peers (a batch in flight is retried after a restart), writes the link state. */
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -176,6 +176,7 @@ export class Federation {
     if (this.#tick) clearInterval(this.#tick);
     if (this.#persistTimer) clearTimeout(this.#persistTimer);
     for (const l of this.#links.values()) l.stop();
+    this.#client.close();
     try {
       this.#persist(true);
     } catch (err) {
