@@ -32,7 +32,11 @@ export type ObligationStatus = 'open' | 'met' | 'met-late' | 'missed';
 
 /** Something a party must do by a time because of the record (reply, notify, admit a team). */
 export interface Obligation {
-  /** SHA-256 (hex) of the rule id, the debtor and the entries that created the obligation: stable while it is open and after it is met. */
+  /**
+   * Stable while the obligation is open and after it is met: SHA-256 (hex) of the JSON array
+   * `["obligation", rule, debtor, key, ...anchor]`, where the anchor is the ids of the entries that
+   * created it (or, for a yearly obligation, `"STATE:YEAR"`; for a calendar entry, `"ID#d:designation"`).
+   */
   id: string;
   rule: string;
   citation: string;
@@ -55,7 +59,7 @@ export type Severity = 'violation' | 'warning' | 'info';
 
 /** A rule's verdict on the record: late, missing, over a threshold or ceiling, or worth knowing. */
 export interface Finding {
-  /** SHA-256 (hex) of the rule id, a discriminator and the evidence. */
+  /** SHA-256 (hex) of the JSON array `["finding", rule, key, ...evidence]` (the key tells apart findings of one rule on the same entries). */
   id: string;
   rule: string;
   citation: string;

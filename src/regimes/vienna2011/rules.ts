@@ -226,8 +226,9 @@ export const VD11 = {
     id: 'vd11.ix.inspection-team',
     citation: 'VD11 Ch. IX',
     title: 'Inspection team',
-    description: 'An inspection team has up to 4 inspectors (enforced by the vd.inspection.request schema).',
-    figures: { inspectors: 4 },
+    description:
+      'An inspection team has up to 4 inspectors (enforced by the vd.inspection.request schema) and spends up to 48 hours on site (not evaluated: no content type records when the team leaves).',
+    figures: { inspectors: 4, hoursOnSite: 48 },
   },
   evaluationQuota: {
     id: 'vd11.ix.evaluation-quota',
