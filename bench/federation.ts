@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { initNode, loadNode, openLedger, type NodeFolder } from '../src/node/folder.js';
@@ -91,7 +91,7 @@ async function withNetwork(dir: string, n: number, fn: (sender: RunningNode, pee
   let sender: RunningNode | undefined;
   try {
     for (let i = 1; i < codes.length; i++) children.push(spawnPeer(folders[i].dir, ports[i]));
-    sender = await startNode({ dir: folders[0].dir, port: ports[0], logger: false });
+    sender = await startNode({ dir: folders[0].dir, port: ports[0], logger: false, signingWorkers: Math.min(4, availableParallelism() - 1) });
     await Promise.all(folders.slice(1).map((f, i) => ready(f.dir, children[i])));
     const s = sender;
     await until(() => s.federation.status().peers.every((p) => p.link === 'up'), 20_000);

@@ -131,8 +131,8 @@ export class Federation {
     this.#clock = options.clock ?? (() => this.ledger.now());
     this.#random = options.random ?? Math.random;
     this.#randomBytes = options.randomBytes ?? cryptoRandomBytes;
-    this.#timings = { backoff: DEFAULT_BACKOFF, heartbeatMs: 5000, inlineGraceMs: 100, ...options.timings };
     this.#maxBatch = Math.min(options.maxBatch ?? 256, MAX_BATCH_ENTRIES);
+    this.#timings = { backoff: DEFAULT_BACKOFF, heartbeatMs: 5000, inlineGraceMs: 100, stubDelayMs: 50, maxBatch: this.#maxBatch, ...options.timings };
     this.#client = new PeerClient({
       signer: { party: this.party, privateKey: this.#key.privateKey },
       clock: this.#clock,

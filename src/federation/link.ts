@@ -57,6 +57,14 @@ export interface LinkTimings {
    * next gossip has not acknowledged them within this time (it usually has: no second request).
    */
   inlineGraceMs: number;
+  /**
+   * A batch of stubs only (nothing addressed to the peer) waits this long to gather more: nobody
+   * waits on a stub, and in a busy network the receipts of every party to every other would
+   * otherwise be one request each, competing with the entries someone does wait for.
+   */
+  stubDelayMs: number;
+  /** Most own entries in one batch (a batch this full of stubs goes at once). */
+  maxBatch: number;
 }
 
 interface Batch extends PushRequest {
@@ -82,6 +90,8 @@ export class PeerLink {
   #attempt = 0;
   #retry: NodeJS.Timeout | undefined;
   #defer: NodeJS.Timeout | undefined;
+  #stubTimer: NodeJS.Timeout | undefined;
+  #stubsDue = false;
   #synced = false;
   #link: LinkState = 'unknown';
   #lastContact: number | undefined;
@@ -123,6 +133,11 @@ export class PeerLink {
         }
         const out = this.#host.outgoing(this.party, this.#acked);
         if (out.entries.length === 0) return;
+        if (!this.#stubsDue && out.entries.length < this.#t.maxBatch && out.entries.every((e) => e.content === undefined)) {
+          this.#deferStubs();
+          return;
+        }
+        this.#stubsDue = false;
         batch = { batch: this.#host.batchId(), entries: out.entries, heads: this.#host.heads(), last: out.last };
       }
       this.#inFlight = batch;
@@ -165,7 +180,18 @@ export class PeerLink {
     this.#stopped = true;
     if (this.#retry) clearTimeout(this.#retry);
     if (this.#defer) clearTimeout(this.#defer);
-    this.#retry = this.#defer = undefined;
+    if (this.#stubTimer) clearTimeout(this.#stubTimer);
+    this.#retry = this.#defer = this.#stubTimer = undefined;
+  }
+
+  #deferStubs(): void {
+    if (this.#stubTimer) return;
+    this.#stubTimer = setTimeout(() => {
+      this.#stubTimer = undefined;
+      this.#stubsDue = true;
+      this.kick();
+    }, this.#t.stubDelayMs);
+    this.#stubTimer.unref?.();
   }
 
   #deferInline(): void {

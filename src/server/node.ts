@@ -31,6 +31,8 @@ export interface StartOptions {
   /** Fastify's logger option (pino); default JSON at PARLEY_LOG_LEVEL or info on stdout. */
   logger?: FastifyServerOptions['logger'];
   clock?: Clock;
+  /** Worker threads that sign appends (0: in the main thread; `parley start` uses the spare cores). */
+  signingWorkers?: number;
   federation?: Pick<FederationOptions, 'timings' | 'requestTimeoutMs' | 'maxBatch' | 'random'>;
   /** Write run.json for the CLI (default true). */
   runFile?: boolean;
@@ -62,7 +64,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const party = folder.config.party;
   const port = options.port ?? (Number(new URL(folder.config.url).port) || 80);
   const host = options.host ?? '127.0.0.1';
-  const ledger = openLedger(folder, { clock: options.clock });
+  const ledger = openLedger(folder, { clock: options.clock, signingWorkers: options.signingWorkers ?? 0 });
   let closing = false;
   const app = createApp({
     logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid } },
