@@ -58,6 +58,17 @@ export interface Alarm {
   [k: string]: unknown;
 }
 
+/** The hotline's view of a peer: health from receipts and link tests, the last round trip. */
+export interface LinkHealth {
+  party: string;
+  health: Link;
+  link?: string;
+  rttMs: number | null;
+  awaitingReceipt?: number;
+  lastLinkTest?: string | null;
+  reasons?: string[];
+}
+
 export interface Status {
   party: string;
   name?: string;
@@ -66,6 +77,7 @@ export interface Status {
   peers?: PeerStatus[];
   alerts?: Alarm[];
   alarms?: Alarm[];
+  linkHealth?: LinkHealth[];
   [k: string]: unknown;
 }
 

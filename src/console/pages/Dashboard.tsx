@@ -2,7 +2,7 @@
  * The watch officer's first screen: what is owed and by when, whether every link is up, what is
  * alarming, and what the rules found most recently.
  */
-import { partyLabel, span, useNow, utc } from '../app/format';
+import { span, useNow, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
 import type { Alarm, Obligation } from '../app/types';
@@ -78,45 +78,7 @@ export function Dashboard() {
           )}
         </section>
 
-        <section aria-labelledby="links-h" className="panel">
-          <h2 id="links-h">Links</h2>
-          {peers.length === 0 ? (
-            <p className="muted">No peers in this node's roster.</p>
-          ) : (
-            <table className="dense" data-testid="links">
-              <thead>
-                <tr>
-                  <th scope="col">Peer</th>
-                  <th scope="col">Link</th>
-                  <th scope="col">Last contact</th>
-                  <th scope="col" className="num">Backlog</th>
-                  <th scope="col" className="num">Delivered</th>
-                  <th scope="col" className="num">Received</th>
-                </tr>
-              </thead>
-              <tbody>
-                {peers.map((peer) => {
-                  const rtt = peer.rttMs ?? peer.rtt;
-                  return (
-                    <tr key={peer.party}>
-                      <th scope="row">{partyLabel(p.roster, peer.party)}</th>
-                      <td>
-                        <span className={`link-state ${peer.link ?? 'unknown'}`}>{peer.link ?? 'unknown'}</span>
-                        {typeof rtt === 'number' && <span className="muted"> {rtt.toFixed(0)} ms</span>}
-                      </td>
-                      <td className="time">{utc(peer.lastContact)}</td>
-                      <td className="num">{peer.backlog ?? '—'}</td>
-                      <td className="num">{peer.delivered ?? '—'}</td>
-                      <td className="num">{peer.received ?? '—'}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
-        </section>
-
-        <section aria-labelledby="find-h" className="panel wide">
+        <section aria-labelledby="find-h" className="panel">
           <h2 id="find-h">
             Latest findings <a href={href('findings')} className="more">all findings</a>
           </h2>
@@ -135,6 +97,51 @@ export function Dashboard() {
             </ul>
           )}
         </section>
+        <section aria-labelledby="links-h" className="panel wide">
+          <h2 id="links-h">Links</h2>
+          {peers.length === 0 ? (
+            <p className="muted">No peers in this node's roster.</p>
+          ) : (
+            <table className="dense" data-testid="links">
+              <thead>
+                <tr>
+                  <th scope="col">Peer</th>
+                  <th scope="col">Link</th>
+                  <th scope="col" className="num">Round trip</th>
+                  <th scope="col">Last contact</th>
+                  <th scope="col">Last link test</th>
+                  <th scope="col" className="num">Backlog</th>
+                  <th scope="col" className="num">Delivered</th>
+                  <th scope="col" className="num">Received</th>
+                </tr>
+              </thead>
+              <tbody>
+                {peers.map((peer) => {
+                  // The hotline's health (receipts and link tests) when the node reports it; else the transport's link.
+                  const health = p.status?.linkHealth?.find((h) => h.party === peer.party);
+                  const state = health?.health ?? peer.link ?? 'unknown';
+                  const rtt = health?.rttMs ?? peer.rttMs ?? peer.rtt;
+                  return (
+                    <tr key={peer.party}>
+                      <th scope="row">{peer.party}</th>
+                      <td title={health?.reasons?.join('; ') || undefined}>
+                        <span className={`link-state ${state}`}>{state}</span>
+                        {health?.reasons && health.reasons.length > 0 && <div className="muted small">{health.reasons.join('; ')}</div>}
+                      </td>
+                      <td className="num">{typeof rtt === 'number' ? `${rtt.toFixed(0)} ms` : '—'}</td>
+                      <td className="time">{utc(peer.lastContact)}</td>
+                      <td className="time">{utc(health?.lastLinkTest)}</td>
+                      <td className="num">{peer.backlog ?? '—'}</td>
+                      <td className="num">{peer.delivered ?? '—'}</td>
+                      <td className="num">{peer.received ?? '—'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </section>
+
       </div>
     </div>
   );
