@@ -62,7 +62,10 @@ export interface FederationOptions {
   ledger: Ledger;
   key: SigningKey;
   log?: Logger;
-  /** Wall clock in ms (defaults to the ledger's). */
+  /**
+   * The transport's clock in ms: signature freshness, link timestamps. Wall time by default, not
+   * the ledger's clock — a node replaying history (the demo) still talks to peers in the present.
+   */
   clock?: () => number;
   /** Uniform [0, 1) for jitter. */
   random?: () => number;
@@ -128,7 +131,7 @@ export class Federation {
     this.party = options.ledger.party;
     this.#key = options.key;
     this.#log = options.log ?? silentLogger;
-    this.#clock = options.clock ?? (() => this.ledger.now());
+    this.#clock = options.clock ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#randomBytes = options.randomBytes ?? cryptoRandomBytes;
     this.#maxBatch = Math.min(options.maxBatch ?? 256, MAX_BATCH_ENTRIES);

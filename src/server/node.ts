@@ -33,7 +33,7 @@ export interface StartOptions {
   clock?: Clock;
   /** Worker threads that sign appends (0: in the main thread; `parley start` uses the spare cores). */
   signingWorkers?: number;
-  federation?: Pick<FederationOptions, 'timings' | 'requestTimeoutMs' | 'maxBatch' | 'random'>;
+  federation?: Pick<FederationOptions, 'timings' | 'requestTimeoutMs' | 'maxBatch' | 'random' | 'clock'>;
   /** Write run.json for the CLI (default true). */
   runFile?: boolean;
   /** Hotline settings over those of config.json's `hotline` (src/hotline/config.ts). */

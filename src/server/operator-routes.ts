@@ -21,6 +21,8 @@ import { hotlineRoutes } from '../hotline/routes.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
 const TYPE_SCAN_LIMIT = 10_000;
+/** An entries page stops growing past about this many bytes (contents may be 256 KiB each). */
+const PAGE_BYTES = 8 * 1024 * 1024;
 /** Entries replayed to a reconnecting event stream, at most. */
 const EVENT_REPLAY_LIMIT = 1000;
 
@@ -98,16 +100,21 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
       const out: LedgerEntry[] = [];
       let cursor = q.after;
       let scanned = 0;
+      let bytes = 0;
       const page = q.type ? 500 : q.limit;
+      const full = () => out.length >= q.limit || bytes >= PAGE_BYTES;
       for (;;) {
         const rows = q.author ? ledger.range(q.author, cursor, page) : ledger.since(cursor, page);
         for (const e of rows) {
           cursor = q.author ? e.seq : (e.pos ?? cursor);
           scanned++;
-          if (!q.type || e.type === q.type) out.push(entryView(e));
-          if (out.length >= q.limit) break;
+          if (!q.type || e.type === q.type) {
+            out.push(entryView(e));
+            bytes += (e.envelope.content?.length ?? 0) * 2 + 600;
+          }
+          if (full()) break;
         }
-        if (rows.length < page || out.length >= q.limit || scanned >= TYPE_SCAN_LIMIT) break;
+        if (rows.length < page || full() || scanned >= TYPE_SCAN_LIMIT) break;
       }
       return { entries: out, next: cursor };
     },
