@@ -24,9 +24,11 @@ import { evaluations, explanationRequest, hazardousIncident, inspections, meetin
 import { VD11_RULES } from './rules.js';
 import type { ActivityNotification, Calendar } from './schemas.js';
 
-function groupsOf(h: HeldEntry): string[] {
+const NONE: readonly string[] = Object.freeze([]);
+
+function groupsOf(h: HeldEntry): readonly string[] {
   const type = h.type;
-  if (type === undefined || !type.startsWith('vd.') || !h.body) return [];
+  if (type === undefined || !type.startsWith('vd.') || !h.body) return NONE;
   const body = h.body as Record<string, unknown>;
   const said = utcYear(h.t);
   const groups = [`year:${h.author}:${said}`, `year:${h.author}:${said + 1}`];
@@ -74,9 +76,9 @@ function groupsOf(h: HeldEntry): string[] {
 }
 
 /** Invitations and observer reports name the notification they are about in a body field. */
-function linksOf(h: HeldEntry): string[] {
+function linksOf(h: HeldEntry): readonly string[] {
   if ((h.type === 'vd.observation.invitation' || h.type === 'vd.observer.report') && typeof h.body?.notification === 'string') return [h.body.notification];
-  return [];
+  return NONE;
 }
 
 /** Splits `kind:STATE:rest` (the rest may itself contain colons, as designations can). */
