@@ -17,6 +17,7 @@ import { registerProof } from './commands/proof.js';
 import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerNetwork } from './commands/network.js';
+import { registerHotline } from './commands/hotline.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -34,6 +35,7 @@ registerProof(program);
 registerStart(program);
 registerStatus(program);
 registerNetwork(program);
+registerHotline(program);
 
 process.exitCode = await runCli(program, process.argv);
 
