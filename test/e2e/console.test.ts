@@ -190,6 +190,8 @@ describe('the console', { timeout: 120_000 }, () => {
     // The machine receipt arrives by itself; the human acknowledgement is still pending.
     await usa.waitForFunction(() => document.querySelector('[data-testid="message"] [data-testid="receipt-state"]')?.getAttribute('data-state') === 'received', null, { timeout: 15_000 });
     expect(await sent.getByTestId('ack-state').getAttribute('data-state')).toBe('pending');
+    // A flash message is owed an acknowledgement within 5 minutes (the agreement's default).
+    await expect(sent.getByTestId('ack-state').textContent()).resolves.toMatch(/^due in 00:0[0-4]:\d\d$/);
 
     // RUS's officer, on the dashboard, is told of the flash message and follows the banner to it.
     await rus.goto(`${net.nodes.RUS!.url}/console/#/dashboard`);

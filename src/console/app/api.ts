@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { Entry, EntryList, Finding, Obligation, Party, Status } from './types';
+import type { Entry, EntryList, Finding, HotlineView, Obligation, Party, Status } from './types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -123,6 +123,11 @@ export class Api {
 
   verify(): Promise<Record<string, unknown>> {
     return this.request('/api/v1/verify');
+  }
+
+  /** The hotline runtime's picture: the agreement's terms, and each message's deadline per addressee. */
+  hotline(): Promise<HotlineView> {
+    return this.request<HotlineView>('/api/v1/hotline');
   }
 
   obligations(): Promise<Obligation[]> {

@@ -108,3 +108,15 @@ export interface Finding {
   evidence: string[];
   at: string;
 }
+
+export interface HotlineView {
+  party: string;
+  now: string;
+  agreement: { ackSeconds?: Partial<Record<'flash' | 'immediate' | 'routine', number>> };
+  messages: {
+    id: string;
+    direction: 'in' | 'out';
+    priority: string;
+    addressees: { party: string; status: ObligationStatus | null; due: string | null; received: boolean | null; receivedAt: string | null }[];
+  }[];
+}

@@ -3,13 +3,13 @@
  * receipt (the peer's node holds it) and the human acknowledgement (a duty officer read it) — and
  * for an incoming message not yet acknowledged, one button that acknowledges it.
  */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../app/api';
 import { acksFor, DEFAULT_ACK_WINDOW_MS, isAddressedTo, priorityOf, PRIORITIES, ReceiptIndex, type Priority } from '../app/domain';
 import { partyLabel, span, useNow, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
-import type { Entry } from '../app/types';
+import type { Entry, HotlineView } from '../app/types';
 
 export function Hotline(props: { peer: string | undefined }) {
   const p = usePicture();
@@ -80,6 +80,11 @@ function Conversation(props: { peer: string; messages: Entry[] }) {
   const p = usePicture();
   const sorted = [...props.messages].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.seq - b.seq);
   const receipts = useMemo(() => new ReceiptIndex(p.entries), [p.entries]);
+  // The node's hotline runtime knows the network's agreement (acknowledgement windows) and each deadline.
+  const [view, setView] = useState<HotlineView | undefined>(undefined);
+  useEffect(() => {
+    p.api.hotline().then(setView, () => setView(undefined));
+  }, [p.api, p.loadedAt]);
   return (
     <section className="conversation" aria-labelledby="conv-h">
       <h2 id="conv-h">With {partyLabel(p.roster, props.peer)}</h2>
@@ -88,7 +93,7 @@ function Conversation(props: { peer: string; messages: Entry[] }) {
       ) : (
         <ol className="messages" data-testid="messages">
           {sorted.map((m) => (
-            <Message key={m.id} m={m} peer={props.peer} receipts={receipts} />
+            <Message key={m.id} m={m} peer={props.peer} receipts={receipts} view={view} />
           ))}
         </ol>
       )}
@@ -97,7 +102,7 @@ function Conversation(props: { peer: string; messages: Entry[] }) {
   );
 }
 
-function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex }) {
+function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex; view: HotlineView | undefined }) {
   const p = usePicture();
   const now = useNow(1000);
   const { m } = props;
@@ -109,10 +114,15 @@ function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex }) {
   // A message to "*" is a circular: it owes no acknowledgement (HL §3).
   const circular = (m.to ?? []).includes('*');
   const owes = outgoing ? props.peer : p.party;
+  // The deadline: the regime's obligation, else the hotline runtime's, else the agreement's default window.
   const obligation = (p.obligations ?? []).find((o) => o.evidence.includes(m.id) && o.debtor === owes);
-  const due = obligation ? Date.parse(obligation.due) : Date.parse(m.time) + DEFAULT_ACK_WINDOW_MS[priority];
+  const tracked = props.view?.messages.find((x) => x.id === m.id)?.addressees.find((a) => a.party === owes);
+  const ackWindow = (props.view?.agreement.ackSeconds?.[priority] ?? DEFAULT_ACK_WINDOW_MS[priority] / 1000) * 1000;
+  const dueAt = obligation?.due ?? tracked?.due ?? undefined;
+  const due = dueAt ? Date.parse(dueAt) : Date.parse(m.time) + ackWindow;
+  const status = obligation?.status ?? tracked?.status ?? undefined;
   const left = due - now;
-  const late = !ack && !circular && (obligation ? obligation.status === 'missed' || (obligation.status === 'open' && left < 0) : left < 0);
+  const late = !ack && !circular && (status === 'missed' || left < 0);
   const b = m.body ?? {};
   return (
     <li className={`message ${outgoing ? 'out' : 'in'} ${priority}${late ? ' late' : ''}`} data-testid="message" data-id={m.id} data-priority={priority}>
