@@ -8,7 +8,7 @@
  * this one amends), `notification` (the activity an invitation or an observer report is about).
  */
 import type { CatalogueEntry, SchemaProblem } from '../../catalogue/index.js';
-import { area, position, ringProblem, type Area, type Position } from '../../catalogue/geojson.js';
+import { area, position, ringProblem, type Area } from '../../catalogue/geojson.js';
 import { FORCE_FIELDS, VD11, type Forces } from './rules.js';
 
 const party = { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$' } as const;
@@ -126,10 +126,10 @@ function periodProblem(body: { start: string; end: string }, base = ''): SchemaP
   return undefined;
 }
 
-function normalDesignation(s: string): string {
+/** Designations match trimmed and case-insensitively: "Zapad-2021" is " ZAPAD-2021". */
+export function normalDesignation(s: string): string {
   return s.trim().toLowerCase();
 }
-export { normalDesignation };
 
 // ---------------------------------------------------------------------------------------------
 // The table.
@@ -442,5 +442,3 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
     check: (b: ObserverReport) => periodProblem(b) ?? ringProblem(b.area, '/area'),
   },
 };
-
-export type { Position };
