@@ -555,18 +555,7 @@ export class Federation {
 
   /** Rebuilds "highest own seq receipted" per peer from its receipts held here, after the last checkpoint. */
   #scanReceipts(peer: string): void {
-    const saved = parseDelivered(this.ledger.store.getMeta(META.delivered(peer)));
-    let upto = saved.upto;
-    let after = saved.scanned;
-    for (;;) {
-      const page = this.ledger.range(peer, after, 1000);
-      if (page.length === 0) break;
-      for (const e of page) {
-        if (e.type === 'receipt' && e.body?.of === this.party) upto = Math.max(upto, Number(e.body.upto) || 0);
-      }
-      after = page[page.length - 1].seq;
-    }
-    this.#delivered.set(peer, upto);
+    this.#delivered.set(peer, receiptedUpTo(this.ledger, peer));
   }
 
   #persistSoon(): void {
@@ -614,6 +603,22 @@ function envelopeSize(e: Envelope): number {
   return e.header.length + e.sig.length + (e.content?.length ?? 0) + 40;
 }
 
+/**
+ * The highest seq of this party's log that `peer` has receipted, from the receipts held here:
+ * the checkpoint last written, then `peer`'s entries after it.
+ */
+function receiptedUpTo(ledger: Ledger, peer: string): number {
+  const saved = parseDelivered(ledger.store.getMeta(META.delivered(peer)));
+  let upto = saved.upto;
+  let after = saved.scanned;
+  for (;;) {
+    const page = ledger.range(peer, after, 1000);
+    if (page.length === 0) return upto;
+    for (const e of page) if (e.type === 'receipt' && e.body?.of === ledger.party) upto = Math.max(upto, Number(e.body.upto) || 0);
+    after = page[page.length - 1].seq;
+  }
+}
+
 function parseDelivered(text: string | undefined): { upto: number; scanned: number } {
   try {
     const v = JSON.parse(text ?? '{}') as { upto?: unknown; scanned?: unknown };
@@ -647,18 +652,9 @@ export function offlineStatus(ledger: Ledger): NodeStatus {
   const peers = ledger.roster.codes().filter((p) => p !== self).map((party): PeerStatus => {
     const acked = Number(ledger.store.getMeta(META.acked(party)) ?? 0) || 0;
     const contact = ledger.store.getMeta(META.contact(party));
-    const saved = parseDelivered(ledger.store.getMeta(META.delivered(party)));
-    let upto = saved.upto;
-    let after = saved.scanned;
-    for (;;) {
-      const page = ledger.range(party, after, 1000);
-      if (page.length === 0) break;
-      for (const e of page) if (e.type === 'receipt' && e.body?.of === self) upto = Math.max(upto, Number(e.body.upto) || 0);
-      after = page[page.length - 1].seq;
-    }
     return {
       party,
-      delivered: upto,
+      delivered: receiptedUpTo(ledger, party),
       received: ledger.head(party)?.seq ?? 0,
       backlog: Math.max(0, own - acked),
       link: 'unknown',
