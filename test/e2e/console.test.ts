@@ -257,7 +257,7 @@ describe('the console', { timeout: 120_000 }, () => {
     await row.waitFor({ timeout: 15_000 });
     await row.getByRole('link').click();
     await expect(rus.getByTestId('entry-id').textContent()).resolves.toBe(id);
-    await expect(rus.getByTestId('entry-body').textContent()).resolves.toContain('3200');
+    await expect(rus.getByTestId('entry-body').textContent()).resolves.toContain('3,200');
     await usa.close();
     await rus.close();
   });
@@ -363,8 +363,13 @@ describe('the console', { timeout: 120_000 }, () => {
       [1920, 1080],
     ] as const) {
       await page.setViewportSize({ width: w, height: h });
-      for (const section of ['dashboard', 'hotline', 'notifications', 'findings', 'map', 'timeline', 'audit']) {
-        await page.goto(`${net.nodes.UKR!.url}/console/#/${section}`);
+      const views: [string, string][] = [
+        ...['dashboard', 'hotline', 'notifications', 'findings', 'map', 'timeline', 'audit'].map((s): [string, string] => [s, s]),
+        ['entry', `entry/${seeded.rusExercise}`],
+        ['compose', 'notifications/compose?type=vd.activity.notification'],
+      ];
+      for (const [section, hash] of views) {
+        await page.goto(`${net.nodes.UKR!.url}/console/#/${hash}`);
         await page.locator('main h1').first().waitFor();
         if (section === 'map') await page.locator('[data-testid="map"][data-ready]').waitFor({ timeout: 30_000 });
         await page.waitForTimeout(section === 'map' ? 1500 : 300);

@@ -10,6 +10,7 @@ import { addressees, partyLabel, summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
 import type { Entry } from '../app/types';
+import { humanize, properties, type Schema } from '../forms/schema';
 import { SeverityBadge } from './Findings';
 
 export function EntryPage(props: { id: string }) {
@@ -74,7 +75,7 @@ export function EntryPage(props: { id: string }) {
         )}
       </dl>
       <ProofButton entry={entry} />
-      {entry.body ? <Body body={entry.body} /> : <p className="muted">This node holds only the signed stub of this entry: this party is not among its addressees.</p>}
+      {entry.body ? <Body body={entry.body} type={entry.type} /> : <p className="muted">This node holds only the signed stub of this entry: this party is not among its addressees.</p>}
       <Related entry={entry} />
     </article>
   );
@@ -112,18 +113,28 @@ export function ProofButton(props: { entry: Entry }) {
   );
 }
 
-/** The body as a readable list; nested objects and GeoJSON as indented JSON. */
-export function Body(props: { body: Record<string, unknown> }) {
+/**
+ * The body as a readable list, in the order of the type's schema, each field named as the form
+ * names it (the JSON key beside it); nested values (GeoJSON areas, lists) as compact JSON.
+ */
+export function Body(props: { body: Record<string, unknown>; type?: string }) {
+  const p = usePicture();
+  const schema = props.type ? (p.catalogue[props.type] as Schema | undefined) : undefined;
+  const order = schema ? properties(schema, schema).map(([k]) => k) : [];
+  const keys = [...order.filter((k) => k in props.body), ...Object.keys(props.body).filter((k) => !order.includes(k))];
   return (
     <section aria-label="Content">
       <h2>Content</h2>
       <dl className="kv body" data-testid="entry-body">
-        {Object.entries(props.body).map(([k, v]) => (
-          <div key={k} className="kv-row">
-            <dt>{k}</dt>
-            <dd>{v !== null && typeof v === 'object' ? <pre>{JSON.stringify(v, null, 1)}</pre> : String(v)}</dd>
-          </div>
-        ))}
+        {keys.map((k) => {
+          const v = props.body[k];
+          return (
+            <div key={k} className="kv-row">
+              <dt title={k}>{humanize(k)}</dt>
+              <dd>{v !== null && typeof v === 'object' ? <pre className="compact">{JSON.stringify(v)}</pre> : typeof v === 'number' ? v.toLocaleString('en') : String(v)}</dd>
+            </div>
+          );
+        })}
       </dl>
     </section>
   );
