@@ -377,7 +377,8 @@ export class HotlineRuntime {
   /** A message this node holds: kept for the view, and tracked while it obliges this party or its addressees owe this party. */
   #track(e: RecordEntry, now: number, live: boolean): void {
     if (this.#messages.has(e.id)) return;
-    const involved = e.author === this.#party || debtorsOf({ author: e.author, to: e.to ?? [] }).includes(this.#party);
+    const debtors = debtorsOf({ author: e.author, to: e.to ?? [] });
+    const involved = debtors.length > 0 && (e.author === this.#party || debtors.includes(this.#party));
     const t: Tracked = {
       entry: e,
       t: Date.parse(e.time),

@@ -125,6 +125,27 @@ describe('hotline alarms', () => {
     expect(escalations.sort()).toEqual(['RUS cleared', 'RUS raised', 'USA cleared', 'USA raised']);
   });
 
+  it('a restarted node does not page again for an alarm it already raised, and announces its end once', async () => {
+    hook = await webhookReceiver();
+    const settings: HotlineConfig = { receiptAlarmSeconds: 0.5, webhook: hook.url, linkTests: false };
+    net = await startNetwork(['USA', 'RUS'], { hotline: settings });
+    const { USA, RUS } = net.nodes;
+    await RUS.close();
+    await USA.ledger.append({ type: 'hotline.message', to: ['RUS'], body: flash('Radio check') });
+    const fromUsa = () => hook!.bodies.filter((b) => b.node === 'USA').map((b) => `${b.alarm.id} ${b.alarm.state}`);
+    await waitFor('the link alarm paged', () => fromUsa().length === 1);
+
+    await USA.close();
+    const usa = await restart(USA, settings);
+    await waitFor('the alarm raised again after the restart', () => usa.hotline.alarms().some((a) => a.id === 'link:RUS'));
+    await new Promise((r) => setTimeout(r, 700));
+    expect(fromUsa()).toEqual(['link:RUS raised']);
+
+    await restart(RUS, settings);
+    await waitFor('its end paged', () => fromUsa().length === 2, 10_000);
+    expect(fromUsa()).toEqual(['link:RUS raised', 'link:RUS cleared']);
+  });
+
   it('link tests go to every peer on the agreement\'s interval; their round trips give link health; two intervals without one are a finding', async () => {
     const settings: HotlineConfig = { agreement: { linkTestIntervalSeconds: 0.2 } };
     net = await startNetwork(['USA', 'RUS'], { hotline: settings });

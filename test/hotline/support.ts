@@ -8,6 +8,8 @@ export interface WebhookReceiver {
   url: string;
   bodies: { type: string; node: string; alarm: HotlineAlarm }[];
   headers: IncomingHttpHeaders[];
+  /** The x-parley-delivery id of every request, failed ones too. */
+  attempts: string[];
   /** Answer the next `n` requests with this status instead of 204. */
   failNext(n: number, status?: number): void;
   close(): Promise<void>;
@@ -17,12 +19,14 @@ export interface WebhookReceiver {
 export async function webhookReceiver(): Promise<WebhookReceiver> {
   const bodies: WebhookReceiver['bodies'] = [];
   const headers: IncomingHttpHeaders[] = [];
+  const attempts: string[] = [];
   let failing = 0;
   let failStatus = 503;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      attempts.push(String(req.headers['x-parley-delivery']));
       if (failing > 0) {
         failing--;
         res.writeHead(failStatus).end();
@@ -39,6 +43,7 @@ export async function webhookReceiver(): Promise<WebhookReceiver> {
     url: `http://127.0.0.1:${port}/pager`,
     bodies,
     headers,
+    attempts,
     failNext(n, status = 503) {
       failing = n;
       failStatus = status;

@@ -1,0 +1,239 @@
+/**
+ * Hotline figure of issue 5: the round trip of a flash message — from the officer's send (the
+ * append call) to the sender holding the addressee's signed receipt — between two real nodes on
+ * loopback (the sender in this process, the addressee a `parley start` child process, every
+ * commit durable at both ends), p50 and p99:
+ *
+ * - idle: nothing else flows;
+ * - under load: 1,000 routine hotline messages per second flow from the same sender to the same
+ *   addressee at the same time.
+ *
+ * Goal: p99 under load ≤ 2 × idle p99 — priority traffic must not queue behind bulk traffic.
+ * Printed beside the raw limits measured in the same run (durable commits/s, signatures/s).
+ *
+ * Run alone: `node dist/bench/hotline.js [--quick] [--rate N]`. `bench/run.ts` can call {@link runHotlineBench}.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { initNode, loadNode, openLedger } from '../src/node/folder.js';
+import { startNode, type RunningNode } from '../src/server/node.js';
+import { readRunInfo } from '../src/server/runfile.js';
+import type { LedgerEntry } from '../src/ledger/ledger.js';
+import { measureLimits, type Limits } from './limits.js';
+import { fmt, percentile } from './stats.js';
+
+export interface HotlineBenchOptions {
+  /** Fewer samples (while developing; the machine is shared). */
+  quick?: boolean;
+  /** Flash messages measured in each phase (default 300, quick 100). */
+  samples?: number;
+  /** Routine messages per second under load (default 1000). */
+  bulkRate?: number;
+  limits?: Limits;
+}
+
+export interface HotlineFigures {
+  'flash round trip p50 ms, idle': number;
+  'flash round trip p99 ms, idle': number;
+  'flash round trip p50 ms, under load': number;
+  'flash round trip p99 ms, under load': number;
+  'p99 under load / p99 idle': number;
+  'routine messages/s achieved under load': number;
+  'flash send → committed p99 ms, under load': number;
+  [k: string]: number;
+}
+
+const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const TEXT = 'Routine traffic: the schedule of the next liaison meeting, the points of contact for the week, the agenda items proposed.';
+const flash = (i: number) => ({ priority: 'flash', subject: `flash ${i}`, text: 'Aircraft approaching the line of contact: confirm intentions.', language: 'en' });
+const routine = (i: number) => ({ priority: 'routine', subject: `routine ${i}`, text: TEXT, language: 'en' });
+
+export async function runHotlineBench(options: HotlineBenchOptions = {}): Promise<HotlineFigures> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' first`);
+  const samples = options.samples ?? (options.quick ? 100 : 300);
+  const bulkRate = options.bulkRate ?? 1000;
+  const root = mkdtempSync(join(tmpdir(), 'parley-bench-hotline-'));
+  const [portA, portB] = [await freePort(), await freePort()];
+  const usa = initNode(join(root, 'USA'), { party: 'USA', url: `http://127.0.0.1:${portA}` });
+  const rus = initNode(join(root, 'RUS'), { party: 'RUS', url: `http://127.0.0.1:${portB}` });
+  for (const f of [usa, rus]) {
+    const l = openLedger(loadNode(f.dir));
+    for (const g of [usa, rus]) l.roster.add(g.descriptor, new Date().toISOString());
+    l.close();
+  }
+  let child: ChildProcess | undefined;
+  let sender: RunningNode | undefined;
+  try {
+    child = spawnPeer(rus.dir, portB);
+    sender = await startNode({ dir: usa.dir, port: portA, logger: false, signingWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)), hotline: { linkTests: false } });
+    await until(() => readRunInfo(rus.dir)?.pid === child!.pid, 30_000);
+    const s = sender;
+    await until(() => s.federation.status().peers.every((p) => p.link === 'up'), 20_000);
+    const watch = receiptWatch(sender, 'RUS');
+    try {
+      await flashes(sender, watch, 30, 10); // warm: connections, JIT
+      const idle = await flashes(sender, watch, samples, 20);
+      const bulk = startBulk(sender, bulkRate);
+      await sleep(500); // let the bulk flow settle
+      const commits: number[] = [];
+      const loaded = await flashes(sender, watch, samples, 20, commits);
+      const achieved = await bulk.stop();
+      await watch.when(sender.ledger.head('USA')!.seq, 60_000);
+      const out: HotlineFigures = {
+        'flash round trip p50 ms, idle': percentile(idle, 50),
+        'flash round trip p99 ms, idle': percentile(idle, 99),
+        'flash round trip p50 ms, under load': percentile(loaded, 50),
+        'flash round trip p99 ms, under load': percentile(loaded, 99),
+        'p99 under load / p99 idle': percentile(loaded, 99) / percentile(idle, 99),
+        'routine messages/s achieved under load': achieved,
+        'flash send → committed p99 ms, under load': percentile(commits, 99),
+      };
+      if (options.limits) {
+        // The floor of a round trip: durable commits of the message (sender), of it and its receipt (receiver), of the receipt (sender).
+        out['round-trip floor ms (3 durable commits, 2 signatures)'] = 3 * (1000 / options.limits.durableCommitsPerSec) + 2 * (1000 / options.limits.signsPerSec);
+      }
+      return out;
+    } finally {
+      watch.off();
+    }
+  } finally {
+    await sender?.close();
+    if (child) await stopChild(child);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Sends `n` flash messages one after the other, `gapMs` apart; each sample is send → receipt, ms. */
+async function flashes(sender: RunningNode, watch: ReturnType<typeof receiptWatch>, n: number, gapMs: number, committed: number[] = []): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const e = await sender.ledger.append({ type: 'hotline.message', to: ['RUS'], body: flash(i) });
+    committed.push(performance.now() - t0);
+    out.push((await watch.when(e.seq)) - t0);
+    await sleep(gapMs);
+  }
+  return out;
+}
+
+/** Routine messages at `rate` per second, paced by the clock (each tick sends what is due), until stopped. */
+function startBulk(sender: RunningNode, rate: number): { stop: () => Promise<number> } {
+  let stopped = false;
+  let sent = 0;
+  const t0 = performance.now();
+  const pending = new Set<Promise<unknown>>();
+  const loop = (async () => {
+    while (!stopped) {
+      const due = Math.floor(((performance.now() - t0) * rate) / 1000);
+      for (; sent < due; sent++) {
+        const p = sender.ledger.append({ type: 'hotline.message', to: ['RUS'], body: routine(sent) });
+        pending.add(p);
+        void p.finally(() => pending.delete(p));
+      }
+      await sleep(5);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      const elapsed = performance.now() - t0;
+      await loop;
+      await Promise.all(pending);
+      return (sent * 1000) / elapsed;
+    },
+  };
+}
+
+/** Resolves when the sender holds `peer`'s receipt covering own seq `seq`, with the instant (performance.now). */
+function receiptWatch(sender: RunningNode, peer: string) {
+  let upto = sender.federation.status().peers.find((p) => p.party === peer)?.delivered ?? 0;
+  const waiting = new Map<number, (t: number) => void>();
+  const off = sender.ledger.onCommit((entries: LedgerEntry[]) => {
+    const now = performance.now();
+    for (const e of entries) if (e.author === peer && e.type === 'receipt' && e.body?.of === sender.party) upto = Math.max(upto, Number(e.body.upto));
+    for (const [seq, resolve] of waiting) {
+      if (seq <= upto) {
+        waiting.delete(seq);
+        resolve(now);
+      }
+    }
+  });
+  return {
+    when: (seq: number, timeoutMs = 30_000): Promise<number> =>
+      seq <= upto
+        ? Promise.resolve(performance.now())
+        : new Promise<number>((resolve, reject) => {
+            const t = setTimeout(() => reject(new Error(`no receipt of USA#${seq} within ${timeoutMs} ms`)), timeoutMs);
+            waiting.set(seq, (at) => {
+              clearTimeout(t);
+              resolve(at);
+            });
+          }),
+    off,
+  };
+}
+
+function spawnPeer(dir: string, port: number): ChildProcess {
+  const log = openSync(join(dir, 'node.log'), 'a');
+  const child = spawn(process.execPath, [CLI, 'start', '--dir', dir, '--port', String(port)], { stdio: ['ignore', log, log], env: { ...process.env, PARLEY_LOG_LEVEL: 'warn' } });
+  closeSync(log);
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await gone;
+  clearTimeout(t);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the bench network');
+    await sleep(20);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const i = process.argv.indexOf('--rate');
+  const bulkRate = i > 0 ? Number(process.argv[i + 1]) : undefined;
+  console.log('Physical limits (this run):');
+  const limits = await measureLimits();
+  console.log(`  raw Ed25519 signatures/s (1 core): ${fmt(limits.signsPerSec)}`);
+  console.log(`  raw durable SQLite commits/s: ${fmt(limits.durableCommitsPerSec)}`);
+  console.log(`\nHotline (issue 5)${quick ? ', quick' : ''}, ${bulkRate ?? 1000} routine messages/s under load:`);
+  const figures = await runHotlineBench({ quick, limits, bulkRate });
+  for (const [k, v] of Object.entries(figures)) console.log(`  ${k}: ${fmt(v, v < 100 ? 2 : 0)}`);
+  console.log('  goal: p99 under load ≤ 2 × p99 idle');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
