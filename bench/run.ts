@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { measureLimits } from './limits.js';
 import { appendsConcurrent, appendsSingle, proofTime, verifyRate } from './ledger.js';
 import { fmt } from './stats.js';
+import { runHotlineBench } from './hotline.js';
 
 interface Row {
   figure: string;
@@ -54,6 +55,20 @@ async function main(): Promise<void> {
       add(`verify entries/s over ${fmt(v.entries)} entries (${availableParallelism()} cores)`, fmt(v.rate), `${fmt(limits.verifiesPerSec)} verifications/s on 1 core`, `${fmt(v.rate / limits.verifiesPerSec, 2)}×`, '≥ 1.5×');
       const p = await proofTime(dir);
       add(`inclusion proof generation at ${fmt(p.size)} entries`, `${fmt(p.medianMs, 3)} ms median, ${fmt(p.p99Ms, 3)} ms p99`, '', '', '≤ 0.2 ms');
+    }
+
+    if (want('hotline')) {
+      console.log('\nHotline (issue 5):');
+      const h = await runHotlineBench({ limits });
+      const floor = h['round-trip floor ms (3 durable commits, 2 signatures)'];
+      add('flash round trip (send → receipt), idle', `${fmt(h['flash round trip p50 ms, idle'], 2)} ms p50, ${fmt(h['flash round trip p99 ms, idle'], 2)} ms p99`, `${fmt(floor, 2)} ms (3 durable commits, 2 signatures)`);
+      add(
+        `flash round trip under ${fmt(h['routine messages/s achieved under load'])} routine messages/s`,
+        `${fmt(h['flash round trip p50 ms, under load'], 2)} ms p50, ${fmt(h['flash round trip p99 ms, under load'], 2)} ms p99`,
+        '',
+        `${fmt(h['p99 under load / p99 idle'], 2)}× idle p99`,
+        '≤ 2× idle p99',
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
