@@ -85,6 +85,7 @@ const META = {
 const PERSIST_DELAY_MS = 250;
 const CONTACT_PERSIST_MS = 60_000;
 const TAIL_MAX = 4096;
+const TAIL_BYTES = 16 * 1024 * 1024;
 const BATCH_REPLY_CACHE = 2048;
 const PULL_PAGE = 256;
 const MAX_PULL_PAGES = 1000;
@@ -106,6 +107,7 @@ export class Federation {
   readonly #listeners = new Set<(e: FederationEvent) => void>();
   /** Recent own entries, so a push is built without reading the store. */
   #tail: LedgerEntry[] = [];
+  #tailBytes = 0;
   /** Replies already given, by `${party} ${batch}`: a retried batch gets the same answer. */
   readonly #replies = new Map<string, PushReply>();
   /** Highest own seq each peer has receipted. */
@@ -375,12 +377,17 @@ export class Federation {
         const last = this.#tail[this.#tail.length - 1];
         if (last && e.seq !== last.seq + 1) this.#tail = [];
         this.#tail.push(e);
+        this.#tailBytes += envelopeSize(e.envelope);
       } else if (e.type === 'receipt' && e.body?.of === this.party) {
         const upto = Number(e.body.upto);
         if (upto > (this.#delivered.get(e.author) ?? 0)) this.#delivered.set(e.author, upto);
       }
     }
-    if (this.#tail.length > TAIL_MAX) this.#tail = this.#tail.slice(-TAIL_MAX / 2);
+    if (this.#tail.length > TAIL_MAX || this.#tailBytes > TAIL_BYTES) {
+      // Keep the newer half: what links are about to send; older entries are read from the store.
+      this.#tail = this.#tail.slice(this.#tail.length >> 1);
+      this.#tailBytes = this.#tail.reduce((n, e) => n + envelopeSize(e.envelope), 0);
+    }
     if (own && !this.#kickQueued) {
       // After the current synchronous work (a push handler that just wrote receipts notes which
       // went back inline before its links look at them).
