@@ -18,6 +18,8 @@ import { registerStart } from './commands/start.js';
 import { registerStatus } from './commands/status.js';
 import { registerNetwork } from './commands/network.js';
 import { registerHotline } from './commands/hotline.js';
+import { registerRegimes } from './commands/regimes.js';
+import { registerScenario } from './commands/scenario.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -36,6 +38,8 @@ registerStart(program);
 registerStatus(program);
 registerNetwork(program);
 registerHotline(program);
+registerRegimes(program);
+registerScenario(program);
 
 process.exitCode = await runCli(program, process.argv);
 

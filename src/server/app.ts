@@ -11,6 +11,7 @@ import type { Ledger } from '../ledger/ledger.js';
 import type { Federation } from '../federation/federation.js';
 import type { EventHub } from './events.js';
 import type { HotlineRuntime } from '../hotline/runtime.js';
+import type { RegimeMonitor } from '../regimes/monitor.js';
 import { ApiDocument } from './openapi.js';
 import { federationRoutes } from './federation-routes.js';
 import { operatorRoutes } from './operator-routes.js';
@@ -41,6 +42,8 @@ export interface AppContext {
   events: EventHub;
   /** The hotline's alarms, link health and picture (absent in servers built without it). */
   hotline?: HotlineRuntime;
+  /** The regimes' obligations and findings over this ledger (absent in servers built without them). */
+  regimes?: RegimeMonitor;
   tokens: Partial<Record<Role, string>>;
   version: string;
   /** True once the node is stopping: new requests get PARLEY_ERR_CLOSED. */

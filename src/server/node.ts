@@ -18,6 +18,7 @@ import { entryView } from './operator-routes.js';
 import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
 import { hotlineSettings, type HotlineConfig } from '../hotline/config.js';
 import { HotlineRuntime } from '../hotline/runtime.js';
+import { RegimeMonitor } from '../regimes/monitor.js';
 
 /** How long requests in progress may take to finish when the node stops. */
 const CLOSE_GRACE_MS = 3000;
@@ -79,7 +80,9 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     ledger.close();
     throw err;
   }
-  registerRoutes(app, { party, ledger, federation, events, hotline, tokens: folder.tokens, version: packageVersion(), closing: () => closing });
+  const regimes = new RegimeMonitor(ledger);
+  const unwatchRegimes = regimes.onChange((changes) => events.publish('regimes', changes));
+  registerRoutes(app, { party, ledger, federation, events, hotline, regimes, tokens: folder.tokens, version: packageVersion(), closing: () => closing });
 
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {
     if (events.size === 0) return;
@@ -114,6 +117,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       federation.stop();
       unfollow();
       unsubscribe();
+      unwatchRegimes();
+      regimes.close();
       // Requests in progress get up to CLOSE_GRACE_MS to finish; then every connection is cut —
       // peers' keep-alive connections would otherwise hold the server open (they retry later).
       const stopped = app.close();

@@ -18,6 +18,7 @@ import {
 } from './schemas.js';
 import type { PublishedEvent } from './events.js';
 import { hotlineRoutes } from '../hotline/routes.js';
+import { regimeRoutes } from './regime-routes.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
 const TYPE_SCAN_LIMIT = 10_000;
@@ -241,4 +242,5 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
   });
 
   if (ctx.hotline) hotlineRoutes(api, ctx.hotline, doc);
+  if (ctx.regimes) regimeRoutes(api, ctx.regimes, () => ledger.now(), doc);
 }

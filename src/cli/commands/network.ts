@@ -13,12 +13,14 @@ import { isPartyCode } from '../../protocol/entry.js';
 import { ParleyError } from '../../protocol/errors.js';
 import { initNode, isNodeFolder, loadNode, openLedger, type NodeFolder } from '../../node/folder.js';
 import { readRunInfo } from '../../server/runfile.js';
+import { playScenario } from '../../demo/scenario.js';
 import { action, EXIT, type ExitCode } from '../boundary.js';
 import { listArgument, print, withCommon, type DirOption } from '../io.js';
 
 interface UpOptions extends DirOption {
   parties: string;
   basePort: string;
+  scenario?: string;
 }
 
 interface Member {
@@ -39,7 +41,8 @@ export function registerNetwork(program: Command): void {
       .command('up')
       .description('init the missing node folders under --dir/<CODE>, introduce every node to every other, start them all, print each URL and officer token; Ctrl-C stops them all')
       .requiredOption('--parties <codes>', 'party codes, comma-separated: USA,RUS,UKR')
-      .option('--base-port <n>', 'port of the first new node; the next ones count up', '7300'),
+      .option('--base-port <n>', 'port of the first new node; the next ones count up', '7300')
+      .option('--scenario <file>', 'play this scenario into the new folders before starting (once: a second run reuses what was played)'),
   ).action(action(async (opts: UpOptions) => up(opts)));
 }
 
@@ -74,6 +77,12 @@ async function up(opts: UpOptions): Promise<ExitCode> {
     }
   }
 
+  // 2b. History first, on its own dates, while no node runs: the scenario's steps, once.
+  if (opts.scenario) {
+    const report = await playScenario(opts.scenario, root, { folders: new Map(members.map((m) => [m.folder.config.party, m.folder])) });
+    if (!opts.json) process.stderr.write(report.outcome === 'reused' ? `scenario "${report.title}" already played in ${root}; reusing it\n` : `played scenario "${report.title}": ${report.steps.length} steps\n`);
+  }
+
   // 3. One child process per node, logs to <dir>/<CODE>/node.log.
   const main = cliMain();
   const stopAll = async () => {
@@ -96,11 +105,11 @@ async function up(opts: UpOptions): Promise<ExitCode> {
     throw e;
   }
 
-  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
+  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: `${m.url}/console/`, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
   print(opts.json, { nodes }, () =>
     [
       `Parley network of ${nodes.length} parties in ${root} (Ctrl-C stops them all):`,
-      ...nodes.map((n) => `  ${n.party.padEnd(6)} ${n.url}  officer token ${n.officerToken}  log ${n.log}`),
+      ...nodes.map((n) => `  ${n.party.padEnd(6)} console ${n.console}  login (officer token) ${n.officerToken}\n         API ${n.url}  log ${n.log}`),
     ].join('\n'),
   );
 

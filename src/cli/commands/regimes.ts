@@ -1,0 +1,134 @@
+/**
+ * `parley obligations` and `parley findings`: the regimes' verdicts on a node's ledger (or, for
+ * findings, on an exported file, offline), as of now or of `--at`. The JSON is a pure function of
+ * the entries held, the regime versions and `--at`: two parties holding the same entries print
+ * byte-identical output.
+ */
+import type { Command } from 'commander';
+import { decodeEnvelope } from '../../protocol/entry.js';
+import { ParleyError } from '../../protocol/errors.js';
+import { ZERO_HASH } from '../../protocol/bytes.js';
+import { entryOfRow } from '../../ledger/ledger.js';
+import { SqliteStore } from '../../ledger/sqlite.js';
+import { databasePath, loadNode } from '../../node/folder.js';
+import { evaluateAll, regimeVersions } from '../../regimes/index.js';
+import { recordOf } from '../../regimes/monitor.js';
+import type { Finding, Obligation, RecordEntry } from '../../regimes/types.js';
+import { action } from '../boundary.js';
+import { print, readInput, withCommon, type JsonOption } from '../io.js';
+
+interface RegimeOptions extends JsonOption {
+  dir?: string;
+  file?: string;
+  at?: string;
+  margin?: string;
+  party?: string;
+}
+
+function instant(at: string | undefined): number {
+  if (at === undefined) return Date.now();
+  const t = Date.parse(at);
+  if (!Number.isFinite(t) || !/^\d{4}-\d{2}-\d{2}(T|$)/.test(at)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `--at ${at} is not an RFC 3339 time such as 2022-02-14T00:00:00Z`);
+  return t;
+}
+
+function margin(m: string | undefined): { margin?: number } {
+  if (m === undefined) return {};
+  const x = Number(m);
+  if (!(x >= 0 && x < 1)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', '--margin is a fraction from 0 to 1, e.g. 0.05 for 5 %');
+  return { margin: x };
+}
+
+/** The entries of a node folder, read-only (a running node may hold the database open). */
+function* folderEntries(dir: string): Generator<RecordEntry> {
+  loadNode(dir);
+  const store = new SqliteStore(databasePath(dir), { readonly: true });
+  try {
+    for (const row of store.scan()) yield recordOf(entryOfRow(row));
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * The entries of an export file, each decoded and its content hash checked, each author's chain
+ * checked for contiguous seq and prev links. Signatures need the authors' keys: `parley import`
+ * into a node with a roster checks them.
+ */
+function fileEntries(file: string): RecordEntry[] {
+  const out: RecordEntry[] = [];
+  const last = new Map<string, { seq: number; id: string }>();
+  const lines = readInput(file, 'export file').toString('utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `${file} line ${i + 1} is not JSON`);
+    }
+    const d = decodeEnvelope(raw);
+    if (!d.ok) throw new ParleyError(d.error.code, `${file} line ${i + 1}: ${d.error.message}`);
+    const h = d.value.header;
+    const prev = last.get(h.author) ?? { seq: 0, id: ZERO_HASH };
+    if (h.seq !== prev.seq + 1) throw new ParleyError('PARLEY_ERR_CHAIN_GAP', `${file} line ${i + 1}: ${h.author}#${h.seq} follows #${prev.seq}`);
+    if (h.prev !== prev.id) throw new ParleyError('PARLEY_ERR_BAD_PREV', `${file} line ${i + 1}: ${h.author}#${h.seq} does not link to #${prev.seq}`);
+    last.set(h.author, { seq: h.seq, id: d.value.id });
+    const c = d.value.content;
+    out.push(c ? { id: d.value.id, author: h.author, seq: h.seq, time: h.time, type: c.type, to: c.to, refs: c.refs, body: c.body } : { id: d.value.id, author: h.author, seq: h.seq, time: h.time });
+  });
+  return out;
+}
+
+function source(opts: RegimeOptions, allowFile: boolean): Iterable<RecordEntry> {
+  if (opts.dir && opts.file) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', 'give --dir or --file, not both');
+  if (opts.file) {
+    if (!allowFile) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', '--file is for findings');
+    return fileEntries(opts.file);
+  }
+  const dir = opts.dir ?? process.env.PARLEY_DIR;
+  if (!dir) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `give the node folder with --dir${allowFile ? ', or an export with --file' : ''}`);
+  return folderEntries(dir);
+}
+
+const when = (t: string) => t.replace('T', ' ').replace(/\.000Z$|Z$/, 'Z');
+
+function obligationLine(o: Obligation): string {
+  return `${o.status.padEnd(8)} due ${when(o.due)}  ${o.debtor} → ${o.creditors.join(',')}  ${o.what}  [${o.citation}]`;
+}
+
+function findingLine(f: Finding): string {
+  const evidence = f.evidence.length ? `evidence ${f.evidence.map((e) => e.slice(0, 12)).join(' ')}` : 'evidence: an absence — no entry where one was due';
+  return `${f.severity.padEnd(9)} ${when(f.at)}  ${f.parties.join(',')}  ${f.explanation}  [${f.citation}]\n          ${evidence}`;
+}
+
+export function registerRegimes(program: Command): void {
+  const common = (c: Command) =>
+    withCommon(c, { dir: false })
+      .option('--dir <dir>', 'node folder (or PARLEY_DIR)')
+      .option('--at <time>', 'evaluation time, RFC 3339 (default now): read the record as it stood then')
+      .option('--party <code>', 'only what concerns this party')
+      .option('--margin <fraction>', 'threshold-gaming warning margin (default 0.05)');
+
+  common(program.command('obligations').description('who owes what to whom by when, under which treaty rule, and whether it was met')).action(
+    action(async (opts: RegimeOptions) => {
+      const at = instant(opts.at);
+      const r = evaluateAll(source(opts, false), at, margin(opts.margin));
+      const obligations = opts.party ? r.obligations.filter((o) => o.debtor === opts.party || o.creditors.includes(opts.party!) || o.creditors.includes('*')) : r.obligations;
+      const out = { at: new Date(at).toISOString(), regimes: regimeVersions(), obligations };
+      print(opts.json, out, () => (obligations.length ? obligations.map(obligationLine).join('\n') : `no obligations as of ${out.at}`));
+    }),
+  );
+
+  common(program.command('findings').description('each rule\'s verdict on the record — late, missing, over a threshold — with citation and evidence'))
+    .option('--file <export.jsonl>', 'evaluate an exported ledger (parley export) offline instead of a node folder')
+    .action(
+      action(async (opts: RegimeOptions) => {
+        const at = instant(opts.at);
+        const r = evaluateAll(source(opts, true), at, margin(opts.margin));
+        const findings = opts.party ? r.findings.filter((f) => f.parties.includes(opts.party!)) : r.findings;
+        const out = { at: new Date(at).toISOString(), regimes: regimeVersions(), findings };
+        print(opts.json, out, () => (findings.length ? findings.map(findingLine).join('\n') : `no findings as of ${out.at}`));
+      }),
+    );
+}

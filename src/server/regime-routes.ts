@@ -1,0 +1,86 @@
+/**
+ * `GET /api/v1/obligations` and `GET /api/v1/findings`: the regimes' verdicts on what this node
+ * holds, as of now or of `?at=` (history can be read as it stood at any instant). Findings are a
+ * pure function of the entries and the regime versions, which every answer names.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ParleyError } from '../protocol/errors.js';
+import type { RegimeMonitor } from '../regimes/monitor.js';
+import { READERS } from './auth.js';
+import type { ApiDocument } from './openapi.js';
+
+const query = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    at: { type: 'string', maxLength: 40, description: 'Evaluation time (RFC 3339); default now.' },
+    party: { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'Only those concerning this party.' },
+    rule: { type: 'string', maxLength: 100, description: 'Only this rule id.' },
+    status: { enum: ['open', 'met', 'met-late', 'missed'], description: 'Obligations: only this status.' },
+    severity: { enum: ['violation', 'warning', 'info'], description: 'Findings: only this severity.' },
+    token: { type: 'string' },
+  },
+} as const;
+
+const versions = { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, version: { type: 'string' } } } } as const;
+const obligation = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, rule: { type: 'string' }, citation: { type: 'string' }, debtor: { type: 'string' },
+    creditors: { type: 'array', items: { type: 'string' } }, what: { type: 'string' }, due: { type: 'string' },
+    status: { type: 'string' }, metBy: { type: 'string' }, evidence: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+const finding = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, rule: { type: 'string' }, citation: { type: 'string' }, severity: { type: 'string' },
+    parties: { type: 'array', items: { type: 'string' } }, explanation: { type: 'string' },
+    evidence: { type: 'array', items: { type: 'string' } }, at: { type: 'string' },
+  },
+} as const;
+
+type Query = { at?: string; party?: string; rule?: string; status?: string; severity?: string };
+
+function instant(q: Query, now: number): number {
+  if (q.at === undefined) return now;
+  const t = Date.parse(q.at);
+  if (!Number.isFinite(t) || !/^\d{4}-\d{2}-\d{2}T/.test(q.at)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `at=${q.at.slice(0, 40)} is not an RFC 3339 time such as 2022-02-14T00:00:00Z`);
+  return t;
+}
+
+export function regimeRoutes(api: FastifyInstance, monitor: RegimeMonitor, now: () => number, doc: ApiDocument): void {
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/obligations',
+    tag: 'operator',
+    summary: 'Obligations: who owes what to whom by when, under which rule, and whether it was met',
+    roles: READERS,
+    querystring: query,
+    responses: { 200: { description: 'Obligations, by due time.', schema: { type: 'object', properties: { at: { type: 'string' }, regimes: versions, obligations: { type: 'array', items: obligation } } } } },
+    handler: async (request) => {
+      const q = request.query as Query;
+      const r = monitor.report(instant(q, now()));
+      const obligations = r.obligations.filter(
+        (o) => (!q.party || o.debtor === q.party || o.creditors.includes(q.party) || o.creditors.includes('*')) && (!q.rule || o.rule === q.rule) && (!q.status || o.status === q.status),
+      );
+      return { at: r.at, regimes: r.regimes, obligations };
+    },
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/findings',
+    tag: 'operator',
+    summary: 'Findings: each rule\'s verdict on the record, with its citation, severity, parties and evidence entries',
+    roles: READERS,
+    querystring: query,
+    responses: { 200: { description: 'Findings, by time.', schema: { type: 'object', properties: { at: { type: 'string' }, regimes: versions, findings: { type: 'array', items: finding } } } } },
+    handler: async (request) => {
+      const q = request.query as Query;
+      const r = monitor.report(instant(q, now()));
+      const findings = r.findings.filter((f) => (!q.party || f.parties.includes(q.party)) && (!q.rule || f.rule === q.rule) && (!q.severity || f.severity === q.severity));
+      return { at: r.at, regimes: r.regimes, findings };
+    },
+  });
+}

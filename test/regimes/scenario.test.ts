@@ -1,0 +1,91 @@
+/**
+ * The shipped winter 2021–22 scenario through real node folders, and the regimes' CLI:
+ * obligations and findings on the scenario's real dates, byte-identical findings at parties that
+ * hold the same entries, offline evaluation of an export, and a scenario played only once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import YAML from 'yaml';
+import { parley } from '../support/cli.js';
+import { tempDir } from '../support/nodes.js';
+
+const SCENARIO = resolve(import.meta.dirname, '../../scenarios/winter-2021-22.yaml');
+const AT = '2022-03-01T00:00:00.000Z';
+const PARTIES = ['USA', 'RUS', 'UKR', 'BLR', 'OSCE'];
+
+let dir: ReturnType<typeof tempDir>;
+beforeAll(() => {
+  dir = tempDir('parley-scenario-');
+});
+afterAll(() => dir.remove());
+
+describe('the winter 2021–22 scenario', () => {
+  it('plays into one node folder per party, on its real dates, and only once', () => {
+    const run = parley(['scenario', 'run', SCENARIO, '--dir', join(dir.path, 'winter'), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const report = run.json();
+    expect(report.outcome).toBe('played');
+    expect(report.steps.find((s: { id: string }) => s.id === 'ukr-explanation-request')).toMatchObject({ author: 'UKR', at: '2022-02-11T12:00:00.000Z' });
+    const again = parley(['scenario', 'run', SCENARIO, '--dir', join(dir.path, 'winter'), '--json']);
+    expect(again.json().outcome).toBe('reused');
+    for (const p of PARTIES) expect(parley(['verify', '--dir', join(dir.path, 'winter', p), '--json']).json().ok).toBe(true);
+  });
+
+  it("shows Russia's missed 48-hour reply and meeting, the late notification, the figure under a threshold and the over-count", () => {
+    const ukr = join(dir.path, 'winter', 'UKR');
+    const obligations = parley(['obligations', '--dir', ukr, '--at', AT, '--json']).json().obligations;
+    const missed = obligations.filter((o: { status: string; debtor: string }) => o.status === 'missed' && o.debtor === 'RUS').map((o: { citation: string }) => o.citation);
+    expect(missed).toEqual(expect.arrayContaining(['VD11 §16', 'VD11 §16.2']));
+    // Just before the 48 hours ran out, the reply was still open.
+    const before = parley(['obligations', '--dir', ukr, '--at', '2022-02-13T12:00:00.000Z', '--json']).json().obligations;
+    expect(before.find((o: { citation: string }) => o.citation === 'VD11 §16').status).toBe('open');
+    const findings = parley(['findings', '--dir', ukr, '--at', AT, '--json']).json().findings as { citation: string; severity: string; parties: string[]; explanation: string; evidence: string[] }[];
+    const late = findings.find((f) => f.citation === 'VD11 §38' && f.parties[0] === 'BLR' && /deadline/.test(f.explanation));
+    expect(late?.severity).toBe('violation');
+    expect(findings.find((f) => f.severity === 'warning' && /12,800/.test(f.explanation))?.parties).toEqual(['RUS']);
+    const overCount = findings.find((f) => /counted 30,000/.test(f.explanation));
+    expect(overCount?.evidence).toHaveLength(2);
+    // The hotline exchange is between USA and RUS: its late acknowledgement is a finding there.
+    const usa = parley(['findings', '--dir', join(dir.path, 'winter', 'USA'), '--at', AT, '--party', 'RUS', '--json']).json().findings;
+    expect(usa.some((f: { citation: string; explanation: string }) => /flash/.test(f.explanation) && /after its 5 min deadline/.test(f.explanation))).toBe(true);
+  });
+
+  it('prints byte-identical findings at every party holding the same entries, and the same offline from an export', () => {
+    // The scenario with every step addressed to all: every party then holds every content.
+    const all = YAML.parse(readFileSync(SCENARIO, 'utf8'));
+    for (const s of all.steps) s.to = '*';
+    const file = join(dir.path, 'broadcast.json');
+    writeFileSync(file, JSON.stringify(all));
+    expect(parley(['scenario', 'run', file, '--dir', join(dir.path, 'broadcast')]).code).toBe(0);
+    const outputs = PARTIES.map((p) => parley(['findings', '--dir', join(dir.path, 'broadcast', p), '--at', AT, '--json']).stdout);
+    expect(JSON.parse(outputs[0]).findings.length).toBeGreaterThan(3);
+    for (const o of outputs) expect(o).toBe(outputs[0]);
+    const exported = join(dir.path, 'osce.jsonl');
+    expect(parley(['export', '--dir', join(dir.path, 'broadcast', 'OSCE'), '--out', exported]).code).toBe(0);
+    expect(parley(['findings', '--file', exported, '--at', AT, '--json']).stdout).toBe(outputs[0]);
+  });
+
+  it('refuses bad input with codes: a bad --at, an unknown step field, a step out of time order', () => {
+    const ukr = join(dir.path, 'winter', 'UKR');
+    const badAt = parley(['findings', '--dir', ukr, '--at', 'yesterday', '--json']);
+    expect([badAt.code, badAt.json().error.code]).toEqual([2, 'PARLEY_ERR_BAD_ARGUMENT']);
+    const s = YAML.parse(readFileSync(SCENARIO, 'utf8'));
+    s.steps[1].colour = 'red';
+    writeFileSync(join(dir.path, 'bad1.json'), JSON.stringify(s));
+    const r1 = parley(['scenario', 'run', join(dir.path, 'bad1.json'), '--dir', join(dir.path, 'bad1'), '--json']);
+    expect([r1.code, r1.json().error.code]).toEqual([2, 'PARLEY_ERR_BAD_ARGUMENT']);
+    const t = YAML.parse(readFileSync(SCENARIO, 'utf8'));
+    [t.steps[1], t.steps[2]] = [t.steps[2], t.steps[1]];
+    t.steps[1].at = '2021-12-08T00:00:00Z';
+    writeFileSync(join(dir.path, 'bad2.json'), JSON.stringify(t));
+    const r2 = parley(['scenario', 'run', join(dir.path, 'bad2.json'), '--dir', join(dir.path, 'bad2'), '--json']);
+    expect(r2.json().error.message).toMatch(/time order/);
+    // A body the catalogue refuses stops the play with its schema path.
+    const u = YAML.parse(readFileSync(SCENARIO, 'utf8'));
+    u.steps.find((x: { id: string }) => x.id === 'blr-union-resolve').body.troops = -5;
+    writeFileSync(join(dir.path, 'bad3.json'), JSON.stringify(u));
+    const r3 = parley(['scenario', 'run', join(dir.path, 'bad3.json'), '--dir', join(dir.path, 'bad3'), '--json']);
+    expect(r3.json().error).toMatchObject({ code: 'PARLEY_ERR_SCHEMA', detail: { path: '/troops' } });
+  });
+});
