@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { measureLimits } from './limits.js';
 import { appendsConcurrent, appendsSingle, proofTime, verifyRate } from './ledger.js';
 import { fmt } from './stats.js';
+import { runFederationBench } from './federation.js';
+import { benchRegimes } from '../src/regimes/bench.js';
 import { runHotlineBench } from './hotline.js';
 
 interface Row {
@@ -55,6 +57,25 @@ async function main(): Promise<void> {
       add(`verify entries/s over ${fmt(v.entries)} entries (${availableParallelism()} cores)`, fmt(v.rate), `${fmt(limits.verifiesPerSec)} verifications/s on 1 core`, `${fmt(v.rate / limits.verifiesPerSec, 2)}×`, '≥ 1.5×');
       const p = await proofTime(dir);
       add(`inclusion proof generation at ${fmt(p.size)} entries`, `${fmt(p.medianMs, 3)} ms median, ${fmt(p.p99Ms, 3)} ms p99`, '', '', '≤ 0.2 ms');
+    }
+
+    if (want('regimes')) {
+      console.log('\nRegimes (issue 4):');
+      const r = benchRegimes();
+      add(`full evaluation, ${fmt(r.entries)} entries (${r.parties} parties, ${r.years} years)`, `${fmt(r.fullMs)} ms`, `sorting the record alone ${fmt(r.sortFloorMs)} ms`, '', '≤ 2,000 ms');
+      add('incremental evaluation per new entry', `${fmt(r.incrementalMeanMs, 3)} ms mean, ${fmt(r.incrementalP99Ms, 3)} ms p99`, '', '', '≤ 1 ms');
+    }
+
+    if (want('federation')) {
+      console.log('\nFederation (issue 3):');
+      const f = await runFederationBench({ limits });
+      const slower = Math.min(limits.signsPerSec, limits.durableCommitsPerSec);
+      for (const [k, v] of Object.entries(f)) {
+        if (/throughput/.test(k)) add(k, fmt(v), `${fmt(slower)}/s (slower of signing and durable commits)`, `${fmt(v / slower, 2)}×`, '≥ 0.3×');
+        else if (/p50 ms \(2 nodes/.test(k)) add(k, fmt(v, 2), '', '', '≤ 5 ms');
+        else if (/p99 ms \(2 nodes/.test(k)) add(k, fmt(v, 2), '', '', '≤ 20 ms');
+        else add(k, fmt(v, 2));
+      }
     }
 
     if (want('hotline')) {
