@@ -80,7 +80,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     ledger.close();
     throw err;
   }
-  const regimes = new RegimeMonitor(ledger);
+  // The network's hotline agreement (config.json hotline.agreement) sets the hotline regime's figures.
+  const regimes = new RegimeMonitor(ledger, hotline.settings.agreement ? { hotline: hotline.settings.agreement } : {});
   const unwatchRegimes = regimes.onChange((changes) => events.publish('regimes', changes));
   registerRoutes(app, { party, ledger, federation, events, hotline, regimes, tokens: folder.tokens, version: packageVersion(), closing: () => closing });
 
