@@ -2,6 +2,7 @@
  * The watch officer's first screen: what is owed and by when, whether every link is up, what is
  * alarming, and what the rules found most recently.
  */
+import { useState } from 'react';
 import { span, useNow, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
@@ -11,13 +12,15 @@ import { SeverityBadge } from './Findings';
 export function Dashboard() {
   const p = usePicture();
   const now = useNow(1000);
+  const [ours, setOurs] = useState(false);
   const pending = (p.obligations ?? [])
     .filter((o) => o.status === 'open' || o.status === 'missed')
+    .filter((o) => !ours || o.debtor === p.party)
     .sort((a, b) => Date.parse(a.due) - Date.parse(b.due) || a.id.localeCompare(b.id));
   // The node's status holds the alarms in force; the event stream only says when to read it again
   // (an alarm raised and then cleared must not linger here).
   const alarms: Alarm[] = [...(p.status?.alerts ?? []), ...(p.status?.alarms ?? [])].filter((a) => a.state !== 'cleared' && a.active !== false);
-  const findings = [...(p.findings ?? [])].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id)).slice(0, 8);
+  const findings = [...(p.findings ?? [])].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id)).slice(0, 5);
   const peers = p.status?.peers ?? [];
 
   return (
@@ -25,14 +28,20 @@ export function Dashboard() {
       <h1>Dashboard</h1>
       <div className="grid">
         <section aria-labelledby="obl-h" className="panel wide">
-          <h2 id="obl-h">
-            Open obligations <span className="muted">({pending.length})</span>
-          </h2>
+          <div className="panel-head">
+            <h2 id="obl-h">
+              Open obligations <span className="muted">({pending.length})</span>
+            </h2>
+            <label>
+              <input type="checkbox" checked={ours} onChange={(e) => setOurs(e.target.checked)} /> only what {p.party} owes
+            </label>
+          </div>
           {p.obligations === undefined ? (
             <p className="muted">This node does not report obligations{p.problems.obligations ? ` (${p.problems.obligations})` : ''}.</p>
           ) : pending.length === 0 ? (
             <p className="muted">Nothing is owed right now.</p>
           ) : (
+            <div className="scroll">
             <table className="dense" data-testid="obligations">
               <thead>
                 <tr>
@@ -50,6 +59,7 @@ export function Dashboard() {
                 ))}
               </tbody>
             </table>
+            </div>
           )}
         </section>
 
