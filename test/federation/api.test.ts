@@ -148,7 +148,7 @@ describe('operator API', () => {
     const ops = Object.entries(doc.json.paths as Record<string, Record<string, any>>).flatMap(([p, m]) => Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`));
     expect(ops.sort()).toEqual(
       [
-        'GET /api/v1/catalogue', 'GET /api/v1/entries', 'GET /api/v1/entries/{id}', 'GET /api/v1/entries/{id}/proof', 'GET /api/v1/events', 'GET /api/v1/hotline', 'GET /api/v1/openapi.json',
+        'GET /api/v1/catalogue', 'GET /api/v1/entries', 'GET /api/v1/entries/{id}', 'GET /api/v1/entries/{id}/proof', 'GET /api/v1/events', 'GET /api/v1/findings', 'GET /api/v1/hotline', 'GET /api/v1/obligations', 'GET /api/v1/openapi.json',
         'GET /api/v1/roster', 'GET /api/v1/status', 'GET /api/v1/verify', 'GET /federation/v1/log/{author}', 'POST /api/v1/entries', 'POST /api/v1/proofs/check',
         'POST /api/v1/roster', 'POST /federation/v1/push',
       ].sort(),
