@@ -1,32 +1,28 @@
 /**
- * The console, end to end: three real nodes on loopback (USA, RUS, UKR), the built console served
- * by each, Debian's Chromium signing in as each party's watch officer.
- *
- * The record is seeded through the operator API as a small, illustrative slice of winter 2021–22
- * (dates and figures are illustrative; the historical scenario ships with the regime): UKR's
- * Chapter III request to RUS on 11 February 2022 that was never answered, RUS's notification of an
- * exercise in Belarus sent late, a UKR exercise notified on time, and a note USA sends to RUS only.
+ * The console, end to end: the winter 2021–22 scenario shipped with Parley played into five node
+ * folders on its real dates (USA, RUS, UKR, BLR, OSCE), each node started on loopback serving the
+ * built console, and Debian's Chromium signing in as each party's watch officer — what `npm start`
+ * shows. Two entries are added on today's date: a note USA sends to RUS only (UKR must never see
+ * its text) and a later note to all (so that the first is covered by a signed header: provable).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
-import { api, ensureConsoleBuilt, launchBrowser, outputDir, pageProblems, root, screenshot, send, signIn, square, type Browser } from './support.js';
-
-/** The nodes' clock: history is written in the past, then the clock returns to the present. */
-let offset = 0;
-const clock = () => Date.now() + offset;
-const at = (iso: string) => {
-  offset = Date.parse(iso) - Date.now();
-};
+import { waitFor } from '../federation/support.js';
+import { api, ensureConsoleBuilt, launchBrowser, outputDir, pageProblems, root, screenshot, send, signIn, square, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
 
 const SECRET = 'USA-RUS only: the text UKR must never see';
 
-let net: TestNetwork;
+let net: ScenarioNetwork;
 let browser: Browser;
 const seeded: Record<string, string> = {};
+const step = (label: string) => {
+  const id = net.steps[label];
+  if (!id) throw new Error(`the scenario has no step labelled ${label}`);
+  return id;
+};
 
 /** Presses Tab until the link to `href` has the focus: proof that the keyboard reaches it. */
 async function tabTo(page: Page, href: string | null): Promise<void> {
@@ -37,62 +33,22 @@ async function tabTo(page: Page, href: string | null): Promise<void> {
   throw new Error(`Tab never reached the link to ${href}`);
 }
 
-async function routeExists(path: string): Promise<boolean> {
-  return (await api(net.nodes.USA!, path)).status !== 404;
-}
-
-async function catalogueHas(type: string): Promise<boolean> {
-  const r = await api<Record<string, unknown>>(net.nodes.USA!, '/api/v1/catalogue');
-  return type in r.json;
+interface FindingRow {
+  id: string;
+  explanation: string;
+  parties: string[];
+  evidence: string[];
 }
 
 beforeAll(async () => {
   ensureConsoleBuilt();
   rmSync(outputDir, { recursive: true, force: true });
-  net = await startNetwork(['USA', 'RUS', 'UKR'], { clock });
-  const { USA, RUS, UKR } = net.nodes as Record<string, NonNullable<TestNetwork['nodes'][string]>>;
-
-  at('2022-01-20T10:00:00.000Z');
-  seeded.ukrExercise = (
-    await send(UKR!, 'vd.activity.notification', ['*'], {
-      designation: 'Blizzard-2022',
-      activityType: 'land-forces',
-      purpose: 'Defensive field training (illustrative).',
-      start: '2022-03-10T06:00:00.000Z',
-      end: '2022-03-20T18:00:00.000Z',
-      area: square(30.6, 50.4),
-      troops: 9_500, battleTanks: 120, armouredCombatVehicles: 300, artilleryPieces: 80, fixedWingSorties: 0, amphibiousTroops: 0, airborneTroops: 0,
-      alertActivity: false,
-    })
-  ).id;
-  at('2022-02-01T08:00:00.000Z');
-  seeded.rusExercise = (
-    await send(RUS!, 'vd.activity.notification', ['*'], {
-      designation: 'Union Resolve-2022',
-      activityType: 'land-forces',
-      purpose: 'Joint exercise with Belarus (illustrative figures).',
-      start: '2022-02-10T06:00:00.000Z',
-      end: '2022-02-20T18:00:00.000Z',
-      area: square(27.6, 52.4, 1.2),
-      troops: 12_700, battleTanks: 240, armouredCombatVehicles: 480, artilleryPieces: 220, fixedWingSorties: 150, amphibiousTroops: 0, airborneTroops: 0,
-      alertActivity: false,
-    })
-  ).id;
-  at('2022-02-11T09:00:00.000Z');
-  seeded.ukrRequest = (
-    await send(UKR!, 'vd.explanation.request', ['RUS'], {
-      respondingState: 'RUS',
-      activity: 'Concentration of forces near the border of Ukraine, outside normal peacetime locations.',
-      reasons: 'Unusual and unscheduled military activity of significance (VD11 §16).',
-    })
-  ).id;
-  offset = 0;
+  net = await startScenarioNetwork();
+  const { USA, RUS, UKR } = net.nodes;
   seeded.secret = (await send(USA!, 'note', ['RUS'], { subject: 'Private channel', text: SECRET })).id;
-  // A later entry by USA, so that the note is covered by a signed header and provable.
   seeded.usaNote = (await send(USA!, 'note', ['*'], { subject: 'Link check', text: 'USA console end-to-end test.' })).id;
-
-  await waitFor('every node to hold every entry', async () => {
-    for (const n of [USA, RUS, UKR]) {
+  await waitFor('the new notes at RUS and UKR', async () => {
+    for (const n of [RUS, UKR]) {
       for (const id of Object.values(seeded)) if ((await api(n!, `/api/v1/entries/${id}`)).status !== 200) return false;
     }
     return true;
@@ -157,10 +113,9 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.close();
   });
 
-  it('the dashboard shows the overdue obligation of the unanswered Chapter III request, in red, with a live countdown', async (ctx) => {
-    if (!(await routeExists('/api/v1/obligations'))) ctx.skip(); // the regimes' routes land with the Vienna Document regime
+  it('the dashboard shows the overdue obligation of the scenario\'s unanswered Chapter III request, in red, with a live countdown', async () => {
     const page = await signIn(browser, net.nodes.UKR!);
-    const overdue = page.locator('[data-testid="obligations"] tr[data-overdue]').filter({ hasText: 'RUS' }).filter({ hasText: '§16' });
+    const overdue = page.locator('[data-testid="obligations"] tr[data-overdue]').filter({ hasText: 'RUS' }).filter({ hasText: 'explain' });
     await overdue.first().waitFor();
     const countdown = overdue.first().locator('.countdown');
     const first = await countdown.textContent();
@@ -170,12 +125,11 @@ describe('the console', { timeout: 120_000 }, () => {
     expect(await countdown.textContent()).not.toBe(first);
     // The obligation links to the request that created it.
     await overdue.first().getByRole('link').click();
-    await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(seeded.ukrRequest);
+    await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(step('ukr-explanation-request'));
     await page.close();
   });
 
-  it('a flash hotline message from USA is acknowledged in RUS\'s console, and USA\'s view changes live', async (ctx) => {
-    if (!(await catalogueHas('hotline.message'))) ctx.skip(); // hotline.message / hotline.ack land with the hotline
+  it('a flash hotline message from USA is acknowledged in RUS\'s console, and USA\'s view changes live', async () => {
     const usa = await signIn(browser, net.nodes.USA!);
     const rus = await signIn(browser, net.nodes.RUS!);
     await usa.goto(`${net.nodes.USA!.url}/console/#/hotline/RUS`);
@@ -188,7 +142,7 @@ describe('the console', { timeout: 120_000 }, () => {
     await sent.waitFor();
     expect(await sent.getAttribute('data-priority')).toBe('flash');
     // The machine receipt arrives by itself; the human acknowledgement is still pending.
-    await usa.waitForFunction(() => document.querySelector('[data-testid="message"] [data-testid="receipt-state"]')?.getAttribute('data-state') === 'received', null, { timeout: 15_000 });
+    await expect.poll(() => sent.getByTestId('receipt-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('received');
     expect(await sent.getByTestId('ack-state').getAttribute('data-state')).toBe('pending');
     // A flash message is owed an acknowledgement within 5 minutes (the agreement's default).
     await expect(sent.getByTestId('ack-state').textContent()).resolves.toMatch(/^due in 00:0[0-4]:\d\d$/);
@@ -262,27 +216,26 @@ describe('the console', { timeout: 120_000 }, () => {
     await rus.close();
   });
 
-  it('a finding opens to its citation and evidence', async (ctx) => {
-    if (!(await routeExists('/api/v1/findings'))) ctx.skip(); // the regimes' routes land with the Vienna Document regime
-    // The late notification of Union Resolve is a finding about RUS with that notification as evidence.
-    const all = await api<{ findings?: { explanation: string; parties: string[]; evidence: string[] }[] } | { explanation: string; parties: string[]; evidence: string[] }[]>(net.nodes.UKR!, '/api/v1/findings');
-    const list = Array.isArray(all.json) ? all.json : (all.json.findings ?? []);
-    const finding = list.find((f) => f.parties[0] === 'RUS' && f.evidence.includes(seeded.rusExercise!));
-    expect(finding, JSON.stringify(list, null, 1)).toBeDefined();
+  it('a finding opens to its citation and evidence', async () => {
+    // Belarus notified Union Resolve 22 days ahead instead of 42: a finding whose evidence is that notification.
+    const union = step('blr-union-resolve');
+    const all = await api<{ findings: FindingRow[] }>(net.nodes.UKR!, '/api/v1/findings');
+    const finding = all.json.findings.find((f) => f.evidence.includes(union) && f.parties[0] === 'BLR');
+    expect(finding, JSON.stringify(all.json, null, 1)).toBeDefined();
     const page = await signIn(browser, net.nodes.UKR!);
     await page.goto(`${net.nodes.UKR!.url}/console/#/findings`);
     const rows = page.getByTestId('findings').locator('tbody tr');
     await rows.first().waitFor({ timeout: 15_000 });
-    await page.getByLabel('Party').selectOption('RUS');
-    await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes('RUS'))).toBe(true);
+    await page.getByLabel('Party').selectOption('BLR');
+    await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes('BLR'))).toBe(true);
     await rows.getByRole('link', { name: finding!.explanation, exact: true }).first().click();
     const detail = page.getByTestId('finding-detail');
     await detail.waitFor();
     await expect(detail.locator('.cite').first().textContent()).resolves.toMatch(/VD11 §/);
-    const evidence = detail.locator('.evidence a').filter({ hasText: 'RUS#' }).first();
-    await evidence.click();
+    await detail.locator('.evidence a').filter({ hasText: 'BLR#' }).first().click();
     await page.getByTestId('entry').waitFor();
-    await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(seeded.rusExercise);
+    await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(union);
+    await expect(page.getByTestId('entry-body').textContent()).resolves.toContain('Union Resolve 2022');
     // And from the evidence, back to the findings it supports.
     await expect(page.getByTestId('entry').textContent()).resolves.toContain(finding!.explanation);
     await page.close();
@@ -323,31 +276,32 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.goto(`${net.nodes.UKR!.url}/console/#/map`);
     const map = page.getByTestId('map');
     await map.and(page.locator('[data-ready]')).waitFor({ timeout: 30_000 });
-    // Two seeded notifications, and the one the composing test may have sent to all parties.
+    // The scenario's notified areas (Southern Shield, Union Resolve, UKR's observation of it), and any sent since.
     const list = page.getByTestId('area-list').getByRole('listitem');
-    await expect.poll(() => list.count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => list.count()).toBeGreaterThanOrEqual(3);
     const total = String(await list.count());
     await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
     await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe(total);
-    await expect(page.getByTestId('area-list').textContent()).resolves.toContain('Union Resolve-2022');
+    const names = await page.getByTestId('area-list').textContent();
+    for (const name of ['Southern Shield 2022', 'Union Resolve 2022']) expect(names).toContain(name);
 
-    // The time filter: only what is under way in March 2022.
+    // The time filter: only what is under way in the first days of March 2022.
     await page.getByLabel('From (UTC)').fill('2022-03-01');
-    await page.getByLabel('Until (UTC)').fill('2022-03-31');
+    await page.getByLabel('Until (UTC)').fill('2022-03-05');
     await expect.poll(() => map.getAttribute('data-areas')).toBe('1');
-    await expect(page.getByTestId('area-list').textContent()).resolves.toContain('Blizzard-2022');
+    await expect(page.getByTestId('area-list').textContent()).resolves.toContain('Southern Shield 2022');
     await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe('1');
     await page.getByRole('button', { name: 'All dates' }).click();
     await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
     await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe(total);
     await screenshot(page, 'map-1280x800');
 
-    // A click on the Union Resolve area (its centre, projected by the map itself) opens its notification.
-    const point = await map.evaluate((el) => (el as HTMLElement & { parleyMap: { project(ll: [number, number]): { x: number; y: number } } }).parleyMap.project([27.6, 52.4]));
+    // A click inside the Southern Shield area (projected by the map itself) opens its notification.
+    const point = await map.evaluate((el) => (el as HTMLElement & { parleyMap: { project(ll: [number, number]): { x: number; y: number } } }).parleyMap.project([40, 49.35]));
     const box = (await map.boundingBox())!;
     await page.mouse.click(box.x + point.x, box.y + point.y);
     await page.getByTestId('entry').waitFor();
-    await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(seeded.rusExercise);
+    await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(step('rus-southern-shield'));
 
     // Offline: nothing but this node was asked for anything.
     const origin = new URL(net.nodes.UKR!.url).origin;
@@ -365,7 +319,7 @@ describe('the console', { timeout: 120_000 }, () => {
       await page.setViewportSize({ width: w, height: h });
       const views: [string, string][] = [
         ...['dashboard', 'hotline', 'notifications', 'findings', 'map', 'timeline', 'audit'].map((s): [string, string] => [s, s]),
-        ['entry', `entry/${seeded.rusExercise}`],
+        ['entry', `entry/${step('blr-union-resolve')}`],
         ['compose', 'notifications/compose?type=vd.activity.notification'],
       ];
       for (const [section, hash] of views) {
@@ -389,7 +343,8 @@ describe('the console', { timeout: 120_000 }, () => {
   it('with another party\'s token, the API the console reads never returns content that party is not addressed on', async () => {
     const UKR = net.nodes.UKR!;
     const token = UKR.folder.tokens.officer;
-    const leaks = (text: string) => text.includes(SECRET) || text.includes('Private channel');
+    // The note's text, and the scenario's USA–RUS hotline exchange.
+    const leaks = (text: string) => [SECRET, 'Private channel', 'advise whether forces near the border', 'Duty officer, Moscow'].some((x) => text.includes(x));
 
     // Every route the console reads, as UKR's console reads it.
     const seen: string[] = [];
@@ -403,6 +358,15 @@ describe('the console', { timeout: 120_000 }, () => {
       seen.push(JSON.stringify(page.json));
       if (page.json.entries.length < 1000) break;
       after = page.json.next!;
+    }
+    // Every entry UKR's node lists that UKR neither wrote nor was addressed on is a bare stub.
+    const listed = seen.slice(6).flatMap((t) => (JSON.parse(t) as { entries: Record<string, unknown>[] }).entries);
+    expect(listed.length).toBeGreaterThan(10);
+    const foreign = listed.filter((e) => e.author !== 'UKR' && !(e.to as string[] | undefined)?.some((t) => t === 'UKR' || t === '*'));
+    expect(foreign.map((e) => e.id)).toEqual(expect.arrayContaining([seeded.secret, step('usa-flash'), step('rus-flash-ack')]));
+    for (const e of foreign) {
+      expect(e.body, `${String(e.author)}#${String(e.seq)}`).toBeUndefined();
+      expect(e.type, `${String(e.author)}#${String(e.seq)}`).toBeUndefined();
     }
     const stub = await api<Record<string, unknown>>(UKR, `/api/v1/entries/${seeded.secret}`, { token });
     expect(stub.status).toBe(200);
@@ -429,8 +393,8 @@ describe('the console', { timeout: 120_000 }, () => {
     expect(seen.filter(leaks)).toEqual([]); // … its content is not.
 
     // UKR's token opens nothing on another party's node.
-    const foreign = await api(net.nodes.USA!, `/api/v1/entries/${seeded.secret}`, { token });
-    expect(foreign.status).toBe(401);
+    const elsewhere = await api(net.nodes.USA!, `/api/v1/entries/${seeded.secret}`, { token });
+    expect(elsewhere.status).toBe(401);
 
     // And the console itself, signed in as UKR, shows the entry sealed.
     const page = await signIn(browser, UKR);

@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { RunningNode } from '../../src/server/node.js';
+import { playScenario } from '../../src/demo/scenario.js';
+import { startNode, type RunningNode } from '../../src/server/node.js';
+import { FAST_TIMINGS, introduce } from '../federation/support.js';
+import { tempDir } from '../support/nodes.js';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const outputDir = join(root, 'test-output');
@@ -29,6 +32,39 @@ export function ensureConsoleBuilt(): void {
   const index = join(root, 'dist/console/index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newest(join(root, 'src/console'))) return;
   execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'src/console/vite.config.ts')], { cwd: root, stdio: 'pipe' });
+}
+
+export const WINTER_SCENARIO = join(root, 'scenarios/winter-2021-22.yaml');
+
+export interface ScenarioNetwork {
+  nodes: Record<string, RunningNode>;
+  /** Entry ids of the scenario's labelled steps (`usa-flash` → its id). */
+  steps: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * What `npm start` shows, in this process: the shipped scenario played into fresh node folders on
+ * its real dates, then every node started on a free loopback port and introduced to the others.
+ */
+export async function startScenarioNetwork(file = WINTER_SCENARIO): Promise<ScenarioNetwork> {
+  const dir = tempDir('parley-e2e-');
+  const report = await playScenario(file, dir.path);
+  const parties = [...new Set(report.steps.map((s) => s.author))];
+  for (const d of readdirSync(dir.path, { withFileTypes: true })) if (d.isDirectory() && !parties.includes(d.name)) parties.push(d.name);
+  const nodes: Record<string, RunningNode> = {};
+  for (const party of parties) {
+    nodes[party] = await startNode({ dir: join(dir.path, party), port: 0, logger: false, runFile: false, federation: { timings: FAST_TIMINGS } });
+  }
+  introduce(Object.values(nodes));
+  return {
+    nodes,
+    steps: Object.fromEntries(report.steps.filter((s) => s.id).map((s) => [s.id!, s.entry])),
+    close: async () => {
+      for (const n of Object.values(nodes)) await n.close().catch(() => {});
+      dir.remove();
+    },
+  };
 }
 
 export interface Browser {

@@ -12,7 +12,7 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries50m from 'world-atlas/countries-50m.json';
 import { activities, type Activity } from '../app/domain';
-import { utc } from '../app/format';
+import { typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, go } from '../app/route';
 
@@ -27,7 +27,7 @@ const EUROPE: LngLatBoundsLike = [
   [62, 71],
 ];
 
-const COLORS = { sea: '#dce3e8', land: '#f6f5f1', border: '#8d969d', area: '#1f5c99' };
+const COLORS = { sea: '#cfdbe4', land: '#f6f5f1', border: '#8d969d', area: '#1f5c99' };
 
 function style(): StyleSpecification {
   return {
@@ -40,8 +40,15 @@ function style(): StyleSpecification {
       { id: 'sea', type: 'background', paint: { 'background-color': COLORS.sea } },
       { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': COLORS.land } },
       { id: 'borders', type: 'line', source: 'countries', paint: { 'line-color': COLORS.border, 'line-width': 0.7 } },
-      { id: 'activity-fill', type: 'fill', source: 'activities', paint: { 'fill-color': COLORS.area, 'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.45, 0.25] } },
-      { id: 'activity-line', type: 'line', source: 'activities', paint: { 'line-color': COLORS.area, 'line-width': 2 } },
+      // Notified activities are drawn solid; areas named in other entries (observer reports, requests) dashed and lighter.
+      {
+        id: 'activity-fill',
+        type: 'fill',
+        source: 'activities',
+        paint: { 'fill-color': COLORS.area, 'fill-opacity': ['case', ['boolean', ['feature-state', 'hover'], false], 0.45, ['==', ['get', 'kind'], 'notified'], 0.25, 0.1] },
+      },
+      { id: 'activity-line', type: 'line', source: 'activities', filter: ['==', ['get', 'kind'], 'notified'], paint: { 'line-color': COLORS.area, 'line-width': 2 } },
+      { id: 'other-line', type: 'line', source: 'activities', filter: ['!=', ['get', 'kind'], 'notified'], paint: { 'line-color': COLORS.area, 'line-width': 1.5, 'line-dasharray': [3, 2] } },
     ],
   };
 }
@@ -123,7 +130,7 @@ export default function MapPage() {
     const m = map.current;
     if (!m || !ready) return;
     const features: GeoJSON.Feature[] = shown.flatMap((a, i) =>
-      geometries(a).map((geometry) => ({ type: 'Feature' as const, id: i, geometry, properties: { entry: a.entry.id, label: a.label } })),
+      geometries(a).map((geometry) => ({ type: 'Feature' as const, id: i, geometry, properties: { entry: a.entry.id, label: a.label, kind: a.entry.type === 'vd.activity.notification' ? 'notified' : 'other' } })),
     );
     (m.getSource('activities') as GeoJSONSource).setData({ type: 'FeatureCollection', features });
     const b = bounds(shown);
@@ -164,7 +171,7 @@ export default function MapPage() {
             <li key={a.entry.id}>
               <a href={entryHref(a.entry.id)}>{a.label}</a>
               <div className="muted">
-                {a.entry.author} · {a.start ? utc(new Date(a.start).toISOString()).slice(0, 10) : '?'} – {a.end ? utc(new Date(a.end).toISOString()).slice(0, 10) : '?'}
+                {a.entry.author} · {a.entry.type === 'vd.activity.notification' ? 'notified' : typeTitle(p.catalogue, a.entry.type)} · {a.start ? utc(new Date(a.start).toISOString()).slice(0, 10) : '?'} – {a.end ? utc(new Date(a.end).toISOString()).slice(0, 10) : '?'}
                 {typeof a.entry.body?.troops === 'number' && <> · {a.entry.body.troops.toLocaleString('en')} troops</>}
               </div>
             </li>
