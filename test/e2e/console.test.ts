@@ -123,6 +123,18 @@ describe('the console', { timeout: 120_000 }, () => {
     expect(await countdown.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(179, 38, 30)');
     await page.waitForTimeout(1100);
     expect(await countdown.textContent()).not.toBe(first);
+
+    // An analyst looks at the record as it stood a day after the request: the same obligation is
+    // open, 24 hours to go, and the meeting request of 13 February is not yet in the record.
+    await page.getByLabel('As of (UTC)').fill('2022-02-12T12:00:00');
+    await page.getByTestId('asof-banner').waitFor();
+    const then = page.locator('[data-testid="obligations"] tr').filter({ hasText: 'RUS' }).filter({ hasText: 'explain' });
+    await expect.poll(() => then.first().locator('.countdown').textContent()).toBe('1d 00:00:00');
+    expect(await then.first().getAttribute('data-overdue')).toBeNull();
+    await expect(page.locator('[data-testid="obligations"]').textContent()).resolves.not.toContain('meet UKR');
+    await page.getByRole('button', { name: 'Back to live' }).click();
+    await expect.poll(() => overdue.count()).toBeGreaterThan(0);
+
     // The obligation links to the request that created it.
     await overdue.first().getByRole('link').click();
     await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(step('ukr-explanation-request'));

@@ -6,6 +6,7 @@ import { lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } f
 import { Api, ApiError } from './api';
 import { partyLabel, useNow, utc } from './format';
 import { RecordProvider, usePicture } from './record';
+import { localInputFromUtc, utcFromLocalInput } from '../forms/schema';
 import { href, useRoute } from './route';
 import type { Status } from './types';
 import { isAddressedTo, priorityOf } from './domain';
@@ -110,7 +111,7 @@ function Shell() {
   const picture = usePicture();
   const route = useRoute();
   const now = useNow(1000);
-  const overdue = (picture.obligations ?? []).filter((o) => o.status === 'missed' || (o.status === 'open' && Date.parse(o.due) < now)).length;
+  const overdue = (picture.obligations ?? []).filter((o) => o.status === 'missed' || (o.status === 'open' && Date.parse(o.due) < (picture.asOf ?? now))).length;
   const acked = new Set(picture.entries.filter((a) => a.type === 'hotline.ack' && a.author === picture.party).flatMap((a) => a.refs ?? []));
   const unacked = picture.entries.filter((e) => e.type === 'hotline.message' && e.author !== picture.party && isAddressedTo(e, picture.party) && !acked.has(e.id));
   const awaitingAck = unacked.length;
@@ -142,6 +143,7 @@ function Shell() {
         <span className="clock" aria-label="Current time, UTC">
           {utc(new Date(now).toISOString())}
         </span>
+        <AsOf />
         <button type="button" onClick={picture.signOut}>
           Sign out
         </button>
@@ -166,6 +168,14 @@ function Shell() {
               .join('; ')}
           </div>
         )}
+        {picture.asOf !== undefined && (
+          <div className="asof-banner" role="status" data-testid="asof-banner">
+            The record as it stood at <strong>{utc(new Date(picture.asOf).toISOString())}</strong>: later entries are hidden; obligations, countdowns and findings are as of then.{' '}
+            <button type="button" className="small" onClick={() => picture.setAsOf(undefined)}>
+              Back to live
+            </button>
+          </div>
+        )}
         {flash.length > 0 && route.section !== 'hotline' && (
           <div className="flash-banner" role="alert" data-testid="flash-banner">
             <span className="prio flash">flash</span> {flash.length === 1 ? `A flash message from ${flash[0]!.author} awaits acknowledgement` : `${flash.length} flash messages await acknowledgement`}:{' '}
@@ -175,6 +185,26 @@ function Shell() {
         <Page />
       </main>
     </div>
+  );
+}
+
+/** "As of": an analyst reads the record as it stood at an instant (UTC); empty is live. */
+function AsOf() {
+  const picture = usePicture();
+  const value = picture.asOf === undefined ? '' : localInputFromUtc(new Date(picture.asOf).toISOString());
+  return (
+    <label className="asof">
+      As of (UTC)
+      <input
+        type="datetime-local"
+        step={1}
+        value={value}
+        onChange={(e) => {
+          const v = e.target.value;
+          picture.setAsOf(v ? Date.parse(utcFromLocalInput(v)) : undefined);
+        }}
+      />
+    </label>
   );
 }
 

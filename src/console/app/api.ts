@@ -130,14 +130,18 @@ export class Api {
     return this.request<HotlineView>('/api/v1/hotline');
   }
 
-  obligations(): Promise<Obligation[]> {
-    return this.request<unknown>('/api/v1/obligations').then((r) => listOf<Obligation>(r, 'obligations'));
+  /** The regimes' obligations as of `at` (epoch ms; default the node's now). */
+  obligations(at?: number): Promise<Obligation[]> {
+    return this.request<unknown>(`/api/v1/obligations${atQuery(at)}`).then((r) => listOf<Obligation>(r, 'obligations'));
   }
 
-  findings(): Promise<Finding[]> {
-    return this.request<unknown>('/api/v1/findings').then((r) => listOf<Finding>(r, 'findings'));
+  /** The regimes' findings as of `at` (epoch ms; default the node's now). */
+  findings(at?: number): Promise<Finding[]> {
+    return this.request<unknown>(`/api/v1/findings${atQuery(at)}`).then((r) => listOf<Finding>(r, 'findings'));
   }
 }
+
+const atQuery = (at: number | undefined) => (at === undefined ? '' : `?at=${encodeURIComponent(new Date(at).toISOString())}`);
 
 /** Lists arrive bare or wrapped (`{"entries": […]}`); the console accepts both. */
 function listOf<T>(r: unknown, ...keys: string[]): T[] {

@@ -61,6 +61,8 @@ export function summary(entry: Entry): string {
   };
   if (entry.type === 'receipt') return `holds ${String(b.of)} up to #${String(b.upto)}`;
   if (entry.type === 'hotline.ack') return 'acknowledged by the duty officer';
+  if (typeof b.year === 'number' && Array.isArray(b.activities)) return `calendar for ${b.year}: ${b.activities.length} notifiable ${b.activities.length === 1 ? 'activity' : 'activities'}`;
+  if (typeof b.year === 'number' && Array.isArray(b.units)) return `military information for ${b.year}: ${b.units.length} units`;
   const line = pick('subject', 'designation', 'title', 'name', 'activity', 'activityType', 'incident', 'explanation', 'reasons', 'summary', 'text', 'description');
   const troops = typeof b.troops === 'number' ? `${b.troops.toLocaleString('en')} troops` : undefined;
   return [line, troops].filter(Boolean).join(' · ') || entry.type;

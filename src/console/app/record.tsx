@@ -5,6 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Api, ApiError } from './api';
+import { useNow } from './format';
 import type { Entry, Finding, Obligation, Party, Status } from './types';
 
 export type Live = 'connecting' | 'live' | 'reconnecting';
@@ -23,6 +24,12 @@ export interface Picture {
   problems: Record<string, string>;
   live: Live;
   loadedAt: number | undefined;
+  /**
+   * The instant an analyst is looking at the record as of (epoch ms), or undefined for live:
+   * entries after it are hidden, and obligations and findings are the regimes' verdicts then.
+   */
+  asOf: number | undefined;
+  setAsOf: (t: number | undefined) => void;
   refresh: () => void;
   signOut: () => void;
 }
@@ -50,6 +57,7 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   const [live, setLive] = useState<Live>('connecting');
   const [loadedAt, setLoadedAt] = useState<number | undefined>(undefined);
   const [revision, setRevision] = useState(0);
+  const [asOf, setAsOf] = useState<number | undefined>(undefined);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Entries are immutable once held: each refresh reads only those stored after the cursor.
   const cursor = useRef<number | undefined>(undefined);
@@ -79,8 +87,8 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
       api.roster().catch(note('roster')),
       revision === 0 ? api.catalogue().catch(note('catalogue')) : Promise.resolve(undefined),
       api.entriesSince(cursor.current).catch(note('entries')),
-      api.obligations().catch(note('obligations')),
-      api.findings().catch(note('findings')),
+      api.obligations(asOf).catch(note('obligations')),
+      api.findings(asOf).catch(note('findings')),
     ]).then(([s, r, c, e, o, f]) => {
       if (cancelled) return;
       if (s) setStatus(s);
@@ -101,7 +109,7 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     return () => {
       cancelled = true;
     };
-  }, [api, revision]);
+  }, [api, revision, asOf]);
 
   useEffect(() => {
     const source = new EventSource(`/api/v1/events?token=${encodeURIComponent(props.token)}`);
@@ -123,6 +131,7 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   }, [props.token, refresh]);
 
   const byId = useMemo(() => new Map(entries.map((e) => [e.id, e])), [entries]);
+  const shown = useMemo(() => (asOf === undefined ? entries : entries.filter((e) => Date.parse(e.time) <= asOf)), [entries, asOf]);
 
   const picture: Picture = {
     api,
@@ -130,15 +139,24 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     status,
     roster,
     catalogue,
-    entries,
+    entries: shown,
     byId,
     obligations,
     findings,
     problems,
     live,
     loadedAt,
+    asOf,
+    setAsOf,
     refresh,
     signOut: props.onSignOut,
   };
   return <PictureContext.Provider value={picture}>{props.children}</PictureContext.Provider>;
+}
+
+/** The instant the console reasons about: the analyst's "as of", or now (ticking every second). */
+export function useClock(): number {
+  const p = usePicture();
+  const now = useNow(1000);
+  return p.asOf ?? now;
 }

@@ -3,15 +3,15 @@
  * alarming, and what the rules found most recently.
  */
 import { useState } from 'react';
-import { span, useNow, utc } from '../app/format';
-import { usePicture } from '../app/record';
+import { span, utc } from '../app/format';
+import { useClock, usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
 import type { Alarm, Obligation } from '../app/types';
 import { SeverityBadge } from './Findings';
 
 export function Dashboard() {
   const p = usePicture();
-  const now = useNow(1000);
+  const now = useClock();
   const [ours, setOurs] = useState(false);
   const pending = (p.obligations ?? [])
     .filter((o) => o.status === 'open' || o.status === 'missed')

@@ -6,8 +6,8 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../app/api';
 import { acksFor, DEFAULT_ACK_WINDOW_MS, isAddressedTo, priorityOf, PRIORITIES, ReceiptIndex, type Priority } from '../app/domain';
-import { partyLabel, span, useNow, utc } from '../app/format';
-import { usePicture } from '../app/record';
+import { partyLabel, span, utc } from '../app/format';
+import { useClock, usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
 import type { Entry, HotlineView } from '../app/types';
 
@@ -104,7 +104,7 @@ function Conversation(props: { peer: string; messages: Entry[] }) {
 
 function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex; view: HotlineView | undefined }) {
   const p = usePicture();
-  const now = useNow(1000);
+  const now = useClock();
   const { m } = props;
   const outgoing = m.author === p.party;
   const priority = priorityOf(m);

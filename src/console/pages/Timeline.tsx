@@ -93,7 +93,7 @@ export function Timeline() {
                   <td>
                     {o.what} — <span className={`ostatus ${o.status}`}>{open && o.status === 'missed' ? 'missed' : o.status}</span>
                   </td>
-                  <td>{o.metBy ? <a href={entryHref(o.metBy)}>met by</a> : ''}</td>
+                  <td>{o.metBy ? <a href={entryHref(o.metBy)}>met by {p.byId.get(o.metBy) ? `${p.byId.get(o.metBy)!.author}#${p.byId.get(o.metBy)!.seq}` : 'entry'}</a> : ''}</td>
                 </tr>,
               ];
             }
