@@ -75,6 +75,12 @@ export interface FederationOptions {
   requestTimeoutMs?: number;
   /** Most own entries in one push. */
   maxBatch?: number;
+  /**
+   * Own entries that end the batch they are in, for a peer: urgent traffic (a flash hotline
+   * message) then goes out in a batch no larger than what is ahead of it in the log, instead of
+   * waiting for the receiver to take a full batch of bulk entries that came after it.
+   */
+  endsBatch?: (entry: LedgerEntry, peer: string) => boolean;
 }
 
 const META = {
@@ -101,6 +107,7 @@ export class Federation {
   readonly #randomBytes: (n: number) => Buffer;
   readonly #timings: LinkTimings;
   readonly #maxBatch: number;
+  readonly #endsBatch: ((entry: LedgerEntry, peer: string) => boolean) | undefined;
   readonly #client: PeerClient;
   readonly #nonces = new NonceCache();
   readonly #links = new Map<string, PeerLink>();
@@ -137,6 +144,7 @@ export class Federation {
     this.#random = options.random ?? Math.random;
     this.#randomBytes = options.randomBytes ?? cryptoRandomBytes;
     this.#maxBatch = Math.min(options.maxBatch ?? 256, MAX_BATCH_ENTRIES);
+    this.#endsBatch = options.endsBatch;
     this.#timings = { backoff: DEFAULT_BACKOFF, heartbeatMs: 5000, inlineGraceMs: 100, stubDelayMs: 50, maxBatch: this.#maxBatch, ...options.timings };
     this.#client = new PeerClient({
       signer: { party: this.party, privateKey: this.#key.privateKey },
@@ -415,6 +423,7 @@ export class Federation {
       entries.push(env);
       bytes += size;
       last = e.seq;
+      if (this.#endsBatch?.(e, peer)) break;
     }
     return { entries, last };
   }

@@ -690,6 +690,14 @@ export class HotlineRuntime {
   }
 }
 
+/**
+ * A flash hotline message addressed to `peer`: it ends its push batch to that peer
+ * (FederationOptions.endsBatch), so its receipt does not wait for bulk entries committed after it.
+ */
+export function isFlashFor(e: LedgerEntry, peer: string): boolean {
+  return e.type === 'hotline.message' && e.body?.priority === 'flash' && addressed(e.to ?? [], peer);
+}
+
 function recordOf(e: LedgerEntry): RecordEntry {
   return { id: e.id, author: e.author, seq: e.seq, time: e.time, type: e.type, to: e.to, refs: e.refs, body: e.body };
 }

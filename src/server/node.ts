@@ -17,7 +17,7 @@ import { EventHub } from './events.js';
 import { entryView } from './operator-routes.js';
 import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
 import { hotlineSettings, type HotlineConfig } from '../hotline/config.js';
-import { HotlineRuntime } from '../hotline/runtime.js';
+import { HotlineRuntime, isFlashFor } from '../hotline/runtime.js';
 import { RegimeMonitor } from '../regimes/monitor.js';
 
 /** How long requests in progress may take to finish when the node stops. */
@@ -70,7 +70,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const app = createApp({
     logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid } },
   });
-  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), ...options.federation });
+  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch: isFlashFor, ...options.federation });
   const events = new EventHub();
   let hotline: HotlineRuntime;
   try {
