@@ -520,7 +520,7 @@ export class HotlineRuntime {
     let health: Health;
     if (this.#alarms.has(`link:${peer}`)) {
       health = 'down';
-      reasons.push(`no receipt for ${Math.round((now - oldest!.sentAt) / 1000)} s`);
+      reasons.push(oldest ? `no receipt for ${Math.round((now - oldest.sentAt) / 1000)} s` : 'no receipt in time');
     } else if (link === 'down') {
       health = 'down';
       reasons.push('its node does not answer');
