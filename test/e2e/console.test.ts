@@ -98,6 +98,13 @@ describe('the console', { timeout: 120_000 }, () => {
           .map((el) => el.outerHTML.slice(0, 120)),
       );
       expect(unlabelled, `unlabelled controls on ${hash}`).toEqual([]);
+      // And none is taken out of the tab order.
+      const untabbable = await page.evaluate(() =>
+        [...document.querySelectorAll('main a[href], main button, main input, main select, main textarea, main summary, nav a[href]')]
+          .filter((el) => (el as HTMLElement).tabIndex < 0)
+          .map((el) => el.outerHTML.slice(0, 120)),
+      );
+      expect(untabbable, `controls out of the tab order on ${hash}`).toEqual([]);
     }
     expect(pageProblems(page)).toEqual([]);
     await page.close();
@@ -167,7 +174,8 @@ describe('the console', { timeout: 120_000 }, () => {
     await banner.getByRole('link').click();
     const received = rus.getByTestId('message').filter({ hasText: 'Aircraft approaching' });
     await received.waitFor({ timeout: 15_000 });
-    await received.getByRole('button', { name: 'Acknowledge' }).click();
+    // One action, from the keyboard.
+    await received.getByRole('button', { name: 'Acknowledge' }).press('Enter');
     await expect.poll(() => received.getByTestId('ack-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('acknowledged');
 
     // No reload on USA's side: the event stream brings the acknowledgement.
