@@ -90,6 +90,13 @@ async function main(): Promise<void> {
         `${fmt(h['p99 under load / p99 idle'], 2)}× idle p99`,
         '≤ 2× idle p99',
       );
+      add(
+        'own entries not yet receipted ahead of a flash, under load',
+        `${fmt(h['own entries not yet receipted ahead of a flash when committed, p50, under load'])} p50, ${fmt(h['own entries not yet receipted ahead of a flash when committed, p99, under load'])} p99`,
+        '',
+        '',
+        'a batch or less (in-order delivery: a flash cannot overtake what was committed before it)',
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
