@@ -220,13 +220,19 @@ function Related(props: { entry: Entry }) {
           )}
         </dd>
       </dl>
-      {e.type !== 'receipt' && e.author !== p.party && e.type && (
+      {e.type !== 'receipt' && e.author !== p.party && e.type && !e.type.startsWith('hotline.') && (
         <p>
-          <a className="button" href={`${href('notifications', 'compose')}?refs=${e.id}&to=${e.author}`}>
-            Reply with a notification…
+          <a className="button" href={`${href('notifications', 'compose')}?refs=${e.id}&to=${e.author}${replyType(e.type, p.catalogue) ? `&type=${replyType(e.type, p.catalogue)}` : ''}`}>
+            Reply{replyType(e.type, p.catalogue) ? ` (${replyType(e.type, p.catalogue)})` : ''}…
           </a>
         </p>
       )}
     </section>
   );
+}
+
+/** The catalogue's answer to a request type, by the treaty's naming: `vd.inspection.request` → `vd.inspection.reply`. */
+function replyType(type: string, catalogue: Record<string, unknown>): string | undefined {
+  const reply = type.replace(/\.request$/, '.reply');
+  return reply !== type && reply in catalogue ? reply : undefined;
 }
