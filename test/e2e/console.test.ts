@@ -110,13 +110,20 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.close();
   });
 
-  it('a wrong token is refused with the node\'s code, and nothing is stored in the browser', async () => {
+  it('a wrong token is refused with the node\'s code and nothing is kept; a sign-in link drops its token from the address bar', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${net.nodes.USA!.url}/console/`);
     await page.getByLabel('Operator token').fill(net.nodes.RUS!.folder.tokens.officer);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('PARLEY_ERR_UNAUTHENTICATED');
     expect(await page.evaluate(() => sessionStorage.getItem('parley.token'))).toBeNull();
+
+    // The link `network up` can print signs in, and the token leaves the address bar at once.
+    const token = net.nodes.USA!.folder.tokens.officer;
+    await page.goto(`${net.nodes.USA!.url}/console/#token=${encodeURIComponent(token)}`);
+    await page.getByTestId('party').waitFor();
+    expect(page.url()).not.toContain(token);
+    expect(page.url()).toMatch(/#\/dashboard$/);
     await page.close();
   });
 

@@ -46,12 +46,22 @@ export function App() {
   };
 
   useEffect(() => {
-    // `network up` prints links of the form /console/#token=…: take the token, then drop it from the URL.
-    const fromLink = /^#token=([^&]+)/.exec(window.location.hash)?.[1];
-    if (fromLink) history.replaceState(null, '', `${window.location.pathname}#/dashboard`);
-    const token = fromLink ? decodeURIComponent(fromLink) : sessionStorage.getItem(TOKEN_KEY);
+    // A sign-in link (/console/#token=…): take the token, then drop it from the address bar.
+    const fromLink = () => {
+      const token = /^#token=([^&]+)/.exec(window.location.hash)?.[1];
+      if (token) history.replaceState(null, '', `${window.location.pathname}#/dashboard`);
+      return token ? decodeURIComponent(token) : undefined;
+    };
+    const token = fromLink() ?? sessionStorage.getItem(TOKEN_KEY);
     if (token) void signIn(token).finally(() => setChecking(false));
     else setChecking(false);
+    // The same link pasted into a tab that is already open.
+    const onHash = () => {
+      const t = fromLink();
+      if (t) void signIn(t);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
   const signOut = () => {
@@ -62,7 +72,7 @@ export function App() {
   if (checking) return <p className="boot">Connecting to the node…</p>;
   if (!session) return <Login onSubmit={signIn} error={error} />;
   return (
-    <RecordProvider token={session.token} status={session.status} onSignOut={signOut}>
+    <RecordProvider key={session.token} token={session.token} status={session.status} onSignOut={signOut}>
       <Shell />
     </RecordProvider>
   );
