@@ -105,11 +105,11 @@ async function up(opts: UpOptions): Promise<ExitCode> {
     throw e;
   }
 
-  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: `${m.url}/console/`, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
+  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: `${m.url}/console/#token=${m.folder.tokens.officer}`, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
   print(opts.json, { nodes }, () =>
     [
       `Parley network of ${nodes.length} parties in ${root} (Ctrl-C stops them all):`,
-      ...nodes.map((n) => `  ${n.party.padEnd(6)} console ${n.console}  login (officer token) ${n.officerToken}\n         API ${n.url}  log ${n.log}`),
+      ...nodes.map((n) => `  ${n.party.padEnd(6)} console ${n.console}\n         (opens signed in; or sign in at ${n.url}/console/ with the officer token ${n.officerToken})  log ${n.log}`),
     ].join('\n'),
   );
 
