@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { ParleyError } from '../../protocol/errors.js';
 import type { AcceptReport, Ledger } from '../../ledger/ledger.js';
 import { action } from '../boundary.js';
+import { readRunInfo } from '../../server/runfile.js';
 import { openSink, print, progress, readInput, withCommon, withLedger, type DirOption } from '../io.js';
 
 interface ExportOptions extends DirOption {
@@ -58,6 +59,11 @@ export function registerTransfer(program: Command): void {
       .requiredOption('--file <file>', "JSON Lines file of envelopes, or '-' for stdin"),
   ).action(
     action(async (opts: ImportOptions) => {
+      // The running node holds each author's head in memory; writing behind it would split them.
+      const running = readRunInfo(opts.dir);
+      if (running) {
+        throw new ParleyError('PARLEY_ERR_NODE_DIR', `the node of ${running.party} runs on this folder (pid ${running.pid}, ${running.url}); stop it before importing — nothing was imported`);
+      }
       const text = readInput(opts.file, 'the envelopes').toString('utf8');
       const result = await withLedger(opts.dir, (ledger) => importLines(ledger, text, opts.file));
       print(opts.json, result, () => humanImport(result));
