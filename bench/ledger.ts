@@ -17,7 +17,7 @@ import { median, medianOf } from './stats.js';
 
 function makeLedger(dir: string, party = 'USA'): Ledger {
   const folder = initNode(join(dir, party + '-' + Math.random().toString(36).slice(2)), { party, url: 'http://127.0.0.1:1' });
-  const ledger = openLedger(loadNode(folder.dir), { signingWorkers: availableParallelism() });
+  const ledger = openLedger(loadNode(folder.dir), { signingWorkers: Math.max(1, availableParallelism() - 1) });
   const peer = generateSigningKey();
   ledger.roster.add({ party: 'RUS', name: 'RUS', url: 'http://127.0.0.1:2', publicKey: peer.publicKeyB64 }, new Date().toISOString());
   return ledger;
