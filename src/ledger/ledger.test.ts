@@ -144,6 +144,15 @@ describe('ledger', () => {
     RUS.ledger.close();
   });
 
+  it('refuses content arriving for a held stub when it breaks its type\'s schema, and keeps the stub', async () => {
+    const { USA, RUS } = setup();
+    const bad = forge({ key: USA.folder.key, header: { author: 'USA', seq: 1 }, content: { ...note('x', ['RUS']), body: { subject: 1 } } });
+    RUS.ledger.accept([{ header: bad.header, sig: bad.sig }], { source: 'UKR', onGap: 'refuse', receipts: false });
+    expect(RUS.ledger.bySeq('USA', 1)?.body).toBeUndefined();
+    expect(() => RUS.ledger.accept([bad], { source: 'USA', onGap: 'hold', receipts: true })).toThrow(expect.objectContaining({ code: 'PARLEY_ERR_SCHEMA' }));
+    expect(RUS.ledger.store.entryBySeq('USA', 1)?.content).toBeNull();
+  });
+
   it('refuses bad appends with codes', async () => {
     const { USA } = setup();
     await expect(USA.ledger.append({ type: 'nope', to: ['RUS'], body: {} })).rejects.toMatchObject({ code: 'PARLEY_ERR_UNKNOWN_TYPE' });

@@ -389,6 +389,12 @@ export class Ledger {
       return s;
     };
 
+    // Content is stored only if its type's schema holds, whether it comes with its header or later.
+    const checkSchema = (content: Content, at: string, index: number): void => {
+      const valid = this.catalogue.validate(content.type, content.body);
+      if (!valid.ok) throw new ParleyError(valid.error.code, `${at}: ${valid.error.message}`, { index, ...valid.error.detail });
+    };
+
     const take = (e: DecodedEntry, index: number): 'stored' | 'held' | 'duplicate' | 'equivocation' => {
       const h = e.header;
       const at = `entry ${index} (${h.author}#${h.seq})`;
@@ -402,7 +408,10 @@ export class Ledger {
         if (heldId === e.id) {
           if (e.content && e.contentBytes && this.#holdsContentOf(e.content)) {
             const row = this.store.entryById(e.id);
-            if (row && !row.content) attach.push({ id: e.id, content: e.contentBytes, type: e.content.type });
+            if (row && !row.content) {
+              checkSchema(e.content, at, index);
+              attach.push({ id: e.id, content: e.contentBytes, type: e.content.type });
+            }
           }
           return 'duplicate';
         }
@@ -433,10 +442,7 @@ export class Ledger {
       if (s.seq > 0 && h.time < s.time) {
         throw new ParleyError('PARLEY_ERR_TIME_ORDER', `${at}: time ${h.time} is earlier than ${h.author}#${s.seq} (${s.time})`, { index, author: h.author, seq: h.seq });
       }
-      if (e.content) {
-        const valid = this.catalogue.validate(e.content.type, e.content.body);
-        if (!valid.ok) throw new ParleyError(valid.error.code, `${at}: ${valid.error.message}`, { index, ...valid.error.detail });
-      }
+      if (e.content) checkSchema(e.content, at, index);
       const keep = e.content && this.#holdsContentOf(e.content) ? e : { ...e, content: undefined, contentBytes: undefined };
       rows.push(rowOf(keep));
       stored.push(keep);
