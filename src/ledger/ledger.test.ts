@@ -130,6 +130,20 @@ describe('ledger', () => {
     void openLedger;
   });
 
+  it('writes no receipt for a batch whose only entry addressed to it is a second entry at a seq already held', async () => {
+    const dir = tempDir();
+    cleanup.push(dir.remove);
+    const a = makeParties(dir.path, ['USA', 'RUS']);
+    const first = await a.USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'one', text: '' } });
+    a.RUS.ledger.accept([first.envelope], { source: 'import', onGap: 'refuse', receipts: false });
+    const fork = forge({ key: a.USA.folder.key, header: { author: 'USA', seq: 1, time: first.time }, content: note('other', ['RUS']) });
+    const r = a.RUS.ledger.accept([fork], { source: 'UKR', onGap: 'hold', receipts: true });
+    expect(r.equivocations).toHaveLength(1);
+    expect(r.receipts).toEqual([]);
+    a.USA.ledger.close();
+    a.RUS.ledger.close();
+  });
+
   it('proves an entry with a bundle that checks offline', async () => {
     const { USA, RUS } = setup();
     const e = await USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 's', text: 't' } });

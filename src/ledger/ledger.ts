@@ -487,9 +487,11 @@ export class Ledger {
     }
 
     // Receipts: one per author whose accepted entries (new, or re-sent after a lost receipt)
-    // include one addressed to this party that is not itself a receipt.
+    // include one addressed to this party that is not itself a receipt. A second entry at a seq
+    // already held is evidence, not an accepted entry: it causes no receipt.
     const receiptBodies: { of: string; upto: number; head: string }[] = [];
     if (options.receipts) {
+      const forks = new Set(evidence);
       for (const author of touched) {
         if (author === this.party) continue;
         const s = stateOf(author);
@@ -497,7 +499,7 @@ export class Ledger {
         if (s.seq <= last) continue;
         const due = [...decoded, ...stored].some(
           (e) =>
-            e.header.author === author && e.header.seq > last && e.header.seq <= s.seq &&
+            !forks.has(e) && e.header.author === author && e.header.seq > last && e.header.seq <= s.seq &&
             e.content && e.content.type !== 'receipt' && isAddressee(e.content, this.party),
         );
         if (due) receiptBodies.push({ of: author, upto: s.seq, head: s.id });
