@@ -63,33 +63,51 @@ function workerScript(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
+/**
+ * Worker threads checking signatures. If a worker fails, the jobs it owed are checked in this
+ * thread instead, so a verify never hangs and never skips a signature.
+ */
 class SignaturePool {
   readonly #workers: Worker[];
   #next = 0;
   #seq = 0;
-  readonly #waiting = new Map<number, (bad: number[]) => void>();
+  readonly #waiting = new Map<number, { worker: Worker; job: SignatureJob; resolve: (bad: number[]) => void }>();
+  #closing = false;
 
   constructor(size: number, script: string) {
     this.#workers = Array.from({ length: size }, () => {
       const w = new Worker(script);
       w.on('message', (m: { id: number; bad: number[] }) => {
-        this.#waiting.get(m.id)?.(m.bad);
+        this.#waiting.get(m.id)?.resolve(m.bad);
         this.#waiting.delete(m.id);
       });
+      const failed = () => {
+        if (this.#closing) return;
+        this.#workers.splice(this.#workers.indexOf(w), 1);
+        for (const [id, p] of this.#waiting) {
+          if (p.worker !== w) continue;
+          this.#waiting.delete(id);
+          p.resolve(badSignatures(p.job));
+        }
+      };
+      w.on('error', failed);
+      w.on('exit', failed);
       return w;
     });
   }
 
   check(job: SignatureJob): Promise<number[]> {
+    if (this.#workers.length === 0) return Promise.resolve(badSignatures(job));
     const id = this.#seq++;
-    const w = this.#workers[this.#next++ % this.#workers.length];
+    const worker = this.#workers[this.#next++ % this.#workers.length];
     return new Promise((resolve) => {
-      this.#waiting.set(id, resolve);
-      w.postMessage({ id, job });
+      this.#waiting.set(id, { worker, job, resolve });
+      worker.postMessage({ id, job });
     });
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
 }
