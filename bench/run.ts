@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       const f = await runFederationBench({ limits });
       const slower = Math.min(limits.signsPerSec, limits.durableCommitsPerSec);
       for (const [k, v] of Object.entries(f)) {
-        if (/throughput/.test(k)) add(k, fmt(v), `${fmt(slower)}/s (slower of signing and durable commits)`, `${fmt(v / slower, 2)}×`, '≥ 0.3×');
+        if (/^throughput entries/.test(k)) add(k, fmt(v), `${fmt(slower)}/s (slower of signing and durable commits)`, `${fmt(v / slower, 2)}×`, '≥ 0.3×');
         else if (/p50 ms \(2 nodes/.test(k)) add(k, fmt(v, 2), '', '', '≤ 5 ms');
         else if (/p99 ms \(2 nodes/.test(k)) add(k, fmt(v, 2), '', '', '≤ 20 ms');
         else add(k, fmt(v, 2));
