@@ -72,8 +72,11 @@ export interface SqliteOptions {
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #s: Record<string, Database.Statement>;
+  /** The database file, for a reader that opens it read-only itself (verify's workers); undefined in memory. */
+  readonly file: string | undefined;
 
   constructor(file: string, options: SqliteOptions = {}) {
+    this.file = file === ':memory:' || file === '' ? undefined : file;
     try {
       this.#db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     } catch (e) {

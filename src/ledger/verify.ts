@@ -1,18 +1,22 @@
 /**
  * `verify`: re-checks everything a node holds, from the stored bytes alone — every signature,
  * chain link, Merkle root in every header, content hash and content schema — and reports
- * equivocation evidence. Signature checks, the costly part, run on worker threads when asked.
+ * equivocation evidence. Signature checks, the costly part, run on worker threads that read the database file
+ * themselves; the chain (ids, links, times, Merkle roots) and content are checked in this thread.
  */
+import { hash, verify, type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { EMPTY_TREE_ROOT, sha256hex, ZERO_HASH } from '../protocol/bytes.js';
 import { checkHeaderShape, decodeHeader, verifyEntrySignature } from '../protocol/entry.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import { Frontier } from '../protocol/merkle.js';
-import { publicKeyFromRaw } from '../protocol/signing.js';
+import { HEADER_PAYLOAD_TYPE, pae, publicKeyFromRaw } from '../protocol/signing.js';
 import type { Catalogue } from '../catalogue/index.js';
+import { SqliteStore } from './sqlite.js';
 import type { EntryRow, Store } from './store.js';
 
 export interface Problem {
@@ -35,25 +39,61 @@ export interface VerifyOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const CHUNK = 2048;
+const CHUNK = 1024;
 
-/** A job for a signature worker: the rows' header bytes, signatures and authors' keys. */
-export interface SignatureJob {
+/**
+ * A job for a signature worker: one author's entries seq from..to, read from the database file by
+ * the worker itself, so no row crosses threads.
+ */
+export interface RangeJob {
+  file?: string;
   keys: Record<string, string>;
-  authors: string[];
-  headers: Uint8Array[];
-  sigs: Uint8Array[];
+  author: string;
+  from: number;
+  to: number;
+  /** The rows' smallest and largest local positions, and how many rows: lets a worker read by pos. */
+  minPos: number;
+  maxPos: number;
+  rows: number;
 }
 
-/** Indices of the rows in a job whose signature does not verify. Runs in a worker or in-thread. */
-export function badSignatures(job: SignatureJob): number[] {
-  const keys = new Map(Object.entries(job.keys).map(([p, k]) => [p, publicKeyFromRaw(k)]));
-  const bad: number[] = [];
-  for (let i = 0; i < job.headers.length; i++) {
-    const key = keys.get(job.authors[i]);
-    if (!key || !verifyEntrySignature({ headerBytes: Buffer.from(job.headers[i]), sig: Buffer.from(job.sigs[i]) }, key)) bad.push(i);
+type RangeRow = Pick<EntryRow, 'seq' | 'header' | 'sig'> & { id: string | Buffer };
+
+// The DSSE pre-authentication encoding of each header, written into one scratch buffer: the
+// same bytes as pae(HEADER_PAYLOAD_TYPE, header), without three allocations per signature.
+let paeScratch = Buffer.alloc(2048);
+const paePrefixes = new Map<number, Buffer>();
+function verifyStored(header: Buffer, sig: Buffer, key: KeyObject): boolean {
+  if (sig.length !== 64) return false;
+  let prefix = paePrefixes.get(header.length);
+  if (!prefix) paePrefixes.set(header.length, (prefix = pae(HEADER_PAYLOAD_TYPE, header).subarray(0, -header.length || undefined)));
+  const n = prefix.length + header.length;
+  if (n > paeScratch.length) paeScratch = Buffer.alloc(n);
+  prefix.copy(paeScratch, 0);
+  header.copy(paeScratch, prefix.length);
+  try {
+    return verify(null, paeScratch.subarray(0, n), key, sig);
+  } catch {
+    return false;
   }
-  return bad;
+}
+
+/** Rows of a job whose signature does not verify, as problems. Runs in a worker or in-thread. */
+export function checkRange(rows: Iterable<RangeRow>, job: RangeJob): Problem[] {
+  const raw = job.keys[job.author];
+  const key = raw === undefined ? undefined : publicKeyFromRaw(raw);
+  const problems: Problem[] = [];
+  for (const r of rows) {
+    if (key && verifyStored(r.header, r.sig, key)) continue;
+    const id = typeof r.id === 'string' ? r.id : r.id.toString('hex');
+    problems.push({ author: job.author, seq: r.seq, id, code: 'PARLEY_ERR_BAD_SIGNATURE', message: `the signature of ${job.author}#${r.seq} does not verify against the roster key` });
+  }
+  return problems;
+}
+
+/** A job's rows through the store interface (in-thread, and when a worker failed). */
+function storeRows(store: Store, job: RangeJob): RangeRow[] {
+  return store.range(job.author, job.from - 1, job.to - job.from + 1).filter((r) => r.seq <= job.to);
 }
 
 function workerScript(): string | undefined {
@@ -64,31 +104,37 @@ function workerScript(): string | undefined {
 }
 
 /**
- * Worker threads checking signatures. If a worker fails, the jobs it owed are checked in this
- * thread instead, so a verify never hangs and never skips a signature.
+ * Worker threads checking ranges of rows they read themselves. Each worker is handed its next job
+ * when it answers one, so the work stays balanced to the end. If a worker fails, the jobs it owed
+ * are checked in this thread instead, so a verify never hangs and never skips a signature.
  */
-class SignaturePool {
+class RangePool {
   readonly #workers: Worker[];
-  #next = 0;
-  #seq = 0;
-  readonly #waiting = new Map<number, { worker: Worker; job: SignatureJob; resolve: (bad: number[]) => void }>();
+  readonly #queue: { job: RangeJob; resolve: (p: Problem[]) => void }[] = [];
+  readonly #busy = new Map<Worker, { job: RangeJob; resolve: (p: Problem[]) => void }[]>();
   #closing = false;
 
-  constructor(size: number, script: string) {
+  constructor(
+    size: number,
+    script: string,
+    readonly inThread: (job: RangeJob) => Problem[],
+  ) {
     this.#workers = Array.from({ length: size }, () => {
       const w = new Worker(script);
-      w.on('message', (m: { id: number; bad: number[] }) => {
-        this.#waiting.get(m.id)?.resolve(m.bad);
-        this.#waiting.delete(m.id);
+      this.#busy.set(w, []);
+      w.on('message', (problems: Problem[]) => {
+        this.#busy.get(w)?.shift()?.resolve(problems);
+        this.#feed(w);
       });
       const failed = () => {
         if (this.#closing) return;
-        this.#workers.splice(this.#workers.indexOf(w), 1);
-        for (const [id, p] of this.#waiting) {
-          if (p.worker !== w) continue;
-          this.#waiting.delete(id);
-          p.resolve(badSignatures(p.job));
-        }
+        const i = this.#workers.indexOf(w);
+        if (i < 0) return;
+        this.#workers.splice(i, 1);
+        const owed = this.#busy.get(w) ?? [];
+        this.#busy.delete(w);
+        for (const p of owed) p.resolve(this.inThread(p.job));
+        if (this.#workers.length === 0) for (const p of this.#queue.splice(0)) p.resolve(this.inThread(p.job));
       };
       w.on('error', failed);
       w.on('exit', failed);
@@ -96,19 +142,87 @@ class SignaturePool {
     });
   }
 
-  check(job: SignatureJob): Promise<number[]> {
-    if (this.#workers.length === 0) return Promise.resolve(badSignatures(job));
-    const id = this.#seq++;
-    const worker = this.#workers[this.#next++ % this.#workers.length];
+  #feed(w: Worker): void {
+    const owed = this.#busy.get(w);
+    // A few jobs in flight per worker, so a worker never idles waiting for this thread to hand it one.
+    while (owed && owed.length < 4 && this.#queue.length) {
+      const next = this.#queue.shift()!;
+      owed.push(next);
+      w.postMessage(next.job);
+    }
+  }
+
+  check(job: RangeJob): Promise<Problem[]> {
+    if (this.#workers.length === 0) return Promise.resolve(this.inThread(job));
     return new Promise((resolve) => {
-      this.#waiting.set(id, { worker, job, resolve });
-      worker.postMessage({ id, job });
+      this.#queue.push({ job, resolve });
+      for (const w of this.#workers) this.#feed(w);
     });
   }
 
   async close(): Promise<void> {
     this.#closing = true;
     await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
+
+/** The roots of the perfect subtrees of an author's tree so far, as hex: the verify-side Frontier. */
+class HexFrontier {
+  readonly #levels: number[] = [];
+  readonly #hashes: string[] = [];
+  size = 0;
+
+  root(): string {
+    const h = this.#hashes;
+    if (h.length === 0) return EMPTY_TREE_ROOT;
+    let r = h[h.length - 1];
+    for (let i = h.length - 2; i >= 0; i--) r = nodeHex(h[i], r);
+    return r;
+  }
+
+  append(leaf: Buffer): void {
+    let level = 0;
+    let node = leafHex(leaf);
+    while (this.#levels.length > 0 && this.#levels[this.#levels.length - 1] === level) {
+      this.#levels.pop();
+      node = nodeHex(this.#hashes.pop()!, node);
+      level++;
+    }
+    this.#levels.push(level);
+    this.#hashes.push(node);
+    this.size++;
+  }
+}
+
+// RFC 9162 leaf and node hashes over scratch buffers, as hex: a hex digest skips the Buffer a
+// binary one allocates, which is most of the cost of hashing 65 bytes.
+const NODE_INPUT = Buffer.alloc(65, 1);
+function nodeHex(left: string, right: string): string {
+  NODE_INPUT.write(left, 1, 'hex');
+  NODE_INPUT.write(right, 33, 'hex');
+  return hash('sha256', NODE_INPUT, 'hex');
+}
+let LEAF_INPUT = Buffer.alloc(2048);
+function leafHex(leaf: Buffer): string {
+  if (leaf.length + 1 > LEAF_INPUT.length) LEAF_INPUT = Buffer.alloc(leaf.length + 1);
+  LEAF_INPUT[0] = 0;
+  leaf.copy(LEAF_INPUT, 1);
+  return hash('sha256', LEAF_INPUT.subarray(0, leaf.length + 1), 'hex');
+}
+
+/** The columns the chain and content checks need, in (author, seq) order: read narrowly when the store is a file. */
+function* chainRows(store: Store, file: string | undefined): IterableIterator<Pick<EntryRow, 'author' | 'seq' | 'id' | 'header' | 'content' | 'pos'>> {
+  if (!file) {
+    yield* store.scan();
+    return;
+  }
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 10000');
+    const rows = db.prepare('SELECT author, seq, id, header, content, pos FROM entries ORDER BY author, seq').raw().iterate() as IterableIterator<[string, number, Buffer, Buffer, Buffer | null, number]>;
+    for (const [author, seq, id, header, content, pos] of rows) yield { author, seq, id: id.toString('hex'), header, content, pos };
+  } finally {
+    db.close();
   }
 }
 
@@ -127,59 +241,73 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
   const publicKeys = new Map(parties.map((p) => [p.party, publicKeyFromRaw(p.publicKey)!]));
   const script = workerScript();
   const wanted = options.workers ?? (total >= 5000 ? availableParallelism() : 0);
-  const pool = wanted > 0 && script ? new SignaturePool(wanted, script) : undefined;
+  // Workers read the database file themselves; a store in memory is checked in this thread.
+  const file = store instanceof SqliteStore && store.file ? resolve(store.file) : undefined;
+  const useWorkers = wanted > 0 && !!script && !!file;
+  const inThread = (job: RangeJob) => checkRange(storeRows(store, job), job);
+  const pool = useWorkers ? new RangePool(wanted, script, inThread) : undefined;
   const problems: Problem[] = [];
-  const pendingSigs: Promise<void>[] = [];
+  const pending: Promise<void>[] = [];
 
   let author = '';
   let expectSeq = 1;
   let prevId = ZERO_HASH;
   let prevTime = '';
-  let frontier = new Frontier();
+  let frontier = new HexFrontier();
+  let scanned = 0;
   let done = 0;
-  let chunk: EntryRow[] = [];
+  let job: RangeJob | undefined;
 
   const report = (r: Pick<EntryRow, 'author' | 'seq' | 'id'>, code: ErrorCode, message: string) =>
     problems.push({ author: r.author, seq: r.seq, id: r.id, code, message });
 
-  const checkSignatures = (rows: EntryRow[]) => {
-    const job: SignatureJob = { keys, authors: rows.map((r) => r.author), headers: rows.map((r) => r.header), sigs: rows.map((r) => r.sig) };
-    const onBad = (bad: number[]) => {
-      for (const i of bad) report(rows[i], 'PARLEY_ERR_BAD_SIGNATURE', `the signature of ${rows[i].author}#${rows[i].seq} does not verify against the roster key`);
+  const dispatch = (j: RangeJob) => {
+    const n = j.rows;
+    const finish = (found: Problem[]) => {
+      problems.push(...found);
+      done += n;
+      options.onProgress?.(done, total);
     };
-    if (pool) pendingSigs.push(pool.check(job).then(onBad));
-    else onBad(badSignatures(job));
+    if (pool) pending.push(pool.check(j).then(finish));
+    else finish(inThread(j));
   };
 
   try {
-    for (const row of store.scan()) {
+    for (const row of chainRows(store, useWorkers ? file : undefined)) {
       if (row.author !== author) {
         author = row.author;
         expectSeq = 1;
         prevId = ZERO_HASH;
         prevTime = '';
-        frontier = new Frontier();
+        frontier = new HexFrontier();
         if (!publicKeys.has(author)) report(row, 'PARLEY_ERR_UNKNOWN_AUTHOR', `${author} holds entries but is not in the roster`);
       }
-      chunk.push(row);
       checkChain(row);
-      if (chunk.length >= CHUNK) {
-        checkSignatures(chunk);
-        chunk = [];
-        // Let workers' replies in, and keep memory bounded on very large logs.
-        if (pendingSigs.length > 8) await Promise.all(pendingSigs.splice(0, pendingSigs.length - 4));
+      // Jobs are contiguous seq ranges of one author (a gap in seq only means the range reads fewer rows).
+      if (job && (job.author !== row.author || row.seq < job.to || row.seq - job.from >= CHUNK)) {
+        dispatch(job);
+        job = undefined;
+        // Let workers' replies in, so each is handed its next job while this thread still scans.
+        if (pool) await new Promise<void>((r) => setImmediate(r));
       }
-      done++;
-      if (options.onProgress && done % 1000 === 0) options.onProgress(done, total);
+      const pos = row.pos ?? 0;
+      if (job) {
+        job.to = row.seq;
+        job.rows++;
+        if (pos < job.minPos) job.minPos = pos;
+        if (pos > job.maxPos) job.maxPos = pos;
+      } else job = { file, keys, author: row.author, from: row.seq, to: row.seq, minPos: pos, maxPos: pos, rows: 1 };
+      scanned++;
     }
-    if (chunk.length) checkSignatures(chunk);
-    await Promise.all(pendingSigs);
+    if (job) dispatch(job);
+    await Promise.all(pending);
   } finally {
     await pool?.close();
   }
+  done = scanned;
   options.onProgress?.(done, total);
 
-  function checkChain(row: EntryRow): void {
+  function checkChain(row: Pick<EntryRow, 'author' | 'seq' | 'id' | 'header' | 'content'>): void {
     const id = sha256hex(row.header);
     if (id !== row.id) report(row, 'PARLEY_ERR_BAD_HEADER', `the stored header of ${row.author}#${row.seq} does not hash to its entry id`);
     // The bytes were checked canonical when stored, and the signature covers every byte of them,
@@ -194,28 +322,27 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
       if (prevTime && header.time < prevTime) report(row, 'PARLEY_ERR_TIME_ORDER', `${row.author}#${row.seq}: time ${header.time} is earlier than the entry before it`);
       prevTime = header.time;
       if (header.prev !== prevId) report(row, 'PARLEY_ERR_BAD_PREV', `${row.author}#${row.seq}: prev is not the hash of the previous header`);
-      const root = frontier.size === 0 ? EMPTY_TREE_ROOT : frontier.root().toString('hex');
-      if (header.root !== root) report(row, 'PARLEY_ERR_BAD_ROOT', `${row.author}#${row.seq}: root is not the Merkle root of the ${frontier.size} headers before it`);
-      if (row.content) {
-        const ch = sha256hex(row.content);
-        if (ch !== header.content) report(row, 'PARLEY_ERR_CONTENT_HASH', `${row.author}#${row.seq}: the stored content does not hash to header.content`);
-        else {
-          let c: { type?: unknown; body?: unknown } | undefined;
-          try {
-            c = JSON.parse(row.content.toString('utf8'));
-          } catch {
-            report(row, 'PARLEY_ERR_MALFORMED_JSON', `${row.author}#${row.seq}: the stored content is not JSON`);
-          }
-          if (c) {
-            const v = catalogue.validate(String(c.type), c.body);
-            if (!v.ok) report(row, v.error.code, `${row.author}#${row.seq}: ${v.error.message}`);
-          }
-        }
-      }
+      if (header.root !== frontier.root()) report(row, 'PARLEY_ERR_BAD_ROOT', `${row.author}#${row.seq}: root is not the Merkle root of the ${frontier.size} headers before it`);
+      if (row.content) checkContent(row, header.content);
     }
     frontier.append(row.header);
     prevId = id;
     expectSeq = row.seq + 1;
+  }
+
+  function checkContent(row: Pick<EntryRow, 'author' | 'seq' | 'id' | 'content'>, expected: string): void {
+    const content = row.content!;
+    if (sha256hex(content) !== expected) return void report(row, 'PARLEY_ERR_CONTENT_HASH', `${row.author}#${row.seq}: the stored content does not hash to header.content`);
+    let c: { type?: unknown; body?: unknown } | undefined;
+    try {
+      c = JSON.parse(content.toString('utf8'));
+    } catch {
+      report(row, 'PARLEY_ERR_MALFORMED_JSON', `${row.author}#${row.seq}: the stored content is not JSON`);
+    }
+    if (c) {
+      const v = catalogue.validate(String(c.type), c.body);
+      if (!v.ok) report(row, v.error.code, `${row.author}#${row.seq}: ${v.error.message}`);
+    }
   }
 
   for (const e of store.equivocations()) {
