@@ -61,10 +61,26 @@ export function isPartyCode(v: unknown): v is string {
   return typeof v === 'string' && PARTY_CODE.test(v);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digits = (s: string, from: number, to: number): number => {
+  let n = 0;
+  for (let i = from; i < to; i++) n = n * 10 + (s.charCodeAt(i) - 48);
+  return n;
+};
+
+/**
+ * RFC 3339 UTC with milliseconds and `Z`, naming a real instant: `2022-02-11T12:00:00.000Z`.
+ * (Checked by field rather than through Date: this runs for every header a node reads.)
+ */
 export function isTime(v: unknown): v is string {
   if (typeof v !== 'string' || !TIME.test(v)) return false;
-  const t = Date.parse(v);
-  return Number.isFinite(t) && new Date(t).toISOString() === v;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 7);
+  const day = digits(v, 8, 10);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > DAYS_IN_MONTH[month - 1] + (month === 2 && leap ? 1 : 0)) return false;
+  return digits(v, 11, 13) < 24 && digits(v, 14, 16) < 60 && digits(v, 17, 19) < 60;
 }
 
 export function formatTime(ms: number): string {
