@@ -10,16 +10,15 @@
  * Run alone: `node dist/bench/federation.js [--quick]` prints the figures beside the physical
  * limits measured in the same run. `bench/run.ts` calls {@link runFederationBench}.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { initNode, loadNode, openLedger, type NodeFolder } from '../src/node/folder.js';
 import { startNode, type RunningNode } from '../src/server/node.js';
 import { readRunInfo } from '../src/server/runfile.js';
-import type { LedgerEntry } from '../src/ledger/ledger.js';
+import { CLI, freePort, receiptWatch, spawnPeer, stopChild, until } from './peers.js';
 import { measureLimits, type Limits } from './limits.js';
 import { fmt, median, percentile } from './stats.js';
 
@@ -30,7 +29,6 @@ export interface FederationBenchOptions {
   limits?: Limits;
 }
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const body = (i: number) => ({ subject: `message ${i}`, text: 'The exercise announced for next week will not take place.' });
 
 /** Every federation figure, keyed by name; medians of repeated runs. */
@@ -103,29 +101,6 @@ async function withNetwork(dir: string, n: number, fn: (sender: RunningNode, pee
   }
 }
 
-/** Resolves a promise per own seq when `peer`'s receipt covering it is held by the sender. */
-function receiptWatch(sender: RunningNode, peer: string) {
-  let upto = sender.federation.status().peers.find((p) => p.party === peer)?.delivered ?? 0;
-  const waiting = new Map<number, (t: number) => void>();
-  const off = sender.ledger.onCommit((entries: LedgerEntry[]) => {
-    const now = performance.now();
-    for (const e of entries) {
-      if (e.author !== peer || e.type !== 'receipt' || e.body?.of !== sender.party) continue;
-      upto = Math.max(upto, Number(e.body.upto));
-    }
-    for (const [seq, resolve] of waiting) {
-      if (seq <= upto) {
-        waiting.delete(seq);
-        resolve(now);
-      }
-    }
-  });
-  return {
-    when: (seq: number) => (seq <= upto ? Promise.resolve(performance.now()) : new Promise<number>((r) => waiting.set(seq, r))),
-    off,
-  };
-}
-
 async function steadyLatency(sender: RunningNode, peer: string, ms: number): Promise<{ p50: number; p99: number }> {
   const watch = receiptWatch(sender, peer);
   const samples: number[] = [];
@@ -190,46 +165,11 @@ async function broadcast(sender: RunningNode, peers: string[], times: number): P
   return median(samples);
 }
 
-function spawnPeer(dir: string, port: number): ChildProcess {
-  const log = openSync(join(dir, 'node.log'), 'a');
-  const child = spawn(process.execPath, [CLI, 'start', '--dir', dir, '--port', String(port)], { stdio: ['ignore', log, log], env: { ...process.env, PARLEY_LOG_LEVEL: 'warn' } });
-  closeSync(log);
-  return child;
-}
-
 async function ready(dir: string, child: ChildProcess): Promise<void> {
   await until(() => {
     if (child.exitCode !== null) throw new Error(`the node in ${dir} exited; see its node.log`);
     return readRunInfo(dir)?.pid === child.pid;
   }, 30_000);
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(t);
-}
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for the bench network');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {

@@ -13,16 +13,15 @@
  *
  * Run alone: `node dist/bench/hotline.js [--quick] [--rate N]`. `bench/run.ts` can call {@link runHotlineBench}.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { initNode, loadNode, openLedger } from '../src/node/folder.js';
 import { startNode, type RunningNode } from '../src/server/node.js';
 import { readRunInfo } from '../src/server/runfile.js';
-import type { LedgerEntry } from '../src/ledger/ledger.js';
+import { CLI, freePort, receiptWatch, sleep, spawnPeer, stopChild, until } from './peers.js';
 import { measureLimits, type Limits } from './limits.js';
 import { fmt, percentile } from './stats.js';
 
@@ -47,7 +46,6 @@ export interface HotlineFigures {
   [k: string]: number;
 }
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const TEXT = 'Routine traffic: the schedule of the next liaison meeting, the points of contact for the week, the agenda items proposed.';
 const flash = (i: number) => ({ priority: 'flash', subject: `flash ${i}`, text: 'Aircraft approaching the line of contact: confirm intentions.', language: 'en' });
 const routine = (i: number) => ({ priority: 'routine', subject: `routine ${i}`, text: TEXT, language: 'en' });
@@ -160,73 +158,6 @@ function startBulk(sender: RunningNode, rate: number): { stop: () => Promise<num
       return (sent * 1000) / elapsed;
     },
   };
-}
-
-/** Resolves when the sender holds `peer`'s receipt covering own seq `seq`, with the instant (performance.now). */
-function receiptWatch(sender: RunningNode, peer: string) {
-  let upto = sender.federation.status().peers.find((p) => p.party === peer)?.delivered ?? 0;
-  const waiting = new Map<number, (t: number) => void>();
-  const off = sender.ledger.onCommit((entries: LedgerEntry[]) => {
-    const now = performance.now();
-    for (const e of entries) if (e.author === peer && e.type === 'receipt' && e.body?.of === sender.party) upto = Math.max(upto, Number(e.body.upto));
-    for (const [seq, resolve] of waiting) {
-      if (seq <= upto) {
-        waiting.delete(seq);
-        resolve(now);
-      }
-    }
-  });
-  return {
-    upto: () => upto,
-    when: (seq: number, timeoutMs = 30_000): Promise<number> =>
-      seq <= upto
-        ? Promise.resolve(performance.now())
-        : new Promise<number>((resolve, reject) => {
-            const t = setTimeout(() => reject(new Error(`no receipt of USA#${seq} within ${timeoutMs} ms`)), timeoutMs);
-            waiting.set(seq, (at) => {
-              clearTimeout(t);
-              resolve(at);
-            });
-          }),
-    off,
-  };
-}
-
-function spawnPeer(dir: string, port: number): ChildProcess {
-  const log = openSync(join(dir, 'node.log'), 'a');
-  const child = spawn(process.execPath, [CLI, 'start', '--dir', dir, '--port', String(port)], { stdio: ['ignore', log, log], env: { ...process.env, PARLEY_LOG_LEVEL: 'warn' } });
-  closeSync(log);
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(t);
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting for the bench network');
-    await sleep(20);
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function main(): Promise<void> {
