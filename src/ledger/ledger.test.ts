@@ -106,6 +106,19 @@ describe('ledger', () => {
     p.RUS.ledger.close();
   });
 
+  it('tells its readers when content arrives for an entry held as a stub', async () => {
+    const { USA, RUS } = setup();
+    const e = await USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'late content', text: '' } });
+    RUS.ledger.accept([{ header: e.envelope.header, sig: e.envelope.sig }], { source: 'UKR', onGap: 'hold', receipts: false });
+    expect(RUS.ledger.get(e.id)?.body).toBeUndefined();
+    const seen: (Record<string, unknown> | undefined)[] = [];
+    RUS.ledger.onCommit((entries) => entries.forEach((x) => seen.push(x.body)));
+    const r = RUS.ledger.accept([e.envelope], { source: 'USA', onGap: 'hold', receipts: false });
+    expect(r.duplicates).toBe(1);
+    expect(RUS.ledger.get(e.id)?.body).toEqual({ subject: 'late content', text: '' });
+    expect(seen).toEqual([{ subject: 'late content', text: '' }]);
+  });
+
   it('keeps equivocation as evidence', async () => {
     const dir = tempDir();
     cleanup.push(dir.remove);

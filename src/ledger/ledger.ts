@@ -372,7 +372,7 @@ export class Ledger {
     const rows: EntryRow[] = [];
     const stored: DecodedEntry[] = [];
     const nodes = new Map<string, MerkleNode[]>();
-    const attach: { id: string; content: Buffer; type: string }[] = [];
+    const attach: { id: string; content: Buffer; type: string; entry: DecodedEntry }[] = [];
     const equivocations: AcceptReport['equivocations'] = [];
     const evidence: DecodedEntry[] = [];
     const held: DecodedEntry[] = [];
@@ -410,7 +410,7 @@ export class Ledger {
             const row = this.store.entryById(e.id);
             if (row && !row.content) {
               checkSchema(e.content, at, index);
-              attach.push({ id: e.id, content: e.contentBytes, type: e.content.type });
+              attach.push({ id: e.id, content: e.contentBytes, type: e.content.type, entry: e });
             }
           }
           return 'duplicate';
@@ -548,7 +548,9 @@ export class Ledger {
     this.#hold(held, work);
     const accepted = stored.map((e) => toLedgerEntry(e));
     const receiptEntries = receipts.map((e) => toLedgerEntry(e));
-    this.#emit([...accepted, ...receiptEntries]);
+    // Content that arrived for an entry held as a stub is news to readers (regimes, the console).
+    const completed = attach.map((a) => toLedgerEntry(a.entry));
+    this.#emit([...accepted, ...completed, ...receiptEntries]);
     return { accepted, duplicates, held: held.length, gaps: [...gaps.values()], equivocations, receipts: receiptEntries };
   }
 

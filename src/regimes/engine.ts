@@ -347,9 +347,16 @@ export class Evaluation {
     return this.#byId.size;
   }
 
-  /** Adds one entry; returns false if an entry with that id is already held. */
+  /**
+   * Adds one entry; returns false if an entry with that id is already held — unless it was held as
+   * a stub and now comes with its content, which replaces the stub.
+   */
   add(entry: RecordEntry): boolean {
-    if (this.#byId.has(entry.id)) return false;
+    const known = this.#byId.get(entry.id);
+    if (known) {
+      if (known.type !== undefined || entry.type === undefined) return false;
+      this.#forgetStub(known);
+    }
     const h = holdEntry(entry);
     this.#byId.set(h.id, h);
     this.#touch(this.#deps.byId, h.id);
@@ -375,6 +382,21 @@ export class Evaluation {
       }
     }
     return true;
+  }
+
+  /** Takes a stub out of its groups before its full entry is added in its place. */
+  #forgetStub(stub: HeldEntry): void {
+    for (const regime of this.#regimes) {
+      const groups = this.#groups.get(regime)!;
+      for (const key of regime.groupsOf(stub)) {
+        const g = groups.get(key);
+        if (!g) continue;
+        const i = g.members.indexOf(stub);
+        if (i >= 0) g.members.splice(i, 1);
+        this.#mark(g);
+      }
+    }
+    this.#byId.delete(stub.id);
   }
 
   addAll(entries: Iterable<RecordEntry>): this {
