@@ -17,11 +17,10 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { initNode, loadNode, openLedger } from '../src/node/folder.js';
 import { startNode, type RunningNode } from '../src/server/node.js';
 import { readRunInfo } from '../src/server/runfile.js';
-import { CLI, freePort, receiptWatch, sleep, spawnPeer, stopChild, until } from './peers.js';
+import { CLI, freePort, runIfMain, receiptWatch, sleep, spawnPeer, stopChild, until } from './peers.js';
 import { measureLimits, type Limits } from './limits.js';
 import { fmt, percentile } from './stats.js';
 
@@ -174,12 +173,4 @@ async function main(): Promise<void> {
   console.log('  goal: p99 under load ≤ 2 × p99 idle');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    () => process.exit(0),
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

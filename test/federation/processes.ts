@@ -1,7 +1,6 @@
 /** Nodes as child processes of the built CLI (`parley start`), for tests that kill -9 them. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parleyBin } from '../support/cli.js';
 import { readRunInfo } from '../../src/server/runfile.js';
@@ -13,17 +12,7 @@ export interface NodeProcess {
   child: ChildProcess;
 }
 
-/** A port free right now on loopback (the node binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../bench/peers.js';
 
 /** Starts `parley start` on a node folder and waits until its API answers. */
 export async function spawnNode(dir: string, port: number, timeoutMs = 20_000): Promise<NodeProcess> {
