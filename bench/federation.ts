@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initNode, loadNode, openLedger, type NodeFolder } from '../src/node/folder.js';
+import { initNode, introduce, type NodeFolder } from '../src/node/folder.js';
 import { startNode, type RunningNode } from '../src/server/node.js';
 import { readRunInfo } from '../src/server/runfile.js';
 import { CLI, freePort, runIfMain, receiptWatch, spawnPeer, stopChild, until } from './peers.js';
@@ -79,12 +79,9 @@ export async function runFederationBench(options: FederationBenchOptions = {}): 
 async function withNetwork(dir: string, n: number, fn: (sender: RunningNode, peers: string[]) => Promise<void>): Promise<void> {
   const codes = ['USA', ...Array.from({ length: n }, (_, i) => ['RUS', 'UKR', 'POL', 'DEU', 'FRA', 'GBR', 'BLR', 'LTU', 'LVA', 'EST'][i])];
   const ports = await Promise.all(codes.map(() => freePort()));
-  const folders: NodeFolder[] = codes.map((code, i) => initNode(join(dir, code), { party: code, url: `http://127.0.0.1:${ports[i]}` }));
-  for (const f of folders) {
-    const l = openLedger(loadNode(f.dir));
-    for (const g of folders) l.roster.add(g.descriptor, new Date().toISOString());
-    l.close();
-  }
+  const folders: NodeFolder[] = [];
+  for (const [i, code] of codes.entries()) folders.push(await initNode(join(dir, code), { party: code, url: `http://127.0.0.1:${ports[i]}` }));
+  await introduce(folders);
   const children: ChildProcess[] = [];
   let sender: RunningNode | undefined;
   try {

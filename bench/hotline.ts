@@ -17,7 +17,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initNode, loadNode, openLedger } from '../src/node/folder.js';
+import { initNode, introduce } from '../src/node/folder.js';
 import { startNode, type RunningNode } from '../src/server/node.js';
 import { readRunInfo } from '../src/server/runfile.js';
 import { CLI, freePort, runIfMain, receiptWatch, sleep, spawnPeer, stopChild, until } from './peers.js';
@@ -55,13 +55,9 @@ export async function runHotlineBench(options: HotlineBenchOptions = {}): Promis
   const bulkRate = options.bulkRate ?? 1000;
   const root = mkdtempSync(join(tmpdir(), 'parley-bench-hotline-'));
   const [portA, portB] = [await freePort(), await freePort()];
-  const usa = initNode(join(root, 'USA'), { party: 'USA', url: `http://127.0.0.1:${portA}` });
-  const rus = initNode(join(root, 'RUS'), { party: 'RUS', url: `http://127.0.0.1:${portB}` });
-  for (const f of [usa, rus]) {
-    const l = openLedger(loadNode(f.dir));
-    for (const g of [usa, rus]) l.roster.add(g.descriptor, new Date().toISOString());
-    l.close();
-  }
+  const usa = await initNode(join(root, 'USA'), { party: 'USA', url: `http://127.0.0.1:${portA}` });
+  const rus = await initNode(join(root, 'RUS'), { party: 'RUS', url: `http://127.0.0.1:${portB}` });
+  await introduce([usa, rus]);
   let child: ChildProcess | undefined;
   let sender: RunningNode | undefined;
   try {

@@ -26,11 +26,11 @@ export function withCommon(command: Command, options: { dir: boolean } = { dir: 
 /** Opens the node folder's ledger for one command and closes it afterwards, even on failure. */
 export async function withLedger<T>(dir: string, fn: (ledger: Ledger, node: NodeFolder) => T | Promise<T>): Promise<T> {
   const node = loadNode(dir);
-  const ledger = openLedger(node);
+  const ledger = await openLedger(node);
   try {
     return await fn(ledger, node);
   } finally {
-    ledger.close();
+    await ledger.close();
   }
 }
 

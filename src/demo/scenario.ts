@@ -137,7 +137,7 @@ function resolveLabels(v: unknown, ids: Map<string, string>, where: string): unk
  * federation — each author pushes its own entries, stubs to all, content to addressees, and the
  * receiver's receipts flow back the same way.
  */
-export function deliverAll(ledgers: Map<string, Ledger>): number {
+export async function deliverAll(ledgers: Map<string, Ledger>): Promise<number> {
   let moved = 0;
   for (let round = 0; round < 10; round++) {
     let changed = 0;
@@ -147,8 +147,8 @@ export function deliverAll(ledgers: Map<string, Ledger>): number {
         if (party === author) continue;
         const have = target.head(author)?.seq ?? 0;
         if (have >= own) continue;
-        const batch = source.range(author, have, 100_000).map((e) => envelopeFor(e, party));
-        const r = target.accept(batch, { source: author, onGap: 'refuse', receipts: true });
+        const batch = (await source.range(author, have, 100_000)).map((e) => envelopeFor(e, party));
+        const r = await target.accept(batch, { source: author, onGap: 'refuse', receipts: true });
         changed += r.accepted.length;
       }
     }
@@ -188,20 +188,20 @@ export async function playScenario(file: string, dir: string, options: PlayOptio
   }
   const basePort = options.basePort ?? 7300;
   const folders = new Map(options.folders ?? []);
-  scenario.parties.forEach((p, i) => {
-    if (folders.has(p.party)) return;
+  for (const [i, p] of scenario.parties.entries()) {
+    if (folders.has(p.party)) continue;
     if (options.folders) throw bad(`the scenario needs the party ${p.party}; add it to the network's parties`);
     const d = join(dir, p.party);
-    folders.set(p.party, isNodeFolder(d) ? loadNode(d) : initNode(d, { party: p.party, name: p.name, url: `http://127.0.0.1:${basePort + i}` }));
-  });
+    folders.set(p.party, isNodeFolder(d) ? loadNode(d) : await initNode(d, { party: p.party, name: p.name, url: `http://127.0.0.1:${basePort + i}` }));
+  }
 
   let now = Date.parse(scenario.steps[0]?.at ?? new Date().toISOString());
   const ledgers = new Map<string, Ledger>();
   try {
-    for (const [party, folder] of folders) ledgers.set(party, openLedger(folder, { clock: () => now }));
+    for (const [party, folder] of folders) ledgers.set(party, await openLedger(folder, { clock: () => now }));
     for (const [party, ledger] of ledgers) {
-      if (ledger.count() > 0) throw new ParleyError('PARLEY_ERR_NODE_DIR', `the ledger of ${party} in ${folders.get(party)!.dir} already holds entries; a scenario plays into fresh folders`);
-      for (const other of folders.values()) ledger.roster.add(other.descriptor, scenario.steps[0]?.at ?? new Date(now).toISOString());
+      if ((await ledger.count()) > 0) throw new ParleyError('PARLEY_ERR_NODE_DIR', `the ledger of ${party} in ${folders.get(party)!.dir} already holds entries; a scenario plays into fresh folders`);
+      for (const other of folders.values()) await ledger.roster.add(other.descriptor, scenario.steps[0]?.at ?? new Date(now).toISOString());
     }
     const ids = new Map<string, string>();
     const played: PlayedStep[] = [];
@@ -222,7 +222,7 @@ export async function playScenario(file: string, dir: string, options: PlayOptio
         throw new ParleyError(pe.code, `${where}: ${pe.message}`, pe.detail);
       }
       if (step.id) ids.set(step.id, entry.id);
-      deliverAll(ledgers);
+      await deliverAll(ledgers);
       const p: PlayedStep = { id: step.id, at: entry.time, author: entry.author, seq: entry.seq, entry: entry.id, type: step.type };
       played.push(p);
       options.onStep?.(p, i, scenario.steps.length);
@@ -231,6 +231,6 @@ export async function playScenario(file: string, dir: string, options: PlayOptio
     writeFileSync(marker, JSON.stringify(report, null, 2) + '\n');
     return report;
   } finally {
-    for (const l of ledgers.values()) l.close();
+    for (const l of ledgers.values()) await l.close();
   }
 }

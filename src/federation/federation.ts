@@ -131,6 +131,8 @@ export class Federation {
   readonly #written = new Map<string, string>();
   #kickQueued = false;
   #lastRosterReload = 0;
+  /** Equivocation evidence held, as alerts: read at start and after an accept that found more. */
+  #equivocations: (Alert & { kind: 'equivocation' })[] = [];
   #started = false;
   #stopped = false;
   readonly #host: LinkHost;
@@ -161,7 +163,7 @@ export class Federation {
       heads: () => this.ledger.heads(),
       address: (peer) => this.#address(peer),
       push: (peer, request) => this.#client.push(peer, request),
-      replied: (peer, reply, first) => this.#replied(peer, reply, first),
+      replied: (peer, reply, first) => void this.#replied(peer, reply, first),
       linkChanged: (peer, link, error) => this.#linkChanged(peer, link, error),
       refused: (peer, error) => this.#refused(peer, error),
       dirty: () => this.#persistSoon(),
@@ -170,19 +172,20 @@ export class Federation {
   }
 
   /** Starts delivering: a link per roster party, each opening with a hello; pushes on every commit. */
-  start(): void {
+  async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    for (const p of this.#peers()) this.#scanReceipts(p);
     this.#unsubscribe = this.ledger.onCommit((entries) => this.#onCommit(entries));
-    this.#syncLinks();
+    this.#equivocations = await equivocationAlerts(this.ledger);
+    for (const p of this.#peers()) await this.#scanReceipts(p);
+    await this.#syncLinks();
     const every = Math.max(50, Math.min(1000, Math.floor(this.#timings.heartbeatMs / 2)));
     this.#tick = setInterval(() => this.#onTick(), every);
     this.#tick.unref?.();
   }
 
   /** Stops every link and timer, drops its connections to peers (a batch in flight is retried after a restart), writes the link state. */
-  stop(): void {
+  async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#unsubscribe?.();
@@ -191,7 +194,7 @@ export class Federation {
     for (const l of this.#links.values()) l.stop();
     this.#client.close();
     try {
-      this.#persist(true);
+      await this.#persist(true);
     } catch (err) {
       this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write link state on stop');
     }
@@ -204,8 +207,9 @@ export class Federation {
   }
 
   /** The roster changed (a party added, a URL changed): links follow it. */
-  rosterChanged(): void {
-    this.#syncLinks();
+  async rosterChanged(): Promise<void> {
+    await this.ledger.roster.reload();
+    await this.#syncLinks();
     for (const l of this.#links.values()) l.kick();
   }
 
@@ -215,9 +219,10 @@ export class Federation {
    * Authenticates a federation request (RFC 9421, see http-signature.ts) and records its nonce.
    * Throws PARLEY_ERR_UNAUTHENTICATED or PARLEY_ERR_REPLAY.
    */
-  authenticate(request: ReceivedRequest): VerifiedSignature {
+  async authenticate(request: ReceivedRequest): Promise<VerifiedSignature> {
     const nowS = Math.floor(this.#clock() / 1000);
-    const verified = verifyRequest(request, { self: this.party, nowS, keyOf: (p) => this.#keyOf(p) });
+    let verified = verifyRequest(request, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
+    if (!verified.ok && (await this.#rosterGrew())) verified = verifyRequest(request, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
     if (!verified.ok) throw verified.error;
     const v = verified.value;
     const use = this.#nonces.use(v.party, v.nonce, v.created, nowS);
@@ -228,9 +233,10 @@ export class Federation {
   }
 
   /** Refuses, from its headers alone, a request that is not signed by a roster party for this node — before its body is read. */
-  precheck(headers: ReceivedRequest['headers'], hasBody: boolean): void {
+  async precheck(headers: ReceivedRequest['headers'], hasBody: boolean): Promise<void> {
     const nowS = Math.floor(this.#clock() / 1000);
-    const pre = precheckRequest(headers, hasBody, { self: this.party, nowS, keyOf: (p) => this.#keyOf(p) });
+    let pre = precheckRequest(headers, hasBody, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
+    if (!pre.ok && (await this.#rosterGrew())) pre = precheckRequest(headers, hasBody, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
     if (!pre.ok) throw pre.error;
   }
 
@@ -243,7 +249,7 @@ export class Federation {
    * `POST /federation/v1/push` from `from` (authenticated). A push carries only the sender's own
    * entries, in increasing contiguous seq order; the ledger's accept is all-or-nothing.
    */
-  handlePush(from: string, raw: unknown): PushReply {
+  async handlePush(from: string, raw: unknown): Promise<PushReply> {
     if (this.#stopped) throw new ParleyError('PARLEY_ERR_CLOSED');
     const parsed = parsePushRequest(raw);
     if (!parsed.ok) throw parsed.error;
@@ -266,7 +272,7 @@ export class Federation {
       }
       prev = h.seq;
     });
-    const report = push.entries.length ? this.#accept(push.entries, from) : undefined;
+    const report = push.entries.length ? await this.#accept(push.entries, from) : undefined;
     const receipts = (report?.receipts ?? []).filter((r) => r.to?.includes(from));
     if (receipts.length) this.#links.get(from)?.returnedInline(receipts[receipts.length - 1].seq);
     const held = this.ledger.head(from);
@@ -287,10 +293,10 @@ export class Federation {
    * `GET /federation/v1/log/{author}` for `requester` (authenticated): stubs of everything held,
    * content only of entries the requester is addressed on (or wrote).
    */
-  handleLog(requester: string, author: string, after: number, limit: number): LogPage {
+  async handleLog(requester: string, author: string, after: number, limit: number): Promise<LogPage> {
     if (!isPartyCode(author)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', 'author must be a party code');
     if (!this.ledger.roster.has(author)) throw new ParleyError('PARLEY_ERR_NOT_FOUND', `${author} is not in this node's roster`);
-    const rows = this.ledger.range(author, after, Math.max(1, Math.min(limit, MAX_BATCH_ENTRIES)));
+    const rows = await this.ledger.range(author, after, Math.max(1, Math.min(limit, MAX_BATCH_ENTRIES)));
     const entries: Envelope[] = [];
     let bytes = 0;
     for (const e of rows) {
@@ -310,7 +316,7 @@ export class Federation {
     const own = this.ledger.head(this.party)?.seq ?? 0;
     const peers = this.#peers().map((party): PeerStatus => {
       const s = this.#links.get(party)?.snapshot();
-      const acked = s?.acked ?? Number(this.ledger.store.getMeta(META.acked(party)) ?? 0);
+      const acked = s?.acked ?? (Number(this.#written.get(META.acked(party)) ?? 0) || 0);
       return {
         party,
         delivered: this.#delivered.get(party) ?? 0,
@@ -320,7 +326,7 @@ export class Federation {
         lastContact: s?.lastContact !== undefined ? new Date(s.lastContact).toISOString() : null,
       };
     });
-    return { party: this.party, seq: own, peers, alerts: [...equivocationAlerts(this.ledger), ...this.#refusals.values()] };
+    return { party: this.party, seq: own, peers, alerts: [...this.#equivocations, ...this.#refusals.values()] };
   }
 
   // ------------------------------------------------------------------ internals
@@ -329,15 +335,21 @@ export class Federation {
     return this.ledger.roster.codes().filter((p) => p !== this.party);
   }
 
-  #syncLinks(): void {
+  async #syncLinks(): Promise<void> {
     for (const party of this.#peers()) {
       if (this.#links.has(party)) continue;
-      const acked = Number(this.ledger.store.getMeta(META.acked(party)) ?? 0);
-      const contact = this.ledger.store.getMeta(META.contact(party));
+      const saved = new Map<string, string>();
       for (const key of [META.acked(party), META.contact(party), META.delivered(party)]) {
-        const v = this.ledger.store.getMeta(key);
-        if (v !== undefined) this.#written.set(key, v);
+        const v = await this.ledger.meta(key);
+        if (v !== undefined) saved.set(key, v);
       }
+      // Another call made the link while this one read its state.
+      if (this.#links.has(party)) continue;
+      for (const [k, v] of saved) this.#written.set(k, v);
+      const acked = Number(saved.get(META.acked(party)) ?? 0);
+      const contact = saved.get(META.contact(party));
+      if (!this.#delivered.has(party)) await this.#scanReceipts(party);
+      if (this.#links.has(party)) continue;
       const link = new PeerLink(party, this.#host, this.#timings, { acked: Number.isFinite(acked) ? acked : 0, lastContact: contact ? Number(contact) : undefined });
       this.#links.set(party, link);
       if (this.#started && !this.#stopped) link.kick();
@@ -350,29 +362,28 @@ export class Federation {
     return p && key ? { party, url: p.url, key } : undefined;
   }
 
-  #keyOf(party: string) {
-    const key = this.ledger.roster.key(party);
-    if (key) return key;
-    // A party added to the roster by another process (the CLI) while this node runs.
+  /**
+   * A request this node cannot authenticate may come from a party added to the roster by another
+   * process (the CLI) while this node runs: read the roster again (at most every 2 s). True if it grew.
+   */
+  async #rosterGrew(): Promise<boolean> {
     const now = this.#clock();
-    if (now - this.#lastRosterReload > 2000) {
-      this.#lastRosterReload = now;
-      this.ledger.roster.reload();
-      this.#syncLinks();
-    }
-    return this.ledger.roster.key(party);
+    if (now - this.#lastRosterReload <= 2000) return false;
+    this.#lastRosterReload = now;
+    const before = this.ledger.roster.codes().length;
+    await this.ledger.roster.reload();
+    await this.#syncLinks();
+    return this.ledger.roster.codes().length > before;
   }
 
   #onTick(): void {
     const now = this.#clock();
     if (now - this.#lastRosterReload > 5000) {
       this.#lastRosterReload = now;
-      try {
-        this.ledger.roster.reload();
-        this.#syncLinks();
-      } catch (err) {
-        this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not reload the roster');
-      }
+      void this.ledger.roster
+        .reload()
+        .then(() => this.#syncLinks())
+        .catch((err: unknown) => this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not reload the roster'));
     }
     for (const l of this.#links.values()) l.heartbeat();
   }
@@ -409,9 +420,9 @@ export class Federation {
     if (entries.some((e) => e.author !== this.party)) this.#persistSoon();
   }
 
-  #outgoing(peer: string, after: number): { entries: Envelope[]; last: number } {
+  async #outgoing(peer: string, after: number): Promise<{ entries: Envelope[]; last: number }> {
     const first = this.#tail[0]?.seq;
-    const source = first !== undefined && after + 1 >= first ? this.#tail.slice(after + 1 - first, after + 1 - first + this.#maxBatch) : this.ledger.range(this.party, after, this.#maxBatch);
+    const source = first !== undefined && after + 1 >= first ? this.#tail.slice(after + 1 - first, after + 1 - first + this.#maxBatch) : await this.ledger.range(this.party, after, this.#maxBatch);
     const entries: Envelope[] = [];
     let bytes = 0;
     let last = after;
@@ -429,11 +440,11 @@ export class Federation {
   }
 
   /** Accepts envelopes shown by `source`; pulls from it what a gap shows is missing. */
-  #accept(envelopes: Envelope[], source: string): AcceptReport {
-    const report = this.ledger.accept(envelopes, { source, onGap: 'hold', receipts: true });
+  async #accept(envelopes: Envelope[], source: string): Promise<AcceptReport> {
+    const report = await this.ledger.accept(envelopes, { source, onGap: 'hold', receipts: true });
     for (const g of report.gaps) void this.#pull(source, g.author, g.have, g.saw);
     if (report.equivocations.length) {
-      const alerts = equivocationAlerts(this.ledger);
+      const alerts = (this.#equivocations = await equivocationAlerts(this.ledger));
       for (const q of report.equivocations) {
         const alert = alerts.find((a) => a.kind === 'equivocation' && a.author === q.author && a.seq === q.seq && a.otherId === q.otherId);
         if (alert) this.#emit({ kind: 'alert', alert });
@@ -443,11 +454,11 @@ export class Federation {
     return report;
   }
 
-  #replied(peer: string, reply: PushReply, first: boolean): void {
+  async #replied(peer: string, reply: PushReply, first: boolean): Promise<void> {
     const receipts = reply.receipts.filter((r) => peekHeader(r)?.author === peer);
     if (receipts.length) {
       try {
-        this.#accept(receipts, peer);
+        await this.#accept(receipts, peer);
       } catch (err) {
         this.#log.warn({ peer, err: asParleyError(err).toJSON() }, `the receipts in ${peer}'s push reply were refused`);
       }
@@ -468,20 +479,30 @@ export class Federation {
       if (checked.get(author) === seen) continue;
       const mine = this.ledger.head(author);
       if (!mine || mine.seq < h.seq) continue;
-      const idAt = mine.seq === h.seq ? mine.id : this.#idAt(author, h.seq);
       checked.set(author, seen);
-      if (author === this.party && idAt === h.id) this.#links.get(peer)?.peerHolds(h.seq);
-      if (idAt === undefined || idAt === h.id) continue;
-      void this.#pullFork(peer, author, h);
+      const compare = (idAt: string | undefined) => {
+        if (author === this.party && idAt === h.id) this.#links.get(peer)?.peerHolds(h.seq);
+        if (idAt !== undefined && idAt !== h.id) void this.#pullFork(peer, author, h);
+      };
+      const known = mine.seq === h.seq ? mine.id : this.#tailId(author, h.seq);
+      if (known !== undefined) compare(known);
+      else {
+        this.ledger.bySeq(author, h.seq).then(
+          (e) => compare(e?.id),
+          (err: unknown) => {
+            checked.delete(author);
+            this.#log.warn({ peer, author, err: asParleyError(err).toJSON() }, 'could not compare a gossiped head with the log held');
+          },
+        );
+      }
     }
   }
 
-  #idAt(author: string, seq: number): string | undefined {
-    if (author === this.party) {
-      const first = this.#tail[0]?.seq;
-      if (first !== undefined && seq >= first) return this.#tail[seq - first]?.id;
-    }
-    return this.ledger.store.entryBySeq(author, seq)?.id;
+  /** The id of one of this party's recent entries, from the tail kept for pushes. */
+  #tailId(author: string, seq: number): string | undefined {
+    if (author !== this.party) return undefined;
+    const first = this.#tail[0]?.seq;
+    return first !== undefined && seq >= first ? this.#tail[seq - first]?.id : undefined;
   }
 
   async #pullFork(peer: string, author: string, h: Head): Promise<void> {
@@ -496,7 +517,7 @@ export class Federation {
       const p = env && peekHeader(env);
       if (!env || !p || p.author !== author || p.seq !== h.seq) return;
       if (this.#stopped) return;
-      this.#accept([env], peer);
+      await this.#accept([env], peer);
     } catch (err) {
       // Forget it, so the next gossip of the same head tries again.
       this.#forkPulls.delete(key);
@@ -518,7 +539,7 @@ export class Federation {
         if (!address) break;
         const page = await this.#client.log(address, author, cursor, PULL_PAGE);
         if (this.#stopped || page.entries.length === 0) break;
-        this.#accept(page.entries, peer);
+        await this.#accept(page.entries, peer);
         const last = peekHeader(page.entries[page.entries.length - 1])?.seq ?? cursor;
         if (last <= cursor) break;
         cursor = last;
@@ -570,19 +591,15 @@ export class Federation {
   }
 
   /** Rebuilds "highest own seq receipted" per peer from its receipts held here, after the last checkpoint. */
-  #scanReceipts(peer: string): void {
-    this.#delivered.set(peer, receiptedUpTo(this.ledger, peer));
+  async #scanReceipts(peer: string): Promise<void> {
+    this.#delivered.set(peer, Math.max(this.#delivered.get(peer) ?? 0, await receiptedUpTo(this.ledger, peer)));
   }
 
   #persistSoon(): void {
     if (this.#persistTimer || this.#stopped) return;
     this.#persistTimer = setTimeout(() => {
       this.#persistTimer = undefined;
-      try {
-        this.#persist();
-      } catch (err) {
-        this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write link state; it is rebuilt on restart');
-      }
+      this.#persist().catch((err: unknown) => this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write link state; it is rebuilt on restart'));
     }, PERSIST_DELAY_MS);
     this.#persistTimer.unref?.();
   }
@@ -591,8 +608,7 @@ export class Federation {
    * One small commit with what changed of every link's acknowledged seq and receipt checkpoint
    * (last contact only every minute, or on stop): an idle node writes nothing.
    */
-  #persist(final = false): void {
-    const store = this.ledger.store;
+  async #persist(final = false): Promise<void> {
     const writes: [string, string][] = [];
     const put = (key: string, value: string) => {
       if (this.#written.get(key) !== value) writes.push([key, value]);
@@ -608,9 +624,7 @@ export class Federation {
       }
     }
     if (writes.length === 0) return;
-    store.transaction(() => {
-      for (const [k, v] of writes) store.setMeta(k, v);
-    });
+    await this.ledger.saveMeta(Object.fromEntries(writes));
     for (const [k, v] of writes) this.#written.set(k, v);
   }
 }
@@ -623,12 +637,12 @@ function envelopeSize(e: Envelope): number {
  * The highest seq of this party's log that `peer` has receipted, from the receipts held here:
  * the checkpoint last written, then `peer`'s entries after it.
  */
-function receiptedUpTo(ledger: Ledger, peer: string): number {
-  const saved = parseDelivered(ledger.store.getMeta(META.delivered(peer)));
+async function receiptedUpTo(ledger: Ledger, peer: string): Promise<number> {
+  const saved = parseDelivered(await ledger.meta(META.delivered(peer)));
   let upto = saved.upto;
   let after = saved.scanned;
   for (;;) {
-    const page = ledger.range(peer, after, 1000);
+    const page = await ledger.range(peer, after, 1000);
     if (page.length === 0) return upto;
     for (const e of page) if (e.type === 'receipt' && e.body?.of === ledger.party) upto = Math.max(upto, Number(e.body.upto) || 0);
     after = page[page.length - 1].seq;
@@ -645,8 +659,8 @@ function parseDelivered(text: string | undefined): { upto: number; scanned: numb
 }
 
 /** Equivocation evidence the ledger keeps, as alerts. */
-export function equivocationAlerts(ledger: Ledger): (Alert & { kind: 'equivocation' })[] {
-  return ledger.store.equivocations().map((e) => ({
+export async function equivocationAlerts(ledger: Ledger): Promise<(Alert & { kind: 'equivocation' })[]> {
+  return (await ledger.equivocations()).map((e) => ({
     kind: 'equivocation' as const,
     author: e.author,
     seq: e.seq,
@@ -662,20 +676,21 @@ export function equivocationAlerts(ledger: Ledger): (Alert & { kind: 'equivocati
  * The status of a node that is not running, from its folder alone: links are unknown, the rest
  * comes from the ledger and the link state the node last wrote.
  */
-export function offlineStatus(ledger: Ledger): NodeStatus {
+export async function offlineStatus(ledger: Ledger): Promise<NodeStatus> {
   const self = ledger.party;
   const own = ledger.head(self)?.seq ?? 0;
-  const peers = ledger.roster.codes().filter((p) => p !== self).map((party): PeerStatus => {
-    const acked = Number(ledger.store.getMeta(META.acked(party)) ?? 0) || 0;
-    const contact = ledger.store.getMeta(META.contact(party));
-    return {
+  const peers: PeerStatus[] = [];
+  for (const party of ledger.roster.codes().filter((p) => p !== self)) {
+    const acked = Number((await ledger.meta(META.acked(party))) ?? 0) || 0;
+    const contact = await ledger.meta(META.contact(party));
+    peers.push({
       party,
-      delivered: receiptedUpTo(ledger, party),
+      delivered: await receiptedUpTo(ledger, party),
       received: ledger.head(party)?.seq ?? 0,
       backlog: Math.max(0, own - acked),
       link: 'unknown',
       lastContact: contact ? new Date(Number(contact)).toISOString() : null,
-    };
-  });
-  return { party: self, seq: own, peers, alerts: equivocationAlerts(ledger) };
+    });
+  }
+  return { party: self, seq: own, peers, alerts: await equivocationAlerts(ledger) };
 }

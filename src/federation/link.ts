@@ -34,7 +34,7 @@ export interface LinkHost {
   batchId(): string;
   ownSeq(): number;
   /** This party's entries after `after`, as `peer` may see them: content if addressed, stub otherwise. */
-  outgoing(peer: string, after: number): { entries: Envelope[]; last: number };
+  outgoing(peer: string, after: number): Promise<{ entries: Envelope[]; last: number }>;
   heads(): Heads;
   address(peer: string): PeerAddress | undefined;
   push(peer: PeerAddress, request: PushRequest): Promise<PushReply>;
@@ -98,6 +98,8 @@ export class PeerLink {
   #lastExchange = 0;
   #inlineUpTo = 0;
   #stopped = false;
+  /** The next batch is being read from the store. */
+  #building = false;
   #error: ParleyError | undefined;
 
   constructor(party: string, host: LinkHost, timings: LinkTimings, persisted: { acked: number; lastContact?: number }) {
@@ -118,31 +120,38 @@ export class PeerLink {
 
   /** Something may be due: send the next batch unless one is in flight or a retry is waiting. */
   kick(): void {
-    if (this.#stopped || this.#sending || this.#retry) return;
-    let batch = this.#inFlight;
-    if (!batch) {
-      if (!this.#synced) {
-        // First exchange since start: a hello, so the peer's own answer says where it stands.
-        batch = { batch: this.#host.batchId(), entries: [], heads: this.#host.heads(), last: this.#acked };
-      } else {
-        const own = this.#host.ownSeq();
-        if (own <= this.#acked) return;
-        if (own <= this.#inlineUpTo) {
-          this.#deferInline();
-          return;
-        }
-        const out = this.#host.outgoing(this.party, this.#acked);
-        if (out.entries.length === 0) return;
+    if (this.#stopped || this.#sending || this.#retry || this.#building) return;
+    if (this.#inFlight) return void this.#send(this.#inFlight);
+    if (!this.#synced) {
+      // First exchange since start: a hello, so the peer's own answer says where it stands.
+      this.#inFlight = { batch: this.#host.batchId(), entries: [], heads: this.#host.heads(), last: this.#acked };
+      return void this.#send(this.#inFlight);
+    }
+    const own = this.#host.ownSeq();
+    if (own <= this.#acked) return;
+    if (own <= this.#inlineUpTo) {
+      this.#deferInline();
+      return;
+    }
+    // Reading the next entries may wait on the store: no second batch is built meanwhile.
+    this.#building = true;
+    this.#host.outgoing(this.party, this.#acked).then(
+      (out) => {
+        this.#building = false;
+        if (this.#stopped || this.#sending || this.#retry || this.#inFlight || out.entries.length === 0) return;
         if (!this.#stubsDue && out.entries.length < this.#t.maxBatch && out.entries.every((e) => e.content === undefined)) {
           this.#deferStubs();
           return;
         }
         this.#stubsDue = false;
-        batch = { batch: this.#host.batchId(), entries: out.entries, heads: this.#host.heads(), last: out.last };
-      }
-      this.#inFlight = batch;
-    }
-    void this.#send(batch);
+        this.#inFlight = { batch: this.#host.batchId(), entries: out.entries, heads: this.#host.heads(), last: out.last };
+        void this.#send(this.#inFlight);
+      },
+      (err: unknown) => {
+        this.#building = false;
+        this.#host.log.warn({ peer: this.party, err: asParleyError(err).toJSON() }, `could not read the entries due to ${this.party}; the next commit or heartbeat retries`);
+      },
+    );
   }
 
   /** Called on the node's slow tick: an idle link gossips and checks that the peer is there. */

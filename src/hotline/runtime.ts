@@ -26,7 +26,7 @@ import { ackDue, debtorsOf } from '../regimes/hotline/evaluators.js';
 import type { HotlineMessage } from '../regimes/hotline/schemas.js';
 import type { Priority } from '../regimes/hotline/rules.js';
 import type { EvaluateOptions, Obligation, ObligationStatus, RecordEntry } from '../regimes/types.js';
-import { entryOfRow, type Ledger, type LedgerEntry } from '../ledger/ledger.js';
+import type { Ledger, LedgerEntry } from '../ledger/ledger.js';
 import type { Alert, Federation, LinkState, Logger, NodeStatus } from '../federation/federation.js';
 import { silentLogger } from '../federation/link.js';
 import { asParleyError } from '../protocol/errors.js';
@@ -201,12 +201,12 @@ export class HotlineRuntime {
   }
 
   /** Reads what the ledger holds, then follows every commit. Call after the federation started (its receipt positions are read). */
-  start(): void {
+  async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     this.#startedAt = this.#now();
     try {
-      const raw = this.#ledger.store.getMeta(ALARMS_META);
+      const raw = await this.#ledger.meta(ALARMS_META);
       this.#notified = new Set(raw ? (JSON.parse(raw) as string[]) : []);
     } catch {
       this.#notified = new Set();
@@ -224,7 +224,7 @@ export class HotlineRuntime {
       }),
     );
     const t0 = performance.now();
-    this.#load();
+    await this.#load();
     this.#log.info({ ms: Math.round(performance.now() - t0), tracked: this.#messages.size }, 'hotline state read from the ledger');
     const every = Math.max(50, Math.min(1000, Math.floor(this.#s.receiptAlarmMs / 4)));
     this.#tick = setInterval(() => this.#onTick(), every);
@@ -240,7 +240,7 @@ export class HotlineRuntime {
     for (const u of this.#unsubscribe) u();
     for (const t of [this.#tick, this.#linkTestTimer, this.#persistTimer]) if (t) clearTimeout(t);
     try {
-      this.#persistAlarms();
+      await this.#persistAlarms();
     } catch (err) {
       this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write the raised hotline alarms');
     }
@@ -304,18 +304,18 @@ export class HotlineRuntime {
   }
 
   /** One pass over the ledger: hotline messages and acks, link tests, own entries awaiting receipts. */
-  #load(): void {
+  async #load(): Promise<void> {
     const own: Awaiting[] = [];
     const ownTo = new Map<number, string[]>();
     const messages: RecordEntry[] = [];
     const acks = new Map<string, RecordEntry[]>();
     let after = 0;
     for (;;) {
-      const rows = this.#ledger.store.since(after, 1000);
+      const rows = await this.#ledger.since(after, 1000);
       for (const row of rows) {
         after = row.pos ?? after;
         if (!row.type || !TRACKED_TYPES.has(row.type)) continue;
-        const e = recordOf(entryOfRow(row));
+        const e = recordOf(row);
         if (e.author === this.#party) {
           own.push({ seq: e.seq, id: e.id, type: e.type!, sentAt: Date.parse(e.time), live: false });
           ownTo.set(e.seq, e.to ?? []);
@@ -616,18 +616,14 @@ export class HotlineRuntime {
     if (this.#persistTimer || this.#stopped) return;
     this.#persistTimer = setTimeout(() => {
       this.#persistTimer = undefined;
-      try {
-        this.#persistAlarms();
-      } catch (err) {
-        this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write the raised hotline alarms');
-      }
+      this.#persistAlarms().catch((err: unknown) => this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write the raised hotline alarms'));
     }, 250);
     this.#persistTimer.unref?.();
   }
 
-  #persistAlarms(): void {
+  async #persistAlarms(): Promise<void> {
     const ids = JSON.stringify([...new Set([...this.#alarms.keys(), ...this.#notified])].sort());
-    if ((this.#ledger.store.getMeta(ALARMS_META) ?? '[]') !== ids) this.#ledger.store.setMeta(ALARMS_META, ids);
+    if (((await this.#ledger.meta(ALARMS_META)) ?? '[]') !== ids) await this.#ledger.saveMeta({ [ALARMS_META]: ids });
   }
 
   // ------------------------------------------------------------------ link tests

@@ -1,23 +1,31 @@
 /**
  * The ledger: one party's view of every author's log. `append` writes this party's own entries
  * (sign, chain, one durable commit, concurrent appends grouped into one commit); `accept` takes
- * other parties' envelopes through every acceptance rule of Protocol v1.
+ * other parties' envelopes through every acceptance rule of Protocol v1 (checks.ts).
+ *
+ * One serial writer per ledger: every write — a batch of appends, an accepted batch with its
+ * receipts — runs alone, as prefetch → decide → commit → apply → emit, and its commit carries a
+ * compare-and-set on the heads it was decided on. No interleaving in this process, and no other
+ * process on the same database, can make two entries of this party's log share a head: a commit
+ * decided on a stale head is refused by the store, the ledger reloads the head and decides again.
  */
 import { randomBytes } from 'node:crypto';
-import { EMPTY_TREE_ROOT, toB64url, ZERO_HASH } from '../protocol/bytes.js';
+import { toB64url, ZERO_HASH } from '../protocol/bytes.js';
 import {
-  assembleEntry, checkContentShape, decodeEnvelope, encodeContent, encodeHeader, formatTime, isAddressee, MAX_CONTENT_BYTES, MAX_FUTURE_SKEW_MS, sealEntry,
-  verifyEntrySignature, type Content, type DecodedEntry, type Envelope, type Header,
+  assembleEntry, checkContentShape, decodeEnvelope, encodeContent, encodeHeader, formatTime, isAddressee, MAX_CONTENT_BYTES, sealEntry,
+  type Content, type DecodedEntry, type Envelope, type Header,
 } from '../protocol/entry.js';
 import { ParleyError, asParleyError } from '../protocol/errors.js';
-import { Frontier, inclusionProof, type MerkleNode } from '../protocol/merkle.js';
+import { Frontier, inclusionProof, type Hash, type MerkleNode } from '../protocol/merkle.js';
 import { sha256hex } from '../protocol/bytes.js';
 import { signHeader, type SigningKey } from '../protocol/signing.js';
 import { createSigner, type HeaderSigner } from './signer.js';
 import type { Catalogue } from '../catalogue/index.js';
 import { Roster } from './roster.js';
-import type { EntryRow, Store } from './store.js';
+import type { EntryRow, EquivocationRow, Store, StoreReader } from './store.js';
 import type { ProofBundle } from '../protocol/proof.js';
+import { AUTHOR_CHECKS, CHAIN_CHECKS, firstProblem, type ChainTip } from './checks.js';
+import { verifyStore, type VerifyOptions, type VerifyReport } from './verify.js';
 
 export type Clock = () => number;
 
@@ -99,6 +107,8 @@ interface Pending {
 type CommitListener = (entries: LedgerEntry[]) => void;
 
 const MAX_HELD_OUT_OF_ORDER = 10_000;
+/** How often one write is decided again after another writer moved a head under it. */
+const MAX_STALE_RETRIES = 5;
 /** Largest group commit: bounds the latency one batch adds to the appends queued behind it. */
 const MAX_BATCH = 256;
 const RECEIPT_META = (author: string) => `receipt-upto:${author}`;
@@ -116,9 +126,9 @@ export interface LedgerOptions {
 
 export class Ledger {
   readonly party: string;
-  readonly store: Store;
   readonly roster: Roster;
   readonly catalogue: Catalogue;
+  readonly #store: Store;
   readonly #key: SigningKey;
   readonly #clock: Clock;
   readonly #random: (n: number) => Buffer;
@@ -131,25 +141,52 @@ export class Ledger {
   /** Batches prepared and being signed, oldest first; not yet committed. */
   #inflight: Prepared[] = [];
   readonly #signer: HeaderSigner;
+  /** The serial writer: every write waits for the one before it. */
+  #writer: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #closing: Promise<void> | undefined;
 
-  constructor(options: LedgerOptions) {
+  /**
+   * Opens a ledger on a store: reads every author's head and Merkle frontier and the roster.
+   *
+   * @example
+   *   const ledger = await Ledger.open({ store: openStore('usa/parley.db'), party: 'USA', key, catalogue });
+   *   const e = await ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'Exercise', text: '…' } });
+   */
+  static async open(options: LedgerOptions): Promise<Ledger> {
+    const roster = await Roster.load(options.store);
+    const ledger = new Ledger(options, roster);
+    await ledger.#reloadHeads();
+    return ledger;
+  }
+
+  private constructor(options: LedgerOptions, roster: Roster) {
     this.party = options.party;
-    this.store = options.store;
+    this.#store = options.store;
     this.catalogue = options.catalogue;
     this.#key = options.key;
     this.#clock = options.clock ?? Date.now;
     this.#random = options.random ?? randomBytes;
-    this.roster = new Roster(this.store);
+    this.roster = roster;
     this.#signer = createSigner(this.#key, options.signingWorkers ?? 0);
-    for (const h of this.store.heads()) {
-      this.#authors.set(h.author, {
-        seq: h.seq,
-        id: h.id,
-        time: h.time,
-        frontier: Frontier.fromStore(h.seq, (l, i) => this.#readNode(h.author, l, i)),
-      });
+  }
+
+  /** Reads heads and frontiers from the store (at open, and after another writer moved a head). */
+  async #reloadHeads(): Promise<void> {
+    for (const h of await this.#store.heads()) {
+      const held = this.#authors.get(h.author);
+      if (held && held.seq === h.seq && held.id === h.id) continue;
+      const nodes: MerkleNode[] = [];
+      for (const p of Frontier.positions(h.seq)) nodes.push({ ...p, hash: await this.#readNode(h.author, p.level, p.index) });
+      this.#authors.set(h.author, { seq: h.seq, id: h.id, time: h.time, frontier: new Frontier(h.seq, nodes) });
     }
+  }
+
+  /** Runs `write` after every write queued before it: the ledger's one writer. */
+  #exclusive<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.#writer.then(write, write);
+    this.#writer = run.catch(() => undefined);
+    return run;
   }
 
   get publicKey(): string {
@@ -160,7 +197,7 @@ export class Ledger {
     return this.#clock();
   }
 
-  /** Called after every durable commit with the entries it stored. */
+  /** Called after every durable commit with the entries it stored (each with its local `pos`). */
   onCommit(listener: CommitListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -184,26 +221,21 @@ export class Ledger {
    * Signs, chains and stores one entry of this party. Resolves only after the durable commit.
    * Appends made in the same turn of the event loop share one commit (group commit).
    */
-  append(input: AppendInput): Promise<LedgerEntry> {
-    if (this.#closed) return Promise.reject(new ParleyError('PARLEY_ERR_CLOSED'));
-    let content: Content;
-    let contentBytes: Buffer;
-    try {
-      content = this.#checkAppend(input);
-      contentBytes = encodeContent(content);
-      if (contentBytes.length > MAX_CONTENT_BYTES) {
-        throw new ParleyError('PARLEY_ERR_CONTENT_TOO_LARGE', `content is ${contentBytes.length} bytes; the limit is ${MAX_CONTENT_BYTES} bytes (256 KiB)`);
-      }
-    } catch (e) {
-      return Promise.reject(asParleyError(e));
+  async append(input: AppendInput): Promise<LedgerEntry> {
+    if (this.#closed) throw new ParleyError('PARLEY_ERR_CLOSED');
+    const content = await this.#checkAppend(input);
+    const contentBytes = encodeContent(content);
+    if (contentBytes.length > MAX_CONTENT_BYTES) {
+      throw new ParleyError('PARLEY_ERR_CONTENT_TOO_LARGE', `content is ${contentBytes.length} bytes; the limit is ${MAX_CONTENT_BYTES} bytes (256 KiB)`);
     }
+    if (this.#closed) throw new ParleyError('PARLEY_ERR_CLOSED');
     return new Promise((resolve, reject) => {
       this.#queue.push({ input, content, contentBytes, resolve, reject });
       this.#kick();
     });
   }
 
-  #checkAppend(input: AppendInput): Content {
+  async #checkAppend(input: AppendInput): Promise<Content> {
     if (typeof input !== 'object' || input === null) throw new ParleyError('PARLEY_ERR_BAD_CONTENT', 'an entry needs type, to, refs and body');
     const content: Content = {
       type: input.type,
@@ -222,7 +254,7 @@ export class Ledger {
       }
     }
     for (const ref of content.refs) {
-      if (!this.store.entryById(ref)) throw new ParleyError('PARLEY_ERR_NOT_FOUND', `refs names entry ${ref}, which this node does not hold`, { ref });
+      if (!(await this.#store.entryById(ref))) throw new ParleyError('PARLEY_ERR_NOT_FOUND', `refs names entry ${ref}, which this node does not hold`, { ref });
     }
     return content;
   }
@@ -240,12 +272,14 @@ export class Ledger {
   /**
    * Commits queued appends in batches. While batch k is committed (fsync), batch k+1, chained on
    * k's headers, is already being signed on worker threads. A batch whose base moved meanwhile
-   * (receipts written by `accept`, or a failed commit) is rebuilt on the live head.
+   * (receipts written by `accept`, another process on the same database, a failed commit) is
+   * rebuilt on the live head.
    */
   async #drain(): Promise<void> {
     this.#draining = true;
     try {
       let current = this.#take(this.#state(this.party));
+      let stale = 0;
       while (current && !this.#closed) {
         let sigs: Buffer[];
         try {
@@ -253,18 +287,34 @@ export class Ledger {
         } catch {
           sigs = current.headerBytes.map((h) => signHeader(h, this.#key));
         }
-        if (this.#closed) return; // close() committed the in-flight batches itself
-        const live = this.#state(this.party);
-        if (current.baseSeq !== live.seq || current.baseId !== live.id) {
-          this.#inflight = this.#inflight.filter((p) => p !== current);
-          const again = this.#prepare(current.batch, live);
+        if (this.#closed) return; // close() commits the in-flight batches itself
+        const batch: Prepared = current;
+        const outcome = await this.#exclusive(async (): Promise<{ next?: Prepared; rebuild?: boolean }> => {
+          if (!this.#inflight.includes(batch)) return {}; // close() took it
+          const live = this.#state(this.party);
+          if (batch.baseSeq !== live.seq || batch.baseId !== live.id) return { rebuild: true };
+          const next = this.#take(batch.after);
+          const committed = await this.#commit(batch, sigs);
+          if (committed === 'stale') {
+            await this.#reloadHeads();
+            return { rebuild: true };
+          }
+          return { next };
+        });
+        if (outcome.rebuild) {
+          if (++stale > MAX_STALE_RETRIES) {
+            this.#fail(batch, new ParleyError('PARLEY_ERR_STALE_HEAD', `another writer kept moving ${this.party}'s head; nothing of this batch was appended`));
+            current = this.#take(this.#state(this.party));
+            continue;
+          }
+          this.#inflight = this.#inflight.filter((p) => p !== batch);
+          const again = this.#prepare(batch.batch, this.#state(this.party));
           this.#inflight.unshift(again);
           current = again;
           continue;
         }
-        const next = this.#take(current.after);
-        this.#commit(current, sigs);
-        current = next;
+        stale = 0;
+        current = outcome.next;
       }
     } finally {
       this.#draining = false;
@@ -299,23 +349,32 @@ export class Ledger {
     return { batch, baseSeq: from.seq, baseId: from.id, after: own, headers, headerBytes, nodes, signing: this.#signer.sign(headerBytes) };
   }
 
-  #commit(p: Prepared, sigs: Buffer[]): void {
+  #fail(p: Prepared, e: ParleyError): void {
     this.#inflight = this.#inflight.filter((x) => x !== p);
+    for (const q of p.batch) q.reject(e);
+  }
+
+  /** One durable commit of a prepared batch; 'stale' when another writer moved this party's head. */
+  async #commit(p: Prepared, sigs: Buffer[]): Promise<'done' | 'stale'> {
     const sealed = p.batch.map((q, i) => assembleEntry(p.headers[i], p.headerBytes[i], sigs[i], q.content, q.contentBytes));
+    let positions: number[];
     try {
-      this.store.transaction(() => {
-        for (const e of sealed) this.store.insertEntry(rowOf(e));
-        this.store.insertNodes(this.party, p.nodes);
-      });
+      ({ positions } = await this.#store.commit({
+        expect: [{ author: this.party, seq: p.baseSeq }],
+        entries: sealed.map(rowOf),
+        nodes: [{ author: this.party, nodes: p.nodes }],
+      }));
     } catch (err) {
-      const e = new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`);
-      for (const q of p.batch) q.reject(e);
-      return;
+      if (err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') return 'stale';
+      this.#fail(p, new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
+      return 'done';
     }
+    this.#inflight = this.#inflight.filter((x) => x !== p);
     this.#authors.set(this.party, p.after);
-    const entries = sealed.map((e) => toLedgerEntry(e));
+    const entries = sealed.map((e, i) => toLedgerEntry(e, positions[i]));
     p.batch.forEach((q, i) => q.resolve(entries[i]));
     this.#emit(entries);
+    return 'done';
   }
 
   /** The next header of this party's log on top of `own` (a working copy). */
@@ -351,8 +410,8 @@ export class Ledger {
     return this.#authors.get(author) ?? { seq: 0, id: ZERO_HASH, time: '', frontier: new Frontier() };
   }
 
-  #readNode(author: string, level: number, index: number): Buffer {
-    const h = this.store.readNode(author, level, index);
+  async #readNode(author: string, level: number, index: number): Promise<Buffer> {
+    const h = await this.#store.readNode(author, level, index);
     if (!h) throw new ParleyError('PARLEY_ERR_STORE', `Merkle node ${author}/${level}/${index} is missing from the store`);
     return h;
   }
@@ -361,18 +420,47 @@ export class Ledger {
 
   /**
    * Takes envelopes from a peer or a file through every acceptance rule. All or nothing: if any
-   * envelope breaks a rule, the batch is refused with the code of the first problem and nothing is
-   * stored. Entries already held are skipped (idempotent); a different entry at a seq already held
-   * is equivocation, kept as evidence.
+   * envelope breaks a rule, the batch is refused with the code of the first problem (its detail
+   * names the check) and nothing is stored. Entries already held are skipped (idempotent); a
+   * different entry at a seq already held is equivocation, kept as evidence.
    */
-  accept(raws: readonly unknown[], options: AcceptOptions): AcceptReport {
-    if (this.#closed) throw new ParleyError('PARLEY_ERR_CLOSED');
+  accept(raws: readonly unknown[], options: AcceptOptions): Promise<AcceptReport> {
+    if (this.#closed) return Promise.reject(new ParleyError('PARLEY_ERR_CLOSED'));
+    // Decoding is pure and needs no turn of the writer.
+    const decoded: DecodedEntry[] = [];
+    try {
+      raws.forEach((raw, index) => {
+        const d = decodeEnvelope(raw);
+        if (!d.ok) throw new ParleyError(d.error.code, `entry ${index}: ${d.error.message}`, { index, ...d.error.detail });
+        decoded.push(d.value);
+      });
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#exclusive(async () => {
+      if (this.#closed) throw new ParleyError('PARLEY_ERR_CLOSED');
+      for (let attempt = 0; ; attempt++) {
+        const decision = await this.#decideAccept(decoded, options);
+        if (decision.report) return decision.report;
+        try {
+          return await this.#commitAccept(decision, options);
+        } catch (err) {
+          if (!(err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') || attempt >= MAX_STALE_RETRIES) throw err;
+          await this.#reloadHeads();
+        }
+      }
+    });
+  }
+
+  /** Prefetch and decide: which envelopes extend which chain, what is evidence, which receipts are due. */
+  async #decideAccept(decoded: readonly DecodedEntry[], options: AcceptOptions): Promise<AcceptDecision> {
     const now = this.#clock();
     const work = new Map<string, AuthorState>();
+    const base = new Map<string, number>();
     const rows: EntryRow[] = [];
     const stored: DecodedEntry[] = [];
     const nodes = new Map<string, MerkleNode[]>();
-    const attach: { id: string; content: Buffer; type: string; entry: DecodedEntry }[] = [];
+    const attach: AcceptDecision['attach'] = [];
     const equivocations: AcceptReport['equivocations'] = [];
     const evidence: DecodedEntry[] = [];
     const held: DecodedEntry[] = [];
@@ -385,31 +473,29 @@ export class Ledger {
       if (!s) {
         s = cloneState(this.#state(author));
         work.set(author, s);
+        base.set(author, s.seq);
       }
       return s;
     };
+    const tipOf = (s: AuthorState): ChainTip => ({ seq: s.seq, id: s.id, time: s.time, root: () => s.frontier.root().toString('hex') });
 
-    // Content is stored only if its type's schema holds, whether it comes with its header or later.
-    const checkSchema = (content: Content, at: string, index: number): void => {
-      const valid = this.catalogue.validate(content.type, content.body);
-      if (!valid.ok) throw new ParleyError(valid.error.code, `${at}: ${valid.error.message}`, { index, ...valid.error.detail });
-    };
-
-    const take = (e: DecodedEntry, index: number): 'stored' | 'held' | 'duplicate' | 'equivocation' => {
+    const take = async (e: DecodedEntry, index: number): Promise<'stored' | 'held' | 'duplicate' | 'equivocation'> => {
       const h = e.header;
       const at = `entry ${index} (${h.author}#${h.seq})`;
-      const key = this.roster.key(h.author);
-      if (!key) throw new ParleyError('PARLEY_ERR_UNKNOWN_AUTHOR', `${at}: author ${h.author} is not in the roster`, { index, author: h.author, seq: h.seq });
-      if (!verifyEntrySignature(e, key)) throw new ParleyError('PARLEY_ERR_BAD_SIGNATURE', `${at}: the signature does not verify against ${h.author}'s roster key`, { index, author: h.author, seq: h.seq });
+      const where = { index, author: h.author, seq: h.seq };
+      const ctx = { key: this.roster.key(h.author), now, catalogue: this.catalogue };
       const s = stateOf(h.author);
+      const who = firstProblem(AUTHOR_CHECKS, e, tipOf(s), ctx);
+      if (who) throw who.error(at, where);
       touched.add(h.author);
       if (h.seq <= s.seq) {
-        const heldId = this.#idAt(h.author, h.seq, stored);
+        const heldId = await this.#idAt(h.author, h.seq, stored);
         if (heldId === e.id) {
           if (e.content && e.contentBytes && this.#holdsContentOf(e.content)) {
-            const row = this.store.entryById(e.id);
-            if (row && !row.content) {
-              checkSchema(e.content, at, index);
+            const row = await this.#store.entryById(e.id);
+            if (row && !row.content && !attach.some((a) => a.id === e.id)) {
+              const schema = firstProblem(CHAIN_CHECKS.filter((c) => c.name === 'contentFitsSchema'), e, tipOf(s), ctx);
+              if (schema) throw schema.error(at, where);
               attach.push({ id: e.id, content: e.contentBytes, type: e.content.type, entry: e });
             }
           }
@@ -420,29 +506,19 @@ export class Ledger {
         return 'equivocation';
       }
       if (h.author === this.party) {
-        throw new ParleyError('PARLEY_ERR_CHAIN_ORDER', `${at}: only this node writes ${this.party}'s log; an entry beyond its head was offered`, { index, author: h.author, seq: h.seq });
+        throw new ParleyError('PARLEY_ERR_CHAIN_ORDER', `${at}: only this node writes ${this.party}'s log; an entry beyond its head was offered`, where);
       }
       if (h.seq > s.seq + 1) {
         if (options.onGap === 'refuse') {
-          throw new ParleyError('PARLEY_ERR_CHAIN_GAP', `${at}: expected seq ${s.seq + 1} of ${h.author}, got ${h.seq}`, { index, author: h.author, seq: h.seq, expected: s.seq + 1 });
+          throw new ParleyError('PARLEY_ERR_CHAIN_GAP', `${at}: expected seq ${s.seq + 1} of ${h.author}, got ${h.seq}`, { ...where, expected: s.seq + 1, check: 'seqFollows' });
         }
         const g = gaps.get(h.author);
         gaps.set(h.author, { author: h.author, have: s.seq, saw: Math.max(g?.saw ?? 0, h.seq) });
         held.push(e);
         return 'held';
       }
-      const prev = s.seq === 0 ? ZERO_HASH : s.id;
-      if (h.prev !== prev) throw new ParleyError('PARLEY_ERR_BAD_PREV', `${at}: prev does not match the hash of ${h.author}#${s.seq}`, { index, author: h.author, seq: h.seq });
-      const root = s.seq === 0 ? EMPTY_TREE_ROOT : s.frontier.root().toString('hex');
-      if (h.root !== root) throw new ParleyError('PARLEY_ERR_BAD_ROOT', `${at}: root does not match the Merkle root of ${h.author}'s first ${s.seq} headers`, { index, author: h.author, seq: h.seq });
-      if (Date.parse(h.time) > now + MAX_FUTURE_SKEW_MS) {
-        throw new ParleyError('PARLEY_ERR_FUTURE_TIME', `${at}: time ${h.time} is more than 5 minutes ahead of this node's clock`, { index, author: h.author, seq: h.seq });
-      }
-      // No back-dating: an author's times never go backwards along its chain.
-      if (s.seq > 0 && h.time < s.time) {
-        throw new ParleyError('PARLEY_ERR_TIME_ORDER', `${at}: time ${h.time} is earlier than ${h.author}#${s.seq} (${s.time})`, { index, author: h.author, seq: h.seq });
-      }
-      if (e.content) checkSchema(e.content, at, index);
+      const chain = firstProblem(CHAIN_CHECKS, e, tipOf(s), ctx);
+      if (chain) throw chain.error(at, where);
       const keep = e.content && this.#holdsContentOf(e.content) ? e : { ...e, content: undefined, contentBytes: undefined };
       rows.push(rowOf(keep));
       stored.push(keep);
@@ -455,13 +531,9 @@ export class Ledger {
       return 'stored';
     };
 
-    const decoded: DecodedEntry[] = [];
-    raws.forEach((raw, index) => {
-      const d = decodeEnvelope(raw);
-      if (!d.ok) throw new ParleyError(d.error.code, `entry ${index}: ${d.error.message}`, { index, ...d.error.detail });
-      decoded.push(d.value);
-      if (take(d.value, index) === 'duplicate') duplicates++;
-    });
+    for (let index = 0; index < decoded.length; index++) {
+      if ((await take(decoded[index], index)) === 'duplicate') duplicates++;
+    }
 
     // Entries held back earlier (or in this batch) whose gap this batch filled.
     const waiting = [...held];
@@ -477,7 +549,7 @@ export class Ledger {
         const s = stateOf(e.header.author);
         if (e.header.seq === s.seq + 1) {
           try {
-            take(e, -1);
+            await take(e, -1);
             progressed = true;
           } catch {
             // A held entry that does not fit once its gap is filled is dropped; pull brings the right one.
@@ -495,7 +567,7 @@ export class Ledger {
       for (const author of touched) {
         if (author === this.party) continue;
         const s = stateOf(author);
-        const last = Number(this.store.getMeta(RECEIPT_META(author)) ?? 0);
+        const last = Number((await this.#store.getMeta(RECEIPT_META(author))) ?? 0);
         if (s.seq <= last) continue;
         const due = [...decoded, ...stored].some(
           (e) =>
@@ -506,15 +578,21 @@ export class Ledger {
       }
     }
 
+    const decision: AcceptDecision = { now, work, base, rows, stored, nodes, attach, equivocations, evidence, held, gaps, duplicates, receiptBodies };
     if (stored.length === 0 && evidence.length === 0 && attach.length === 0 && receiptBodies.length === 0) {
       this.#hold(held, work);
-      return { accepted: [], duplicates, held: held.length, gaps: [...gaps.values()], equivocations, receipts: [] };
+      decision.report = { accepted: [], duplicates, held: held.length, gaps: [...gaps.values()], equivocations, receipts: [] };
     }
+    return decision;
+  }
 
-    const own = cloneState(this.#state(this.party));
+  /** Commit, apply and emit one accept decision; throws PARLEY_ERR_STALE_HEAD (nothing written) when a head moved. */
+  async #commitAccept(d: AcceptDecision, options: AcceptOptions): Promise<AcceptReport> {
+    const ownBase = this.#state(this.party);
+    const own = cloneState(ownBase);
     const receipts: DecodedEntry[] = [];
     const ownNodes: MerkleNode[] = [];
-    for (const body of receiptBodies) {
+    for (const body of d.receiptBodies) {
       const content: Content = { type: 'receipt', to: [body.of], refs: [], body, salt: this.#salt() };
       const e = this.#seal(own, content, encodeContent(content));
       for (const n of own.frontier.append(e.headerBytes)) ownNodes.push(n);
@@ -523,35 +601,36 @@ export class Ledger {
       own.time = e.header.time;
       receipts.push(e);
     }
-    const seenAt = formatTime(now);
+    const seenAt = formatTime(d.now);
+    const expect = [...d.nodes.keys()].map((author) => ({ author, seq: d.base.get(author) ?? 0 }));
+    if (receipts.length) expect.push({ author: this.party, seq: ownBase.seq });
+    const evidenceRows: EquivocationRow[] = d.evidence.map((e, i) => ({
+      author: e.header.author, seq: e.header.seq, heldId: d.equivocations[i].heldId, otherId: e.id,
+      otherHeader: e.headerBytes, otherSig: e.sig, seenAt, source: options.source,
+    }));
+    let positions: number[];
     try {
-      this.store.transaction(() => {
-        for (const r of rows) this.store.insertEntry(r);
-        for (const [author, list] of nodes) this.store.insertNodes(author, list);
-        for (const a of attach) this.store.attachContent(a.id, a.content, a.type);
-        for (let i = 0; i < evidence.length; i++) {
-          const e = evidence[i];
-          this.store.insertEquivocation({
-            author: e.header.author, seq: e.header.seq, heldId: equivocations[i].heldId, otherId: e.id,
-            otherHeader: e.headerBytes, otherSig: e.sig, seenAt, source: options.source,
-          });
-        }
-        for (const r of receipts) this.store.insertEntry(rowOf(r));
-        if (ownNodes.length) this.store.insertNodes(this.party, ownNodes);
-        for (const b of receiptBodies) this.store.setMeta(RECEIPT_META(b.of), String(b.upto));
-      });
+      ({ positions } = await this.#store.commit({
+        expect,
+        entries: [...d.rows, ...receipts.map(rowOf)],
+        nodes: [...[...d.nodes].map(([author, list]) => ({ author, nodes: list })), { author: this.party, nodes: ownNodes }],
+        attach: d.attach.map(({ id, content, type }) => ({ id, content, type })),
+        equivocations: evidenceRows,
+        meta: d.receiptBodies.map((b) => [RECEIPT_META(b.of), String(b.upto)] as const),
+      }));
     } catch (err) {
-      throw new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was accepted: ${(err as Error).message}`);
+      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE')) throw err;
+      throw new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was accepted: ${(err as Error).message}`, undefined, { cause: err });
     }
-    for (const [author, s] of work) if (s.seq > this.#state(author).seq) this.#authors.set(author, s);
+    for (const [author, s] of d.work) if (s.seq > this.#state(author).seq) this.#authors.set(author, s);
     if (receipts.length) this.#authors.set(this.party, own);
-    this.#hold(held, work);
-    const accepted = stored.map((e) => toLedgerEntry(e));
-    const receiptEntries = receipts.map((e) => toLedgerEntry(e));
+    this.#hold(d.held, d.work);
+    const accepted = d.stored.map((e, i) => toLedgerEntry(e, positions[i]));
+    const receiptEntries = receipts.map((e, i) => toLedgerEntry(e, positions[d.rows.length + i]));
     // Content that arrived for an entry held as a stub is news to readers (regimes, the console).
-    const completed = attach.map((a) => toLedgerEntry(a.entry));
+    const completed = d.attach.map((a) => toLedgerEntry(a.entry));
     this.#emit([...accepted, ...completed, ...receiptEntries]);
-    return { accepted, duplicates, held: held.length, gaps: [...gaps.values()], equivocations, receipts: receiptEntries };
+    return { accepted, duplicates: d.duplicates, held: d.held.length, gaps: [...d.gaps.values()], equivocations: d.equivocations, receipts: receiptEntries };
   }
 
   #hold(held: DecodedEntry[], work: Map<string, AuthorState>): void {
@@ -575,9 +654,9 @@ export class Ledger {
     return isAddressee(content, this.party);
   }
 
-  #idAt(author: string, seq: number, batch: DecodedEntry[]): string | undefined {
+  async #idAt(author: string, seq: number, batch: DecodedEntry[]): Promise<string | undefined> {
     const inBatch = batch.find((e) => e.header.author === author && e.header.seq === seq);
-    return inBatch?.id ?? this.store.entryBySeq(author, seq)?.id;
+    return inBatch?.id ?? (await this.#store.entryBySeq(author, seq))?.id;
   }
 
   #emit(entries: LedgerEntry[]): void {
@@ -592,33 +671,53 @@ export class Ledger {
 
   // ---------------------------------------------------------------- queries
 
-  get(id: string): LedgerEntry | undefined {
-    const r = this.store.entryById(id);
+  async get(id: string): Promise<LedgerEntry | undefined> {
+    const r = await this.#store.entryById(id);
     return r && entryOfRow(r);
   }
 
-  bySeq(author: string, seq: number): LedgerEntry | undefined {
-    const r = this.store.entryBySeq(author, seq);
+  async bySeq(author: string, seq: number): Promise<LedgerEntry | undefined> {
+    const r = await this.#store.entryBySeq(author, seq);
     return r && entryOfRow(r);
   }
 
   /** Entries of one author after `after`, in seq order. */
-  range(author: string, after: number, limit: number): LedgerEntry[] {
-    return this.store.range(author, after, limit).map(entryOfRow);
+  async range(author: string, after: number, limit: number): Promise<LedgerEntry[]> {
+    return (await this.#store.range(author, after, limit)).map(entryOfRow);
   }
 
-  /** Every entry, per author in seq order. */
-  *all(): IterableIterator<LedgerEntry> {
-    for (const r of this.store.scan()) yield entryOfRow(r);
+  /** Every entry, per author in seq order, read a page at a time. */
+  async *all(): AsyncIterableIterator<LedgerEntry> {
+    for await (const page of this.#store.scan()) for (const r of page) yield entryOfRow(r);
   }
 
   /** Entries in the order this node stored them, after position `afterPos`. */
-  since(afterPos: number, limit: number): LedgerEntry[] {
-    return this.store.since(afterPos, limit).map(entryOfRow);
+  async since(afterPos: number, limit: number): Promise<LedgerEntry[]> {
+    return (await this.#store.since(afterPos, limit)).map(entryOfRow);
   }
 
-  count(): number {
-    return this.store.count();
+  count(): Promise<number> {
+    return this.#store.count();
+  }
+
+  /** Equivocation evidence held: second signed headers at a seq already held. */
+  equivocations(): Promise<EquivocationRow[]> {
+    return this.#store.equivocations();
+  }
+
+  /** A node-local value kept with the ledger (delivery cursors, alarm state): not part of any log. */
+  meta(key: string): Promise<string | undefined> {
+    return this.#store.getMeta(key);
+  }
+
+  /** Writes node-local values in one durable commit. */
+  async saveMeta(values: Readonly<Record<string, string>>): Promise<void> {
+    await this.#store.commit({ meta: Object.entries(values) });
+  }
+
+  /** Re-checks everything held, from the stored bytes alone (verify.ts). */
+  verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    return verifyStore(this.#store, this.catalogue, options);
   }
 
   // ---------------------------------------------------------------- proofs
@@ -627,18 +726,18 @@ export class Ledger {
    * A proof bundle for an entry: its envelope with content, a later signed header of the same
    * author whose root covers it, the RFC 9162 inclusion proof, and the author's public key.
    */
-  prove(id: string): ProofBundle {
-    const row = this.store.entryById(id);
+  async prove(id: string): Promise<ProofBundle> {
+    const row = await this.#store.entryById(id);
     if (!row) throw new ParleyError('PARLEY_ERR_NOT_FOUND', `no entry ${id} in this ledger`);
     if (!row.content) throw new ParleyError('PARLEY_ERR_NO_CONTENT', `this node holds only the stub of ${id}; only the author and the addressees can prove its content`);
     const s = this.#state(row.author);
     if (s.seq <= row.seq) {
       throw new ParleyError('PARLEY_ERR_NO_CHECKPOINT', `${row.author}#${row.seq} is the author's latest entry; a proof needs a later header of ${row.author} to cover it — try again after its next entry`);
     }
-    const checkpoint = this.store.entryBySeq(row.author, s.seq)!;
+    const checkpoint = (await this.#store.entryBySeq(row.author, s.seq))!;
     const party = this.roster.get(row.author);
     if (!party) throw new ParleyError('PARLEY_ERR_UNKNOWN_AUTHOR', `${row.author} is not in the roster`);
-    const proof = inclusionProof(row.seq - 1, checkpoint.seq - 1, (l, i) => this.#readNode(row.author, l, i));
+    const proof = await storedInclusionProof(this.#store, row.author, row.seq - 1, checkpoint.seq - 1);
     return {
       v: 1,
       kind: 'parley.proof',
@@ -652,21 +751,73 @@ export class Ledger {
     };
   }
 
-  /** Stops taking work; appends already queued are committed first. */
-  close(): void {
-    if (this.#closed) return;
+  /** Stops taking work; appends already queued are committed first, then the store is closed. */
+  close(): Promise<void> {
     this.#closed = true;
-    // Commit, in this thread, everything accepted from operators but not yet committed.
-    const pending = [...this.#inflight.flatMap((p) => p.batch), ...this.#queue];
-    this.#inflight = [];
-    this.#queue = [];
-    if (pending.length) {
-      const p = this.#prepare(pending, this.#state(this.party));
-      this.#commit(p, p.headerBytes.map((h) => signHeader(h, this.#key)));
-    }
-    void this.#signer.close();
-    this.store.close();
+    this.#closing ??= this.#exclusive(async () => {
+      // Commit, in this thread, everything accepted from operators but not yet committed.
+      const pending = [...this.#inflight.flatMap((p) => p.batch), ...this.#queue];
+      this.#inflight = [];
+      this.#queue = [];
+      if (pending.length) {
+        for (let attempt = 0; ; attempt++) {
+          const p = this.#prepare(pending, this.#state(this.party));
+          this.#inflight.push(p);
+          if ((await this.#commit(p, p.headerBytes.map((h) => signHeader(h, this.#key)))) === 'done') break;
+          if (attempt >= MAX_STALE_RETRIES) {
+            this.#fail(p, new ParleyError('PARLEY_ERR_STALE_HEAD', `another writer kept moving ${this.party}'s head; nothing of this batch was appended`));
+            break;
+          }
+          this.#inflight = [];
+          await this.#reloadHeads();
+        }
+      }
+      await this.#signer.close();
+      await this.#store.close();
+    });
+    return this.#closing;
   }
+}
+
+const PLACEHOLDER: Hash = Buffer.alloc(32);
+
+/**
+ * The RFC 9162 inclusion proof of leaf `index` in `author`'s tree of `size` leaves, from the
+ * store. Which nodes a proof reads depends only on its shape: a dry run lists them, they are read
+ * (O(log n) rows), and the proof is computed from what was read.
+ */
+export async function storedInclusionProof(store: StoreReader, author: string, index: number, size: number): Promise<Hash[]> {
+  const wanted = new Map<string, { level: number; index: number }>();
+  inclusionProof(index, size, (level, i) => {
+    wanted.set(`${level}/${i}`, { level, index: i });
+    return PLACEHOLDER;
+  });
+  const read = new Map<string, Hash>();
+  for (const [k, p] of wanted) {
+    const h = await store.readNode(author, p.level, p.index);
+    if (!h) throw new ParleyError('PARLEY_ERR_STORE', `Merkle node ${author}/${p.level}/${p.index} is missing from the store`);
+    read.set(k, h);
+  }
+  return inclusionProof(index, size, (l, i) => read.get(`${l}/${i}`)!);
+}
+
+interface AcceptDecision {
+  now: number;
+  work: Map<string, AuthorState>;
+  /** The seq of each touched author's head the decision was made on (the commit's compare-and-set). */
+  base: Map<string, number>;
+  rows: EntryRow[];
+  stored: DecodedEntry[];
+  nodes: Map<string, MerkleNode[]>;
+  attach: { id: string; content: Buffer; type: string; entry: DecodedEntry }[];
+  equivocations: AcceptReport['equivocations'];
+  evidence: DecodedEntry[];
+  held: DecodedEntry[];
+  gaps: Map<string, { author: string; have: number; saw: number }>;
+  duplicates: number;
+  receiptBodies: { of: string; upto: number; head: string }[];
+  /** Set when there is nothing to commit. */
+  report?: AcceptReport;
 }
 
 function cloneState(s: AuthorState): AuthorState {
@@ -686,7 +837,7 @@ function rowOf(e: DecodedEntry): EntryRow {
   };
 }
 
-function toLedgerEntry(e: DecodedEntry): LedgerEntry {
+function toLedgerEntry(e: DecodedEntry, pos?: number): LedgerEntry {
   const out: LedgerEntry = {
     id: e.id,
     author: e.header.author,
@@ -694,6 +845,7 @@ function toLedgerEntry(e: DecodedEntry): LedgerEntry {
     time: e.header.time,
     envelope: e.content ? e.envelope : { header: e.envelope.header, sig: e.envelope.sig },
   };
+  if (pos !== undefined) out.pos = pos;
   if (e.content) {
     out.type = e.content.type;
     out.to = e.content.to;

@@ -37,14 +37,24 @@ export class Roster {
   #parties = new Map<string, PartyRow>();
   #keys = new Map<string, KeyObject>();
 
-  constructor(store: Store) {
-    this.#store = store;
-    this.reload();
+  /** The roster held in `store`, read once; {@link reload} reads it again. */
+  static async load(store: Store): Promise<Roster> {
+    const r = new Roster(store);
+    await r.reload();
+    return r;
   }
 
-  reload(): void {
-    this.#parties = new Map(this.#store.parties().map((p) => [p.party, p]));
-    this.#keys = new Map([...this.#parties.values()].map((p) => [p.party, publicKeyFromRaw(p.publicKey)!]));
+  private constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async reload(): Promise<void> {
+    this.#set(await this.#store.parties());
+  }
+
+  #set(rows: PartyRow[]): void {
+    this.#parties = new Map(rows.map((p) => [p.party, p]));
+    this.#keys = new Map(rows.map((p) => [p.party, publicKeyFromRaw(p.publicKey)!]));
   }
 
   has(party: string): boolean {
@@ -71,14 +81,16 @@ export class Roster {
    * Adds a party. The same descriptor again changes nothing; a different key for a known party is
    * refused (pinning), since it would let someone else speak as that party. Name and URL may change.
    */
-  add(d: PartyDescriptor, now: string): { added: boolean } {
+  async add(d: PartyDescriptor, now: string): Promise<{ added: boolean }> {
+    // Read the stored roster first: another process on the same database may have pinned the party.
+    await this.reload();
     const known = this.#parties.get(d.party);
     if (known && known.publicKey !== d.publicKey) {
       throw new ParleyError('PARLEY_ERR_ROSTER_CONFLICT', `${d.party} is already pinned to another public key; remove nothing, verify the new key out of band`, { party: d.party });
     }
     if (known && known.name === d.name && known.url === d.url) return { added: false };
-    this.#store.putParty({ ...d, addedAt: known?.addedAt ?? now });
-    this.reload();
+    await this.#store.putParty({ ...d, addedAt: known?.addedAt ?? now });
+    await this.reload();
     return { added: !known };
   }
 }

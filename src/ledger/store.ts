@@ -1,10 +1,16 @@
 /**
- * The narrow storage interface under the ledger. The ledger does chain, Merkle and acceptance
- * logic; a store only keeps rows durably. Callers above the ledger never see which store it is.
+ * The store port under the ledger: a small, asynchronous driver interface with one implementation
+ * per database (Kysely's dialect pattern). The ledger does the chain, Merkle and acceptance logic;
+ * a store keeps rows durably and answers reads. Nothing above the ledger knows which dialect it is on.
  *
- * The interface is synchronous: the embedded store (better-sqlite3) is, and that keeps the
- * ledger's single-writer logic free of interleavings. A store for a server database would run
- * the same calls inside one connection's transaction.
+ * Writes are one call: {@link Store.commit} takes everything one decision of the ledger produced
+ * (entries, Merkle nodes, contents that arrived for stubs, equivocation evidence, metadata) as data
+ * and makes it durable in one transaction, after checking that the heads the decision was made on
+ * are still the heads in the database (compare-and-set). A commit decided on a stale head is
+ * refused with `PARLEY_ERR_STALE_HEAD` and changes nothing, so two writers can never chain two
+ * different entries on the same head of one log.
+ *
+ * Every dialect passes the conformance suite in test/store/conformance.ts.
  */
 import type { MerkleNode } from '../protocol/merkle.js';
 
@@ -20,9 +26,12 @@ export interface EntryRow {
   content: Buffer | null;
   /** Content type, when the content is held. */
   type: string | null;
-  /** Local arrival order, assigned by the store. */
+  /** Local arrival order, assigned by the store at commit. */
   pos?: number;
 }
+
+/** The columns a chain check reads (verify's main thread). */
+export type ChainRow = Pick<EntryRow, 'author' | 'seq' | 'id' | 'header' | 'content' | 'pos'>;
 
 export interface EquivocationRow {
   author: string;
@@ -46,36 +55,82 @@ export interface PartyRow {
   addedAt: string;
 }
 
-export interface Store {
-  /** Runs `fn` as one durable transaction: all of it is committed, or none of it. */
-  transaction<T>(fn: () => T): T;
+export interface Head {
+  author: string;
+  seq: number;
+  id: string;
+  time: string;
+}
 
-  insertEntry(row: EntryRow): void;
-  /** Adds content to an entry held as a stub (content arrived later, e.g. by pull). */
-  attachContent(id: string, content: Buffer, type: string): void;
-  insertNodes(author: string, nodes: readonly MerkleNode[]): void;
-  readNode(author: string, level: number, index: number): Buffer | undefined;
+/**
+ * One durable transaction, as data. `expect` lists, for every author whose log the commit
+ * extends, the seq of that author's head the commit was decided on (0: no entry yet); the commit
+ * is refused unless each is still the head.
+ */
+export interface Commit {
+  expect?: readonly { author: string; seq: number }[];
+  entries?: readonly EntryRow[];
+  nodes?: readonly { author: string; nodes: readonly MerkleNode[] }[];
+  /** Contents that arrived for entries held as stubs. */
+  attach?: readonly { id: string; content: Buffer; type: string }[];
+  equivocations?: readonly EquivocationRow[];
+  meta?: readonly (readonly [key: string, value: string])[];
+}
 
-  entryById(id: string): EntryRow | undefined;
-  entryBySeq(author: string, seq: number): EntryRow | undefined;
-  /** Entries of one author with seq > after, in seq order. */
-  range(author: string, after: number, limit: number): EntryRow[];
-  /** Every entry, per author in seq order (authors sorted), streamed. */
-  scan(): IterableIterator<EntryRow>;
-  /** Entries in local arrival order, after position `afterPos`. */
-  since(afterPos: number, limit: number): EntryRow[];
-  count(): number;
-  /** Last seq and id per author. */
-  heads(): { author: string; seq: number; id: string; time: string }[];
+export interface CommitResult {
+  /** The local position of each entry of `commit.entries`, in order. */
+  positions: number[];
+  /** How many equivocation rows were new (evidence already held is not stored twice). */
+  newEquivocations: number;
+}
 
-  insertEquivocation(row: EquivocationRow): boolean;
-  equivocations(): EquivocationRow[];
+/**
+ * Where a reader in another thread finds the same data (verify's signature workers): plain data,
+ * so it crosses threads; {@link openReader} in dialects.ts opens it.
+ */
+export interface ReaderSpec {
+  dialect: string;
+  location: string;
+}
 
-  putParty(row: PartyRow): void;
-  parties(): PartyRow[];
-
-  getMeta(key: string): string | undefined;
-  setMeta(key: string, value: string): void;
-
+/** What a worker thread reads: one author's headers and signatures in a seq range. */
+export interface RangeReader {
+  /** Rows (seq, id hex, header, sig) of `author` with from ≤ seq ≤ to; `pos` bounds help a dense read. */
+  signatures(author: string, from: number, to: number, hint?: { minPos: number; maxPos: number; rows: number }): Iterable<{ seq: number; id: string; header: Buffer; sig: Buffer }>;
   close(): void;
+}
+
+export interface StoreReader {
+  entryById(id: string): Promise<EntryRow | undefined>;
+  entryBySeq(author: string, seq: number): Promise<EntryRow | undefined>;
+  /** Entries of one author with seq > after, in seq order. */
+  range(author: string, after: number, limit: number): Promise<EntryRow[]>;
+  /** Every entry, per author in seq order (authors sorted), a page at a time. */
+  scan(): AsyncIterable<EntryRow[]>;
+  /** The chain columns of every entry, per author in seq order, a page at a time, from one consistent snapshot. */
+  scanChain(): AsyncIterable<ChainRow[]>;
+  /** Entries in local arrival order, after position `afterPos`. */
+  since(afterPos: number, limit: number): Promise<EntryRow[]>;
+  count(): Promise<number>;
+  /** Last seq and id per author, authors sorted. */
+  heads(): Promise<Head[]>;
+  /** A Merkle node of an author's tree; level 0 is the leaf hash of the stored header at seq index+1. */
+  readNode(author: string, level: number, index: number): Promise<Buffer | undefined>;
+  equivocations(): Promise<EquivocationRow[]>;
+  parties(): Promise<PartyRow[]>;
+  getMeta(key: string): Promise<string | undefined>;
+}
+
+export interface Store extends StoreReader {
+  /** The dialect's name (`sqlite`, `postgres`): for messages and reader specs only. */
+  readonly dialect: string;
+  /** Makes `commit` durable in one transaction, or refuses it (stale head) and changes nothing. */
+  commit(commit: Commit): Promise<CommitResult>;
+  /** Adds or updates a roster party (name and URL; the key is pinned by the roster above). */
+  putParty(row: PartyRow): Promise<void>;
+  /** One metadata value, durably (a commit of metadata alone). */
+  setMeta(key: string, value: string): Promise<void>;
+  /** How a reader in another thread opens the same data; undefined when it cannot (a database in memory). */
+  readerSpec(): ReaderSpec | undefined;
+  close(): Promise<void>;
 }

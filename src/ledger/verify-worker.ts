@@ -1,42 +1,18 @@
 /**
- * Worker thread for `verify`: opens the database file read-only and checks the signatures of one
- * author's seq range per job, so no row is copied between threads.
+ * Worker thread for `verify`: opens the store from its reader spec (read-only, its own connection)
+ * and checks the signatures of one author's seq range per job, so no row is copied between threads.
  */
 import { parentPort } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+import { openRangeReader } from './dialects.js';
 import { checkRange, type RangeJob } from './verify.js';
+import type { RangeReader } from './store.js';
 
-type Reads = { bySeq: Database.Statement; byPos: Database.Statement };
-const statements = new Map<string, Reads>();
-
-function readsOf(file: string): Reads {
-  let s = statements.get(file);
-  if (!s) {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 10000');
-    const cols = 'SELECT seq, id, header, sig FROM entries';
-    s = {
-      bySeq: db.prepare(`${cols} WHERE author = ? AND seq BETWEEN ? AND ?`).raw(),
-      // A run of rows stored together is read along the table itself, without an index lookup per row.
-      byPos: db.prepare(`${cols} NOT INDEXED WHERE pos BETWEEN ? AND ? AND author = ? AND seq BETWEEN ? AND ?`).raw(),
-    };
-    statements.set(file, s);
-  }
-  return s;
-}
-
-function rowsOf(job: RangeJob): IterableIterator<[number, Buffer, Buffer, Buffer]> {
-  const reads = readsOf(job.file!);
-  const dense = job.maxPos - job.minPos + 1 <= 2 * job.rows;
-  return (dense ? reads.byPos.iterate(job.minPos, job.maxPos, job.author, job.from, job.to) : reads.bySeq.iterate(job.author, job.from, job.to)) as IterableIterator<
-    [number, Buffer, Buffer, Buffer]
-  >;
-}
+const readers = new Map<string, RangeReader>();
 
 parentPort?.on('message', (job: RangeJob) => {
-  const rows = rowsOf(job);
-  function* mapped() {
-    for (const [seq, id, header, sig] of rows) yield { seq, id, header, sig };
-  }
-  parentPort!.postMessage(checkRange(mapped(), job));
+  const spec = job.reader!;
+  const key = `${spec.dialect}:${spec.location}`;
+  let reader = readers.get(key);
+  if (!reader) readers.set(key, (reader = openRangeReader(spec)));
+  parentPort!.postMessage(checkRange(reader.signatures(job.author, job.from, job.to, job), job));
 });

@@ -1,23 +1,22 @@
 /**
- * `verify`: re-checks everything a node holds, from the stored bytes alone — every signature,
- * chain link, Merkle root in every header, content hash and content schema — and reports
- * equivocation evidence. Signature checks, the costly part, run on worker threads that read the database file
- * themselves; the chain (ids, links, times, Merkle roots) and content are checked in this thread.
+ * `verify`: re-checks everything a node holds, from the stored bytes alone — the acceptance
+ * checks of checks.ts on every entry (signature, chain link, Merkle root, time order, content hash
+ * and schema), that each stored id is its header's hash — and reports equivocation evidence.
+ * Signature checks, the costly part, run on worker threads that open the store themselves from
+ * its dialect-neutral reader spec; the chain and content are checked in this thread.
  */
 import { hash, verify, type KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import { EMPTY_TREE_ROOT, sha256hex, ZERO_HASH } from '../protocol/bytes.js';
-import { checkHeaderShape, decodeHeader, verifyEntrySignature } from '../protocol/entry.js';
+import { EMPTY_TREE_ROOT, sha256hex } from '../protocol/bytes.js';
+import { checkHeaderShape, decodeHeader, verifyEntrySignature, type Content } from '../protocol/entry.js';
 import type { ErrorCode } from '../protocol/errors.js';
 import { HEADER_PAYLOAD_TYPE, pae, publicKeyFromRaw } from '../protocol/signing.js';
 import type { Catalogue } from '../catalogue/index.js';
-import { SqliteStore } from './sqlite.js';
-import type { EntryRow, Store } from './store.js';
+import { CHAIN_CHECKS, problems as failedChecks, signatureVerifies } from './checks.js';
+import type { ChainRow, EntryRow, ReaderSpec, Store } from './store.js';
 
 export interface Problem {
   author: string;
@@ -25,6 +24,8 @@ export interface Problem {
   id: string;
   code: ErrorCode;
   message: string;
+  /** The named check that failed (checks.ts), or what verify itself checks of the stored row. */
+  check: string;
 }
 
 export interface VerifyReport {
@@ -46,7 +47,7 @@ const CHUNK = 1024;
  * the worker itself, so no row crosses threads.
  */
 export interface RangeJob {
-  file?: string;
+  reader?: ReaderSpec;
   keys: Record<string, string>;
   author: string;
   from: number;
@@ -86,14 +87,14 @@ export function checkRange(rows: Iterable<RangeRow>, job: RangeJob): Problem[] {
   for (const r of rows) {
     if (key && verifyStored(r.header, r.sig, key)) continue;
     const id = typeof r.id === 'string' ? r.id : r.id.toString('hex');
-    problems.push({ author: job.author, seq: r.seq, id, code: 'PARLEY_ERR_BAD_SIGNATURE', message: `the signature of ${job.author}#${r.seq} does not verify against the roster key` });
+    problems.push({ author: job.author, seq: r.seq, id, code: 'PARLEY_ERR_BAD_SIGNATURE', message: `the signature of ${job.author}#${r.seq} does not verify against the roster key`, check: signatureVerifies.name });
   }
   return problems;
 }
 
 /** A job's rows through the store interface (in-thread, and when a worker failed). */
-function storeRows(store: Store, job: RangeJob): RangeRow[] {
-  return store.range(job.author, job.from - 1, job.to - job.from + 1).filter((r) => r.seq <= job.to);
+async function storeRows(store: Store, job: RangeJob): Promise<RangeRow[]> {
+  return (await store.range(job.author, job.from - 1, job.to - job.from + 1)).filter((r) => r.seq <= job.to);
 }
 
 function workerScript(): string | undefined {
@@ -117,7 +118,7 @@ class RangePool {
   constructor(
     size: number,
     script: string,
-    readonly inThread: (job: RangeJob) => Problem[],
+    readonly inThread: (job: RangeJob) => Promise<Problem[]>,
   ) {
     this.#workers = Array.from({ length: size }, () => {
       const w = new Worker(script);
@@ -133,8 +134,8 @@ class RangePool {
         this.#workers.splice(i, 1);
         const owed = this.#busy.get(w) ?? [];
         this.#busy.delete(w);
-        for (const p of owed) p.resolve(this.inThread(p.job));
-        if (this.#workers.length === 0) for (const p of this.#queue.splice(0)) p.resolve(this.inThread(p.job));
+        for (const p of owed) void this.inThread(p.job).then(p.resolve);
+        if (this.#workers.length === 0) for (const p of this.#queue.splice(0)) void this.inThread(p.job).then(p.resolve);
       };
       w.on('error', failed);
       w.on('exit', failed);
@@ -153,7 +154,7 @@ class RangePool {
   }
 
   check(job: RangeJob): Promise<Problem[]> {
-    if (this.#workers.length === 0) return Promise.resolve(this.inThread(job));
+    if (this.#workers.length === 0) return this.inThread(job);
     return new Promise((resolve) => {
       this.#queue.push({ job, resolve });
       for (const w of this.#workers) this.#feed(w);
@@ -210,22 +211,6 @@ function leafHex(leaf: Buffer): string {
   return hash('sha256', LEAF_INPUT.subarray(0, leaf.length + 1), 'hex');
 }
 
-/** The columns the chain and content checks need, in (author, seq) order: read narrowly when the store is a file. */
-function* chainRows(store: Store, file: string | undefined): IterableIterator<Pick<EntryRow, 'author' | 'seq' | 'id' | 'header' | 'content' | 'pos'>> {
-  if (!file) {
-    yield* store.scan();
-    return;
-  }
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 10000');
-    const rows = db.prepare('SELECT author, seq, id, header, content, pos FROM entries ORDER BY author, seq').raw().iterate() as IterableIterator<[string, number, Buffer, Buffer, Buffer | null, number]>;
-    for (const [author, seq, id, header, content, pos] of rows) yield { author, seq, id: id.toString('hex'), header, content, pos };
-  } finally {
-    db.close();
-  }
-}
-
 function parseHeader(bytes: Buffer): ReturnType<typeof checkHeaderShape> {
   try {
     return checkHeaderShape(JSON.parse(bytes.toString('utf8')));
@@ -235,31 +220,32 @@ function parseHeader(bytes: Buffer): ReturnType<typeof checkHeaderShape> {
 }
 
 export async function verifyStore(store: Store, catalogue: Catalogue, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const total = store.count();
-  const parties = store.parties();
+  const total = await store.count();
+  const parties = await store.parties();
   const keys = Object.fromEntries(parties.map((p) => [p.party, p.publicKey]));
   const publicKeys = new Map(parties.map((p) => [p.party, publicKeyFromRaw(p.publicKey)!]));
   const script = workerScript();
   const wanted = options.workers ?? (total >= 5000 ? availableParallelism() : 0);
-  // Workers read the database file themselves; a store in memory is checked in this thread.
-  const file = store instanceof SqliteStore && store.file ? resolve(store.file) : undefined;
-  const useWorkers = wanted > 0 && !!script && !!file;
-  const inThread = (job: RangeJob) => checkRange(storeRows(store, job), job);
+  // Workers open the store themselves from its reader spec; a store in memory is checked in this thread.
+  const reader = store.readerSpec();
+  const useWorkers = wanted > 0 && !!script && !!reader;
+  const inThread = async (job: RangeJob) => checkRange(await storeRows(store, job), job);
   const pool = useWorkers ? new RangePool(wanted, script, inThread) : undefined;
   const problems: Problem[] = [];
   const pending: Promise<void>[] = [];
 
   let author = '';
-  let expectSeq = 1;
-  let prevId = ZERO_HASH;
-  let prevTime = '';
+  let tipSeq = 0;
+  let tipId = '';
+  let tipTime = '';
   let frontier = new HexFrontier();
+  const tip = { get seq() { return tipSeq; }, get id() { return tipId; }, get time() { return tipTime; }, root: () => frontier.root() };
   let scanned = 0;
   let done = 0;
   let job: RangeJob | undefined;
 
-  const report = (r: Pick<EntryRow, 'author' | 'seq' | 'id'>, code: ErrorCode, message: string) =>
-    problems.push({ author: r.author, seq: r.seq, id: r.id, code, message });
+  const report = (r: Pick<EntryRow, 'author' | 'seq' | 'id'>, code: ErrorCode, message: string, check: string) =>
+    problems.push({ author: r.author, seq: r.seq, id: r.id, code, message, check });
 
   const dispatch = (j: RangeJob) => {
     const n = j.rows;
@@ -268,36 +254,37 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
       done += n;
       options.onProgress?.(done, total);
     };
-    if (pool) pending.push(pool.check(j).then(finish));
-    else finish(inThread(j));
+    pending.push((pool ? pool.check(j) : inThread(j)).then(finish));
   };
 
   try {
-    for (const row of chainRows(store, useWorkers ? file : undefined)) {
-      if (row.author !== author) {
-        author = row.author;
-        expectSeq = 1;
-        prevId = ZERO_HASH;
-        prevTime = '';
-        frontier = new HexFrontier();
-        if (!publicKeys.has(author)) report(row, 'PARLEY_ERR_UNKNOWN_AUTHOR', `${author} holds entries but is not in the roster`);
+    for await (const page of store.scanChain()) {
+      for (const row of page) {
+        if (row.author !== author) {
+          author = row.author;
+          tipSeq = 0;
+          tipId = '';
+          tipTime = '';
+          frontier = new HexFrontier();
+          if (!publicKeys.has(author)) report(row, 'PARLEY_ERR_UNKNOWN_AUTHOR', `${author} holds entries but is not in the roster`, 'knownAuthor');
+        }
+        checkChain(row);
+        // Jobs are contiguous seq ranges of one author (a gap in seq only means the range reads fewer rows).
+        if (job && (job.author !== row.author || row.seq < job.to || row.seq - job.from >= CHUNK)) {
+          dispatch(job);
+          job = undefined;
+          // Let workers' replies in, so each is handed its next job while this thread still scans.
+          if (pool) await new Promise<void>((r) => setImmediate(r));
+        }
+        const pos = row.pos ?? 0;
+        if (job) {
+          job.to = row.seq;
+          job.rows++;
+          if (pos < job.minPos) job.minPos = pos;
+          if (pos > job.maxPos) job.maxPos = pos;
+        } else job = { reader, keys, author: row.author, from: row.seq, to: row.seq, minPos: pos, maxPos: pos, rows: 1 };
+        scanned++;
       }
-      checkChain(row);
-      // Jobs are contiguous seq ranges of one author (a gap in seq only means the range reads fewer rows).
-      if (job && (job.author !== row.author || row.seq < job.to || row.seq - job.from >= CHUNK)) {
-        dispatch(job);
-        job = undefined;
-        // Let workers' replies in, so each is handed its next job while this thread still scans.
-        if (pool) await new Promise<void>((r) => setImmediate(r));
-      }
-      const pos = row.pos ?? 0;
-      if (job) {
-        job.to = row.seq;
-        job.rows++;
-        if (pos < job.minPos) job.minPos = pos;
-        if (pos > job.maxPos) job.maxPos = pos;
-      } else job = { file, keys, author: row.author, from: row.seq, to: row.seq, minPos: pos, maxPos: pos, rows: 1 };
-      scanned++;
     }
     if (job) dispatch(job);
     await Promise.all(pending);
@@ -307,45 +294,41 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
   done = scanned;
   options.onProgress?.(done, total);
 
-  function checkChain(row: Pick<EntryRow, 'author' | 'seq' | 'id' | 'header' | 'content'>): void {
+  function checkChain(row: ChainRow): void {
     const id = sha256hex(row.header);
-    if (id !== row.id) report(row, 'PARLEY_ERR_BAD_HEADER', `the stored header of ${row.author}#${row.seq} does not hash to its entry id`);
+    if (id !== row.id) report(row, 'PARLEY_ERR_BAD_HEADER', `the stored header of ${row.author}#${row.seq} does not hash to its entry id`, 'storedIdIsHeaderHash');
     // The bytes were checked canonical when stored, and the signature covers every byte of them,
     // so a plain parse is enough here; a changed byte fails the signature check.
     const h = parseHeader(row.header);
     if (!h.ok) {
-      report(row, h.error.code, `${row.author}#${row.seq}: ${h.error.message}`);
+      report(row, h.error.code, `${row.author}#${row.seq}: ${h.error.message}`, 'headerShape');
     } else {
       const header = h.value;
-      if (header.author !== row.author || header.seq !== row.seq) report(row, 'PARLEY_ERR_BAD_HEADER', `the header of ${row.author}#${row.seq} names ${header.author}#${header.seq}`);
-      if (row.seq !== expectSeq) report(row, 'PARLEY_ERR_CHAIN_GAP', `${row.author}: expected seq ${expectSeq}, found ${row.seq}`);
-      if (prevTime && header.time < prevTime) report(row, 'PARLEY_ERR_TIME_ORDER', `${row.author}#${row.seq}: time ${header.time} is earlier than the entry before it`);
-      prevTime = header.time;
-      if (header.prev !== prevId) report(row, 'PARLEY_ERR_BAD_PREV', `${row.author}#${row.seq}: prev is not the hash of the previous header`);
-      if (header.root !== frontier.root()) report(row, 'PARLEY_ERR_BAD_ROOT', `${row.author}#${row.seq}: root is not the Merkle root of the ${frontier.size} headers before it`);
-      if (row.content) checkContent(row, header.content);
+      if (header.author !== row.author || header.seq !== row.seq) report(row, 'PARLEY_ERR_BAD_HEADER', `the header of ${row.author}#${row.seq} names ${header.author}#${header.seq}`, 'headerNamesItsRow');
+      let content: Content | undefined;
+      if (row.content) {
+        try {
+          content = JSON.parse(row.content.toString('utf8')) as Content;
+        } catch {
+          report(row, 'PARLEY_ERR_MALFORMED_JSON', `${row.author}#${row.seq}: the stored content is not JSON`, 'contentIsJson');
+        }
+      }
+      const candidate = { id, header, headerBytes: row.header, sig: NO_SIG, content, contentBytes: row.content ?? undefined };
+      let hashFailed = false;
+      for (const p of failedChecks(CHAIN_CHECKS, candidate, tip, { catalogue })) {
+        // The schema of content that is not the author's content says nothing more.
+        if (p.check === 'contentHashesToHeader') hashFailed = true;
+        else if (hashFailed && p.check === 'contentFitsSchema') continue;
+        report(row, p.code, `${row.author}#${row.seq}: ${p.message}`, p.check);
+      }
+      tipTime = header.time;
     }
     frontier.append(row.header);
-    prevId = id;
-    expectSeq = row.seq + 1;
+    tipId = id;
+    tipSeq = row.seq;
   }
 
-  function checkContent(row: Pick<EntryRow, 'author' | 'seq' | 'id' | 'content'>, expected: string): void {
-    const content = row.content!;
-    if (sha256hex(content) !== expected) return void report(row, 'PARLEY_ERR_CONTENT_HASH', `${row.author}#${row.seq}: the stored content does not hash to header.content`);
-    let c: { type?: unknown; body?: unknown } | undefined;
-    try {
-      c = JSON.parse(content.toString('utf8'));
-    } catch {
-      report(row, 'PARLEY_ERR_MALFORMED_JSON', `${row.author}#${row.seq}: the stored content is not JSON`);
-    }
-    if (c) {
-      const v = catalogue.validate(String(c.type), c.body);
-      if (!v.ok) report(row, v.error.code, `${row.author}#${row.seq}: ${v.error.message}`);
-    }
-  }
-
-  for (const e of store.equivocations()) {
+  for (const e of await store.equivocations()) {
     const otherHeader = decodeHeader(e.otherHeader);
     const key = publicKeys.get(e.author);
     const signed = key && verifyEntrySignature({ headerBytes: e.otherHeader, sig: e.otherSig }, key);
@@ -355,8 +338,11 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
       id: e.otherId,
       code: 'PARLEY_ERR_EQUIVOCATION',
       message: `${e.author} signed two different entries at seq ${e.seq}: ${e.heldId} (held) and ${e.otherId} (shown by ${e.source})${signed && otherHeader.ok ? '' : ' — the second header no longer verifies'}`,
+      check: 'oneEntryPerSeq',
     });
   }
   problems.sort((a, b) => a.author.localeCompare(b.author) || a.seq - b.seq || a.code.localeCompare(b.code));
   return { ok: problems.length === 0, entries: done, problems };
 }
+
+const NO_SIG = Buffer.alloc(0);

@@ -11,7 +11,8 @@ import { ParleyError } from '../protocol/errors.js';
 import { generateSigningKey, signingKeyFromPem, signingKeyToPem, type SigningKey } from '../protocol/signing.js';
 import { Ledger, type Clock } from '../ledger/ledger.js';
 import { parseDescriptor, type PartyDescriptor } from '../ledger/roster.js';
-import { SqliteStore } from '../ledger/sqlite.js';
+import { openStore } from '../ledger/dialects.js';
+import type { Store } from '../ledger/store.js';
 
 export type Role = 'admin' | 'officer' | 'analyst';
 
@@ -49,7 +50,7 @@ export function isNodeFolder(dir: string): boolean {
 }
 
 /** Creates a node folder. Refuses to touch a folder that already holds a node. */
-export function initNode(dirArg: string, options: { party: string; url: string; name?: string; now?: number }): NodeFolder {
+export async function initNode(dirArg: string, options: { party: string; url: string; name?: string; now?: number }): Promise<NodeFolder> {
   const dir = resolve(dirArg);
   const f = files(dir);
   if (existsSync(f.config) || existsSync(f.key)) {
@@ -71,11 +72,11 @@ export function initNode(dirArg: string, options: { party: string; url: string; 
   chmodSync(f.key, 0o600);
   writeFileSync(f.tokens, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
   chmodSync(f.tokens, 0o600);
-  const store = new SqliteStore(f.db);
+  const store = openStore(f.db);
   try {
-    store.putParty({ ...descriptor.value, addedAt: config.createdAt });
+    await store.putParty({ ...descriptor.value, addedAt: config.createdAt });
   } finally {
-    store.close();
+    await store.close();
   }
   writeFileSync(f.config, JSON.stringify(config, null, 2) + '\n');
   return { dir, config, key, tokens, descriptor: descriptor.value };
@@ -110,8 +111,30 @@ export function loadNode(dirArg: string): NodeFolder {
   return { dir, config, key, tokens, descriptor: { party: config.party, name: config.name, url: config.url, publicKey: key.publicKeyB64 } };
 }
 
-/** Opens the node's ledger on its SQLite store. */
-export function openLedger(node: NodeFolder, options: { clock?: Clock; signingWorkers?: number } = {}): Ledger {
-  const store = new SqliteStore(files(node.dir).db);
-  return new Ledger({ store, party: node.config.party, key: node.key, catalogue: catalogue(), clock: options.clock, signingWorkers: options.signingWorkers });
+/** The node's store: the database its folder names (a SQLite file in the folder). */
+export function openNodeStore(node: Pick<NodeFolder, 'dir'>, options: { readonly?: boolean } = {}): Store {
+  return openStore(files(node.dir).db, options);
+}
+
+/** Opens the node's ledger on its store. */
+export async function openLedger(node: NodeFolder, options: { clock?: Clock; signingWorkers?: number } = {}): Promise<Ledger> {
+  const store = openNodeStore(node);
+  try {
+    return await Ledger.open({ store, party: node.config.party, key: node.key, catalogue: catalogue(), clock: options.clock, signingWorkers: options.signingWorkers });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+/** Pins every folder's descriptor in every folder's roster (idempotent): a network introduced to itself. */
+export async function introduce(folders: readonly NodeFolder[], now: string = formatTime(Date.now())): Promise<void> {
+  for (const f of folders) {
+    const ledger = await openLedger(f);
+    try {
+      for (const other of folders) await ledger.roster.add(other.descriptor, now);
+    } finally {
+      await ledger.close();
+    }
+  }
 }

@@ -38,6 +38,7 @@ export const ERRORS = {
   PARLEY_ERR_NO_CHECKPOINT: { status: 409, message: 'The entry is its author\'s latest; a proof needs a later header of that author to cover it.' },
   PARLEY_ERR_BAD_PROOF: { status: 400, message: 'The proof bundle does not prove what it claims.' },
   PARLEY_ERR_STORE: { status: 500, message: 'The store failed; nothing was acknowledged.' },
+  PARLEY_ERR_STALE_HEAD: { status: 409, message: 'Another writer extended the log since this commit was decided; nothing was written.' },
   PARLEY_ERR_CLOSED: { status: 503, message: 'The node is shutting down and takes no new work.' },
   // federation and operator API
   PARLEY_ERR_UNAUTHENTICATED: { status: 401, message: 'The request is not authenticated as a roster party or operator.' },
@@ -54,8 +55,8 @@ export class ParleyError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: Record<string, unknown> | undefined;
-  constructor(code: ErrorCode, message?: string, detail?: Record<string, unknown>) {
-    super(message ?? ERRORS[code].message);
+  constructor(code: ErrorCode, message?: string, detail?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message ?? ERRORS[code].message, options);
     this.name = 'ParleyError';
     this.code = code;
     this.status = ERRORS[code].status;

@@ -182,16 +182,21 @@ export class Frontier {
 
   /** The frontier of a tree of `size` leaves, read from stored perfect subtrees. */
   static fromStore(size: number, read: NodeReader): Frontier {
-    const nodes: MerkleNode[] = [];
+    return new Frontier(size, Frontier.positions(size).map((p) => ({ ...p, hash: read(p.level, p.index) })));
+  }
+
+  /** Which perfect subtrees make up the frontier of `size` leaves, largest first: what to read to rebuild it. */
+  static positions(size: number): { level: number; index: number }[] {
+    const out: { level: number; index: number }[] = [];
     let offset = 0;
     for (let level = 52; level >= 0; level--) {
       const width = 2 ** level;
       if (size - offset >= width) {
-        nodes.push({ level, index: offset / width, hash: read(level, offset / width) });
+        out.push({ level, index: offset / width });
         offset += width;
       }
     }
-    return new Frontier(size, nodes);
+    return out;
   }
 
   get size(): number {

@@ -34,10 +34,17 @@ export class RegimeMonitor {
   #pending: LedgerEntry[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(ledger: Ledger, options: Partial<EvaluateOptions> = {}) {
+  /** A monitor over everything `ledger` holds, following its commits from then on. */
+  static async open(ledger: Ledger, options: Partial<EvaluateOptions> = {}): Promise<RegimeMonitor> {
+    const monitor = new RegimeMonitor(ledger, options);
+    // Commits during the read are queued by the listener; an entry seen twice is added once.
+    for await (const e of ledger.all()) monitor.#evaluation.add(recordOf(e));
+    return monitor;
+  }
+
+  private constructor(ledger: Ledger, options: Partial<EvaluateOptions>) {
     this.#clock = () => ledger.now();
     this.#evaluation = openEvaluation(options);
-    for (const e of ledger.all()) this.#evaluation.add(recordOf(e));
     this.#unsubscribe = ledger.onCommit((entries) => {
       for (const e of entries) this.#pending.push(e);
       // Live viewers get what changed shortly after; without viewers, evaluation waits for a reader.

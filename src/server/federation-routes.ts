@@ -15,8 +15,8 @@ export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc:
   f.removeAllContentTypeParsers();
   f.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_FEDERATION_BODY }, (_request, body, done) => done(null, body));
 
-  const authenticate = (request: FastifyRequest, body: Buffer | undefined) => {
-    const v = ctx.federation.authenticate({
+  const authenticate = async (request: FastifyRequest, body: Buffer | undefined) => {
+    const v = await ctx.federation.authenticate({
       method: request.method,
       authority: request.headers.host,
       pathAndQuery: request.raw.url ?? request.url,
@@ -29,11 +29,11 @@ export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc:
   f.addHook('onRequest', async (request) => {
     // A request without a body is authenticated at once; one with a body has its headers checked
     // now (a stranger's body is never read) and its digest and signature once the bytes are in.
-    if (request.method === 'GET' || request.method === 'HEAD') authenticate(request, undefined);
-    else ctx.federation.precheck(request.headers, true);
+    if (request.method === 'GET' || request.method === 'HEAD') await authenticate(request, undefined);
+    else await ctx.federation.precheck(request.headers, true);
   });
   f.addHook('preHandler', async (request) => {
-    if (!request.peer) authenticate(request, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+    if (!request.peer) await authenticate(request, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
   });
   f.addHook('onSend', async (request, reply, payload) => {
     if (request.peer && request.peerNonce && reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {

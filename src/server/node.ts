@@ -65,7 +65,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const party = folder.config.party;
   const port = options.port ?? (Number(new URL(folder.config.url).port) || 80);
   const host = options.host ?? '127.0.0.1';
-  const ledger = openLedger(folder, { clock: options.clock, signingWorkers: options.signingWorkers ?? 0 });
+  const ledger = await openLedger(folder, { clock: options.clock, signingWorkers: options.signingWorkers ?? 0 });
   let closing = false;
   const app = createApp({
     logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid } },
@@ -77,17 +77,17 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     const settings = hotlineSettings(folder.config.hotline, options.hotline);
     hotline = new HotlineRuntime({ ledger, federation, settings, log: app.log.child({ component: 'hotline' }), publish: (event, data) => events.publish(event, data) });
   } catch (err) {
-    ledger.close();
+    await ledger.close();
     throw err;
   }
   // The network's hotline agreement (config.json hotline.agreement) sets the hotline regime's figures.
-  const regimes = new RegimeMonitor(ledger, hotline.settings.agreement ? { hotline: hotline.settings.agreement } : {});
+  const regimes = await RegimeMonitor.open(ledger, hotline.settings.agreement ? { hotline: hotline.settings.agreement } : {});
   const unwatchRegimes = regimes.onChange((changes) => events.publish('regimes', changes));
   registerRoutes(app, { party, ledger, federation, events, hotline, regimes, tokens: folder.tokens, version: packageVersion(), closing: () => closing });
 
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {
     if (events.size === 0) return;
-    for (const e of entries) events.publish('entry', entryView(e), String(ledger.store.entryById(e.id)?.pos ?? ''));
+    for (const e of entries) events.publish('entry', entryView(e), String(e.pos ?? ''));
   });
   const unfollow = federation.on((e) => events.publish(e.kind, e.kind === 'alert' ? e.alert : e));
   app.addHook('preClose', async () => events.closeAll());
@@ -99,15 +99,15 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   try {
     await app.listen({ port, host });
   } catch (err) {
-    ledger.close();
+    await ledger.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot listen on ${host}:${port}: ${code ?? (err as Error).message}${code === 'EADDRINUSE' ? ' (another process uses the port; pick another with --port)' : ''}`);
   }
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${actualPort}`;
-  federation.start();
-  hotline.start();
+  await federation.start();
+  await hotline.start();
   if (options.runFile !== false) writeRunInfo(folder.dir, { pid: process.pid, party, url, port: actualPort, startedAt: new Date().toISOString() });
 
   let closed: Promise<void> | undefined;
@@ -115,7 +115,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     (closed ??= (async () => {
       closing = true;
       await hotline.stop();
-      federation.stop();
+      await federation.stop();
       unfollow();
       unsubscribe();
       unwatchRegimes();
@@ -129,7 +129,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       try {
         await stopped;
       } finally {
-        ledger.close();
+        await ledger.close();
         if (options.runFile !== false) removeRunInfo(folder.dir, process.pid);
       }
     })());

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
 import { checkProof } from '../protocol/proof.js';
 import { parseDescriptor } from '../ledger/roster.js';
-import { verifyStore, type VerifyReport } from '../ledger/verify.js';
+import type { VerifyReport } from '../ledger/verify.js';
 import type { AppendInput, LedgerEntry } from '../ledger/ledger.js';
 import { bearer, READERS, roleOf } from './auth.js';
 import type { AppContext } from './app.js';
@@ -105,7 +105,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
       const page = q.type ? 500 : q.limit;
       const full = () => out.length >= q.limit || bytes >= PAGE_BYTES;
       for (;;) {
-        const rows = q.author ? ledger.range(q.author, cursor, page) : ledger.since(cursor, page);
+        const rows = q.author ? await ledger.range(q.author, cursor, page) : await ledger.since(cursor, page);
         for (const e of rows) {
           cursor = q.author ? e.seq : (e.pos ?? cursor);
           scanned++;
@@ -132,7 +132,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     refusals: ['PARLEY_ERR_NOT_FOUND'],
     handler: async (request) => {
       const { id } = request.params as { id: string };
-      const e = ledger.get(id);
+      const e = await ledger.get(id);
       if (!e) throw new ParleyError('PARLEY_ERR_NOT_FOUND', `this node holds no entry ${id}`);
       return entryView(e);
     },
@@ -175,7 +175,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     responses: { 200: { description: 'The report (ok false lists the problems).', schema: verifyReportSchema } },
     handler: async () => {
       // One verification at a time; concurrent callers share its report.
-      verifying ??= verifyStore(ledger.store, ledger.catalogue).finally(() => (verifying = undefined));
+      verifying ??= ledger.verify().finally(() => (verifying = undefined));
       return verifying;
     },
   });
@@ -212,8 +212,8 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     handler: async (request) => {
       const d = parseDescriptor(request.body);
       if (!d.ok) throw d.error;
-      const r = ledger.roster.add(d.value, new Date(ledger.now()).toISOString());
-      federation.rosterChanged();
+      const r = await ledger.roster.add(d.value, new Date(ledger.now()).toISOString());
+      await federation.rosterChanged();
       return { party: d.value.party, added: r.added };
     },
   });
@@ -235,7 +235,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
       const last = request.headers['last-event-id'];
       const from = typeof last === 'string' && /^\d{1,15}$/.test(last) ? Number(last) : q.after;
       const backlog: PublishedEvent[] =
-        from === undefined ? [] : ledger.since(from, EVENT_REPLAY_LIMIT).map((e) => ({ event: 'entry', data: entryView(e), id: String(e.pos) }));
+        from === undefined ? [] : (await ledger.since(from, EVENT_REPLAY_LIMIT)).map((e) => ({ event: 'entry', data: entryView(e), id: String(e.pos) }));
       reply.hijack();
       ctx.events.attach(reply.raw, backlog);
     },

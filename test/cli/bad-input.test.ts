@@ -24,20 +24,20 @@ let prev: string;
 let root: string;
 
 beforeAll(async () => {
-  const p = makeParties(tmp.path, ['USA', 'RUS']);
+  const p = await makeParties(tmp.path, ['USA', 'RUS']);
   usaKey = p.USA.folder.key;
   const e = await p.USA.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'first', text: '' } });
   first = e.envelope;
-  p.USA.ledger.close();
+  await p.USA.ledger.close();
   rus = p.RUS;
-  rus.ledger.accept([first], { source: 'USA', onGap: 'refuse', receipts: false });
+  await rus.ledger.accept([first], { source: 'USA', onGap: 'refuse', receipts: false });
   const h1 = fromB64url(first.header)!;
   prev = entryId(h1);
   root = leafHash(h1).toString('hex');
 });
 
-afterAll(() => {
-  rus.ledger.close();
+afterAll(async () => {
+  await rus.ledger.close();
   tmp.remove();
 });
 
@@ -74,43 +74,43 @@ const cases: { name: string; code: string; line?: string; envelope?: () => Envel
   { name: 'content not matching header.content', code: 'PARLEY_ERR_CONTENT_HASH', envelope: () => ({ ...usa2(), content: toB64url(canonical(note('other'))) }) },
 ];
 
-function snapshot(ledger: Ledger) {
-  return { count: ledger.count(), heads: ledger.heads(), equivocations: ledger.store.equivocations().length };
+async function snapshot(ledger: Ledger) {
+  return { count: await ledger.count(), heads: ledger.heads(), equivocations: (await ledger.equivocations()).length };
 }
 
 describe('bad input is refused with its code and nothing is stored', () => {
-  it.each(cases.filter((c) => c.envelope))('ledger.accept: $name → $code', ({ code, envelope }) => {
-    const before = snapshot(rus.ledger);
+  it.each(cases.filter((c) => c.envelope))('ledger.accept: $name → $code', async ({ code, envelope }) => {
+    const before = await snapshot(rus.ledger);
     // A valid duplicate first: the refusal must undo nothing and store nothing, whatever precedes it.
-    expect(() => rus.ledger.accept([first, envelope!()], { source: 'test', onGap: 'refuse', receipts: true })).toThrow(expect.objectContaining({ code }));
-    expect(snapshot(rus.ledger)).toEqual(before);
+    await expect(rus.ledger.accept([first, envelope!()], { source: 'test', onGap: 'refuse', receipts: true })).rejects.toThrow(expect.objectContaining({ code }));
+    expect(await snapshot(rus.ledger)).toEqual(before);
   });
 
-  it('a gap pushed by a peer (onGap hold) is not refused but waits: nothing stored, the gap reported', () => {
-    const before = snapshot(rus.ledger);
-    const report = rus.ledger.accept([usa2({ header: { author: 'USA', seq: 3 } })], { source: 'test', onGap: 'hold', receipts: false });
+  it('a gap pushed by a peer (onGap hold) is not refused but waits: nothing stored, the gap reported', async () => {
+    const before = await snapshot(rus.ledger);
+    const report = await rus.ledger.accept([usa2({ header: { author: 'USA', seq: 3 } })], { source: 'test', onGap: 'hold', receipts: false });
     expect(report).toMatchObject({ accepted: [], held: 1, gaps: [{ author: 'USA', have: 1, saw: 3 }] });
-    expect(snapshot(rus.ledger)).toEqual(before);
+    expect(await snapshot(rus.ledger)).toEqual(before);
   });
 
-  it.each(cases)('parley import: $name → $code, exit 2', ({ name, code, line, envelope }) => {
-    const before = snapshot(rus.ledger);
+  it.each(cases)('parley import: $name → $code, exit 2', async ({ name, code, line, envelope }) => {
+    const before = await snapshot(rus.ledger);
     const file = join(tmp.path, name.replace(/\W+/g, '-') + '.jsonl');
     writeFileSync(file, JSON.stringify(first) + '\n' + (line ?? JSON.stringify(envelope!())) + '\n');
     const r = parley(['import', '--dir', rus.folder.dir, '--file', file, '--json']);
     expect(r.code).toBe(2);
     expect(r.json().error).toMatchObject({ code, detail: { line: 2 } });
-    expect(snapshot(rus.ledger)).toEqual(before);
+    expect(await snapshot(rus.ledger)).toEqual(before);
     expect(parley(['log', '--dir', rus.folder.dir, '--json']).json()).toHaveLength(before.count);
   });
 
-  it('the limits are exact: content of exactly 256 KiB is not too large, a time 4 minutes ahead is accepted', () => {
+  it('the limits are exact: content of exactly 256 KiB is not too large, a time 4 minutes ahead is accepted', async () => {
     // 256 KiB passes the size rule and fails only the note schema (text ≤ 100,000 characters).
-    expect(() => rus.ledger.accept([usa2({ content: contentOfSize(MAX_CONTENT_BYTES) })], { source: 'test', onGap: 'refuse', receipts: false })).toThrow(
+    await expect(rus.ledger.accept([usa2({ content: contentOfSize(MAX_CONTENT_BYTES) })], { source: 'test', onGap: 'refuse', receipts: false })).rejects.toThrow(
       expect.objectContaining({ code: 'PARLEY_ERR_SCHEMA' }),
     );
     const soon = usa2({ header: { author: 'USA', seq: 2, time: formatTime(Date.now() + 4 * 60_000) } });
-    const report = rus.ledger.accept([soon], { source: 'test', onGap: 'refuse', receipts: false });
+    const report = await rus.ledger.accept([soon], { source: 'test', onGap: 'refuse', receipts: false });
     expect(report.accepted.map((e) => e.seq)).toEqual([2]);
   });
 });

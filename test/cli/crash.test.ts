@@ -5,13 +5,13 @@
  * `parley verify` passes.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initNode, databasePath } from '../../src/node/folder.js';
-import { SqliteStore } from '../../src/ledger/sqlite.js';
+import { openStore } from '../../src/ledger/dialects.js';
 import { tempDir } from '../support/nodes.js';
 import { parley } from '../support/cli.js';
+import { runAndKill } from '../support/kill.js';
 
 const loop = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'support/append-loop.js');
 const tmp = tempDir('parley-crash-');
@@ -27,43 +27,25 @@ interface Run {
 }
 
 /** Starts the loop, kills it `afterMs` after its first reported append, and collects what it printed. */
-function runAndKill(dir: string, afterMs: number): Promise<Run> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [loop, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let timer: NodeJS.Timeout | undefined;
-    const watchdog = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (!timer && /^\d+ [0-9a-f]{64}$/m.test(out)) timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      clearTimeout(watchdog);
-      clearTimeout(timer);
-      // Only whole lines count: a line cut by the kill was never fully reported.
-      const lines = out.split('\n').slice(0, -1);
-      const start = lines.shift();
-      const m = start?.match(/^start (\d+) (\S+)$/);
-      if (!m) return reject(new Error(`the loop did not start: ${out}\n${err}`));
-      const reported = lines.map((l) => {
-        const [seq, id] = l.split(' ');
-        return { seq: Number(seq), id };
-      });
-      resolvePromise({ start: m[1] === '0' ? undefined : { seq: Number(m[1]), id: m[2] }, reported, signal });
-    });
+async function runLoop(dir: string, afterMs: number): Promise<Run> {
+  const { lines, signal, stderr } = await runAndKill(loop, [dir], /^\d+ [0-9a-f]{64}$/m, afterMs);
+  const start = lines.shift();
+  const m = start?.match(/^start (\d+) (\S+)$/);
+  if (!m) throw new Error(`the loop did not start: ${lines.join('\n')}\n${stderr}`);
+  const reported = lines.map((l) => {
+    const [seq, id] = l.split(' ');
+    return { seq: Number(seq), id };
   });
+  return { start: m[1] === '0' ? undefined : { seq: Number(m[1]), id: m[2] }, reported, signal };
 }
 
 describe('crash safety of append', () => {
   it(`loses nothing reported across ${KILLS} SIGKILLs, and the chain verifies`, async () => {
-    const node = initNode(join(tmp.path, 'usa'), { party: 'USA', url: 'http://127.0.0.1:7401' });
+    const node = await initNode(join(tmp.path, 'usa'), { party: 'USA', url: 'http://127.0.0.1:7401' });
     const reported = new Map<number, string>();
     let lastHead = 0;
     for (let i = 0; i < KILLS; i++) {
-      const run = await runAndKill(node.dir, Math.floor(Math.random() * 600));
+      const run = await runLoop(node.dir, Math.floor(Math.random() * 600));
       expect(run.signal).toBe('SIGKILL');
       // The restarted process found at least everything reported before it started.
       expect(run.start?.seq ?? 0).toBeGreaterThanOrEqual(lastHead);
@@ -74,14 +56,15 @@ describe('crash safety of append', () => {
       }
       expect(run.reported.length).toBeGreaterThan(0);
 
-      const store = new SqliteStore(databasePath(node.dir));
+      const store = openStore(databasePath(node.dir));
       try {
-        const seqs = [...store.scan()].map((row) => row.seq);
+        const seqs: number[] = [];
+        for await (const page of store.scan()) for (const row of page) seqs.push(row.seq);
         expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, k) => k + 1));
-        for (const [seq, id] of reported) expect(store.entryBySeq('USA', seq)?.id, `USA#${seq}`).toBe(id);
+        for (const [seq, id] of reported) expect((await store.entryBySeq('USA', seq))?.id, `USA#${seq}`).toBe(id);
         lastHead = seqs.length;
       } finally {
-        store.close();
+        await store.close();
       }
     }
     const verify = parley(['verify', '--dir', node.dir, '--json']);

@@ -16,12 +16,12 @@ import { decodeEnvelope } from '../../src/protocol/entry.js';
 import { ParleyError } from '../../src/protocol/errors.js';
 import { generateSigningKey, signHeader } from '../../src/protocol/signing.js';
 import { Ledger } from '../../src/ledger/ledger.js';
-import { SqliteStore } from '../../src/ledger/sqlite.js';
+import { openStore } from '../../src/ledger/dialects.js';
 import { catalogue } from '../../src/catalogue/index.js';
 import type { PartyDescriptor } from '../../src/ledger/roster.js';
 import type { SigningKey } from '../../src/protocol/signing.js';
 import { importLines } from '../../src/cli/commands/transfer.js';
-import { makeParties, tempDir } from '../support/nodes.js';
+import { allEntries, makeParties, tempDir } from '../support/nodes.js';
 import { parley } from '../support/cli.js';
 
 interface Envelope {
@@ -39,16 +39,16 @@ const attacker = generateSigningKey();
 
 beforeAll(async () => {
   // The file: USA's export, holding UKR's log (stubs and contents) and USA's own.
-  const p = makeParties(tmp.path, ['USA', 'RUS', 'UKR']);
+  const p = await makeParties(tmp.path, ['USA', 'RUS', 'UKR']);
   for (let i = 0; i < 4; i++) await p.UKR.ledger.append({ type: 'note', to: i % 2 ? ['USA'] : ['RUS'], body: { subject: `ukr ${i}`, text: '' } });
-  p.USA.ledger.accept(
-    p.UKR.ledger.range('UKR', 0, 100).map((e) => (e.to!.includes('USA') ? e.envelope : { header: e.envelope.header, sig: e.envelope.sig })),
+  await p.USA.ledger.accept(
+    (await p.UKR.ledger.range('UKR', 0, 100)).map((e) => (e.to!.includes('USA') ? e.envelope : { header: e.envelope.header, sig: e.envelope.sig })),
     { source: 'UKR', onGap: 'refuse', receipts: false },
   );
   for (let i = 0; i < 6; i++) await p.USA.ledger.append({ type: 'note', to: i % 3 ? ['*'] : ['RUS'], body: { subject: `usa ${i}`, text: 't'.repeat(i) } });
   descriptors = [p.USA.folder.descriptor, p.RUS.folder.descriptor, p.UKR.folder.descriptor];
   rusKey = p.RUS.folder.key;
-  for (const party of Object.values(p)) party.ledger.close();
+  for (const party of Object.values(p)) await party.ledger.close();
   const out = join(tmp.path, 'usa.jsonl');
   expect(parley(['export', '--dir', p.USA.folder.dir, '--out', out]).code).toBe(0);
   lines = readFileSync(out, 'utf8').trimEnd().split('\n');
@@ -59,15 +59,15 @@ beforeAll(async () => {
 afterAll(() => tmp.remove());
 
 /** RUS's ledger on a fresh in-memory store, with the three parties pinned and the first `held` lines imported. */
-function target(held: number): Ledger {
-  const ledger = new Ledger({ store: new SqliteStore(':memory:'), party: 'RUS', key: rusKey, catalogue: catalogue() });
-  for (const d of descriptors) ledger.roster.add(d, '2026-01-01T00:00:00.000Z');
-  if (held > 0) importLines(ledger, lines.slice(0, held).join('\n'), 'prefix');
+async function target(held: number): Promise<Ledger> {
+  const ledger = await Ledger.open({ store: openStore(':memory:'), party: 'RUS', key: rusKey, catalogue: catalogue() });
+  for (const d of descriptors) await ledger.roster.add(d, '2026-01-01T00:00:00.000Z');
+  if (held > 0) await importLines(ledger, lines.slice(0, held).join('\n'), 'prefix');
   return ledger;
 }
 
-function snapshot(ledger: Ledger) {
-  return { count: ledger.count(), heads: ledger.heads(), equivocations: ledger.store.equivocations().length };
+async function snapshot(ledger: Ledger) {
+  return { count: await ledger.count(), heads: ledger.heads(), equivocations: (await ledger.equivocations()).length };
 }
 
 const flipBit = (bytes: Buffer, bit: number) => {
@@ -151,17 +151,17 @@ function mutation(held: number): fc.Arbitrary<Mutation> {
 const held = fc.integer({ min: 0, max: 9 });
 
 describe('import is all or nothing', () => {
-  it('refuses any file with a broken entry, with the first problem\'s code and line, leaving the ledger unchanged', () => {
-    fc.assert(
-      fc.property(
+  it('refuses any file with a broken entry, with the first problem\'s code and line, leaving the ledger unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         held.chain((k) => fc.tuple(fc.constant(k), mutation(k))),
-        ([k, m]) => {
-          const ledger = target(k);
+        async ([k, m]) => {
+          const ledger = await target(k);
           try {
-            const before = snapshot(ledger);
+            const before = await snapshot(ledger);
             let refused: unknown;
             try {
-              importLines(ledger, m.file.join('\n') + '\n', 'mutated');
+              await importLines(ledger, m.file.join('\n') + '\n', 'mutated');
             } catch (e) {
               refused = e;
             }
@@ -169,11 +169,11 @@ describe('import is all or nothing', () => {
             const err = refused as ParleyError;
             expect({ what: m.what, code: err.code, line: err.detail?.line }).toEqual({ what: m.what, code: m.code, line: m.line });
             expect(err.message).toContain('nothing was stored');
-            expect(snapshot(ledger)).toEqual(before);
+            expect(await snapshot(ledger)).toEqual(before);
             // The intact file still imports afterwards: the refusal left no half-state behind.
-            expect(importLines(ledger, lines.join('\n'), 'valid')).toMatchObject({ accepted: lines.length - k, duplicates: k });
+            expect(await importLines(ledger, lines.join('\n'), 'valid')).toMatchObject({ accepted: lines.length - k, duplicates: k });
           } finally {
-            ledger.close();
+            await ledger.close();
           }
         },
       ),
@@ -181,22 +181,22 @@ describe('import is all or nothing', () => {
     );
   });
 
-  it('imports a valid file once; the same file again changes nothing', () => {
-    fc.assert(
-      fc.property(held, (k) => {
-        const ledger = target(k);
+  it('imports a valid file once; the same file again changes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(held, async (k) => {
+        const ledger = await target(k);
         try {
-          const first = importLines(ledger, lines.join('\n') + '\n', 'valid');
+          const first = await importLines(ledger, lines.join('\n') + '\n', 'valid');
           expect(first).toEqual({ file: 'valid', entries: lines.length, accepted: lines.length - k, duplicates: k, equivocations: [] });
-          const after = snapshot(ledger);
-          const rowsAfter = [...ledger.all()];
-          const second = importLines(ledger, lines.join('\n') + '\n', 'valid');
+          const after = await snapshot(ledger);
+          const rowsAfter = await allEntries(ledger);
+          const second = await importLines(ledger, lines.join('\n') + '\n', 'valid');
           expect(second).toEqual({ file: 'valid', entries: lines.length, accepted: 0, duplicates: lines.length, equivocations: [] });
-          expect(snapshot(ledger)).toEqual(after);
-          expect([...ledger.all()]).toEqual(rowsAfter);
+          expect(await snapshot(ledger)).toEqual(after);
+          expect(await allEntries(ledger)).toEqual(rowsAfter);
           expect(after.heads).toMatchObject({ UKR: { seq: 4 }, USA: { seq: 6 } });
         } finally {
-          ledger.close();
+          await ledger.close();
         }
       }),
       { numRuns: 10 },

@@ -15,10 +15,10 @@ const ENTRIES = 2500;
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 beforeAll(async () => {
-  initNode(dir, { party: 'USA', url: 'http://127.0.0.1:7401' });
-  const ledger = openLedger(loadNode(dir));
+  await initNode(dir, { party: 'USA', url: 'http://127.0.0.1:7401' });
+  const ledger = await openLedger(loadNode(dir));
   await Promise.all(Array.from({ length: ENTRIES }, (_, i) => ledger.append({ type: 'note', to: ['*'], body: { subject: `n${i}`, text: '' } })));
-  ledger.close();
+  await ledger.close();
 });
 afterAll(() => tmp.remove());
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { databasePath } from '../../src/node/folder.js';
-import { SqliteStore } from '../../src/ledger/sqlite.js';
+import { openStore } from '../../src/ledger/dialects.js';
 import { verifyStore } from '../../src/ledger/verify.js';
 import { catalogue } from '../../src/catalogue/index.js';
 import { makeParties, tempDir } from '../support/nodes.js';
@@ -31,20 +31,21 @@ let rows: StoredRow[];
 beforeAll(async () => {
   // USA's node holds its own log, RUS entries addressed to it (content), and UKR entries it
   // only has stubs of: every kind of row verify must cover.
-  const p = makeParties(tmp.path, ['USA', 'RUS', 'UKR']);
+  const p = await makeParties(tmp.path, ['USA', 'RUS', 'UKR']);
   for (let i = 0; i < 5; i++) await p.USA.ledger.append({ type: 'note', to: i % 2 ? ['*'] : ['RUS'], body: { subject: `usa ${i}`, text: 'x'.repeat(i * 40) } });
   for (let i = 0; i < 3; i++) await p.RUS.ledger.append({ type: 'note', to: ['USA'], body: { subject: `rus ${i}`, text: '' } });
   for (let i = 0; i < 2; i++) await p.UKR.ledger.append({ type: 'note', to: ['RUS'], body: { subject: `ukr ${i}`, text: '' } });
   for (const from of ['RUS', 'UKR'] as const) {
-    const envelopes = p[from].ledger.range(from, 0, 100).map((e) => (e.to!.includes('USA') ? e.envelope : { header: e.envelope.header, sig: e.envelope.sig }));
-    p.USA.ledger.accept(envelopes, { source: from, onGap: 'refuse', receipts: false });
+    const envelopes = (await p[from].ledger.range(from, 0, 100)).map((e) => (e.to!.includes('USA') ? e.envelope : { header: e.envelope.header, sig: e.envelope.sig }));
+    await p.USA.ledger.accept(envelopes, { source: from, onGap: 'refuse', receipts: false });
   }
-  for (const party of Object.values(p)) party.ledger.close();
+  for (const party of Object.values(p)) await party.ledger.close();
   dir = p.USA.folder.dir;
   db = databasePath(dir);
-  const store = new SqliteStore(db);
-  rows = [...store.scan()].map(({ author, seq, id, header, sig, content }) => ({ author, seq, id, header, sig, content }));
-  store.close();
+  const store = openStore(db);
+  rows = [];
+  for await (const page of store.scan()) rows.push(...page.map(({ author, seq, id, header, sig, content }) => ({ author, seq, id, header, sig, content })));
+  await store.close();
   expect(rows.filter((r) => r.content === null).length).toBe(2);
 });
 
@@ -81,17 +82,17 @@ const names = (row: StoredRow) => (p: { author: string; seq: number; id: string 
 
 describe('verify detects any single-bit change in the stored file', () => {
   it('in-process (verifyStore, as the command runs it), over many changes', async () => {
-    const clean = new SqliteStore(db);
+    const clean = openStore(db);
     expect(await verifyStore(clean, catalogue(), { workers: 0 })).toEqual({ ok: true, entries: rows.length, problems: [] });
-    clean.close();
+    await clean.close();
     await fc.assert(
       fc.asyncProperty(tamper(), async ({ row, column, bit }) => {
         const report = await withFlippedBit(row, column, bit, async () => {
-          const store = new SqliteStore(db);
+          const store = openStore(db);
           try {
             return await verifyStore(store, catalogue(), { workers: 0 });
           } finally {
-            store.close();
+            await store.close();
           }
         });
         expect(report.ok).toBe(false);

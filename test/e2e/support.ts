@@ -56,7 +56,7 @@ export async function startScenarioNetwork(file = WINTER_SCENARIO): Promise<Scen
   for (const party of parties) {
     nodes[party] = await startNode({ dir: join(dir.path, party), port: 0, logger: false, runFile: false, federation: { timings: FAST_TIMINGS } });
   }
-  introduce(Object.values(nodes));
+  await introduce(Object.values(nodes));
   return {
     nodes,
     steps: Object.fromEntries(report.steps.filter((s) => s.id).map((s) => [s.id!, s.entry])),

@@ -166,8 +166,8 @@ describe('operator API', () => {
     const sent = await cli(['send', '--dir', USA.dir, '--type', 'note', '--to', 'RUS', '--body', JSON.stringify(note('via the CLI')), '--json']);
     expect(sent.code).toBe(0);
     const { id, seq } = JSON.parse(sent.stdout);
-    expect(USA.ledger.get(id)?.seq).toBe(seq);
-    await waitFor('RUS to hold it', () => net.nodes.RUS.ledger.get(id) !== undefined);
+    expect((await USA.ledger.get(id))?.seq).toBe(seq);
+    await waitFor('RUS to hold it', async () => (await net.nodes.RUS.ledger.get(id)) !== undefined);
     const status = await cli(['status', '--dir', USA.dir, '--json']);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ party: 'USA', seq: USA.ledger.head('USA')!.seq, peers: expect.any(Array), alerts: [] });

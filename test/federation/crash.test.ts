@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initNode, loadNode, openLedger } from '../../src/node/folder.js';
-import { verifyStore } from '../../src/ledger/verify.js';
 import { tempDir } from '../support/nodes.js';
 import { waitFor } from './support.js';
 import { apiCall, freePort, killHard, spawnNode, stopNode, type NodeProcess } from './processes.js';
@@ -25,12 +24,12 @@ afterAll(async () => {
 describe('kill -9 in the middle of a stream', () => {
   it('loses nothing acknowledged, delivers every entry exactly once and in order, and receipts it', async () => {
     const [usaPort, rusPort] = [await freePort(), await freePort()];
-    const usa = initNode(join(dir.path, 'USA'), { party: 'USA', url: `http://127.0.0.1:${usaPort}` });
-    const rus = initNode(join(dir.path, 'RUS'), { party: 'RUS', url: `http://127.0.0.1:${rusPort}` });
+    const usa = await initNode(join(dir.path, 'USA'), { party: 'USA', url: `http://127.0.0.1:${usaPort}` });
+    const rus = await initNode(join(dir.path, 'RUS'), { party: 'RUS', url: `http://127.0.0.1:${rusPort}` });
     for (const f of [usa, rus]) {
-      const l = openLedger(loadNode(f.dir));
-      for (const d of [usa.descriptor, rus.descriptor]) l.roster.add(d, new Date().toISOString());
-      l.close();
+      const l = await openLedger(loadNode(f.dir));
+      for (const d of [usa.descriptor, rus.descriptor]) await l.roster.add(d, new Date().toISOString());
+      await l.close();
     }
     const nodes = { USA: await spawnNode(usa.dir, usaPort), RUS: await spawnNode(rus.dir, rusPort) };
     running.push(nodes.USA, nodes.RUS);
@@ -87,26 +86,26 @@ describe('kill -9 in the middle of a stream', () => {
     expect(await stopNode(nodes.USA)).toBe(0);
     expect(await stopNode(nodes.RUS)).toBe(0);
 
-    const usaLedger = openLedger(loadNode(usa.dir));
-    const rusLedger = openLedger(loadNode(rus.dir));
+    const usaLedger = await openLedger(loadNode(usa.dir));
+    const rusLedger = await openLedger(loadNode(rus.dir));
     try {
       expect(usaLedger.head('USA')?.seq).toBe(usaSeq);
       expect(usaSeq).toBeGreaterThanOrEqual(TOTAL);
       // Nothing the operator was told was appended is missing, at the seq it was told.
-      for (const [seq, id] of acknowledged) expect(usaLedger.bySeq('USA', seq)?.id).toBe(id);
+      for (const [seq, id] of acknowledged) expect((await usaLedger.bySeq('USA', seq))?.id).toBe(id);
       // RUS: USA's whole log, each entry once (the store's (author, seq) key), in seq order of arrival, with content.
-      const arrived = rusLedger.since(0, 1_000_000).filter((e) => e.author === 'USA');
+      const arrived = (await rusLedger.since(0, 1_000_000)).filter((e) => e.author === 'USA');
       expect(arrived.map((e) => e.seq)).toEqual(Array.from({ length: usaSeq }, (_, i) => i + 1));
-      const usaIds = usaLedger.range('USA', 0, 1_000_000).map((e) => e.id);
+      const usaIds = (await usaLedger.range('USA', 0, 1_000_000)).map((e) => e.id);
       expect(arrived.map((e) => e.id)).toEqual(usaIds);
       expect(arrived.every((e) => e.type === 'note' && e.body?.text === 'stream')).toBe(true);
       // And RUS's receipt of the last one is in USA's ledger.
-      const receipts = usaLedger.range('RUS', 0, 1_000_000).filter((e) => e.type === 'receipt');
+      const receipts = (await usaLedger.range('RUS', 0, 1_000_000)).filter((e) => e.type === 'receipt');
       expect(receipts.at(-1)?.body).toEqual({ of: 'USA', upto: usaSeq, head: usaIds.at(-1) });
-      for (const l of [usaLedger, rusLedger]) expect((await verifyStore(l.store, l.catalogue, { workers: 0 })).problems).toEqual([]);
+      for (const l of [usaLedger, rusLedger]) expect((await l.verify({ workers: 0 })).problems).toEqual([]);
     } finally {
-      usaLedger.close();
-      rusLedger.close();
+      await usaLedger.close();
+      await rusLedger.close();
     }
     console.log(`crash test: ${usaSeq} entries, RUS killed at ${killRusAt}, USA killed at ${killUsaAt}, ${failures} sends refused while a node was down`);
   });

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyStore } from '../../src/ledger/verify.js';
 import { startNetwork, waitFor, note, type TestNetwork } from './support.js';
 
 let net: TestNetwork | undefined;
@@ -21,15 +20,15 @@ describe('delivery between nodes on loopback', () => {
       [RUS, UKR, POL].every((n) => (n.ledger.head('USA')?.seq ?? 0) >= 3) && [USA, RUS, POL].every((n) => (n.ledger.head('UKR')?.seq ?? 0) >= 1),
     );
     // Content where addressed, stub where not.
-    expect(RUS.ledger.get(toOne.id)?.body).toEqual(note('to Russia'));
-    expect(UKR.ledger.get(toOne.id)?.body).toBeUndefined();
-    expect(UKR.ledger.get(toOne.id)?.envelope.content).toBeUndefined();
-    expect(POL.ledger.get(toOne.id)?.body).toBeUndefined();
-    expect(UKR.ledger.get(toTwo.id)?.body).toEqual(note('to Russia and Ukraine'));
-    expect(POL.ledger.get(toTwo.id)?.body).toBeUndefined();
-    for (const n of [RUS, UKR, POL]) expect(n.ledger.get(toAll.id)?.body).toEqual(note('to everyone'));
-    expect(USA.ledger.get(fromUkr.id)?.body).toEqual(note('from Ukraine'));
-    expect(RUS.ledger.get(fromUkr.id)?.body).toBeUndefined();
+    expect((await RUS.ledger.get(toOne.id))?.body).toEqual(note('to Russia'));
+    expect((await UKR.ledger.get(toOne.id))?.body).toBeUndefined();
+    expect((await UKR.ledger.get(toOne.id))?.envelope.content).toBeUndefined();
+    expect((await POL.ledger.get(toOne.id))?.body).toBeUndefined();
+    expect((await UKR.ledger.get(toTwo.id))?.body).toEqual(note('to Russia and Ukraine'));
+    expect((await POL.ledger.get(toTwo.id))?.body).toBeUndefined();
+    for (const n of [RUS, UKR, POL]) expect((await n.ledger.get(toAll.id))?.body).toEqual(note('to everyone'));
+    expect((await USA.ledger.get(fromUkr.id))?.body).toEqual(note('from Ukraine'));
+    expect((await RUS.ledger.get(fromUkr.id))?.body).toBeUndefined();
 
     // Every addressee's receipt reaches the sender: RUS, UKR and POL have receipted USA up to its last entry.
     await waitFor('receipts of USA#3 from every peer', () => USA.federation.status().peers.every((p) => p.delivered >= toAll.seq));
@@ -47,7 +46,7 @@ describe('delivery between nodes on loopback', () => {
       return heads.every((h) => h === heads[0]);
     });
     for (const n of Object.values(net.nodes)) {
-      const report = await verifyStore(n.ledger.store, n.ledger.catalogue, { workers: 0 });
+      const report = await n.ledger.verify({ workers: 0 });
       expect(report.problems).toEqual([]);
     }
   });

@@ -21,13 +21,13 @@ beforeAll(async () => {
   net = await startNetwork(['RUS']);
   RUS = net.nodes.RUS;
   const usa = { party: 'USA', name: 'USA', url: 'http://127.0.0.1:9', publicKey: usaKey.publicKeyB64 };
-  RUS.ledger.roster.add(usa, new Date().toISOString());
-  RUS.federation.rosterChanged();
-  USA = bareLedger('USA', usaKey, [usa, RUS.folder.descriptor]);
+  await RUS.ledger.roster.add(usa, new Date().toISOString());
+  await RUS.federation.rosterChanged();
+  USA = await bareLedger('USA', usaKey, [usa, RUS.folder.descriptor]);
   await USA.append({ type: 'note', to: ['RUS'], body: note('genuine') });
 });
 afterAll(async () => {
-  USA.close();
+  await USA.close();
   await net.close();
 });
 
@@ -38,7 +38,7 @@ type Attempt = () => Promise<{ status: number; json: any }>;
 describe('a flood of bad requests', () => {
   it('gets only 4xx with error codes, no crash, no growth of the database', async () => {
     const as = { party: 'USA', key: usaKey };
-    const genuine = USA.range('USA', 0, 1)[0].envelope;
+    const genuine = (await USA.range('USA', 0, 1))[0].envelope;
     const schemaBreaking = forge({ key: usaKey, header: { author: 'USA', seq: 1 }, content: { type: 'note', to: ['RUS'], refs: [], body: { subject: 7 } } });
     const futureTime = forge({ key: usaKey, header: { author: 'USA', seq: 1, time: new Date(Date.now() + 3_600_000).toISOString() } });
     const wrongKey = forge({ key: generateSigningKey(), header: { author: 'USA', seq: 1 } });
@@ -100,7 +100,7 @@ describe('a flood of bad requests', () => {
     ];
 
     const sizeBefore = dbSize(RUS.dir);
-    const countBefore = RUS.ledger.count();
+    const countBefore = await RUS.ledger.count();
     const statuses = new Map<number, number>();
     const codes = new Set<string>();
     const attempts = Array.from({ length: 300 }, (_, i) => kinds[i % kinds.length]);
@@ -127,7 +127,7 @@ describe('a flood of bad requests', () => {
     // Still serving, nothing stored.
     const status = await rawRequest(`${RUS.url}/api/v1/status`, 'GET', { authorization: `Bearer ${officer}` }, undefined);
     expect(status.status).toBe(200);
-    expect(RUS.ledger.count()).toBe(countBefore);
+    expect(await RUS.ledger.count()).toBe(countBefore);
     expect(dbSize(RUS.dir)).toBe(sizeBefore);
     // And the genuine push still goes through afterwards.
     const ok = await signedRequest(RUS, as, 'POST', '/federation/v1/push', { batch: 'genuine1', entries: [genuine], heads: {} });

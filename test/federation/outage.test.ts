@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { initNode, loadNode, openLedger } from '../../src/node/folder.js';
+import { initNode, loadNode, openLedger, type NodeFolder } from '../../src/node/folder.js';
 import { parleyBin } from '../support/cli.js';
 import { tempDir } from '../support/nodes.js';
 import { waitFor } from './support.js';
@@ -38,11 +38,12 @@ describe('a peer down, then back', () => {
   it('shows the link down then up, and drains the backlog in order', async () => {
     const codes = ['USA', 'RUS', 'UKR'];
     const ports = [await freePort(), await freePort(), await freePort()];
-    const folders = codes.map((code, i) => initNode(join(dir.path, code), { party: code, url: `http://127.0.0.1:${ports[i]}` }));
+    const folders: NodeFolder[] = [];
+    for (const [i, code] of codes.entries()) folders.push(await initNode(join(dir.path, code), { party: code, url: `http://127.0.0.1:${ports[i]}` }));
     for (const f of folders) {
-      const l = openLedger(loadNode(f.dir));
-      for (const g of folders) l.roster.add(g.descriptor, new Date().toISOString());
-      l.close();
+      const l = await openLedger(loadNode(f.dir));
+      for (const g of folders) await l.roster.add(g.descriptor, new Date().toISOString());
+      await l.close();
     }
     const [usa, rus, ukr] = folders;
     const nodes: NodeProcess[] = [];
@@ -74,13 +75,13 @@ describe('a peer down, then back', () => {
     }, 30_000, 100);
 
     for (const n of nodes) expect(await stopNode(n)).toBe(0);
-    const l = openLedger(loadNode(rus.dir));
+    const l = await openLedger(loadNode(rus.dir));
     try {
-      const arrived = l.since(0, 100_000).filter((e) => e.author === 'USA');
+      const arrived = (await l.since(0, 100_000)).filter((e) => e.author === 'USA');
       expect(arrived.map((e) => e.seq)).toEqual(Array.from({ length: 151 }, (_, i) => i + 1));
       expect(arrived.map((e) => e.body?.subject)).toEqual(Array.from({ length: 151 }, (_, i) => `m${i}`));
     } finally {
-      l.close();
+      await l.close();
     }
     void ukr;
   });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../../src/protocol/signing.js';
-import { verifyStore } from '../../src/ledger/verify.js';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import type { Envelope } from '../../src/protocol/entry.js';
 import { stubOf } from '../../src/protocol/entry.js';
@@ -12,12 +11,12 @@ const bare: Ledger[] = [];
 afterEach(async () => {
   await net?.close();
   net = undefined;
-  for (const l of bare.splice(0)) l.close();
+  for (const l of bare.splice(0)) await l.close();
 });
 
 const PUSH = '/federation/v1/push';
 const push = (entries: Envelope[], batch = 'batch-' + Math.random().toString(36).slice(2, 10)) => ({ batch, entries, heads: {} });
-const own = (l: Ledger, to: string) => l.range(l.party, 0, 1000).map((e) => (e.to?.includes(to) || e.to?.[0] === '*' ? e.envelope : stubOf(e.envelope)));
+const own = async (l: Ledger, to: string) => (await l.range(l.party, 0, 1000)).map((e) => (e.to?.includes(to) || e.to?.[0] === '*' ? e.envelope : stubOf(e.envelope)));
 
 /** RUS runs a node; USA is a party without one, whose entries the test pushes by hand. */
 async function rusAndBareUsa() {
@@ -25,9 +24,9 @@ async function rusAndBareUsa() {
   const { RUS } = net.nodes;
   const key = generateSigningKey();
   const usa = { party: 'USA', name: 'USA', url: 'http://127.0.0.1:9', publicKey: key.publicKeyB64 };
-  RUS.ledger.roster.add(usa, new Date().toISOString());
-  RUS.federation.rosterChanged();
-  const USA = bareLedger('USA', key, [usa, RUS.folder.descriptor]);
+  await RUS.ledger.roster.add(usa, new Date().toISOString());
+  await RUS.federation.rosterChanged();
+  const USA = await bareLedger('USA', key, [usa, RUS.folder.descriptor]);
   bare.push(USA);
   return { USA, RUS, usaKey: { party: 'USA', key } };
 }
@@ -36,8 +35,8 @@ describe('federation refusals', () => {
   it('refuses unsigned, unknown-party, forged and replayed requests with 401 and stores nothing', async () => {
     const { USA, RUS, usaKey } = await rusAndBareUsa();
     await USA.append({ type: 'note', to: ['RUS'], body: note('one') });
-    const body = push(own(USA, 'RUS'));
-    const before = RUS.ledger.count();
+    const body = push(await own(USA, 'RUS'));
+    const before = await RUS.ledger.count();
 
     const unsigned = await fetch(RUS.url + PUSH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(unsigned.status).toBe(401);
@@ -57,7 +56,7 @@ describe('federation refusals', () => {
 
     const pull = await fetch(`${RUS.url}/federation/v1/log/USA`);
     expect(pull.status).toBe(401);
-    expect(RUS.ledger.count()).toBe(before);
+    expect(await RUS.ledger.count()).toBe(before);
 
     // The genuine request is taken once; the same bytes again are a replay.
     const first = await signedRequest(RUS, usaKey, 'POST', PUSH, body);
@@ -70,14 +69,14 @@ describe('federation refusals', () => {
     const retry = await signedRequest(RUS, usaKey, 'POST', PUSH, body);
     expect(retry.status).toBe(200);
     expect(retry.json).toEqual(first.json);
-    expect(RUS.ledger.count()).toBe(before + 2); // USA#1 and RUS's receipt
+    expect(await RUS.ledger.count()).toBe(before + 2); // USA#1 and RUS's receipt
   });
 
   it('refuses a batch out of seq order, a batch with a hole, another party\'s entries and a bad entry signature, storing none of it', async () => {
     const { USA, RUS, usaKey } = await rusAndBareUsa();
     for (let i = 1; i <= 4; i++) await USA.append({ type: 'note', to: ['RUS'], body: note(`n${i}`) });
-    const env = own(USA, 'RUS');
-    const before = RUS.ledger.count();
+    const env = await own(USA, 'RUS');
+    const before = await RUS.ledger.count();
 
     const reordered = await signedRequest(RUS, usaKey, 'POST', PUSH, push([env[1], env[0]]));
     expect([reordered.status, reordered.json.error.code]).toEqual([400, 'PARLEY_ERR_CHAIN_ORDER']);
@@ -93,7 +92,7 @@ describe('federation refusals', () => {
 
     const garbage = await signedRequest(RUS, usaKey, 'POST', PUSH, push([{ header: 'not-a-header', sig: 'x' }]));
     expect(garbage.status).toBe(400);
-    expect(RUS.ledger.count()).toBe(before);
+    expect(await RUS.ledger.count()).toBe(before);
     expect(RUS.ledger.head('USA')).toBeUndefined();
   });
 
@@ -102,11 +101,11 @@ describe('federation refusals', () => {
     net = await startNetwork(['USA', 'RUS']);
     const { USA, RUS } = net.nodes;
     const usaKey = { party: 'USA', key: USA.folder.key };
-    USA.ledger.roster.add({ ...RUS.folder.descriptor, url: 'http://127.0.0.1:9' }, new Date().toISOString());
-    USA.federation.rosterChanged();
+    await USA.ledger.roster.add({ ...RUS.folder.descriptor, url: 'http://127.0.0.1:9' }, new Date().toISOString());
+    await USA.federation.rosterChanged();
     await waitFor('RUS to have said hello to USA', () => RUS.federation.status().peers[0].link === 'up');
     for (let i = 1; i <= 6; i++) await USA.ledger.append({ type: 'note', to: ['RUS'], body: note(`n${i}`) });
-    const env = own(USA.ledger, 'RUS');
+    const env = await own(USA.ledger, 'RUS');
     // Batch 2 (seq 4–6) first: nothing stored yet, the gap is reported as held seq 0.
     const later = await signedRequest(RUS, usaKey, 'POST', PUSH, push(env.slice(3)));
     expect(later.status).toBe(200);
@@ -116,9 +115,9 @@ describe('federation refusals', () => {
     // Batch 1 arrives late: all duplicates now, nothing new stored.
     const earlier = await signedRequest(RUS, usaKey, 'POST', PUSH, push(env.slice(0, 3)));
     expect(earlier.json).toMatchObject({ held: { seq: 6 }, accepted: 0, duplicates: 3 });
-    const usaEntries = RUS.ledger.since(0, 100).filter((e) => e.author === 'USA');
+    const usaEntries = (await RUS.ledger.since(0, 100)).filter((e) => e.author === 'USA');
     expect(usaEntries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(usaEntries.map((e) => e.id)).toEqual(USA.ledger.range('USA', 0, 10).map((e) => e.id));
+    expect(usaEntries.map((e) => e.id)).toEqual((await USA.ledger.range('USA', 0, 10)).map((e) => e.id));
     expect(usaEntries.every((e) => e.body)).toBe(true);
   });
 
@@ -138,7 +137,7 @@ describe('federation refusals', () => {
     const api = await fetch(`${USA.url}/api/v1/entries?author=USA`, { headers: { authorization: `Bearer ${UKR.folder.tokens.analyst}` } });
     expect(api.status).toBe(401);
     await waitFor('UKR to hold both', () => UKR.ledger.head('USA')?.seq === 2);
-    expect(UKR.ledger.range('USA', 0, 10).map((e) => e.body)).toEqual([undefined, note('for all')]);
+    expect((await UKR.ledger.range('USA', 0, 10)).map((e) => e.body)).toEqual([undefined, note('for all')]);
   });
 
   it('exposes a fork pushed to two different peers: both keep both headers, alert in status, problem in verify', async () => {
@@ -148,12 +147,12 @@ describe('federation refusals', () => {
     const natKey = generateSigningKey();
     const nat = { party: 'NAT', name: 'NAT', url: 'http://127.0.0.1:9', publicKey: natKey.publicKeyB64 };
     for (const n of [RUS, UKR]) {
-      n.ledger.roster.add(nat, new Date().toISOString());
-      n.federation.rosterChanged();
+      await n.ledger.roster.add(nat, new Date().toISOString());
+      await n.federation.rosterChanged();
     }
     const roster = [nat, RUS.folder.descriptor, UKR.folder.descriptor];
-    const a = bareLedger('NAT', natKey, roster);
-    const b = bareLedger('NAT', natKey, roster);
+    const a = await bareLedger('NAT', natKey, roster);
+    const b = await bareLedger('NAT', natKey, roster);
     bare.push(a, b);
     const ea = await a.append({ type: 'note', to: ['*'], body: note('version told to Russia') });
     const eb = await b.append({ type: 'note', to: ['*'], body: note('version told to Ukraine') });
@@ -171,10 +170,10 @@ describe('federation refusals', () => {
     const alert = RUS.federation.status().alerts.find((x) => x.kind === 'equivocation');
     expect(alert).toMatchObject({ author: 'NAT', seq: 1, heldId: ea.id, otherId: eb.id, source: 'UKR' });
     for (const n of [RUS, UKR]) {
-      const report = await verifyStore(n.ledger.store, n.ledger.catalogue, { workers: 0 });
+      const report = await n.ledger.verify({ workers: 0 });
       expect(report.problems.map((p) => [p.author, p.seq, p.code])).toEqual([['NAT', 1, 'PARLEY_ERR_EQUIVOCATION']]);
       // Nothing but the evidence: NAT's log still has one entry here.
-      expect(n.ledger.range('NAT', 0, 10)).toHaveLength(1);
+      expect(await n.ledger.range('NAT', 0, 10)).toHaveLength(1);
     }
   });
 });

@@ -15,7 +15,7 @@ afterAll(async () => {
 describe('SIGTERM', () => {
   it('stops taking work, keeps every send it acknowledged, and exits 0', async () => {
     const port = await freePort();
-    const usa = initNode(join(dir.path, 'USA'), { party: 'USA', url: `http://127.0.0.1:${port}` });
+    const usa = await initNode(join(dir.path, 'USA'), { party: 'USA', url: `http://127.0.0.1:${port}` });
     const node = await spawnNode(usa.dir, port);
     running.push(node);
     const acknowledged = new Map<number, string>();
@@ -45,12 +45,12 @@ describe('SIGTERM', () => {
     expect(readRunInfo(usa.dir)).toBeUndefined();
     // Whatever was refused was refused as "closed" (or found the port shut).
     expect([...refusals.keys()].every((k) => k === 'PARLEY_ERR_CLOSED' || k === 'not connected')).toBe(true);
-    const ledger = openLedger(loadNode(usa.dir));
+    const ledger = await openLedger(loadNode(usa.dir));
     try {
-      for (const [seq, id] of acknowledged) expect(ledger.bySeq('USA', seq)?.id).toBe(id);
+      for (const [seq, id] of acknowledged) expect((await ledger.bySeq('USA', seq))?.id).toBe(id);
       expect(ledger.head('USA')!.seq).toBeGreaterThanOrEqual(acknowledged.size);
     } finally {
-      ledger.close();
+      await ledger.close();
     }
   });
 });

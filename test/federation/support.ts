@@ -5,7 +5,7 @@ import { catalogue } from '../../src/catalogue/index.js';
 import { signRequest } from '../../src/federation/http-signature.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import type { PartyDescriptor } from '../../src/ledger/roster.js';
-import { SqliteStore } from '../../src/ledger/sqlite.js';
+import { openStore } from '../../src/ledger/dialects.js';
 import type { SigningKey } from '../../src/protocol/signing.js';
 import { initNode } from '../../src/node/folder.js';
 import { startNode, type RunningNode, type StartOptions } from '../../src/server/node.js';
@@ -28,10 +28,10 @@ export async function startNetwork(codes: string[], options: Partial<StartOption
   const dir = tempDir('parley-fed-');
   const nodes: Record<string, RunningNode> = {};
   for (const code of codes) {
-    const folder = initNode(join(dir.path, code), { party: code, url: 'http://127.0.0.1:9', name: `${code} node` });
+    const folder = await initNode(join(dir.path, code), { party: code, url: 'http://127.0.0.1:9', name: `${code} node` });
     nodes[code] = await startNode({ dir: folder.dir, port: 0, logger: false, runFile: false, federation: { timings: FAST_TIMINGS }, ...options });
   }
-  introduce(Object.values(nodes));
+  await introduce(Object.values(nodes));
   return {
     root: dir.path,
     nodes,
@@ -43,11 +43,11 @@ export async function startNetwork(codes: string[], options: Partial<StartOption
 }
 
 /** Gives every node every other node's descriptor, with its current URL. */
-export function introduce(nodes: RunningNode[]): void {
+export async function introduce(nodes: RunningNode[]): Promise<void> {
   const now = new Date().toISOString();
   for (const n of nodes) {
-    for (const m of nodes) n.ledger.roster.add({ ...m.folder.descriptor, url: m.url }, now);
-    n.federation.rosterChanged();
+    for (const m of nodes) await n.ledger.roster.add({ ...m.folder.descriptor, url: m.url }, now);
+    await n.federation.rosterChanged();
   }
 }
 
@@ -99,8 +99,8 @@ export async function rawRequest(url: string, method: string, headers: Record<st
 }
 
 /** A ledger of `party` on an in-memory store: a forger holding a party's key, or a party with no node. */
-export function bareLedger(party: string, key: SigningKey, roster: PartyDescriptor[]): Ledger {
-  const l = new Ledger({ store: new SqliteStore(':memory:'), party, key, catalogue: catalogue() });
-  for (const d of roster) l.roster.add(d, new Date(0).toISOString());
+export async function bareLedger(party: string, key: SigningKey, roster: PartyDescriptor[]): Promise<Ledger> {
+  const l = await Ledger.open({ store: openStore(':memory:'), party, key, catalogue: catalogue() });
+  for (const d of roster) await l.roster.add(d, new Date(0).toISOString());
   return l;
 }

@@ -11,6 +11,7 @@ import { HL } from '../../src/regimes/hotline/rules.js';
 import { startNode, type RunningNode } from '../../src/server/node.js';
 import type { HotlineConfig } from '../../src/hotline/config.js';
 import { FAST_TIMINGS, startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
+import { allEntries } from '../support/nodes.js';
 import { flash, recordEvents, webhookReceiver, type EventRecorder, type WebhookReceiver } from './support.js';
 
 let net: TestNetwork | undefined;
@@ -68,7 +69,7 @@ describe('hotline alarms', () => {
 
     const back = await restart(RUS, settings);
     await waitFor('the link alarm to clear', () => USA.hotline.alarms().length === 0, 10_000, 10);
-    expect(back.ledger.get(m.id)?.body).toMatchObject({ subject: 'Aircraft approaching the line of contact' });
+    expect((await back.ledger.get(m.id))?.body).toMatchObject({ subject: 'Aircraft approaching the line of contact' });
     expect(USA.hotline.health()[0]).toMatchObject({ health: 'up', awaitingReceipt: 0 });
 
     // Raised, then cleared: on the event stream and at the webhook, in that order, signed.
@@ -97,22 +98,22 @@ describe('hotline alarms', () => {
     expect(USA.hotline.alarms().find((a) => a.kind === 'hotline.escalation')).toMatchObject({ party: 'RUS', priority: 'flash', due, entry: m.id });
 
     const back = await restart(RUS, settings);
-    await waitFor('the message at RUS', () => back.ledger.get(m.id)?.body !== undefined, 10_000, 10);
+    await waitFor('the message at RUS', async () => (await back.ledger.get(m.id))?.body !== undefined, 10_000, 10);
     // It arrives with its own header time: the deadline RUS computes is the one of when it was sent.
-    expect(back.ledger.get(m.id)?.time).toBe(m.time);
+    expect((await back.ledger.get(m.id))?.time).toBe(m.time);
     const seen = back.hotline.view().messages.find((x) => x.id === m.id)!;
     expect(seen).toMatchObject({ direction: 'in', priority: 'flash', addressees: [{ party: 'RUS', status: 'missed', due }] });
     await waitFor('RUS\'s own escalation alarm', () => back.hotline.alarms().some((a) => a.id === `escalation:${m.id}:RUS`));
 
     const ack = await api(back, '/api/v1/entries', { type: 'hotline.ack', to: ['USA'], refs: [m.id], body: { officer: 'duty officer' } });
     expect(ack.status).toBe(201);
-    await waitFor('the acknowledgement at USA', () => USA.ledger.get(ack.json.id)?.type === 'hotline.ack', 10_000, 10);
+    await waitFor('the acknowledgement at USA', async () => (await USA.ledger.get(ack.json.id))?.type === 'hotline.ack', 10_000, 10);
     await waitFor('both escalations cleared', () => USA.hotline.alarms().length === 0 && back.hotline.alarms().length === 0);
 
     // The record: met late, a finding naming both entries — the same at both parties.
     const at = Date.now();
-    const usa = evaluateAll(USA.ledger.all(), at, { hotline: settings.agreement });
-    const rus = evaluateAll(back.ledger.all(), at, { hotline: settings.agreement });
+    const usa = evaluateAll(await allEntries(USA.ledger), at, { hotline: settings.agreement });
+    const rus = evaluateAll(await allEntries(back.ledger), at, { hotline: settings.agreement });
     const o = usa.obligations.find((x) => x.evidence[0] === m.id)!;
     expect(o).toMatchObject({ rule: HL.ackFlash.id, debtor: 'RUS', due, status: 'met-late', metBy: ack.json.id });
     const f = usa.findings.filter((x) => x.rule === HL.ackFlash.id);
@@ -150,17 +151,17 @@ describe('hotline alarms', () => {
     const settings: HotlineConfig = { agreement: { linkTestIntervalSeconds: 0.2 } };
     net = await startNetwork(['USA', 'RUS'], { hotline: settings });
     const { USA, RUS } = net.nodes;
-    const testsBy = (node: RunningNode, author: string) => [...node.ledger.all()].filter((e) => e.author === author && e.type === 'link.test');
-    await waitFor('three link tests from USA at RUS', () => testsBy(RUS, 'USA').length >= 3, 10_000);
-    expect(testsBy(RUS, 'USA').slice(0, 3).map((e) => [e.body?.n, e.to])).toEqual([[1, ['*']], [2, ['*']], [3, ['*']]]);
+    const testsBy = async (node: RunningNode, author: string) => (await allEntries(node.ledger)).filter((e) => e.author === author && e.type === 'link.test');
+    await waitFor('three link tests from USA at RUS', async () => (await testsBy(RUS, 'USA')).length >= 3, 10_000);
+    expect((await testsBy(RUS, 'USA')).slice(0, 3).map((e) => [e.body?.n, e.to])).toEqual([[1, ['*']], [2, ['*']], [3, ['*']]]);
     await waitFor('a measured round trip', () => USA.hotline.health()[0].rttMs !== null);
     expect(USA.hotline.health()[0]).toMatchObject({ party: 'RUS', health: 'up' });
     expect(RUS.hotline.view().peers[0].lastLinkTest).not.toBeNull();
 
     await USA.close();
-    const last = testsBy(RUS, 'USA').pop()!;
+    const last = (await testsBy(RUS, 'USA')).pop()!;
     await new Promise((r) => setTimeout(r, 500));
-    const findings = evaluateAll(RUS.ledger.all(), Date.now(), { hotline: settings.agreement }).findings.filter((f) => f.rule === HL.linkTest.id && f.parties[0] === 'USA');
+    const findings = evaluateAll(await allEntries(RUS.ledger), Date.now(), { hotline: settings.agreement }).findings.filter((f) => f.rule === HL.linkTest.id && f.parties[0] === 'USA');
     expect(findings).toMatchObject([{ evidence: [last.id], severity: 'warning' }]);
     await waitFor('USA down at RUS', () => RUS.hotline.health()[0].health === 'down');
   });

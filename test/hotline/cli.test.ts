@@ -38,7 +38,7 @@ describe('parley hotline', () => {
     const { id, time, due, to } = sent.json();
     expect(to).toEqual(['RUS']);
     expect(Date.parse(due) - Date.parse(time)).toBe(5 * 60_000);
-    await waitFor('RUS to hold the message', () => RUS.ledger.get(id)?.body !== undefined);
+    await waitFor('RUS to hold the message', async () => (await RUS.ledger.get(id))?.body !== undefined);
 
     const atRus = await cli(['hotline', 'watch', '--dir', RUS.dir, '--once', '--json']);
     expect(atRus.code).toBe(0);
@@ -48,12 +48,12 @@ describe('parley hotline', () => {
     const ack = await cli(['hotline', 'ack', '--dir', RUS.dir, '--id', id.slice(0, 8), '--officer', 'duty officer', '--json']);
     expect(ack.code).toBe(0);
     expect(ack.json()).toMatchObject({ message: id, due, late: false });
-    expect(RUS.ledger.get(ack.json().id)).toMatchObject({ type: 'hotline.ack', to: ['USA'], refs: [id], body: { officer: 'duty officer' } });
+    expect(await RUS.ledger.get(ack.json().id)).toMatchObject({ type: 'hotline.ack', to: ['USA'], refs: [id], body: { officer: 'duty officer' } });
     // A second acknowledgement of the same message is not sent.
     const again = await cli(['hotline', 'ack', '--dir', RUS.dir, '--id', id, '--json']);
     expect(again.json()).toMatchObject({ id: ack.json().id, already: true });
 
-    await waitFor('the acknowledgement at USA', () => USA.ledger.get(ack.json().id) !== undefined);
+    await waitFor('the acknowledgement at USA', async () => (await USA.ledger.get(ack.json().id)) !== undefined);
     const atUsa = (await cli(['hotline', 'watch', '--dir', USA.dir, '--once', '--json'])).json() as HotlineView;
     expect(atUsa.messages[0]).toMatchObject({ id, direction: 'out', addressees: [{ party: 'RUS', status: 'met', received: true, ack: { id: ack.json().id } }] });
     expect(atUsa.peers[0]).toMatchObject({ party: 'RUS', health: 'up' });

@@ -4,6 +4,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
+import { allEntries } from '../support/nodes.js';
 import { flash } from './support.js';
 
 let net: TestNetwork | undefined;
@@ -27,7 +28,7 @@ it('a flash message in the middle of a backlog ends its push batch: the peer rec
   const flashSeq = appended[5].seq;
   const last = appended[10].seq;
   await waitFor('everything receipted', () => USA.federation.status().peers[0].delivered === last);
-  const receipted = [...RUS.ledger.all()].filter((e) => e.author === 'RUS' && e.type === 'receipt' && e.body?.of === 'USA').map((e) => e.body!.upto);
+  const receipted = (await allEntries(RUS.ledger)).filter((e) => e.author === 'RUS' && e.type === 'receipt' && e.body?.of === 'USA').map((e) => e.body!.upto);
   expect(receipted).toContain(flashSeq);
   expect(receipted[receipted.length - 1]).toBe(last);
 });

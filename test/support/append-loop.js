@@ -7,7 +7,7 @@ import { loadNode, openLedger } from '../../dist/src/node/folder.js';
 
 // One signing worker, as a running node would use: batches of 16 or more are signed off-thread
 // while the previous group commit is written.
-const ledger = openLedger(loadNode(process.argv[2]), { signingWorkers: 1 });
+const ledger = await openLedger(loadNode(process.argv[2]), { signingWorkers: 1 });
 const head = ledger.head(ledger.party);
 // writeSync: the line is in the pipe before the next append starts, with no buffer to lose.
 writeSync(1, `start ${head ? `${head.seq} ${head.id}` : '0 -'}\n`);

@@ -19,8 +19,8 @@ export function registerInit(program: Command): void {
       .requiredOption('--url <url>', 'the URL where the other parties reach this node')
       .option('--name <name>', 'display name (default: the party code)'),
   ).action(
-    action((opts: InitOptions) => {
-      const node = initNode(opts.dir, { party: opts.party, url: opts.url, name: opts.name });
+    action(async (opts: InitOptions) => {
+      const node = await initNode(opts.dir, { party: opts.party, url: opts.url, name: opts.name });
       if (!opts.json) {
         process.stderr.write(`Created the node of ${node.config.party} in ${node.dir}.\nGive this descriptor to the other parties ('parley roster add --file …'):\n`);
       }

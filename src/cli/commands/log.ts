@@ -27,7 +27,7 @@ export function registerLog(program: Command): void {
         const out = openSink('-');
         let n = 0;
         if (opts.json) await out.write('[');
-        for (const e of entries(ledger, opts.author)) {
+        for await (const e of entries(ledger, opts.author)) {
           await out.write(opts.json ? (n > 0 ? ',' : '') + JSON.stringify(view(e)) : human(e));
           n++;
         }
@@ -38,13 +38,13 @@ export function registerLog(program: Command): void {
   );
 }
 
-function* entries(ledger: Ledger, author: string | undefined): IterableIterator<LedgerEntry> {
+async function* entries(ledger: Ledger, author: string | undefined): AsyncIterableIterator<LedgerEntry> {
   if (author === undefined) {
     yield* ledger.all();
     return;
   }
   for (let after = 0; ; ) {
-    const page = ledger.range(author, after, PAGE);
+    const page = await ledger.range(author, after, PAGE);
     yield* page;
     if (page.length < PAGE) return;
     after = page[page.length - 1].seq;

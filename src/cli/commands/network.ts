@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { formatTime } from '../../protocol/entry.js';
 import { isPartyCode } from '../../protocol/entry.js';
 import { ParleyError } from '../../protocol/errors.js';
-import { initNode, isNodeFolder, loadNode, openLedger, type NodeFolder } from '../../node/folder.js';
+import { initNode, introduce, isNodeFolder, loadNode, type NodeFolder } from '../../node/folder.js';
 import { readRunInfo } from '../../server/runfile.js';
 import { playScenario } from '../../demo/scenario.js';
 import { action, EXIT, type ExitCode } from '../boundary.js';
@@ -56,26 +56,19 @@ async function up(opts: UpOptions): Promise<ExitCode> {
   const root = resolve(opts.dir);
 
   // 1. Folders: reuse what exists (its ledger, key and tokens), make what is missing.
-  const members: Member[] = codes.map((code, i) => {
+  const members: Member[] = [];
+  for (const [i, code] of codes.entries()) {
     const dir = join(root, code);
     const running = readRunInfo(dir);
     if (running) throw new ParleyError('PARLEY_ERR_NODE_DIR', `the node of ${code} in ${dir} already runs (pid ${running.pid}); stop it first`);
-    const folder = isNodeFolder(dir) ? loadNode(dir) : initNode(dir, { party: code, url: `http://127.0.0.1:${basePort + i}`, name: code });
+    const folder = isNodeFolder(dir) ? loadNode(dir) : await initNode(dir, { party: code, url: `http://127.0.0.1:${basePort + i}`, name: code });
     if (folder.config.party !== code) throw new ParleyError('PARLEY_ERR_NODE_DIR', `${dir} holds the node of ${folder.config.party}, not ${code}`);
     const port = Number(new URL(folder.config.url).port) || basePort + i;
-    return { folder, port, log: join(dir, 'node.log'), url: `http://127.0.0.1:${port}` };
-  });
+    members.push({ folder, port, log: join(dir, 'node.log'), url: `http://127.0.0.1:${port}` });
+  }
 
   // 2. Introductions: every node pins every other's descriptor (idempotent on a second run).
-  for (const m of members) {
-    const ledger = openLedger(m.folder);
-    try {
-      const now = formatTime(ledger.now());
-      for (const other of members) ledger.roster.add(other.folder.descriptor, now);
-    } finally {
-      ledger.close();
-    }
-  }
+  await introduce(members.map((m) => m.folder));
 
   // 2b. History first, on its own dates, while no node runs: the scenario's steps, once.
   if (opts.scenario) {

@@ -8,9 +8,11 @@ import type { Command } from 'commander';
 import { decodeEnvelope } from '../../protocol/entry.js';
 import { ParleyError } from '../../protocol/errors.js';
 import { ZERO_HASH } from '../../protocol/bytes.js';
+import { Frontier } from '../../protocol/merkle.js';
+import { CHAIN_CHECKS, firstProblem } from '../../ledger/checks.js';
+import { catalogue } from '../../catalogue/index.js';
 import { entryOfRow } from '../../ledger/ledger.js';
-import { SqliteStore } from '../../ledger/sqlite.js';
-import { databasePath, loadNode } from '../../node/folder.js';
+import { loadNode, openNodeStore } from '../../node/folder.js';
 import { evaluateAll, regimeVersions } from '../../regimes/index.js';
 import type { HotlineTerms } from '../../regimes/hotline/rules.js';
 import { hotlineSettings } from '../../hotline/config.js';
@@ -44,25 +46,27 @@ function margin(m: string | undefined): { margin?: number } {
 }
 
 /** The entries of a node folder, read-only (a running node may hold the database open). */
-function* folderEntries(dir: string): Generator<RecordEntry> {
-  loadNode(dir);
-  const store = new SqliteStore(databasePath(dir), { readonly: true });
+async function folderEntries(dir: string): Promise<RecordEntry[]> {
+  const store = openNodeStore(loadNode(dir), { readonly: true });
+  const out: RecordEntry[] = [];
   try {
-    for (const row of store.scan()) yield recordOf(entryOfRow(row));
+    for await (const page of store.scan()) for (const row of page) out.push(recordOf(entryOfRow(row)));
   } finally {
-    store.close();
+    await store.close();
   }
+  return out;
 }
 
 /**
- * The entries of an export file, each decoded and its content hash checked, each author's chain
- * checked for contiguous seq and prev links. Signatures need the authors' keys: `parley import`
- * into a node with a roster checks them.
+ * The entries of an export file, each decoded and put through the acceptance checks that need no
+ * roster (checks.ts CHAIN_CHECKS: seq, prev, Merkle root, time order, content hash and schema).
+ * Signatures need the authors' keys: `parley import` into a node with a roster checks them.
  */
 function fileEntries(file: string): RecordEntry[] {
   const out: RecordEntry[] = [];
-  const last = new Map<string, { seq: number; id: string }>();
+  const tips = new Map<string, { seq: number; id: string; time: string; frontier: Frontier }>();
   const lines = readInput(file, 'export file').toString('utf8').split('\n');
+  const ctx = { roster: false, catalogue: catalogue() };
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     let raw: unknown;
@@ -74,10 +78,15 @@ function fileEntries(file: string): RecordEntry[] {
     const d = decodeEnvelope(raw);
     if (!d.ok) throw new ParleyError(d.error.code, `${file} line ${i + 1}: ${d.error.message}`);
     const h = d.value.header;
-    const prev = last.get(h.author) ?? { seq: 0, id: ZERO_HASH };
-    if (h.seq !== prev.seq + 1) throw new ParleyError('PARLEY_ERR_CHAIN_GAP', `${file} line ${i + 1}: ${h.author}#${h.seq} follows #${prev.seq}`);
-    if (h.prev !== prev.id) throw new ParleyError('PARLEY_ERR_BAD_PREV', `${file} line ${i + 1}: ${h.author}#${h.seq} does not link to #${prev.seq}`);
-    last.set(h.author, { seq: h.seq, id: d.value.id });
+    let tip = tips.get(h.author);
+    if (!tip) tips.set(h.author, (tip = { seq: 0, id: ZERO_HASH, time: '', frontier: new Frontier() }));
+    const t = tip;
+    const problem = firstProblem(CHAIN_CHECKS, d.value, { seq: t.seq, id: t.id, time: t.time, root: () => t.frontier.root().toString('hex') }, ctx);
+    if (problem) throw problem.error(`${file} line ${i + 1} (${h.author}#${h.seq})`);
+    t.frontier.append(d.value.headerBytes);
+    t.seq = h.seq;
+    t.id = d.value.id;
+    t.time = h.time;
     const c = d.value.content;
     out.push(c ? { id: d.value.id, author: h.author, seq: h.seq, time: h.time, type: c.type, to: c.to, refs: c.refs, body: c.body } : { id: d.value.id, author: h.author, seq: h.seq, time: h.time });
   });
@@ -92,7 +101,7 @@ function agreement(opts: RegimeOptions): { hotline?: HotlineTerms } {
   return terms ? { hotline: terms } : {};
 }
 
-function source(opts: RegimeOptions, allowFile: boolean): Iterable<RecordEntry> {
+async function source(opts: RegimeOptions, allowFile: boolean): Promise<RecordEntry[]> {
   if (opts.dir && opts.file) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', 'give --dir or --file, not both');
   if (opts.file) {
     if (!allowFile) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', '--file is for findings');
@@ -125,7 +134,7 @@ export function registerRegimes(program: Command): void {
   common(program.command('obligations').description('who owes what to whom by when, under which treaty rule, and whether it was met')).action(
     action(async (opts: RegimeOptions) => {
       const at = instant(opts.at);
-      const r = evaluateAll(source(opts, false), at, { ...margin(opts.margin), ...agreement(opts) });
+      const r = evaluateAll(await source(opts, false), at, { ...margin(opts.margin), ...agreement(opts) });
       const obligations = opts.party ? r.obligations.filter((o) => o.debtor === opts.party || o.creditors.includes(opts.party!) || o.creditors.includes('*')) : r.obligations;
       const out = { at: new Date(at).toISOString(), regimes: regimeVersions(), obligations };
       print(opts.json, out, () => (obligations.length ? obligations.map(obligationLine).join('\n') : `no obligations as of ${out.at}`));
@@ -137,7 +146,7 @@ export function registerRegimes(program: Command): void {
     .action(
       action(async (opts: RegimeOptions) => {
         const at = instant(opts.at);
-        const r = evaluateAll(source(opts, true), at, { ...margin(opts.margin), ...agreement(opts) });
+        const r = evaluateAll(await source(opts, true), at, { ...margin(opts.margin), ...agreement(opts) });
         const findings = opts.party ? r.findings.filter((f) => f.parties.includes(opts.party!)) : r.findings;
         const out = { at: new Date(at).toISOString(), regimes: regimeVersions(), findings };
         print(opts.json, out, () => (findings.length ? findings.map(findingLine).join('\n') : `no findings as of ${out.at}`));

@@ -21,7 +21,7 @@ export function registerRoster(program: Command): void {
   ).action(
     action(async (opts: AddOptions) => {
       const descriptors = readDescriptors(opts.file);
-      const results = await withLedger(opts.dir, (ledger) => {
+      const results = await withLedger(opts.dir, async (ledger) => {
         const now = formatTime(ledger.now());
         const known = (p: string) => ledger.roster.get(p);
         // Check every descriptor against the pinned keys before adding any: all or nothing.
@@ -31,13 +31,15 @@ export function registerRoster(program: Command): void {
             throw new ParleyError('PARLEY_ERR_ROSTER_CONFLICT', `${d.party} is already pinned to another public key; the roster was not changed — verify the new key out of band`, { party: d.party });
           }
         }
-        return descriptors.map((d) => {
+        const out: { party: string; status: string }[] = [];
+        for (const d of descriptors) {
           const before = known(d.party);
-          const { added } = ledger.roster.add(d, now);
+          const { added } = await ledger.roster.add(d, now);
           const after = known(d.party)!;
           const status = added ? 'added' : before && (before.name !== after.name || before.url !== after.url) ? 'updated' : 'unchanged';
-          return { party: d.party, status };
-        });
+          out.push({ party: d.party, status });
+        }
+        return out;
       });
       print(opts.json, results.length === 1 ? results[0] : results, () =>
         results.map((r) => `${r.party}: ${r.status}`).join('\n'),

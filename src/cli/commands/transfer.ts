@@ -27,11 +27,11 @@ export function registerTransfer(program: Command): void {
     action(async (opts: ExportOptions) => {
       const result = await withLedger(opts.dir, async (ledger) => {
         const sink = openSink(opts.out);
-        const bar = progress('export', ledger.count());
+        const bar = progress('export', await ledger.count());
         const authors: Record<string, number> = {};
         let entries = 0;
         try {
-          for (const e of ledger.all()) {
+          for await (const e of ledger.all()) {
             await sink.write(JSON.stringify(e.envelope) + '\n');
             authors[e.author] = (authors[e.author] ?? 0) + 1;
             if (++entries % 1000 === 0) bar.update(entries);
@@ -87,11 +87,11 @@ export interface ImportResult {
  * rules in one all-or-nothing batch. A refusal keeps the ledger's code and names the line.
  * Gaps are refused rather than held: a file has no later pull to fill them.
  */
-export function importLines(ledger: Ledger, text: string, file: string): ImportResult {
+export async function importLines(ledger: Ledger, text: string, file: string): Promise<ImportResult> {
   const { envelopes, lines } = readEnvelopes(text, file);
   let report: AcceptReport;
   try {
-    report = ledger.accept(envelopes, { source: 'import', onGap: 'refuse', receipts: false });
+    report = await ledger.accept(envelopes, { source: 'import', onGap: 'refuse', receipts: false });
   } catch (err) {
     throw refusal(err, lines);
   }

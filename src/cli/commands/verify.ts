@@ -22,9 +22,9 @@ export function registerVerify(program: Command): void {
         throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', '--workers must be an integer from 0 to 64');
       }
       const report = await withLedger(opts.dir, async (ledger) => {
-        const bar = progress('verify', ledger.count());
+        const bar = progress('verify', await ledger.count());
         try {
-          return await verifyStore(ledger.store, ledger.catalogue, { workers, onProgress: (done) => bar.update(done) });
+          return await ledger.verify({ workers, onProgress: (done) => bar.update(done) });
         } finally {
           bar.stop();
         }
