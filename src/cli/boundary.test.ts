@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
 import { ParleyError } from '../protocol/errors.js';
-import { action, EXIT, exitCodeOf, FailedCheck, prepareProgram, runCli } from './boundary.js';
+import { action, EXIT, exitCodeOf, FailedCheck, prepareProgram, runCli, stackWithCauses } from './boundary.js';
 import { listArgument } from './io.js';
 
 function program(): Command {
@@ -62,6 +62,27 @@ describe('the CLI error boundary', () => {
     expect(JSON.parse(io.out.pop()!).error.code).toBe('PARLEY_ERR_BAD_ARGUMENT');
     // After a failure, a later success is 0 again: no exit code leaks between runs.
     expect(await runCli(program(), ['node', 'parley', 'ok'])).toBe(0);
+  });
+});
+
+describe('internal errors on the CLI', () => {
+  it('with PARLEY_DEBUG, prints the stack of what was thrown and of each cause', async () => {
+    const io = capture();
+    vi.stubEnv('PARLEY_DEBUG', '1');
+    try {
+      expect(await runCli(program(), ['node', 'parley', 'crash'])).toBe(3);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(io.err[0]).toBe('error PARLEY_ERR_INTERNAL: undefined is not a function\n');
+    expect(io.err[1]).toMatch(/^TypeError: undefined is not a function\n\s+at .*boundary\.test\.ts/);
+  });
+
+  it('stackWithCauses follows the cause chain', () => {
+    const root = new Error('SQLITE_BUSY');
+    const text = stackWithCauses(new ParleyError('PARLEY_ERR_STORE', 'the commit failed', undefined, { cause: root }));
+    expect(text).toMatch(/^ParleyError: the commit failed\n[\s\S]*\ncaused by: Error: SQLITE_BUSY\n\s+at /);
+    expect(stackWithCauses('not an error')).toBe('not an error');
   });
 });
 

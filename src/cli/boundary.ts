@@ -64,7 +64,7 @@ export async function runCli(program: Command, argv: readonly string[]): Promise
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
       // `parley help send` exits 0; `parley` or `parley roster` with no command printed the help to stderr as an error.
       if (err.code === 'commander.help') return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
-      err = new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `${err.message.replace(/^error: /, '')} (see --help)`);
+      err = new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `${err.message.replace(/^error: /, '')} (see --help)`, undefined, { cause: err });
     }
     report(err, json);
     return exitCodeOf(err);
@@ -78,6 +78,15 @@ function report(err: unknown, json: boolean): void {
     process.stdout.write(JSON.stringify(failed ? { ok: false, error: e.toJSON() } : { error: e.toJSON() }) + '\n');
   } else {
     process.stderr.write(`error ${e.code}: ${e.message}\n`);
-    if (e.code === 'PARLEY_ERR_INTERNAL' && err instanceof Error && err.stack && process.env.PARLEY_DEBUG) process.stderr.write(err.stack + '\n');
+    if (e.status >= 500 && process.env.PARLEY_DEBUG) process.stderr.write(stackWithCauses(err) + '\n');
   }
+}
+
+/** The stack of what was thrown and of each cause under it: a bug reported without them cannot be found. */
+export function stackWithCauses(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e !== undefined && parts.length < 8; e = e instanceof Error ? e.cause : undefined) {
+    parts.push(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+  }
+  return parts.join('\ncaused by: ');
 }

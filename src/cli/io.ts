@@ -45,7 +45,7 @@ export function readInput(file: string, what: string): Buffer {
   try {
     return readFileSync(file === '-' ? 0 : file);
   } catch (e) {
-    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot read ${what} from ${file === '-' ? 'stdin' : file}: ${(e as Error).message}`);
+    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot read ${what} from ${file === '-' ? 'stdin' : file}: ${(e as Error).message}`, undefined, { cause: e });
   }
 }
 
@@ -54,7 +54,7 @@ export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `${what} is not valid JSON: ${(e as Error).message}`);
+    throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `${what} is not valid JSON: ${(e as Error).message}`, undefined, { cause: e });
   }
 }
 
@@ -99,7 +99,7 @@ export function openSink(out: string): OutputSink {
   try {
     fd = openSync(partial, 'w', 0o644);
   } catch (e) {
-    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot write ${out}: ${(e as Error).message}`);
+    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot write ${out}: ${(e as Error).message}`, undefined, { cause: e });
   }
   let buffered: string[] = [];
   let size = 0;

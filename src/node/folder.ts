@@ -94,19 +94,19 @@ export function loadNode(dirArg: string): NodeFolder {
   try {
     config = JSON.parse(readFileSync(f.config, 'utf8')) as NodeConfig;
   } catch (e) {
-    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.config} is not valid JSON (${(e as Error).message}); restore it from a backup — the key and database were not touched`);
+    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.config} is not valid JSON (${(e as Error).message}); restore it from a backup — the key and database were not touched`, undefined, { cause: e });
   }
   let key: SigningKey;
   try {
     key = signingKeyFromPem(readFileSync(f.key, 'utf8'));
   } catch (e) {
-    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.key} is not a PKCS#8 Ed25519 key (${(e as Error).message}); restore it from a backup — the database was not touched`);
+    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.key} is not a PKCS#8 Ed25519 key (${(e as Error).message}); restore it from a backup — the database was not touched`, undefined, { cause: e });
   }
   let tokens = {} as Record<Role, string>;
   try {
     if (existsSync(f.tokens)) tokens = JSON.parse(readFileSync(f.tokens, 'utf8')) as Record<Role, string>;
   } catch (e) {
-    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.tokens} is not valid JSON (${(e as Error).message}); restore it from a backup — the key and database were not touched`);
+    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.tokens} is not valid JSON (${(e as Error).message}); restore it from a backup — the key and database were not touched`, undefined, { cause: e });
   }
   return { dir, config, key, tokens, descriptor: { party: config.party, name: config.name, url: config.url, publicKey: key.publicKeyB64 } };
 }

@@ -51,10 +51,17 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/**
+ * @example
+ *   } catch (err) {
+ *     throw new ParleyError('PARLEY_ERR_STORE', `the commit failed: ${(err as Error).message}`, undefined, { cause: err });
+ *   }
+ */
 export class ParleyError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: Record<string, unknown> | undefined;
+  /** `options.cause` is the error this one explains (ES2022): logs show its stack, a reply never does. */
   constructor(code: ErrorCode, message?: string, detail?: Record<string, unknown>, options?: { cause?: unknown }) {
     super(message ?? ERRORS[code].message, options);
     this.name = 'ParleyError';
@@ -67,11 +74,15 @@ export class ParleyError extends Error {
   }
 }
 
-/** The one place that turns an unknown throw into a ParleyError (tRPC-style boundary). */
+/**
+ * The one place that turns an unknown throw into a ParleyError (tRPC-style boundary). Anything
+ * not already a ParleyError is a bug or a failure of the machine, never a caller's bad argument:
+ * PARLEY_ERR_INTERNAL, with the original kept as `cause` so its stack reaches the log.
+ */
 export function asParleyError(err: unknown): ParleyError {
   if (err instanceof ParleyError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new ParleyError('PARLEY_ERR_INTERNAL', message);
+  return new ParleyError('PARLEY_ERR_INTERNAL', message, undefined, { cause: err });
 }
 
 /** A typed result for decoders: the protocol never throws on bad input, it says why. */

@@ -5,8 +5,8 @@ import {
   consistencyProof, Frontier, inclusionProof, leafHash, memoryTree, treeRoot, verifyConsistency, verifyInclusion,
 } from './merkle.js';
 
-// The public RFC 9162 vectors live beside the project, in ../shared/testdata/rfc9162.
-const VECTORS = join(import.meta.dirname, '..', '..', '..', 'shared', 'testdata', 'rfc9162');
+// The public RFC 9162 vectors (transparency-dev/merkle, Apache-2.0): see test/vectors/rfc9162/README.md.
+const VECTORS = join(import.meta.dirname, '..', '..', 'test', 'vectors', 'rfc9162');
 const b64 = (s: string) => Buffer.from(s, 'base64');
 const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'].map((h) => Buffer.from(h, 'hex'));
 const ROOTS = [
@@ -32,7 +32,7 @@ function vectorFiles(kind: 'inclusion' | 'consistency'): { name: string; data: a
 }
 
 describe('RFC 9162 reference tree', () => {
-  it('finds the vectors beside the project', () => {
+  it('finds the vectors in the project', () => {
     expect(existsSync(VECTORS)).toBe(true);
   });
   it.each(ROOTS.map((r, i) => [i + 1, r] as const))('root of the first %i leaves', (n, root) => {

@@ -33,7 +33,25 @@ export function rawPublicKey(publicKey: KeyObject): string {
 
 /** Loads a key from its PKCS#8 PEM text (how a node folder keeps it). */
 export function signingKeyFromPem(pem: string): SigningKey {
-  const privateKey = createPrivateKey(pem);
+  return signingKeyOf(createPrivateKey(pem));
+}
+
+// RFC 8410 PKCS#8 for Ed25519 is this fixed DER prefix followed by the 32-byte private seed.
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/**
+ * The key whose Ed25519 private seed is these 32 bytes. Ed25519 signing is deterministic, so a
+ * fixed seed gives fixed signatures: this is how the Protocol v1 test vectors are reproducible.
+ *
+ * @example
+ *   const key = signingKeyFromSeed(Buffer.alloc(32, 1)); // a test key, never a party's
+ */
+export function signingKeyFromSeed(seed: Uint8Array): SigningKey {
+  if (seed.length !== 32) throw new RangeError(`an Ed25519 seed is 32 bytes, not ${seed.length}`);
+  return signingKeyOf(createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' }));
+}
+
+function signingKeyOf(privateKey: KeyObject): SigningKey {
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKey, publicKeyB64: rawPublicKey(publicKey) };
 }

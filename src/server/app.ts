@@ -113,9 +113,9 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): ApiDocume
 export function toParleyError(err: unknown): ParleyError {
   if (err instanceof ParleyError) return err;
   const f = err as Partial<FastifyError> & { validation?: unknown; validationContext?: string };
-  if (f && f.validation) return new ParleyError('PARLEY_ERR_BAD_ARGUMENT', (f.message ?? `${f.validationContext ?? 'request'} is invalid`).slice(0, 500));
+  if (f && f.validation) return new ParleyError('PARLEY_ERR_BAD_ARGUMENT', (f.message ?? `${f.validationContext ?? 'request'} is invalid`).slice(0, 500), undefined, { cause: err });
   const status = typeof f?.statusCode === 'number' ? f.statusCode : 500;
-  if (status === 413 || f?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ParleyError('PARLEY_ERR_TOO_LARGE', `the request body is larger than this route's limit; nothing was stored`);
+  if (status === 413 || f?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ParleyError('PARLEY_ERR_TOO_LARGE', `the request body is larger than this route's limit; nothing was stored`, undefined, { cause: err });
   if (status >= 400 && status < 500) {
     const code: ErrorCode =
       err instanceof SyntaxError || f?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || f?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(f?.message ?? '')
@@ -123,7 +123,7 @@ export function toParleyError(err: unknown): ParleyError {
         : status === 404
           ? 'PARLEY_ERR_NOT_FOUND'
           : 'PARLEY_ERR_BAD_ARGUMENT';
-    return new ParleyError(code, (f?.message ?? ERRORS[code].message).slice(0, 500));
+    return new ParleyError(code, (f?.message ?? ERRORS[code].message).slice(0, 500), undefined, { cause: err });
   }
   return asParleyError(err);
 }

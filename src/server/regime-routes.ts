@@ -4,7 +4,7 @@
  * pure function of the entries and the regime versions, which every answer names.
  */
 import type { FastifyInstance } from 'fastify';
-import { ParleyError } from '../protocol/errors.js';
+import { parseInstant } from '../protocol/time.js';
 import type { RegimeMonitor } from '../regimes/monitor.js';
 import { READERS } from './auth.js';
 import type { ApiDocument } from './openapi.js';
@@ -13,7 +13,7 @@ const query = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    at: { type: 'string', maxLength: 40, description: 'Evaluation time (RFC 3339); default now.' },
+    at: { type: 'string', maxLength: 40, description: 'Evaluation time: RFC 3339 with Z or an offset, or a date (UTC midnight); default now. A time without a zone is refused.' },
     party: { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'Only those concerning this party.' },
     rule: { type: 'string', maxLength: 100, description: 'Only this rule id.' },
     status: { enum: ['open', 'met', 'met-late', 'missed'], description: 'Obligations: only this status.' },
@@ -43,10 +43,7 @@ const finding = {
 type Query = { at?: string; party?: string; rule?: string; status?: string; severity?: string };
 
 function instant(q: Query, now: number): number {
-  if (q.at === undefined) return now;
-  const t = Date.parse(q.at);
-  if (!Number.isFinite(t) || !/^\d{4}-\d{2}-\d{2}T/.test(q.at)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `at=${q.at.slice(0, 40)} is not an RFC 3339 time such as 2022-02-14T00:00:00Z`);
-  return t;
+  return q.at === undefined ? now : parseInstant(q.at, 'at');
 }
 
 export function regimeRoutes(api: FastifyInstance, monitor: RegimeMonitor, now: () => number, doc: ApiDocument): void {

@@ -50,7 +50,7 @@ export function registerProof(program: Command): void {
       try {
         raw = JSON.parse(text);
       } catch (e) {
-        throw new FailedCheck(new ParleyError('PARLEY_ERR_BAD_PROOF', `the file is not a proof bundle: not valid JSON (${(e as Error).message})`));
+        throw new FailedCheck(new ParleyError('PARLEY_ERR_BAD_PROOF', `the file is not a proof bundle: not valid JSON (${(e as Error).message})`, undefined, { cause: e }));
       }
       const checked = checkProof(raw);
       if (!checked.ok) throw new FailedCheck(checked.error);

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { decodeEnvelope } from '../../protocol/entry.js';
 import { ParleyError } from '../../protocol/errors.js';
+import { parseInstant } from '../../protocol/time.js';
 import { ZERO_HASH } from '../../protocol/bytes.js';
 import { Frontier } from '../../protocol/merkle.js';
 import { CHAIN_CHECKS, firstProblem } from '../../ledger/checks.js';
@@ -30,12 +31,7 @@ interface RegimeOptions extends JsonOption {
 }
 
 function instant(at: string | undefined): number {
-  if (at === undefined) return Date.now();
-  const t = Date.parse(at);
-  // A date-time needs Z or an offset: without one, Date.parse reads the local time of the machine,
-  // and two parties asking about the same --at would get different verdicts. A bare date is UTC.
-  if (!Number.isFinite(t) || !/^\d{4}-\d{2}-\d{2}($|T.*(Z|[+-]\d{2}:\d{2})$)/i.test(at)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `--at ${at} is not an RFC 3339 time such as 2022-02-14T00:00:00Z`);
-  return t;
+  return at === undefined ? Date.now() : parseInstant(at, '--at');
 }
 
 function margin(m: string | undefined): { margin?: number } {

@@ -111,7 +111,7 @@ function readEnvelopes(text: string, file: string): { envelopes: unknown[]; line
       try {
         envelopes.push(JSON.parse(line));
       } catch (e) {
-        throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `import refused, nothing was stored: line ${i + 1} of ${file} is not valid JSON: ${(e as Error).message}`, { line: i + 1 });
+        throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `import refused, nothing was stored: line ${i + 1} of ${file} is not valid JSON: ${(e as Error).message}`, { line: i + 1 }, { cause: e });
       }
       lines.push(i + 1);
       if (i % 1000 === 0) bar.update(i);
@@ -129,7 +129,7 @@ function refusal(err: unknown, lines: number[]): unknown {
   const index = typeof err.detail?.index === 'number' ? err.detail.index : undefined;
   const line = index !== undefined && index >= 0 ? lines[index] : undefined;
   const where = line !== undefined ? ` at line ${line}` : '';
-  return new ParleyError(err.code, `import refused${where}, nothing was stored: ${err.message}`, { ...err.detail, ...(line !== undefined ? { line } : {}) });
+  return new ParleyError(err.code, `import refused${where}, nothing was stored: ${err.message}`, { ...err.detail, ...(line !== undefined ? { line } : {}) }, { cause: err });
 }
 
 function humanImport(r: ImportResult): string {
