@@ -11,7 +11,7 @@ import { measureLimits } from './limits.js';
 import { appendsConcurrent, appendsSingle, proofTime, verifyRate } from './ledger.js';
 import { fmt } from './stats.js';
 import { runFederationBench } from './federation.js';
-import { benchRegimes } from '../src/regimes/bench.js';
+import { benchRegimes } from './regimes.js';
 import { runHotlineBench } from './hotline.js';
 
 interface Row {

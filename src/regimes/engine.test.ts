@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, Evaluation, count, formatDuration, isoTime, utcYear } from './engine.js';
 import { REGIMES, evaluateAll, openEvaluation, vienna2011 } from './index.js';
-import { RecordBuilder } from './record.js';
+import { RecordBuilder } from '../../test/support/record.js';
 import type { RecordEntry, Regime, RegimeResult } from './types.js';
-import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from './vienna2011/bodies.js';
+import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from '../../test/support/vienna-bodies.js';
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecordBuilder } from './record.js';
+import { RecordBuilder } from '../../test/support/record.js';
 import { evaluateAll, openEvaluation } from './index.js';
 
 describe('an entry first held as a stub, then with its content', () => {

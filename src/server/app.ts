@@ -1,54 +1,16 @@
 /**
- * The node's HTTP server: the federation API (/federation/v1, for peers, RFC 9421-signed) and the
- * operator API (/api/v1, bearer tokens with roles), one Fastify instance, one error boundary:
+ * The node's HTTP server: one Fastify instance for the route plugins the node passes in (the
+ * federation API for peers, the operator API, the console), one error boundary:
  * every refusal is `{"error":{"code","message"}}` with the registry's status, and no input a
  * client can send produces a 5xx.
  */
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { ERRORS, ParleyError, asParleyError, type ErrorCode } from '../protocol/errors.js';
-import type { Role } from '../node/folder.js';
-import type { Ledger } from '../ledger/ledger.js';
-import type { Federation } from '../federation/federation.js';
-import type { EventHub } from './events.js';
-import type { HotlineRuntime } from '../hotline/runtime.js';
-import type { RegimeMonitor } from '../regimes/monitor.js';
-import { ApiDocument } from './openapi.js';
-import { federationRoutes } from './federation-routes.js';
-import { operatorRoutes } from './operator-routes.js';
-import { consoleRoutes } from './console.js';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    roles?: readonly Role[];
-    tokenInQuery?: boolean;
-    public?: boolean;
-  }
-  interface FastifyRequest {
-    /** The roster party a federation request is signed by. */
-    peer?: string;
-    peerNonce?: string;
-    /** The operator role of an API request. */
-    role?: Role;
-  }
-}
+import { ApiDocument } from '../http/openapi.js';
+import type { AppContext, RoutePlugin } from './context.js';
 
 /** Largest operator API body (a maximal 256 KiB content, JSON-escaped, or a proof bundle). */
 export const OPERATOR_BODY_LIMIT = 1024 * 1024;
-
-export interface AppContext {
-  party: string;
-  ledger: Ledger;
-  federation: Federation;
-  events: EventHub;
-  /** The hotline's alarms, link health and picture (absent in servers built without it). */
-  hotline?: HotlineRuntime;
-  /** The regimes' obligations and findings over this ledger (absent in servers built without them). */
-  regimes?: RegimeMonitor;
-  tokens: Partial<Record<Role, string>>;
-  version: string;
-  /** True once the node is stopping: new requests get PARLEY_ERR_CLOSED. */
-  closing(): boolean;
-}
 
 export interface AppOptions {
   /** Fastify's logger option: pino options, or false for none (tests). */
@@ -86,8 +48,14 @@ export function createApp(options: AppOptions): FastifyInstance {
   return app;
 }
 
-/** Adds both APIs and the OpenAPI document. */
-export function registerRoutes(app: FastifyInstance, ctx: AppContext): ApiDocument {
+/**
+ * Adds the node-wide hooks and the given route plugins, each in its own scope, all described in
+ * one OpenAPI document. The server knows no route of its own: the caller (the node) chooses them.
+ *
+ * @example
+ *   registerRoutes(app, ctx, [federationRoutes, operatorRoutes, consoleRoutes]);
+ */
+export function registerRoutes(app: FastifyInstance, ctx: AppContext, plugins: readonly RoutePlugin[]): ApiDocument {
   const doc = new ApiDocument();
   app.addHook('onRequest', async (_request, reply) => {
     if (ctx.closing()) {
@@ -103,9 +71,7 @@ export function registerRoutes(app: FastifyInstance, ctx: AppContext): ApiDocume
       if (typeof v === 'number' && !Number.isFinite(v)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `querystring/${k} must be a finite number`);
     }
   });
-  void app.register(async (scope) => federationRoutes(scope, ctx, doc));
-  void app.register(async (scope) => operatorRoutes(scope, ctx, doc));
-  void app.register(async (scope) => consoleRoutes(scope));
+  for (const plugin of plugins) void app.register(async (scope) => plugin(scope, ctx, doc));
   return doc;
 }
 

@@ -6,8 +6,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
 import { LOG_PATH, MAX_FEDERATION_BODY, PUSH_PATH } from '../federation/wire.js';
-import type { AppContext } from './app.js';
-import type { ApiDocument } from './openapi.js';
+import type { AppContext } from './context.js';
+import type { ApiDocument } from '../http/openapi.js';
 import { logPageSchema, logParams, logQuery, pushReplySchema, pushRequestSchema } from './schemas.js';
 
 export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {

@@ -14,7 +14,9 @@ import type { Clock, Ledger, LedgerEntry } from '../ledger/ledger.js';
 import { Federation, type FederationOptions } from '../federation/federation.js';
 import { createApp, registerRoutes } from './app.js';
 import { EventHub } from './events.js';
-import { entryView } from './operator-routes.js';
+import { entryView, operatorRoutes } from './operator-routes.js';
+import { federationRoutes } from './federation-routes.js';
+import { consoleRoutes } from './console.js';
 import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
 import { hotlineSettings, type HotlineConfig } from '../hotline/config.js';
 import { HotlineRuntime, isFlashFor } from '../hotline/runtime.js';
@@ -83,7 +85,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   // The network's hotline agreement (config.json hotline.agreement) sets the hotline regime's figures.
   const regimes = await RegimeMonitor.open(ledger, hotline.settings.agreement ? { hotline: hotline.settings.agreement } : {});
   const unwatchRegimes = regimes.onChange((changes) => events.publish('regimes', changes));
-  registerRoutes(app, { party, ledger, federation, events, hotline, regimes, tokens: folder.tokens, version: packageVersion(), closing: () => closing });
+  registerRoutes(app, { party, ledger, federation, events, hotline, regimes, tokens: folder.tokens, version: packageVersion(), closing: () => closing }, [federationRoutes, operatorRoutes, (scope) => consoleRoutes(scope)]);
 
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {
     if (events.size === 0) return;

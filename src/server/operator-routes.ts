@@ -9,9 +9,9 @@ import { checkProof } from '../protocol/proof.js';
 import { parseDescriptor } from '../ledger/roster.js';
 import type { VerifyReport } from '../ledger/verify.js';
 import type { AppendInput, LedgerEntry } from '../ledger/ledger.js';
-import { bearer, READERS, roleOf } from './auth.js';
-import type { AppContext } from './app.js';
-import type { ApiDocument } from './openapi.js';
+import { bearer, READERS, roleOf } from '../http/auth.js';
+import type { AppContext } from './context.js';
+import type { ApiDocument } from '../http/openapi.js';
 import {
   descriptorSchema, entriesPage, entriesQuery, entrySchema, eventsQuery, idParams, proofBundleSchema, proofVerdictSchema, rosterSchema,
   sendSchema, sentSchema, statusSchema, verifyReportSchema,

@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { parseInstant } from '../protocol/time.js';
 import type { RegimeMonitor } from '../regimes/monitor.js';
-import { READERS } from './auth.js';
-import type { ApiDocument } from './openapi.js';
+import { READERS } from '../http/auth.js';
+import type { ApiDocument } from '../http/openapi.js';
 
 const query = {
   type: 'object',

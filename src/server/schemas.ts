@@ -3,24 +3,12 @@
  * validates with; all of them go into the OpenAPI document, so the document is the code.
  */
 import { alarmSchema, peerHealthSchema } from '../hotline/api-schemas.js';
+import { errorSchema } from '../http/openapi.js';
 
 const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 const party = { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'Party code: ISO 3166 alpha-3 or an upper-case organisation name.' } as const;
 const b64url = { type: 'string', pattern: '^[A-Za-z0-9_-]*$' } as const;
 const time = { type: 'string', description: 'RFC 3339 UTC with milliseconds and Z.' } as const;
-
-export const errorSchema = {
-  type: 'object',
-  description: 'Every refusal: a stable code from the registry (the API) and a message for a person.',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string', pattern: '^PARLEY_ERR_[A-Z_]+$' }, message: { type: 'string' }, detail: { type: 'object' } },
-    },
-  },
-} as const;
 
 export const envelopeSchema = {
   type: 'object',

@@ -8,7 +8,7 @@ import { partyLabel, useNow, utc } from './format';
 import { RecordProvider, usePicture } from './record';
 import { localInputFromUtc, utcFromLocalInput } from '../forms/schema';
 import { href, useRoute } from './route';
-import type { Status } from './types';
+import type { Status } from '../../wire/types';
 import { isAddressedTo, priorityOf } from './domain';
 import { Dashboard } from '../pages/Dashboard';
 import { Hotline } from '../pages/Hotline';

@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { Entry, EntryList, Finding, HotlineView, Obligation, Party, Status } from './types';
+import type { EntryList, EntryView, Finding, HotlineView, Obligation, Party, Status } from '../../wire/types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -78,18 +78,15 @@ export class Api {
   async entries(query: { author?: string; type?: string; after?: number; limit?: number } = {}): Promise<EntryList> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));
-    const r = await this.request<unknown>(`/api/v1/entries${qs.size ? `?${qs}` : ''}`);
-    const entries = listOf<Entry>(r, 'entries');
-    const next = (r as { next?: unknown } | undefined)?.next;
-    return { entries, next: typeof next === 'number' ? next : undefined };
+    return this.request<EntryList>(`/api/v1/entries${qs.size ? `?${qs}` : ''}`);
   }
 
   /**
    * The record this node holds (every author) from local position `after` on, page by page, and
    * the cursor to continue from. Entries never change once held, so the console reads each once.
    */
-  async entriesSince(after: number | undefined): Promise<{ entries: Entry[]; next: number | undefined }> {
-    const out: Entry[] = [];
+  async entriesSince(after: number | undefined): Promise<{ entries: EntryView[]; next: number | undefined }> {
+    const out: EntryView[] = [];
     let cursor = after;
     const limit = 1000;
     for (;;) {
@@ -101,10 +98,10 @@ export class Api {
     }
   }
 
-  entry(id: string): Promise<Entry> {
+  entry(id: string): Promise<EntryView> {
     return this.request<unknown>(`/api/v1/entries/${encodeURIComponent(id)}`).then((r) => {
-      const o = r as { entry?: Entry };
-      return (o && typeof o === 'object' && o.entry ? o.entry : r) as Entry;
+      const o = r as { entry?: EntryView };
+      return (o && typeof o === 'object' && o.entry ? o.entry : r) as EntryView;
     });
   }
 

@@ -3,16 +3,16 @@
  * it arrived), which acknowledgement answers a hotline message (a person's word that it was read),
  * which entries are treaty traffic, and where and when a notified activity takes place.
  */
-import type { Entry } from './types';
+import type { EntryView, Priority } from '../../wire/types';
 
 /** Content types that are the network's own plumbing or the hotline, not treaty traffic. */
 const NOT_TREATY = new Set(['receipt', 'hotline.message', 'hotline.ack', 'link.test']);
 
-export function isTreatyTraffic(e: Entry): boolean {
+export function isTreatyTraffic(e: EntryView): boolean {
   return e.type !== undefined && !NOT_TREATY.has(e.type);
 }
 
-export function isAddressedTo(e: Entry, party: string): boolean {
+export function isAddressedTo(e: EntryView, party: string): boolean {
   return (e.to ?? []).some((t) => t === party || t === '*');
 }
 
@@ -22,8 +22,8 @@ export function isAddressedTo(e: Entry, party: string): boolean {
  * USA's log covers USA#1…#12.
  */
 export class ReceiptIndex {
-  readonly #byAuthor = new Map<string, { receiver: string; upto: number; t: number; entry: Entry }[]>();
-  constructor(record: Entry[]) {
+  readonly #byAuthor = new Map<string, { receiver: string; upto: number; t: number; entry: EntryView }[]>();
+  constructor(record: EntryView[]) {
     for (const r of record) {
       if (r.type !== 'receipt' || !r.body || typeof r.body.of !== 'string' || typeof r.body.upto !== 'number') continue;
       const list = this.#byAuthor.get(r.body.of) ?? [];
@@ -32,8 +32,8 @@ export class ReceiptIndex {
     }
   }
   /** The first receipt from each receiver that covers `entry`. */
-  covering(entry: Entry): Map<string, Entry> {
-    const first = new Map<string, { t: number; entry: Entry }>();
+  covering(entry: EntryView): Map<string, EntryView> {
+    const first = new Map<string, { t: number; entry: EntryView }>();
     for (const r of this.#byAuthor.get(entry.author) ?? []) {
       if (r.upto < entry.seq) continue;
       const held = first.get(r.receiver);
@@ -44,8 +44,8 @@ export class ReceiptIndex {
 }
 
 /** Human acknowledgements (`hotline.ack`) that cite `entry`, by acknowledging party. */
-export function acksFor(entry: Entry, record: Entry[]): Map<string, Entry> {
-  const acks = new Map<string, Entry>();
+export function acksFor(entry: EntryView, record: EntryView[]): Map<string, EntryView> {
+  const acks = new Map<string, EntryView>();
   for (const a of record) {
     if (a.type !== 'hotline.ack' || !(a.refs ?? []).includes(entry.id)) continue;
     if (!acks.has(a.author)) acks.set(a.author, a);
@@ -54,12 +54,12 @@ export function acksFor(entry: Entry, record: Entry[]): Map<string, Entry> {
 }
 
 /** Entries that cite `entry` in their refs (replies, acknowledgements, reports). */
-export function citing(entry: Entry, record: Entry[]): Entry[] {
+export function citing(entry: EntryView, record: EntryView[]): EntryView[] {
   return record.filter((e) => (e.refs ?? []).includes(entry.id));
 }
 
 export interface Activity {
-  entry: Entry;
+  entry: EntryView;
   area: GeoJSON.Geometry | GeoJSON.Feature | GeoJSON.FeatureCollection;
   start: number | undefined;
   end: number | undefined;
@@ -82,7 +82,7 @@ function isGeoJSON(v: unknown): v is Activity['area'] {
 }
 
 /** Notified activities with a GeoJSON `area` (vd.activity.notification and any type that shares its shape). */
-export function activities(record: Entry[]): Activity[] {
+export function activities(record: EntryView[]): Activity[] {
   const out: Activity[] = [];
   for (const e of record) {
     if (!e.body || !isGeoJSON(e.body.area)) continue;
@@ -93,12 +93,10 @@ export function activities(record: Entry[]): Activity[] {
   return out;
 }
 
-/** The hotline's priorities, most urgent first, with the agreement's default acknowledgement windows. */
-export const PRIORITIES = ['flash', 'immediate', 'routine'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-export const DEFAULT_ACK_WINDOW_MS: Record<Priority, number> = { flash: 5 * 60_000, immediate: 30 * 60_000, routine: 24 * 3_600_000 };
+/** The hotline's priorities, most urgent first (the order the console lists them in). */
+export const PRIORITIES: readonly Priority[] = ['flash', 'immediate', 'routine'];
 
-export function priorityOf(e: Entry): Priority {
+export function priorityOf(e: EntryView): Priority {
   const p = e.body?.priority;
   return (PRIORITIES as readonly unknown[]).includes(p) ? (p as Priority) : 'routine';
 }

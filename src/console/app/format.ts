@@ -3,7 +3,7 @@
  * record is in UTC and parties sit in different zones), seconds visible, tabular figures.
  */
 import { useEffect, useState } from 'react';
-import type { Entry, Party } from './types';
+import type { EntryView, Party } from '../../wire/types';
 
 /** `2022-02-11 09:30:05Z`: sortable, unambiguous across parties, no locale. */
 export function utc(iso: string | undefined | null): string {
@@ -49,7 +49,7 @@ export function addressees(to: string[] | undefined): string {
 }
 
 /** The line that says what an entry is about, from the fields the catalogue's types share. */
-export function summary(entry: Entry): string {
+export function summary(entry: EntryView): string {
   if (!entry.type) return 'sealed entry (this party is not an addressee)';
   const b = entry.body ?? {};
   const pick = (...keys: string[]) => {

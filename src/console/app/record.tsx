@@ -6,7 +6,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Api, ApiError } from './api';
 import { useNow } from './format';
-import type { Entry, Finding, Obligation, Party, Status } from './types';
+import type { EntryView, Finding, Obligation, Party, Status } from '../../wire/types';
 
 export type Live = 'connecting' | 'live' | 'reconnecting';
 
@@ -16,8 +16,8 @@ export interface Picture {
   status: Status | undefined;
   roster: Party[];
   catalogue: Record<string, Record<string, unknown>>;
-  entries: Entry[];
-  byId: Map<string, Entry>;
+  entries: EntryView[];
+  byId: Map<string, EntryView>;
   obligations: Obligation[] | undefined;
   findings: Finding[] | undefined;
   /** Why a part of the picture could not be read (e.g. a node without the regimes' routes). */
@@ -50,7 +50,7 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   const [status, setStatus] = useState<Status>(props.status);
   const [roster, setRoster] = useState<Party[]>([]);
   const [catalogue, setCatalogue] = useState<Record<string, Record<string, unknown>>>({});
-  const [entries, setEntries] = useState<Entry[]>([]);
+  const [entries, setEntries] = useState<EntryView[]>([]);
   const [obligations, setObligations] = useState<Obligation[] | undefined>(undefined);
   const [findings, setFindings] = useState<Finding[] | undefined>(undefined);
   const [problems, setProblems] = useState<Record<string, string>>({});
@@ -61,7 +61,7 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Entries are immutable once held: each refresh reads only those stored after the cursor.
   const cursor = useRef<number | undefined>(undefined);
-  const entriesRef = useRef<Entry[]>([]);
+  const entriesRef = useRef<EntryView[]>([]);
 
   // Bursts of events (a batch of fifty entries) become one refresh a quarter second later.
   const refresh = useCallback(() => {

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { span, utc } from '../app/format';
 import { useClock, usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
-import type { Alarm, Obligation } from '../app/types';
+import type { Alarm, Obligation } from '../../wire/types';
 import { SeverityBadge } from './Findings';
 
 export function Dashboard() {
@@ -19,7 +19,7 @@ export function Dashboard() {
     .sort((a, b) => Date.parse(a.due) - Date.parse(b.due) || a.id.localeCompare(b.id));
   // The node's status holds the alarms in force; the event stream only says when to read it again
   // (an alarm raised and then cleared must not linger here).
-  const alarms: Alarm[] = [...(p.status?.alerts ?? []), ...(p.status?.alarms ?? [])].filter((a) => a.state !== 'cleared' && a.active !== false);
+  const alarms: Alarm[] = (p.status?.alerts ?? []).filter((a) => !('state' in a) || a.state !== 'cleared');
   const findings = [...(p.findings ?? [])].sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id)).slice(0, 5);
   const peers = p.status?.peers ?? [];
 
@@ -71,19 +71,23 @@ export function Dashboard() {
             </p>
           ) : (
             <ul className="alarms" data-testid="alarms">
-              {alarms.map((a, i) => (
-                <li key={a.id ?? i} className="alarm-item">
-                  <strong>{a.kind ?? a.code ?? 'alarm'}</strong> {a.party ?? a.peer ?? a.author ?? ''}
-                  {typeof a.seq === 'number' ? `#${a.seq}` : ''} — {a.message ?? (a.kind === 'equivocation' ? 'two different signed entries at one seq; both kept as evidence' : JSON.stringify(a))}
-                  {(a.since ?? a.at) && <span className="muted"> since {utc(a.since ?? a.at)}</span>}
-                  {a.entry && (
-                    <>
-                      {' '}
-                      <a href={entryHref(a.entry)}>entry</a>
-                    </>
-                  )}
-                </li>
-              ))}
+              {alarms.map((a) => {
+                const who = a.kind === 'equivocation' ? `${a.author}#${a.seq}` : a.party;
+                const since = a.kind === 'equivocation' ? a.seenAt : a.since;
+                const entry = a.kind === 'hotline.link' || a.kind === 'hotline.escalation' ? a.entry : undefined;
+                return (
+                  <li key={'id' in a ? a.id : `${a.kind} ${who} ${since}`} className="alarm-item">
+                    <strong>{a.kind}</strong> {who} — {a.message}
+                    <span className="muted"> since {utc(since)}</span>
+                    {entry && (
+                      <>
+                        {' '}
+                        <a href={entryHref(entry)}>entry</a>
+                      </>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           )}
         </section>
@@ -130,7 +134,7 @@ export function Dashboard() {
                   // The hotline's health (receipts and link tests) when the node reports it; else the transport's link.
                   const health = p.status?.linkHealth?.find((h) => h.party === peer.party);
                   const state = health?.health ?? peer.link ?? 'unknown';
-                  const rtt = health?.rttMs ?? peer.rttMs ?? peer.rtt;
+                  const rtt = health?.rttMs;
                   return (
                     <tr key={peer.party}>
                       <th scope="row">{peer.party}</th>

@@ -9,14 +9,14 @@ import { downloadProof } from '../app/download';
 import { addressees, partyLabel, summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
-import type { Entry } from '../app/types';
+import type { EntryView } from '../../wire/types';
 import { humanize, properties, type Schema } from '../forms/schema';
 import { SeverityBadge } from './Findings';
 
 export function EntryPage(props: { id: string }) {
   const p = usePicture();
   const held = p.byId.get(props.id);
-  const [fetched, setFetched] = useState<Entry | undefined>(undefined);
+  const [fetched, setFetched] = useState<EntryView | undefined>(undefined);
   const [error, setError] = useState<ApiError | undefined>(undefined);
   useEffect(() => {
     setFetched(undefined);
@@ -29,7 +29,7 @@ export function EntryPage(props: { id: string }) {
   if (error)
     return (
       <div>
-        <h1>Entry</h1>
+        <h1>EntryView</h1>
         <p role="alert" className="refusal">
           <code>{error.code}</code> {error.message}
         </p>
@@ -52,7 +52,7 @@ export function EntryPage(props: { id: string }) {
         <dd className="time">{utc(entry.time)}</dd>
         <dt>Type</dt>
         <dd className="mono">{entry.type ?? '—'}</dd>
-        <dt>Entry id</dt>
+        <dt>EntryView id</dt>
         <dd className="mono" data-testid="entry-id">
           {entry.id}
         </dd>
@@ -81,7 +81,7 @@ export function EntryPage(props: { id: string }) {
   );
 }
 
-export function ProofButton(props: { entry: Entry }) {
+export function ProofButton(props: { entry: EntryView }) {
   const p = usePicture();
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -140,7 +140,7 @@ export function Body(props: { body: Record<string, unknown>; type?: string }) {
   );
 }
 
-function Related(props: { entry: Entry }) {
+function Related(props: { entry: EntryView }) {
   const p = usePicture();
   const e = props.entry;
   const receipts = [...new ReceiptIndex(p.entries).covering(e).values()];

@@ -5,7 +5,7 @@
 import { summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, go, href, type Route } from '../app/route';
-import type { Finding, Severity } from '../app/types';
+import type { Finding, Severity } from '../../wire/types';
 
 export function SeverityBadge(props: { severity: Severity }) {
   return <span className={`sev ${props.severity}`}>{props.severity}</span>;

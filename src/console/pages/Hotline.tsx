@@ -5,11 +5,11 @@
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../app/api';
-import { acksFor, DEFAULT_ACK_WINDOW_MS, isAddressedTo, priorityOf, PRIORITIES, ReceiptIndex, type Priority } from '../app/domain';
+import { acksFor, isAddressedTo, priorityOf, PRIORITIES, ReceiptIndex } from '../app/domain';
 import { partyLabel, span, utc } from '../app/format';
 import { useClock, usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
-import type { Entry, HotlineView } from '../app/types';
+import type { EntryView, HotlineView, Priority } from '../../wire/types';
 
 export function Hotline(props: { peer: string | undefined }) {
   const p = usePicture();
@@ -76,7 +76,7 @@ function translationOf(v: unknown): { language: string; text: string } | undefin
   return typeof t.language === 'string' && typeof t.text === 'string' ? { language: t.language, text: t.text } : undefined;
 }
 
-function Conversation(props: { peer: string; messages: Entry[] }) {
+function Conversation(props: { peer: string; messages: EntryView[] }) {
   const p = usePicture();
   const sorted = [...props.messages].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.seq - b.seq);
   const receipts = useMemo(() => new ReceiptIndex(p.entries), [p.entries]);
@@ -102,7 +102,7 @@ function Conversation(props: { peer: string; messages: Entry[] }) {
   );
 }
 
-function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex; view: HotlineView | undefined }) {
+function Message(props: { m: EntryView; peer: string; receipts: ReceiptIndex; view: HotlineView | undefined }) {
   const p = usePicture();
   const now = useClock();
   const { m } = props;
@@ -114,15 +114,16 @@ function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex; view: 
   // A message to "*" is a circular: it owes no acknowledgement (HL §3).
   const circular = (m.to ?? []).includes('*');
   const owes = outgoing ? props.peer : p.party;
-  // The deadline: the regime's obligation, else the hotline runtime's, else the agreement's default window.
+  // The deadline, as the node computes it: the regime's obligation, else the hotline runtime's,
+  // else the window of the agreement in force; unknown until the node has answered.
   const obligation = (p.obligations ?? []).find((o) => o.evidence.includes(m.id) && o.debtor === owes);
   const tracked = props.view?.messages.find((x) => x.id === m.id)?.addressees.find((a) => a.party === owes);
-  const ackWindow = (props.view?.agreement.ackSeconds?.[priority] ?? DEFAULT_ACK_WINDOW_MS[priority] / 1000) * 1000;
   const dueAt = obligation?.due ?? tracked?.due ?? undefined;
-  const due = dueAt ? Date.parse(dueAt) : Date.parse(m.time) + ackWindow;
+  const ackSeconds = props.view?.agreement.ackSeconds[priority];
+  const due = dueAt ? Date.parse(dueAt) : ackSeconds !== undefined ? Date.parse(m.time) + ackSeconds * 1000 : undefined;
   const status = obligation?.status ?? tracked?.status ?? undefined;
-  const left = due - now;
-  const late = !ack && !circular && (status === 'missed' || left < 0);
+  const left = due === undefined ? undefined : due - now;
+  const late = !ack && !circular && (status === 'missed' || (left !== undefined && left < 0));
   const b = m.body ?? {};
   return (
     <li className={`message ${outgoing ? 'out' : 'in'} ${priority}${late ? ' late' : ''}`} data-testid="message" data-id={m.id} data-priority={priority}>
@@ -156,7 +157,9 @@ function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex; view: 
             ) : circular ? (
               <span className="muted">circular: none owed</span>
             ) : late ? (
-              <span className="overdue-text">OVERDUE by {span(left)}</span>
+              <span className="overdue-text">OVERDUE{left !== undefined && ` by ${span(left)}`}</span>
+            ) : left === undefined ? (
+              <span className="muted">deadline not known yet</span>
             ) : (
               <span>due in {span(left)}</span>
             )}
@@ -168,7 +171,7 @@ function Message(props: { m: Entry; peer: string; receipts: ReceiptIndex; view: 
   );
 }
 
-function AckButton(props: { m: Entry }) {
+function AckButton(props: { m: EntryView }) {
   const p = usePicture();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>(undefined);

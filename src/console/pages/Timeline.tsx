@@ -7,9 +7,9 @@ import { ReceiptIndex } from '../app/domain';
 import { addressees, summary, typeTitle, utc, utcDay } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref } from '../app/route';
-import type { Entry, Obligation } from '../app/types';
+import type { EntryView, Obligation } from '../../wire/types';
 
-type Row = { kind: 'entry'; t: number; e: Entry } | { kind: 'deadline'; t: number; o: Obligation };
+type Row = { kind: 'entry'; t: number; e: EntryView } | { kind: 'deadline'; t: number; o: Obligation };
 
 export function Timeline() {
   const p = usePicture();
@@ -18,7 +18,7 @@ export function Timeline() {
   const [sealed, setSealed] = useState(false);
   const [deadlines, setDeadlines] = useState(true);
 
-  const involves = (e: Entry) => !party || e.author === party || (e.to ?? []).includes(party) || (e.to ?? []).includes('*');
+  const involves = (e: EntryView) => !party || e.author === party || (e.to ?? []).includes(party) || (e.to ?? []).includes('*');
   const rows: Row[] = [
     ...p.entries
       .filter((e) => (receipts || e.type !== 'receipt') && (sealed || e.type !== undefined) && e.type !== 'link.test' && involves(e))

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../catalogue/index.js';
 import { Evaluation, evaluate } from '../engine.js';
 import { evaluateAll, REGIMES } from '../index.js';
-import { RecordBuilder } from '../record.js';
+import { RecordBuilder } from '../../../test/support/record.js';
 import type { RecordEntry } from '../types.js';
 import { hotline } from './index.js';
 import { HL } from './rules.js';

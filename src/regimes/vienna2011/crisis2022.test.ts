@@ -10,8 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../engine.js';
 import { evaluateAll } from '../index.js';
-import { RecordBuilder } from '../record.js';
-import { explanationRequestBody, notificationBody } from './bodies.js';
+import { RecordBuilder } from '../../../test/support/record.js';
+import { explanationRequestBody, notificationBody } from '../../../test/support/vienna-bodies.js';
 import { VD11 } from './rules.js';
 
 const T = (iso: string): number => Date.parse(iso);

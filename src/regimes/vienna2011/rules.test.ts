@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR } from '../engine.js';
 import { evaluateAll } from '../index.js';
-import { RecordBuilder } from '../record.js';
+import { RecordBuilder } from '../../../test/support/record.js';
 import type { Finding, Obligation, RecordEntry, RegimeResult } from '../types.js';
-import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from './bodies.js';
+import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from '../../../test/support/vienna-bodies.js';
 import { FIGURE_FIELDS, VD11, type ForceField } from './rules.js';
 import { catalogue } from '../../catalogue/index.js';
 

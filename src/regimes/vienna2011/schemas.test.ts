@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Catalogue, catalogue } from '../../catalogue/index.js';
-import { annualExchangeBody, AREA, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from './bodies.js';
+import { annualExchangeBody, AREA, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from '../../../test/support/vienna-bodies.js';
 import { viennaSchemas } from './schemas.js';
 
 const cat = catalogue();

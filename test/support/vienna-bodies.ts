@@ -1,12 +1,12 @@
 /**
- * Example bodies of the Vienna Document content types, valid against their schemas, for tests,
- * scenarios and the demo. Each takes overrides, so a test states only what it is about.
+ * Example bodies of the Vienna Document content types, valid against their schemas, for the regimes'
+ * tests. Each takes overrides, so a test states only what it is about.
  *
  * @example
  *   notificationBody({ designation: 'Zapad-2021', troops: 12_700, start: '2021-09-10T00:00:00.000Z', end: '2021-09-16T00:00:00.000Z' })
  */
-import type { ActivityNotification, Calendar, CalendarActivity, ObserverReport } from './schemas.js';
-import type { Forces } from './rules.js';
+import type { ActivityNotification, Calendar, CalendarActivity, ObserverReport } from '../../src/regimes/vienna2011/schemas.js';
+import type { Forces } from '../../src/regimes/vienna2011/rules.js';
 
 /** A square in Belarus, as a closed GeoJSON ring. */
 export const AREA = Object.freeze({

@@ -1,13 +1,36 @@
 /**
  * The OpenAPI 3.1 document of a node, built from the same route definitions (and JSON Schemas)
- * the server registers — a route cannot exist without being described.
+ * the server registers — a route cannot exist without being described. Below the server, so that
+ * any module contributing routes (the hotline) describes them without importing the server.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { ERRORS } from '../protocol/errors.js';
-import { errorSchema } from './schemas.js';
 import type { Role } from '../node/folder.js';
 
+declare module 'fastify' {
+  /** What {@link ApiDocument.route} puts in a route's config, for the server's authentication hooks. */
+  interface FastifyContextConfig {
+    roles?: readonly Role[];
+    tokenInQuery?: boolean;
+    public?: boolean;
+  }
+}
+
 type Schema = Record<string, unknown>;
+
+/** Every refusal's body, in the document's components. */
+export const errorSchema = {
+  type: 'object',
+  description: 'Every refusal: a stable code from the registry (the API) and a message for a person.',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', pattern: '^PARLEY_ERR_[A-Z_]+$' }, message: { type: 'string' }, detail: { type: 'object' } },
+    },
+  },
+} as const;
 
 export interface RouteDef {
   method: HTTPMethods;

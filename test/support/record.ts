@@ -1,5 +1,5 @@
 /**
- * A small builder of record entries for tests, scenarios and the benchmark: it gives each author
+ * A small builder of record entries for the regimes' tests: it gives each author
  * contiguous seqs and each entry a deterministic id, without keys or signatures (regimes read
  * entries that the ledger has already verified).
  *
@@ -8,8 +8,8 @@
  *   const ask = r.add('UKR', '2022-02-11T10:00:00.000Z', 'vd.explanation.request', { respondingState: 'RUS', activity: '…', reasons: '…' }, { to: ['RUS'] });
  *   r.add('RUS', '2022-02-12T09:00:00.000Z', 'vd.explanation.reply', { explanation: '…' }, { to: ['UKR'], refs: [ask.id] });
  */
-import { sha256hex } from '../protocol/bytes.js';
-import type { RecordEntry } from './types.js';
+import { sha256hex } from '../../src/protocol/bytes.js';
+import type { RecordEntry } from '../../src/regimes/types.js';
 
 export class RecordBuilder {
   readonly entries: RecordEntry[] = [];

@@ -7,13 +7,14 @@
  * the floor any evaluator of this record pays.
  *
  * Not part of the engine: this file reads the clock (performance.now) and, run directly, prints.
- *   node dist/src/regimes/bench.js
+ *   node dist/bench/regimes.js
  */
 import { pathToFileURL } from 'node:url';
-import { sha256hex } from '../protocol/bytes.js';
-import { Evaluation } from './engine.js';
-import { REGIMES, evaluateAll } from './index.js';
-import type { RecordEntry } from './types.js';
+import { sha256hex } from '../src/protocol/bytes.js';
+import { Evaluation } from '../src/regimes/engine.js';
+import { REGIMES, evaluateAll } from '../src/regimes/index.js';
+import type { RecordEntry } from '../src/regimes/types.js';
+import { percentile } from './stats.js';
 
 /** The 57 participating States of the OSCE (ISO 3166 alpha-3). */
 export const OSCE_STATES = (
@@ -193,11 +194,6 @@ export interface RegimeBench {
   snapshotMeanMs: number;
   /** Sorting the record by time, ms: the floor for any evaluator. */
   sortFloorMs: number;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
 export function benchRegimes(shape: Partial<RecordShape> = {}, runs = 3, tail = 1000): RegimeBench {

@@ -1,0 +1,44 @@
+/**
+ * What the server gives the route plugins it registers, and what route files share with it: the
+ * node's parts (AppContext), the shape of a route plugin, and the fields the server's hooks set
+ * on a request. Route files import this, never the app itself.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Role } from '../node/folder.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { Federation } from '../federation/federation.js';
+import type { HotlineRuntime } from '../hotline/runtime.js';
+import type { RegimeMonitor } from '../regimes/monitor.js';
+import type { ApiDocument } from '../http/openapi.js';
+import type { EventHub } from './events.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The roster party a federation request is signed by. */
+    peer?: string;
+    peerNonce?: string;
+    /** The operator role of an API request. */
+    role?: Role;
+  }
+}
+
+export interface AppContext {
+  party: string;
+  ledger: Ledger;
+  federation: Federation;
+  events: EventHub;
+  /** The hotline's alarms, link health and picture (absent in servers built without it). */
+  hotline?: HotlineRuntime;
+  /** The regimes' obligations and findings over this ledger (absent in servers built without them). */
+  regimes?: RegimeMonitor;
+  tokens: Partial<Record<Role, string>>;
+  version: string;
+  /** True once the node is stopping: new requests get PARLEY_ERR_CLOSED. */
+  closing(): boolean;
+}
+
+/**
+ * A set of routes: registered in its own Fastify scope (its hooks apply to its routes only), and
+ * described in the node's OpenAPI document through `doc`.
+ */
+export type RoutePlugin = (scope: FastifyInstance, ctx: AppContext, doc: ApiDocument) => void | Promise<void>;
