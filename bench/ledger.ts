@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { rmSync } from 'node:fs';
-import { catalogue } from '../src/catalogue/index.js';
+import { catalogue } from '../src/regimes/registry.js';
 import { Ledger } from '../src/ledger/ledger.js';
 import { SqliteStore } from '../src/ledger/sqlite.js';
 import type { EntryRow } from '../src/ledger/store.js';

@@ -5,13 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { catalogue } from '../catalogue/index.js';
+import type { Catalogue } from '../catalogue/index.js';
 import { isPartyCode, formatTime } from '../protocol/entry.js';
 import { ParleyError } from '../protocol/errors.js';
 import { generateSigningKey, signingKeyFromPem, signingKeyToPem, type SigningKey } from '../protocol/signing.js';
 import { Ledger, type Clock } from '../ledger/ledger.js';
 import { parseDescriptor, type PartyDescriptor } from '../ledger/roster.js';
 import { SqliteStore } from '../ledger/sqlite.js';
+import { catalogue } from '../regimes/registry.js';
 
 export type Role = 'admin' | 'officer' | 'analyst';
 
@@ -20,8 +21,10 @@ export interface NodeConfig {
   name: string;
   url: string;
   createdAt: string;
-  /** Hotline settings: webhook, alarm delays, the network's agreement (src/hotline/config.ts); absent: the defaults. */
+  /** Hotline settings: webhook, alarm delays, terms to propose (src/hotline/config.ts); absent: the defaults. */
   hotline?: unknown;
+  /** The settings of a regime module's live service, by module id (`hotline` above is one). */
+  [moduleId: string]: unknown;
 }
 
 export interface NodeFolder {
@@ -110,8 +113,11 @@ export function loadNode(dirArg: string): NodeFolder {
   return { dir, config, key, tokens, descriptor: { party: config.party, name: config.name, url: config.url, publicKey: key.publicKeyB64 } };
 }
 
-/** Opens the node's ledger on its SQLite store. */
-export function openLedger(node: NodeFolder, options: { clock?: Clock; signingWorkers?: number } = {}): Ledger {
+/**
+ * Opens the node's ledger on its SQLite store, validating contents with `catalogue` (default: the
+ * catalogue of this Parley version's regimes).
+ */
+export function openLedger(node: NodeFolder, options: { clock?: Clock; signingWorkers?: number; catalogue?: Catalogue } = {}): Ledger {
   const store = new SqliteStore(files(node.dir).db);
-  return new Ledger({ store, party: node.config.party, key: node.key, catalogue: catalogue(), clock: options.clock, signingWorkers: options.signingWorkers });
+  return new Ledger({ store, party: node.config.party, key: node.key, catalogue: options.catalogue ?? catalogue(), clock: options.clock, signingWorkers: options.signingWorkers });
 }

@@ -1,7 +1,7 @@
 /** Test fixtures for federation: in-process nodes on loopback, introduced to each other. */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { catalogue } from '../../src/catalogue/index.js';
+import { catalogue } from '../../src/regimes/registry.js';
 import { signRequest } from '../../src/federation/http-signature.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import type { PartyDescriptor } from '../../src/ledger/roster.js';

@@ -14,7 +14,7 @@ let USA: RunningNode;
 let RUS: RunningNode;
 
 beforeAll(async () => {
-  net = await startNetwork(['USA', 'RUS'], { runFile: true, hotline: { linkTests: false } });
+  net = await startNetwork(['USA', 'RUS'], { runFile: true, settings: { hotline: { linkTests: false } } });
   ({ USA, RUS } = net.nodes);
 });
 afterAll(async () => net.close());

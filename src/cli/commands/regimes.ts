@@ -12,8 +12,6 @@ import { entryOfRow } from '../../ledger/ledger.js';
 import { SqliteStore } from '../../ledger/sqlite.js';
 import { databasePath, loadNode } from '../../node/folder.js';
 import { evaluateAll, regimeVersions } from '../../regimes/index.js';
-import type { HotlineTerms } from '../../regimes/hotline/rules.js';
-import { hotlineSettings } from '../../hotline/config.js';
 import { recordOf } from '../../regimes/monitor.js';
 import type { Finding, Obligation, RecordEntry } from '../../regimes/types.js';
 import { action } from '../boundary.js';
@@ -44,7 +42,7 @@ function margin(m: string | undefined): { margin?: number } {
 }
 
 /** The entries of a node folder, read-only (a running node may hold the database open). */
-function* folderEntries(dir: string): Generator<RecordEntry> {
+export function* folderEntries(dir: string): Generator<RecordEntry> {
   loadNode(dir);
   const store = new SqliteStore(databasePath(dir), { readonly: true });
   try {
@@ -84,14 +82,6 @@ function fileEntries(file: string): RecordEntry[] {
   return out;
 }
 
-/** The hotline agreement of the node folder's config.json (hotline.agreement), so its findings are the running node's. */
-function agreement(opts: RegimeOptions): { hotline?: HotlineTerms } {
-  const dir = opts.file ? undefined : (opts.dir ?? process.env.PARLEY_DIR);
-  if (!dir) return {};
-  const terms = hotlineSettings(loadNode(dir).config.hotline).agreement;
-  return terms ? { hotline: terms } : {};
-}
-
 function source(opts: RegimeOptions, allowFile: boolean): Iterable<RecordEntry> {
   if (opts.dir && opts.file) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', 'give --dir or --file, not both');
   if (opts.file) {
@@ -125,7 +115,7 @@ export function registerRegimes(program: Command): void {
   common(program.command('obligations').description('who owes what to whom by when, under which treaty rule, and whether it was met')).action(
     action(async (opts: RegimeOptions) => {
       const at = instant(opts.at);
-      const r = evaluateAll(source(opts, false), at, { ...margin(opts.margin), ...agreement(opts) });
+      const r = evaluateAll(source(opts, false), at, margin(opts.margin));
       const obligations = opts.party ? r.obligations.filter((o) => o.debtor === opts.party || o.creditors.includes(opts.party!) || o.creditors.includes('*')) : r.obligations;
       const out = { at: new Date(at).toISOString(), regimes: regimeVersions(), obligations };
       print(opts.json, out, () => (obligations.length ? obligations.map(obligationLine).join('\n') : `no obligations as of ${out.at}`));
@@ -137,7 +127,7 @@ export function registerRegimes(program: Command): void {
     .action(
       action(async (opts: RegimeOptions) => {
         const at = instant(opts.at);
-        const r = evaluateAll(source(opts, true), at, { ...margin(opts.margin), ...agreement(opts) });
+        const r = evaluateAll(source(opts, true), at, margin(opts.margin));
         const findings = opts.party ? r.findings.filter((f) => f.parties.includes(opts.party!)) : r.findings;
         const out = { at: new Date(at).toISOString(), regimes: regimeVersions(), findings };
         print(opts.json, out, () => (findings.length ? findings.map(findingLine).join('\n') : `no findings as of ${out.at}`));

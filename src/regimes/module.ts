@@ -1,0 +1,67 @@
+/**
+ * The port a regime implements to be part of Parley: one folder exporting a `RegimeModule`, and
+ * one line in registry.ts. The module brings everything about the regime — rules with citations,
+ * the content types it reads (JSON Schemas and semantic checks), the terms an agreement may set,
+ * its grouping and evaluators, and, for a regime that acts in a running node (the hotline's
+ * alarms and link tests), a live service the node starts and stops.
+ *
+ * @example
+ *   export const zones: RegimeModule = {
+ *     id: 'zones', version: '1.0.0', title: 'Frontier zones',
+ *     rules: [CEILING], types: { 'zones.holding': holdingSchema }, terms: ZONE_TERMS,
+ *     groupsOf: (h) => (h.type === 'zones.holding' && h.body ? [`zone:${String(h.body.zone)}`] : []),
+ *     evaluateGroup: (key, ctx) => ceilings(key, ctx),
+ *     evaluate: (entries, at, options) => evaluate([zones], entries, at, options),
+ *   };
+ */
+import type { FastifyInstance } from 'fastify';
+import type { CatalogueEntry } from '../catalogue/index.js';
+import type { Ledger, LedgerEntry } from '../ledger/ledger.js';
+import type { Federation, NodeStatus } from '../federation/federation.js';
+import type { Logger } from '../federation/link.js';
+import type { ApiDocument } from '../server/openapi.js';
+import type { RegimeMonitor } from './monitor.js';
+import type { Regime } from './types.js';
+
+export interface RegimeModule extends Regime {
+  /** The content types this regime defines, by type name: validated at append and accept, served in the catalogue. */
+  readonly types: Readonly<Record<string, CatalogueEntry>>;
+  /**
+   * An entry that should not wait behind bulk traffic to `peer` (a flash hotline message): it
+   * ends its push batch, so its receipt comes back at once.
+   */
+  readonly urgent?: (entry: LedgerEntry, peer: string) => boolean;
+  /** For a regime that acts in a running node: makes its live service (the node starts it after the federation). */
+  readonly service?: (deps: ServiceDeps) => LiveService | Promise<LiveService>;
+}
+
+/** What a running node gives a regime's live service. */
+export interface ServiceDeps {
+  readonly ledger: Ledger;
+  readonly federation: Federation;
+  /** The regimes' obligations and findings over the ledger, kept current; terms in force. */
+  readonly monitor: RegimeMonitor;
+  /** The node's settings for this module: config.json's object named by the module id, with the embedder's overrides on top. */
+  readonly config: unknown;
+  readonly overrides: unknown;
+  /** Publishes on the node's event stream (GET /api/v1/events). */
+  readonly publish: (event: string, data: unknown) => void;
+  readonly log: Logger;
+}
+
+/** `GET /api/v1/status`: the federation's status, with what live services add (their alerts among the federation's). */
+export type StatusView = Omit<NodeStatus, 'alerts'> & { alerts: readonly object[] };
+
+/** A regime's part in a running node. */
+export interface LiveService {
+  /** Called once the node listens and its federation runs. */
+  start(): void | Promise<void>;
+  /** Called when the node stops, before the federation and the store. */
+  stop(): Promise<void>;
+  /** Adds to `GET /api/v1/status` (alerts, link health): returns the status with its additions. */
+  decorate?(status: StatusView): StatusView;
+  /** Operator routes, registered inside the operator API (bearer tokens apply) and described in the OpenAPI document. */
+  routes?(api: FastifyInstance, doc: ApiDocument): void;
+  /** Event names it publishes on the event stream, for the reader of GET /api/v1/regimes. */
+  readonly events?: readonly string[];
+}
