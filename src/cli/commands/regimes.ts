@@ -1,6 +1,7 @@
 /**
  * `parley obligations` and `parley findings`: the regimes' verdicts on a node's ledger (or, for
- * findings, on an exported file, offline), as of now or of `--at`. The JSON is a pure function of
+ * findings, on an exported file, offline), as of now or of `--at`. `parley regimes`: which
+ * regimes those are, their rules and the terms in force. The JSON is a pure function of
  * the entries held, the regime versions and `--at`: two parties holding the same entries print
  * byte-identical output.
  */
@@ -12,6 +13,7 @@ import { entryOfRow } from '../../ledger/ledger.js';
 import { SqliteStore } from '../../ledger/sqlite.js';
 import { databasePath, loadNode } from '../../node/folder.js';
 import { evaluateAll, regimeVersions } from '../../regimes/index.js';
+import { agreementsOf, defaultRegistry, type RegimeDescription } from '../../regimes/registry.js';
 import { recordOf } from '../../regimes/monitor.js';
 import type { Finding, Obligation, RecordEntry } from '../../regimes/types.js';
 import { action } from '../boundary.js';
@@ -25,7 +27,7 @@ interface RegimeOptions extends JsonOption {
   party?: string;
 }
 
-function instant(at: string | undefined): number {
+export function instant(at: string | undefined): number {
   if (at === undefined) return Date.now();
   const t = Date.parse(at);
   // A date-time needs Z or an offset: without one, Date.parse reads the local time of the machine,
@@ -104,7 +106,28 @@ function findingLine(f: Finding): string {
   return `${f.severity.padEnd(9)} ${when(f.at)}  ${f.parties.join(',')}  ${f.explanation}  [${f.citation}]\n          ${evidence}`;
 }
 
+function regimeLines(r: RegimeDescription): string {
+  const lines = [`${r.id} ${r.version}  ${r.title}`, ...r.rules.map((x) => `  ${x.id.padEnd(34)} [${x.citation}]  ${x.title}`)];
+  if (r.terms) {
+    lines.push(`  terms by default: ${JSON.stringify(r.terms.defaults)}`);
+    for (const a of r.terms.agreements) lines.push(`  ${a.current ? 'in force' : 'adopted '} ${a.proposal.slice(0, 12)}  ${a.parties.join(',')} from ${when(a.inForce)}: ${JSON.stringify(a.terms)}`);
+  }
+  return lines.join('\n');
+}
+
 export function registerRegimes(program: Command): void {
+  withCommon(program.command('regimes').description('the regimes this version evaluates: rules with citations, and the terms in force (defaults, and agreements in the node folder\'s record)'), { dir: false })
+    .option('--dir <dir>', 'node folder (or PARLEY_DIR) whose record holds the agreements; without one, the defaults')
+    .option('--at <time>', 'as the record stood then, RFC 3339 (default now)')
+    .action(
+      action(async (opts: RegimeOptions) => {
+        const at = instant(opts.at);
+        const dir = opts.dir ?? process.env.PARLEY_DIR;
+        const regimes = defaultRegistry().describe(agreementsOf(dir ? folderEntries(dir) : [], at), at);
+        print(opts.json, { at: new Date(at).toISOString(), regimes }, () => regimes.map(regimeLines).join('\n\n'));
+      }),
+    );
+
   const common = (c: Command) =>
     withCommon(c, { dir: false })
       .option('--dir <dir>', 'node folder (or PARLEY_DIR)')
