@@ -104,3 +104,13 @@ export function bareLedger(party: string, key: SigningKey, roster: PartyDescript
   for (const d of roster) l.roster.add(d, new Date(0).toISOString());
   return l;
 }
+
+/** Calls a node's operator API with its officer token: GET, or POST with a JSON body. */
+export async function operatorApi(node: RunningNode, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(node.url + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${node.folder.tokens.officer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as any };
+}

@@ -10,7 +10,7 @@ import { evaluateAll } from '../../src/regimes/index.js';
 import { HL } from '../../src/regimes/hotline/rules.js';
 import { startNode, type RunningNode } from '../../src/server/node.js';
 import type { HotlineConfig } from '../../src/hotline/config.js';
-import { FAST_TIMINGS, startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
+import { FAST_TIMINGS, operatorApi as api, startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
 import { adoptHotlineTerms, flash, hotlineOf, recordEvents, webhookReceiver, type EventRecorder, type WebhookReceiver } from './support.js';
 
 let net: TestNetwork | undefined;
@@ -28,15 +28,6 @@ async function restart(node: RunningNode, hotline: HotlineConfig): Promise<Runni
   const back = await startNode({ dir: node.dir, port: node.port, logger: false, runFile: false, federation: { timings: FAST_TIMINGS }, settings: { hotline } });
   net!.nodes[node.party] = back;
   return back;
-}
-
-async function api(node: RunningNode, path: string, body?: unknown) {
-  const res = await fetch(node.url + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${node.folder.tokens.officer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as any };
 }
 
 describe('hotline alarms', () => {
