@@ -14,13 +14,12 @@
 /** @type {[name: string, rule: string][]} lowest first */
 const LAYERS = [
   ['protocol', 'The wire format, pure: canonical bytes, hashes, signatures, Merkle proofs, errors. Other implementations must match it, so it depends on nothing of Parley.'],
+  ['http', 'The route kit any layer may use to contribute HTTP routes without knowing the server: the OpenAPI route document and operator roles. Reads the protocol\'s error registry only.'],
   ['catalogue', 'The message catalogue: one JSON Schema per content type. Reads the protocol only; regimes add their schema tables to it from above.'],
   ['ledger', 'Append / accept / query / proofs over a Store. Validates with the catalogue; knows nothing of peers, regimes or HTTP.'],
   ['federation', 'Roster, outbox, push, pull, receipts, link health: moves ledger entries between nodes.'],
-  ['regimes', 'Rules as data plus evaluators: obligations and findings as a pure function of ledger entries. Independent of federation (may not import it).'],
+  ['regimes', 'One folder per regime module: rules as data with citations, content types, terms, evaluators (obligations and findings as a pure function of the entries), and, for a regime that acts in a running node, its live service (in the module\'s live/ folder: alarms, routes). registry.ts lists the modules.'],
   ['node', 'The node folder on disk: config, key, tokens, opening its ledger on SQLite.'],
-  ['http', 'What a module needs to contribute HTTP routes without knowing the server: the OpenAPI route kit and operator roles.'],
-  ['hotline', 'The hotline\'s live service: alarms, link tests, webhook, its route. Built on the regimes, federation and the route kit.'],
   ['wire', 'Type-only: what the operator API returns, shared by the server and the console.'],
   ['server', 'The HTTP server and its route plugins; server/node.ts is the composition root that wires every piece of a running node.'],
   ['demo', 'Scenarios replayed into node folders (used by `parley demo` and `network up`).'],
@@ -53,6 +52,13 @@ module.exports = {
       comment: 'Every folder of src/ has its place in the stack above (or is the console): a new folder gets a line there.',
       from: { path: '^src/', pathNot: `^src/(${LAYERS.map(([name]) => name).join('|')}|console)/` },
       to: {},
+    },
+    {
+      name: 'regime-rules-pure',
+      severity: 'error',
+      comment: 'A regime\'s rules and evaluators are a pure function of the entries: outside its live/ folder a regime module reads no ledger, peer, HTTP or node folder (types excepted).',
+      from: { path: '^src/regimes/[^/]+/', pathNot: `(/live/|${TESTS})` },
+      to: { path: '^src/(ledger|federation|http|node)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'console-own-folder',

@@ -62,7 +62,7 @@ export async function runHotlineBench(options: HotlineBenchOptions = {}): Promis
   let sender: RunningNode | undefined;
   try {
     child = spawnPeer(rus.dir, portB);
-    sender = await startNode({ dir: usa.dir, port: portA, logger: false, signingWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)), hotline: { linkTests: false } });
+    sender = await startNode({ dir: usa.dir, port: portA, logger: false, signingWorkers: Math.min(4, Math.max(1, availableParallelism() - 1)), settings: { hotline: { linkTests: false } } });
     await until(() => readRunInfo(rus.dir)?.pid === child!.pid, 30_000);
     const s = sender;
     await until(() => s.federation.status().peers.every((p) => p.link === 'up'), 20_000);

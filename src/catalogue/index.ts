@@ -1,14 +1,17 @@
 /**
  * The message catalogue: one JSON Schema per content type, used to validate every body at
  * append and at accept, served by the node, and used by the console to build its forms.
- * Regimes add their types here, in one list, so every node validates the same way.
+ *
+ * The catalogue knows no regime: whoever composes a node passes the tables — the core types
+ * and each regime module's `types` (src/regimes/registry.ts builds Parley's).
+ *
+ * @example
+ *   const c = new Catalogue([coreSchemas, ...modules.map((m) => m.types)]);
+ *   c.validate('note', { subject: 'hello', text: '' }); // { ok: true }
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { fail, ok, type Result } from '../protocol/errors.js';
-import { coreSchemas } from './core.js';
-import { viennaSchemas } from '../regimes/vienna2011/schemas.js';
-import { hotlineSchemas } from '../regimes/hotline/schemas.js';
 
 export type ContentSchema = Record<string, unknown> & { title: string; description: string };
 
@@ -24,48 +27,78 @@ export interface SchemaProblem {
  * is closed"). It is not part of the served schema: a peer implementing Parley elsewhere reads
  * these rules in the type's description and in the code that defines the check.
  */
-export type CatalogueEntry = ContentSchema & { check?: (body: never) => SchemaProblem | undefined };
+export type CatalogueEntry = ContentSchema & { check?: (body: never, record: RecordView) => SchemaProblem | undefined };
+
+/**
+ * What a semantic check may read of the record it is about to join: an entry held by id. A check
+ * that needs it (an endorsement must restate the proposal it names) judges only what is held —
+ * an entry not held, or held as a stub, is `undefined` or has no `type` — and passes otherwise.
+ */
+export interface RecordView {
+  held(id: string): { readonly type?: string; readonly body?: Readonly<Record<string, unknown>> } | undefined;
+}
+
+const NO_RECORD: RecordView = Object.freeze({ held: () => undefined });
+
+interface Compiled {
+  schemas: Map<string, ContentSchema>;
+  validators: Map<string, ValidateFunction>;
+  checks: Map<string, (body: unknown, record: RecordView) => SchemaProblem | undefined>;
+}
 
 // ajv-formats ships CommonJS; its module.exports is the plugin function.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-/** Every content type a node of this version knows: each regime adds its schema table to this list. */
-const TABLES: Record<string, CatalogueEntry>[] = [coreSchemas, viennaSchemas, hotlineSchemas];
+function compile(tables: readonly Readonly<Record<string, CatalogueEntry>>[]): Compiled {
+  const c: Compiled = { schemas: new Map(), validators: new Map(), checks: new Map() };
+  const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
+  addFormats(ajv);
+  for (const table of tables) {
+    for (const [type, entry] of Object.entries(table)) {
+      if (c.schemas.has(type)) throw new Error(`content type ${type} registered twice`);
+      const { check, ...schema } = entry;
+      c.schemas.set(type, Object.freeze(schema as ContentSchema));
+      c.validators.set(type, ajv.compile(schema));
+      if (check) c.checks.set(type, check as (body: unknown, record: RecordView) => SchemaProblem | undefined);
+    }
+  }
+  return c;
+}
 
 export class Catalogue {
-  readonly #schemas = new Map<string, ContentSchema>();
-  readonly #validators = new Map<string, ValidateFunction>();
-  readonly #checks = new Map<string, (body: unknown) => SchemaProblem | undefined>();
+  readonly #c: Compiled;
+  readonly #record: RecordView;
 
-  constructor(tables: Record<string, CatalogueEntry>[] = TABLES) {
-    const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
-    addFormats(ajv);
-    for (const table of tables) {
-      for (const [type, entry] of Object.entries(table)) {
-        if (this.#schemas.has(type)) throw new Error(`content type ${type} registered twice`);
-        const { check, ...schema } = entry;
-        this.#schemas.set(type, Object.freeze(schema as ContentSchema));
-        this.#validators.set(type, ajv.compile(schema));
-        if (check) this.#checks.set(type, check as (body: unknown) => SchemaProblem | undefined);
-      }
+  constructor(tables: readonly Readonly<Record<string, CatalogueEntry>>[], record: RecordView = NO_RECORD) {
+    this.#c = tables === SHARED ? sharing!.compiled : compile(tables);
+    this.#record = record;
+  }
+
+  /** The same catalogue, its semantic checks reading `record` (a node's: what its ledger holds). */
+  withRecord(record: RecordView): Catalogue {
+    sharing = { compiled: this.#c };
+    try {
+      return new Catalogue(SHARED, record);
+    } finally {
+      sharing = undefined;
     }
   }
 
   has(type: string): boolean {
-    return this.#schemas.has(type);
+    return this.#c.schemas.has(type);
   }
 
   types(): string[] {
-    return [...this.#schemas.keys()].sort();
+    return [...this.#c.schemas.keys()].sort();
   }
 
   schema(type: string): ContentSchema | undefined {
-    return this.#schemas.get(type);
+    return this.#c.schemas.get(type);
   }
 
   /** All schemas, keyed by type, as the node serves them at GET /api/v1/catalogue. */
   all(): Record<string, ContentSchema> {
-    return Object.fromEntries(this.types().map((t) => [t, this.#schemas.get(t)!]));
+    return Object.fromEntries(this.types().map((t) => [t, this.#c.schemas.get(t)!]));
   }
 
   /**
@@ -73,10 +106,10 @@ export class Catalogue {
    * (PARLEY_ERR_SCHEMA) names the JSON Pointer of the first problem in `detail.path`.
    */
   validate(type: string, body: unknown): Result<void> {
-    const validator = this.#validators.get(type);
+    const validator = this.#c.validators.get(type);
     if (!validator) return fail('PARLEY_ERR_UNKNOWN_TYPE', `content type "${type}" is not in the message catalogue`, { type });
     if (validator(body)) {
-      const problem = this.#checks.get(type)?.(body);
+      const problem = this.#c.checks.get(type)?.(body, this.#record);
       if (!problem) return ok(undefined);
       return fail('PARLEY_ERR_SCHEMA', `${type} body ${problem.path}: ${problem.message}`, { type, path: problem.path, keyword: 'check' });
     }
@@ -94,10 +127,7 @@ export class Catalogue {
   }
 }
 
-let shared: Catalogue | undefined;
-/** The catalogue of this Parley version (built once per process). */
-export function catalogue(): Catalogue {
-  shared ??= new Catalogue();
-  return shared;
-}
+// withRecord shares the compiled validators (compiling Ajv schemas is the expensive part).
+const SHARED: readonly Record<string, CatalogueEntry>[] = Object.freeze([]);
+let sharing: { compiled: Compiled } | undefined;
 

@@ -19,6 +19,7 @@ import { registerStatus } from './commands/status.js';
 import { registerNetwork } from './commands/network.js';
 import { registerHotline } from './commands/hotline.js';
 import { registerRegimes } from './commands/regimes.js';
+import { registerAgreement } from './commands/agreement.js';
 import { registerScenario } from './commands/scenario.js';
 
 const program = prepareProgram(
@@ -39,6 +40,7 @@ registerStatus(program);
 registerNetwork(program);
 registerHotline(program);
 registerRegimes(program);
+registerAgreement(program);
 registerScenario(program);
 
 process.exitCode = await runCli(program, process.argv);

@@ -3,7 +3,9 @@
  * `officer` sends and acknowledges, `analyst` reads, `admin` manages the roster; every role reads.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../node/folder.js';
+
+/** An operator's role: `officer` sends and acknowledges, `analyst` reads, `admin` manages the roster. */
+export type Role = 'admin' | 'officer' | 'analyst';
 
 export const ROLES: readonly Role[] = ['admin', 'officer', 'analyst'];
 export const READERS: readonly Role[] = ROLES;

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { ERRORS } from '../protocol/errors.js';
-import type { Role } from '../node/folder.js';
+import type { Role } from './auth.js';
 
 declare module 'fastify' {
   /** What {@link ApiDocument.route} puts in a route's config, for the server's authentication hooks. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkProof } from '../protocol/proof.js';
-import { catalogue } from '../catalogue/index.js';
+import { catalogue } from '../regimes/registry.js';
 import { makeParties, tempDir } from '../../test/support/nodes.js';
 import type { Ledger } from './ledger.js';
 import { forge, note } from '../../test/support/forge.js';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { catalogue } from '../catalogue/index.js';
+import type { Catalogue } from '../catalogue/index.js';
 import { isPartyCode, formatTime } from '../protocol/entry.js';
 import { ParleyError } from '../protocol/errors.js';
 import { generateSigningKey, signingKeyFromPem, signingKeyToPem, type SigningKey } from '../protocol/signing.js';
@@ -13,16 +13,21 @@ import { Ledger, type Clock } from '../ledger/ledger.js';
 import { parseDescriptor, type PartyDescriptor } from '../ledger/roster.js';
 import { openStore } from '../ledger/dialects.js';
 import type { Store } from '../ledger/store.js';
+import { catalogue } from '../regimes/registry.js';
 
-export type Role = 'admin' | 'officer' | 'analyst';
+import type { Role } from '../http/auth.js';
+
+export type { Role };
 
 export interface NodeConfig {
   party: string;
   name: string;
   url: string;
   createdAt: string;
-  /** Hotline settings: webhook, alarm delays, the network's agreement (src/hotline/config.ts); absent: the defaults. */
+  /** Hotline settings: webhook, alarm delays, terms to propose (src/regimes/hotline/live/config.ts); absent: the defaults. */
   hotline?: unknown;
+  /** The settings of a regime module's live service, by module id (`hotline` above is one). */
+  [moduleId: string]: unknown;
 }
 
 export interface NodeFolder {
@@ -116,11 +121,14 @@ export function openNodeStore(node: Pick<NodeFolder, 'dir'>, options: { readonly
   return openStore(files(node.dir).db, options);
 }
 
-/** Opens the node's ledger on its store. */
-export async function openLedger(node: NodeFolder, options: { clock?: Clock; signingWorkers?: number } = {}): Promise<Ledger> {
+/**
+ * Opens the node's ledger on its store, validating contents with `catalogue` (default: the
+ * catalogue of this Parley version's regimes).
+ */
+export async function openLedger(node: NodeFolder, options: { clock?: Clock; signingWorkers?: number; catalogue?: Catalogue } = {}): Promise<Ledger> {
   const store = openNodeStore(node);
   try {
-    return await Ledger.open({ store, party: node.config.party, key: node.key, catalogue: catalogue(), clock: options.clock, signingWorkers: options.signingWorkers });
+    return await Ledger.open({ store, party: node.config.party, key: node.key, catalogue: options.catalogue ?? catalogue(), clock: options.clock, signingWorkers: options.signingWorkers });
   } catch (e) {
     await store.close();
     throw e;

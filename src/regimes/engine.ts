@@ -22,6 +22,7 @@
 import * as crypto from 'node:crypto';
 import { sha256hex } from '../protocol/bytes.js';
 import { ParleyError } from '../protocol/errors.js';
+import { AgreementBook } from './agreement/book.js';
 import {
   DEFAULT_OPTIONS,
   type EvaluateOptions,
@@ -108,8 +109,22 @@ export function resolveOptions(options: Partial<EvaluateOptions> = {}): Readonly
   if (typeof margin !== 'number' || !(margin >= 0 && margin < 1)) {
     throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `margin ${String(margin)} is not a fraction in [0, 1) (0.05 means 5 %)`);
   }
-  // The hotline terms are checked by the hotline regime (resolveTerms), which also caches them.
-  return Object.freeze(options.hotline ? { margin, hotline: options.hotline } : { margin });
+  return Object.freeze({ margin });
+}
+
+/** Resolved terms per regime and terms object: evaluators re-read them at every re-evaluation. */
+const resolvedTerms = new WeakMap<Regime, { defaults?: unknown; of: WeakMap<object, unknown> }>();
+
+/** A regime's terms from an agreement's terms object (undefined: its defaults), resolved once. */
+export function resolveRegimeTerms<R>(regime: Regime, raw: Readonly<Record<string, unknown>> | undefined): R {
+  const spec = regime.terms;
+  if (!spec) return undefined as R;
+  let cache = resolvedTerms.get(regime);
+  if (!cache) resolvedTerms.set(regime, (cache = { of: new WeakMap() }));
+  if (raw === undefined) return (cache.defaults ??= spec.resolve(undefined)) as R;
+  let r = cache.of.get(raw);
+  if (r === undefined) cache.of.set(raw, (r = spec.resolve(raw)));
+  return r as R;
 }
 
 export function holdEntry(entry: RecordEntry): HeldEntry {
@@ -149,8 +164,9 @@ interface Store {
   readonly byId: Map<string, HeldEntry>;
   readonly referrers: Map<string, HeldEntry[]>;
   readonly options: Readonly<EvaluateOptions>;
-  /** The group read entry `id` (`byId`) or the entries referring to it (`refs`). */
-  depend(kind: 'byId' | 'refs', id: string, group: Group): void;
+  readonly agreements: AgreementBook;
+  /** The group read entry `id` (`byId`), the entries referring to it (`refs`), or regime `id`'s terms (`terms`). */
+  depend(kind: 'byId' | 'refs' | 'terms', id: string, group: Group): void;
   hash(parts: readonly string[]): string;
 }
 
@@ -212,6 +228,13 @@ class Context implements GroupContext {
     this.#changePoint(Date.UTC(y, 0, 1));
     this.#changePoint(Date.UTC(y + 1, 0, 1));
     return y;
+  }
+
+  terms<R>(parties: readonly PartyCode[], t: number): R {
+    const regime = this.group.regime;
+    this.store.depend('terms', regime.id, this.group);
+    const binding = this.store.agreements.binding(regime.id, parties, Math.min(t, this.at), (inForce) => this.#changePoint(inForce));
+    return resolveRegimeTerms<R>(regime, binding?.body.terms[regime.id]);
   }
 
   obligation(o: ObligationInput): void {
@@ -303,7 +326,8 @@ export class Evaluation {
   /** Per regime, its groups by key. */
   readonly #groups = new Map<Regime, Map<string, Group>>();
   /** Groups that read an entry by id, or the entries referring to an id. */
-  readonly #deps = { byId: new Map<string, Set<Group>>(), refs: new Map<string, Set<Group>>() };
+  readonly #deps = { byId: new Map<string, Set<Group>>(), refs: new Map<string, Set<Group>>(), terms: new Map<string, Set<Group>>() };
+  readonly #agreements = new AgreementBook();
   readonly #hashes = new Map<string, string>();
   /** Groups an added entry may have changed. */
   readonly #dirty = new Set<Group>();
@@ -326,6 +350,7 @@ export class Evaluation {
       byId: this.#byId,
       referrers: this.#referrers,
       options: resolveOptions(options),
+      agreements: this.#agreements,
       depend(kind, id, group) {
         const map = deps[kind];
         let set = map.get(id);
@@ -347,6 +372,26 @@ export class Evaluation {
     return this.#byId.size;
   }
 
+  /** An entry held, by id (a stub has no `type`). */
+  held(id: string): HeldEntry | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** The agreements of the entries held (see src/regimes/agreement). */
+  get agreements(): AgreementBook {
+    return this.#agreements;
+  }
+
+  /**
+   * Regime `regimeId`'s terms binding every one of `parties` at instant `t`, as its evaluators
+   * read them (for a live service that schedules by them, e.g. the hotline's link tests).
+   */
+  terms<R>(regimeId: string, parties: readonly PartyCode[], t: number): R {
+    const regime = this.#regimes.find((r) => r.id === regimeId);
+    if (!regime) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `no regime ${regimeId} in this evaluation`);
+    return resolveRegimeTerms<R>(regime, this.#agreements.binding(regimeId, parties, t)?.body.terms[regimeId]);
+  }
+
   /**
    * Adds one entry; returns false if an entry with that id is already held — unless it was held as
    * a stub and now comes with its content, which replaces the stub.
@@ -360,6 +405,8 @@ export class Evaluation {
     const h = holdEntry(entry);
     this.#byId.set(h.id, h);
     this.#touch(this.#deps.byId, h.id);
+    // An agreement re-evaluates the groups that read the terms of a regime it names.
+    for (const regime of this.#agreements.add(h)) this.#touch(this.#deps.terms, regime);
     let links: Iterable<string> = h.refs;
     for (const regime of this.#regimes) {
       const more = regime.linksOf?.(h);

@@ -7,8 +7,6 @@
  * time `at`: two parties holding the same entries compute byte-identical JSON.
  */
 
-import type { HotlineTerms } from './hotline/rules.js';
-
 export type PartyCode = string;
 export type EntryId = string;
 
@@ -89,15 +87,42 @@ export interface RuleRow {
   readonly comparison?: 'at-least' | 'more-than';
 }
 
+/**
+ * What an analyst may choose when reading the record. Nothing the parties agreed is here: agreed
+ * figures are terms, read from the adopted agreements in the record (`GroupContext.terms`).
+ */
 export interface EvaluateOptions {
   /**
    * The threshold-gaming margin, as a fraction: a declared figure at or above
    * threshold × (1 − margin) and under the threshold gets a warning (Zapad-2017: 12,700 troops
-   * declared against the 13,000 observation threshold, 2.3 % under).
+   * declared against the 13,000 observation threshold, 2.3 % under). An analyst's warning
+   * level (`--margin`), not an agreed figure: it makes warnings, never violations.
    */
   margin: number;
-  /** The network's hotline agreement where it differs from the default terms (src/regimes/hotline/rules.ts). */
-  hotline?: HotlineTerms;
+}
+
+/** A problem in a terms object, at a field path relative to the regime's terms (`ackSeconds.flash`). */
+export interface TermsProblem {
+  field: string;
+  /** Says what is wrong with the value, e.g. `is -1; it must be a positive number of seconds`. */
+  message: string;
+}
+
+/**
+ * The figures a network agrees for one regime (acknowledgement windows, zone ceilings, visit
+ * quotas): how an agreement writes them, their defaults, and how an evaluator reads them.
+ * An agreement proposal's terms are checked with `check` at append and at accept; a problem is
+ * reported as `regimes.<regime id>.<field>`.
+ */
+export interface TermsSpec<R = unknown> {
+  /** JSON Schema of the terms object an agreement sets (every field optional); served at GET /api/v1/regimes. */
+  readonly schema: Readonly<Record<string, unknown>>;
+  /** The terms where no adopted agreement sets them, written as an agreement would write them. */
+  readonly defaults: Readonly<Record<string, unknown>>;
+  /** The first problem of a terms object, or undefined when an agreement may set it. */
+  check(terms: unknown): TermsProblem | undefined;
+  /** The terms an evaluator uses, from a checked terms object (undefined: the defaults). */
+  resolve(terms: Readonly<Record<string, unknown>> | undefined): R;
 }
 
 export const DEFAULT_OPTIONS: Readonly<EvaluateOptions> = Object.freeze({ margin: 0.05 });
@@ -190,6 +215,13 @@ export interface GroupContext {
   reached(t: number): boolean;
   /** The UTC calendar year of the evaluation time. */
   currentYear(): number;
+  /**
+   * This regime's terms binding every one of `parties` at instant `t` (e.g. a message's header
+   * time): those of the latest adopted agreement in force at `t` that names them all and sets
+   * this regime's terms, else the defaults (see src/regimes/agreement). A tracked read: an
+   * agreement adopted later re-evaluates the group.
+   */
+  terms<R>(parties: readonly PartyCode[], t: number): R;
   obligation(o: ObligationInput): void;
   finding(f: FindingInput): void;
 }
@@ -205,6 +237,8 @@ export interface Regime {
   readonly version: string;
   readonly title: string;
   readonly rules: readonly RuleRow[];
+  /** The figures an agreement may set for this regime; absent: it has none. */
+  readonly terms?: TermsSpec;
   /** The groups an entry belongs to (may be none, never the same twice). Must depend only on the entry itself. */
   groupsOf(entry: HeldEntry): readonly string[];
   /**

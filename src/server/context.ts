@@ -4,10 +4,10 @@
  * on a request. Route files import this, never the app itself.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Role } from '../node/folder.js';
+import type { Role } from '../http/auth.js';
 import type { Ledger } from '../ledger/ledger.js';
 import type { Federation } from '../federation/federation.js';
-import type { HotlineRuntime } from '../hotline/runtime.js';
+import type { LiveService } from '../regimes/module.js';
 import type { RegimeMonitor } from '../regimes/monitor.js';
 import type { ApiDocument } from '../http/openapi.js';
 import type { EventHub } from './events.js';
@@ -27,8 +27,8 @@ export interface AppContext {
   ledger: Ledger;
   federation: Federation;
   events: EventHub;
-  /** The hotline's alarms, link health and picture (absent in servers built without it). */
-  hotline?: HotlineRuntime;
+  /** The regime modules' live services: their routes and their additions to the status (the hotline's alarms and link health). */
+  services?: readonly LiveService[];
   /** The regimes' obligations and findings over this ledger (absent in servers built without them). */
   regimes?: RegimeMonitor;
   tokens: Partial<Record<Role, string>>;

@@ -13,14 +13,15 @@ import { loadNode, openLedger, type NodeFolder } from '../node/folder.js';
 import type { Clock, Ledger, LedgerEntry } from '../ledger/ledger.js';
 import { Federation, type FederationOptions } from '../federation/federation.js';
 import { createApp, registerRoutes } from './app.js';
+import type { AppContext } from './context.js';
 import { EventHub } from './events.js';
 import { entryView, operatorRoutes } from './operator-routes.js';
 import { federationRoutes } from './federation-routes.js';
 import { consoleRoutes } from './console.js';
 import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
-import { hotlineSettings, type HotlineConfig } from '../hotline/config.js';
-import { HotlineRuntime, isFlashFor } from '../hotline/runtime.js';
 import { RegimeMonitor } from '../regimes/monitor.js';
+import { defaultRegistry, type Registry } from '../regimes/registry.js';
+import type { LiveService } from '../regimes/module.js';
 
 /** How long requests in progress may take to finish when the node stops. */
 const CLOSE_GRACE_MS = 3000;
@@ -39,8 +40,10 @@ export interface StartOptions {
   federation?: Pick<FederationOptions, 'timings' | 'requestTimeoutMs' | 'maxBatch' | 'random' | 'clock'>;
   /** Write run.json for the CLI (default true). */
   runFile?: boolean;
-  /** Hotline settings over those of config.json's `hotline` (src/hotline/config.ts). */
-  hotline?: HotlineConfig;
+  /** The regimes this node validates, evaluates, serves and runs (default: this Parley version's, src/regimes/registry.ts). */
+  registry?: Registry;
+  /** Per regime module id, settings of its live service over config.json's object of that name, e.g. `{ hotline: { linkTests: false } }`. */
+  settings?: Record<string, unknown>;
 }
 
 export interface RunningNode {
@@ -53,7 +56,10 @@ export interface RunningNode {
   ledger: Ledger;
   federation: Federation;
   events: EventHub;
-  hotline: HotlineRuntime;
+  /** The regimes' obligations and findings over the ledger, and the terms in force. */
+  regimes: RegimeMonitor;
+  /** The live services of the regime modules that have one, by module id (`hotline`). */
+  services: ReadonlyMap<string, LiveService>;
   /** Stops taking work, lets requests in progress and the commit in progress finish, closes the store. */
   close(): Promise<void>;
 }
@@ -67,25 +73,35 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const party = folder.config.party;
   const port = options.port ?? (Number(new URL(folder.config.url).port) || 80);
   const host = options.host ?? '127.0.0.1';
-  const ledger = await openLedger(folder, { clock: options.clock, signingWorkers: options.signingWorkers ?? 0 });
+  const registry = options.registry ?? defaultRegistry();
+  // The catalogue's checks read what the ledger holds (an endorsement must restate the proposal it names) through the regime monitor.
+  let regimes: RegimeMonitor | undefined;
+  const catalogue = registry.catalogue.withRecord({ held: (id) => regimes?.held(id) });
+  const ledger = await openLedger(folder, { clock: options.clock, signingWorkers: options.signingWorkers ?? 0, catalogue });
   let closing = false;
   const app = createApp({
     logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid } },
   });
-  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch: isFlashFor, ...options.federation });
+  const urgent = registry.modules.flatMap((m) => (m.urgent ? [m.urgent] : []));
+  const endsBatch = (e: LedgerEntry, peer: string) => urgent.some((u) => u(e, peer));
+  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch, ...options.federation });
   const events = new EventHub();
-  let hotline: HotlineRuntime;
+  const monitor = (regimes = await RegimeMonitor.open(ledger, registry));
+  const services = new Map<string, LiveService>();
   try {
-    const settings = hotlineSettings(folder.config.hotline, options.hotline);
-    hotline = new HotlineRuntime({ ledger, federation, settings, log: app.log.child({ component: 'hotline' }), publish: (event, data) => events.publish(event, data) });
+    for (const m of registry.modules) {
+      if (!m.service) continue;
+      const deps = { ledger, federation, monitor, config: folder.config[m.id], overrides: options.settings?.[m.id], log: app.log.child({ component: m.id }), publish: (event: string, data: unknown) => events.publish(event, data) };
+      services.set(m.id, await m.service(deps));
+    }
   } catch (err) {
+    monitor.close();
     await ledger.close();
     throw err;
   }
-  // The network's hotline agreement (config.json hotline.agreement) sets the hotline regime's figures.
-  const regimes = await RegimeMonitor.open(ledger, hotline.settings.agreement ? { hotline: hotline.settings.agreement } : {});
-  const unwatchRegimes = regimes.onChange((changes) => events.publish('regimes', changes));
-  registerRoutes(app, { party, ledger, federation, events, hotline, regimes, tokens: folder.tokens, version: packageVersion(), closing: () => closing }, [federationRoutes, operatorRoutes, (scope) => consoleRoutes(scope)]);
+  const unwatchRegimes = monitor.onChange((changes) => events.publish('regimes', changes));
+  const ctx: AppContext = { party, ledger, federation, events, regimes: monitor, services: [...services.values()], tokens: folder.tokens, version: packageVersion(), closing: () => closing };
+  registerRoutes(app, ctx, [federationRoutes, operatorRoutes, (scope) => consoleRoutes(scope)]);
 
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {
     if (events.size === 0) return;
@@ -101,6 +117,8 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   try {
     await app.listen({ port, host });
   } catch (err) {
+    unwatchRegimes();
+    monitor.close();
     await ledger.close();
     const code = (err as NodeJS.ErrnoException).code;
     throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot listen on ${host}:${port}: ${code ?? (err as Error).message}${code === 'EADDRINUSE' ? ' (another process uses the port; pick another with --port)' : ''}`);
@@ -109,19 +127,19 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   await federation.start();
-  await hotline.start();
+  for (const s of services.values()) await s.start();
   if (options.runFile !== false) writeRunInfo(folder.dir, { pid: process.pid, party, url, port: actualPort, startedAt: new Date().toISOString() });
 
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
       closing = true;
-      await hotline.stop();
+      for (const s of services.values()) await s.stop();
       await federation.stop();
       unfollow();
       unsubscribe();
       unwatchRegimes();
-      regimes.close();
+      monitor.close();
       // Requests in progress get up to CLOSE_GRACE_MS to finish; then every connection is cut —
       // peers' keep-alive connections would otherwise hold the server open (they retry later).
       const stopped = app.close();
@@ -136,7 +154,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       }
     })());
 
-  return { party, dir: folder.dir, folder, url, port: actualPort, app, ledger, federation, events, hotline, close };
+  return { party, dir: folder.dir, folder, url, port: actualPort, app, ledger, federation, events, regimes: monitor, services, close };
 }
 
 let version: string | undefined;

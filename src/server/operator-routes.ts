@@ -17,7 +17,7 @@ import {
   sendSchema, sentSchema, statusSchema, verifyReportSchema,
 } from './schemas.js';
 import type { PublishedEvent } from './events.js';
-import { hotlineRoutes } from '../hotline/routes.js';
+import type { LiveService, StatusView } from '../regimes/module.js';
 import { regimeRoutes } from './regime-routes.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
@@ -33,6 +33,7 @@ export function entryView(e: LedgerEntry): LedgerEntry {
 }
 
 export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {
+  const services = ctx.services ?? [];
   api.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public) return;
@@ -68,7 +69,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     summary: 'This node\'s delivery status: own seq, every peer\'s link, backlog and receipts, alerts (hotline alarms among them), link health',
     roles: READERS,
     responses: { 200: { description: 'Status.', schema: statusSchema } },
-    handler: async () => (ctx.hotline ? ctx.hotline.decorate(federation.status()) : federation.status()),
+    handler: async () => services.reduce((status, s) => s.decorate?.(status) ?? status, federation.status() as StatusView),
   });
 
   doc.route(api, {
@@ -241,6 +242,6 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     },
   });
 
-  if (ctx.hotline) hotlineRoutes(api, ctx.hotline, doc);
+  for (const s of services) s.routes?.(api, doc);
   if (ctx.regimes) regimeRoutes(api, ctx.regimes, () => ledger.now(), doc);
 }

@@ -2,12 +2,15 @@
  * `GET /api/v1/obligations` and `GET /api/v1/findings`: the regimes' verdicts on what this node
  * holds, as of now or of `?at=` (history can be read as it stood at any instant). Findings are a
  * pure function of the entries and the regime versions, which every answer names.
+ * `GET /api/v1/regimes`: which regimes those are — rules with citations, and the terms in force
+ * (defaults, and the agreements adopted in the record).
  */
 import type { FastifyInstance } from 'fastify';
 import { parseInstant } from '../protocol/time.js';
 import type { RegimeMonitor } from '../regimes/monitor.js';
 import { READERS } from '../http/auth.js';
 import type { ApiDocument } from '../http/openapi.js';
+import { regimesSchema } from './schemas.js';
 
 const query = {
   type: 'object',
@@ -47,6 +50,20 @@ function instant(q: Query, now: number): number {
 }
 
 export function regimeRoutes(api: FastifyInstance, monitor: RegimeMonitor, now: () => number, doc: ApiDocument): void {
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/regimes',
+    tag: 'operator',
+    summary: 'The regimes this node evaluates: id, version, rules with citations, and their terms in force — defaults and the agreements adopted in the record',
+    roles: READERS,
+    querystring: { type: 'object', additionalProperties: false, properties: { at: query.properties.at, token: query.properties.token } },
+    responses: { 200: { description: 'Regimes, in evaluation order.', schema: regimesSchema } },
+    handler: async (request) => {
+      const at = instant(request.query as Query, now());
+      return { at: new Date(at).toISOString(), regimes: monitor.describe(at) };
+    },
+  });
+
   doc.route(api, {
     method: 'GET',
     url: '/api/v1/obligations',

@@ -2,7 +2,7 @@
  * JSON Schemas of what the node's HTTP APIs take and give. Request schemas are also what Fastify
  * validates with; all of them go into the OpenAPI document, so the document is the code.
  */
-import { alarmSchema, peerHealthSchema } from '../hotline/api-schemas.js';
+import { alarmSchema, peerHealthSchema } from '../regimes/hotline/live/api-schemas.js';
 import { errorSchema } from '../http/openapi.js';
 
 const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
@@ -243,5 +243,53 @@ export const eventsQuery = {
   properties: {
     token: { type: 'string', maxLength: 200, description: 'The bearer token, for EventSource clients that cannot set headers.' },
     after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Replay entries stored after this local position first (as Last-Event-ID does).' },
+  },
+} as const;
+
+const freeObject = { type: 'object', additionalProperties: true } as const;
+const agreementSchema = {
+  type: 'object',
+  properties: {
+    proposal: { ...hex64, description: 'Entry id of the agreement.proposal.' },
+    title: { type: 'string' },
+    parties: { type: 'array', items: party },
+    terms: { ...freeObject, description: 'The terms it sets for this regime; fields left out take the defaults.' },
+    effective: { type: 'string' },
+    adoptedAt: { type: 'string', description: 'When the last named party endorsed it.' },
+    inForce: { type: 'string', description: 'max(effective, adoptedAt): from when it binds its parties.' },
+    current: { type: 'boolean', description: 'In force as of `at`.' },
+    endorsements: { type: 'array', items: hex64 },
+  },
+} as const;
+
+/** GET /api/v1/regimes: each regime module with its rules and the terms in force. */
+export const regimesSchema = {
+  type: 'object',
+  properties: {
+    at: { type: 'string' },
+    regimes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          version: { type: 'string' },
+          title: { type: 'string' },
+          rules: {
+            type: 'array',
+            items: { type: 'object', properties: { id: { type: 'string' }, citation: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, figures: freeObject } },
+          },
+          terms: {
+            type: 'object',
+            description: 'Absent for a regime without agreed terms (a treaty text). The terms binding a set of parties at an instant are those of the first agreement listed that names them all and is in force then; else the defaults.',
+            properties: {
+              schema: { ...freeObject, description: 'JSON Schema of the terms an agreement.proposal sets for this regime.' },
+              defaults: freeObject,
+              agreements: { type: 'array', items: agreementSchema, description: 'Adopted agreements setting this regime\'s terms, latest adopted first.' },
+            },
+          },
+        },
+      },
+    },
   },
 } as const;

@@ -6,7 +6,7 @@
 import type { LedgerEntry } from '../ledger/ledger.js';
 import type { PartyDescriptor } from '../ledger/roster.js';
 import type { NodeStatus } from '../federation/federation.js';
-import type { HotlineAlarm, HotlineStatus, HotlineView, PeerHealth } from '../hotline/runtime.js';
+import type { HotlineAlarm, HotlineStatus, HotlineView, PeerHealth } from '../regimes/hotline/live/runtime.js';
 import type { RegimeReport } from '../regimes/monitor.js';
 import type * as wire from '../wire/types.js';
 

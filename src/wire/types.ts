@@ -77,7 +77,19 @@ export interface HotlineAlarm {
   due?: string;
 }
 
-export type Alarm = FederationAlert | HotlineAlarm;
+/** An alarm of another regime's live service: the fields every service alarm has. */
+export interface ServiceAlarm {
+  id: string;
+  kind: string;
+  state: 'raised' | 'cleared';
+  severity: 'critical' | 'warning';
+  party: string;
+  message: string;
+  since: string;
+  at: string;
+}
+
+export type Alarm = FederationAlert | HotlineAlarm | ServiceAlarm;
 
 /** The hotline's view of a peer: health from receipts and link tests, the last round trip. */
 export interface PeerHealth {

@@ -17,7 +17,7 @@ import { ParleyError } from '../../src/protocol/errors.js';
 import { generateSigningKey, signHeader } from '../../src/protocol/signing.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { openStore } from '../../src/ledger/dialects.js';
-import { catalogue } from '../../src/catalogue/index.js';
+import { catalogue } from '../../src/regimes/registry.js';
 import type { PartyDescriptor } from '../../src/ledger/roster.js';
 import type { SigningKey } from '../../src/protocol/signing.js';
 import { importLines } from '../../src/cli/commands/transfer.js';

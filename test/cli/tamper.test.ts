@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { databasePath } from '../../src/node/folder.js';
 import { openStore } from '../../src/ledger/dialects.js';
 import { verifyStore } from '../../src/ledger/verify.js';
-import { catalogue } from '../../src/catalogue/index.js';
+import { catalogue } from '../../src/regimes/registry.js';
 import { makeParties, tempDir } from '../support/nodes.js';
 import { parley } from '../support/cli.js';
 

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyBin } from '../support/cli.js';
+import { parleyAsync } from '../support/cli.js';
 import { note, startNetwork, waitFor, type TestNetwork } from './support.js';
 import type { RunningNode } from '../../src/server/node.js';
 
@@ -30,17 +29,7 @@ async function api(path: string, options: { token?: string; method?: string; bod
   return { status: res.status, json };
 }
 
-/** Runs the built CLI without blocking this process's event loop (the node under test runs here). */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [parleyBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = parleyAsync;
 
 describe('operator API', () => {
   it('asks for a token, and lets each role do only its part', async () => {
@@ -149,7 +138,7 @@ describe('operator API', () => {
     expect(ops.sort()).toEqual(
       [
         'GET /api/v1/catalogue', 'GET /api/v1/entries', 'GET /api/v1/entries/{id}', 'GET /api/v1/entries/{id}/proof', 'GET /api/v1/events', 'GET /api/v1/findings', 'GET /api/v1/hotline', 'GET /api/v1/obligations', 'GET /api/v1/openapi.json',
-        'GET /api/v1/roster', 'GET /api/v1/status', 'GET /api/v1/verify', 'GET /federation/v1/log/{author}', 'POST /api/v1/entries', 'POST /api/v1/proofs/check',
+        'GET /api/v1/regimes', 'GET /api/v1/roster', 'GET /api/v1/status', 'GET /api/v1/verify', 'GET /federation/v1/log/{author}', 'POST /api/v1/entries', 'POST /api/v1/proofs/check',
         'POST /api/v1/roster', 'POST /federation/v1/push',
       ].sort(),
     );

@@ -1,7 +1,7 @@
 /** Test fixtures for federation: in-process nodes on loopback, introduced to each other. */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { catalogue } from '../../src/catalogue/index.js';
+import { catalogue } from '../../src/regimes/registry.js';
 import { signRequest } from '../../src/federation/http-signature.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import type { PartyDescriptor } from '../../src/ledger/roster.js';
@@ -103,4 +103,14 @@ export async function bareLedger(party: string, key: SigningKey, roster: PartyDe
   const l = await Ledger.open({ store: openStore(':memory:'), party, key, catalogue: catalogue() });
   for (const d of roster) await l.roster.add(d, new Date(0).toISOString());
   return l;
+}
+
+/** Calls a node's operator API with its officer token: GET, or POST with a JSON body. */
+export async function operatorApi(node: RunningNode, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(node.url + path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${node.folder.tokens.officer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as any };
 }

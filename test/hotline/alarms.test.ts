@@ -9,10 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { evaluateAll } from '../../src/regimes/index.js';
 import { HL } from '../../src/regimes/hotline/rules.js';
 import { startNode, type RunningNode } from '../../src/server/node.js';
-import type { HotlineConfig } from '../../src/hotline/config.js';
-import { FAST_TIMINGS, startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
+import type { HotlineConfig } from '../../src/regimes/hotline/live/config.js';
+import { FAST_TIMINGS, operatorApi as api, startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
 import { allEntries } from '../support/nodes.js';
-import { flash, recordEvents, webhookReceiver, type EventRecorder, type WebhookReceiver } from './support.js';
+import { adoptHotlineTerms, flash, hotlineOf, recordEvents, webhookReceiver, type EventRecorder, type WebhookReceiver } from './support.js';
 
 let net: TestNetwork | undefined;
 let hook: WebhookReceiver | undefined;
@@ -26,39 +26,30 @@ afterEach(async () => {
 
 /** Brings a stopped node back on the port its peers know. */
 async function restart(node: RunningNode, hotline: HotlineConfig): Promise<RunningNode> {
-  const back = await startNode({ dir: node.dir, port: node.port, logger: false, runFile: false, federation: { timings: FAST_TIMINGS }, hotline });
+  const back = await startNode({ dir: node.dir, port: node.port, logger: false, runFile: false, federation: { timings: FAST_TIMINGS }, settings: { hotline } });
   net!.nodes[node.party] = back;
   return back;
-}
-
-async function api(node: RunningNode, path: string, body?: unknown) {
-  const res = await fetch(node.url + path, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${node.folder.tokens.officer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as any };
 }
 
 describe('hotline alarms', () => {
   it('a peer unreachable turns the link alarm on within receiptAlarmSeconds, and off when it comes back; each change reaches the event stream and the webhook', async () => {
     hook = await webhookReceiver();
     const settings: HotlineConfig = { receiptAlarmSeconds: 1, webhook: { url: hook.url, secret: 'pager secret' }, linkTests: false };
-    net = await startNetwork(['USA', 'RUS'], { hotline: settings });
+    net = await startNetwork(['USA', 'RUS'], { settings: { hotline: settings } });
     const { USA, RUS } = net.nodes;
     stream = recordEvents(USA.url, USA.folder.tokens.analyst);
     await stream.opened;
 
     // Link up: the receipt comes back in milliseconds, the round trip is measured, no alarm.
     await USA.ledger.append({ type: 'hotline.message', to: ['RUS'], body: flash('Radio check') });
-    await waitFor('a round trip to RUS', () => USA.hotline.health()[0]?.rttMs !== null);
-    expect(USA.hotline.health()[0]).toMatchObject({ party: 'RUS', health: 'up', link: 'up', awaitingReceipt: 0 });
-    expect(USA.hotline.health()[0].rttMs).toBeLessThan(1000);
+    await waitFor('a round trip to RUS', () => hotlineOf(USA).health()[0]?.rttMs !== null);
+    expect(hotlineOf(USA).health()[0]).toMatchObject({ party: 'RUS', health: 'up', link: 'up', awaitingReceipt: 0 });
+    expect(hotlineOf(USA).health()[0].rttMs).toBeLessThan(1000);
 
     await RUS.close();
     const sentAt = Date.now();
     const m = await USA.ledger.append({ type: 'hotline.message', to: ['RUS'], body: flash('Aircraft approaching the line of contact') });
-    await waitFor('the link alarm', () => USA.hotline.alarms().some((a) => a.id === 'link:RUS'), 5000, 10);
+    await waitFor('the link alarm', () => hotlineOf(USA).alarms().some((a) => a.id === 'link:RUS'), 5000, 10);
     const after = Date.now() - sentAt;
     // Stated: 1 s; checked every 250 ms.
     expect(after).toBeGreaterThanOrEqual(1000);
@@ -68,9 +59,9 @@ describe('hotline alarms', () => {
     expect(status.json.linkHealth).toMatchObject([{ party: 'RUS', health: 'down', awaitingReceipt: 1 }]);
 
     const back = await restart(RUS, settings);
-    await waitFor('the link alarm to clear', () => USA.hotline.alarms().length === 0, 10_000, 10);
+    await waitFor('the link alarm to clear', () => hotlineOf(USA).alarms().length === 0, 10_000, 10);
     expect((await back.ledger.get(m.id))?.body).toMatchObject({ subject: 'Aircraft approaching the line of contact' });
-    expect(USA.hotline.health()[0]).toMatchObject({ health: 'up', awaitingReceipt: 0 });
+    expect(hotlineOf(USA).health()[0]).toMatchObject({ health: 'up', awaitingReceipt: 0 });
 
     // Raised, then cleared: on the event stream and at the webhook, in that order, signed.
     const states = (list: { id: string; state: string }[]) => list.filter((a) => a.id === 'link:RUS').map((a) => a.state);
@@ -86,34 +77,36 @@ describe('hotline alarms', () => {
 
   it('a flash message sent while the peer is down arrives when it returns, keeps the deadline of when it was sent, and the late acknowledgement is a finding', async () => {
     hook = await webhookReceiver();
-    const settings: HotlineConfig = { receiptAlarmSeconds: 1, agreement: { ackSeconds: { flash: 2 } }, webhook: hook.url, linkTests: false };
-    net = await startNetwork(['USA', 'RUS'], { hotline: settings });
+    const settings: HotlineConfig = { receiptAlarmSeconds: 1, webhook: hook.url, linkTests: false };
+    net = await startNetwork(['USA', 'RUS'], { settings: { hotline: settings } });
     const { USA, RUS } = net.nodes;
     await waitFor('the link up', () => USA.federation.status().peers[0].link === 'up');
+    // The parties' agreement, in the record: a 2-second flash window.
+    await adoptHotlineTerms([USA, RUS], { ackSeconds: { flash: 2 } });
     await RUS.close();
 
     const m = await USA.ledger.append({ type: 'hotline.message', to: ['RUS'], body: flash('Missile launch detected: test or attack?') });
     const due = new Date(Date.parse(m.time) + 2000).toISOString();
-    await waitFor('the escalation alarm at the sender', () => USA.hotline.alarms().some((a) => a.id === `escalation:${m.id}:RUS`), 6000, 10);
-    expect(USA.hotline.alarms().find((a) => a.kind === 'hotline.escalation')).toMatchObject({ party: 'RUS', priority: 'flash', due, entry: m.id });
+    await waitFor('the escalation alarm at the sender', () => hotlineOf(USA).alarms().some((a) => a.id === `escalation:${m.id}:RUS`), 6000, 10);
+    expect(hotlineOf(USA).alarms().find((a) => a.kind === 'hotline.escalation')).toMatchObject({ party: 'RUS', priority: 'flash', due, entry: m.id });
 
     const back = await restart(RUS, settings);
     await waitFor('the message at RUS', async () => (await back.ledger.get(m.id))?.body !== undefined, 10_000, 10);
     // It arrives with its own header time: the deadline RUS computes is the one of when it was sent.
     expect((await back.ledger.get(m.id))?.time).toBe(m.time);
-    const seen = back.hotline.view().messages.find((x) => x.id === m.id)!;
+    const seen = hotlineOf(back).view().messages.find((x) => x.id === m.id)!;
     expect(seen).toMatchObject({ direction: 'in', priority: 'flash', addressees: [{ party: 'RUS', status: 'missed', due }] });
-    await waitFor('RUS\'s own escalation alarm', () => back.hotline.alarms().some((a) => a.id === `escalation:${m.id}:RUS`));
+    await waitFor('RUS\'s own escalation alarm', () => hotlineOf(back).alarms().some((a) => a.id === `escalation:${m.id}:RUS`));
 
     const ack = await api(back, '/api/v1/entries', { type: 'hotline.ack', to: ['USA'], refs: [m.id], body: { officer: 'duty officer' } });
     expect(ack.status).toBe(201);
     await waitFor('the acknowledgement at USA', async () => (await USA.ledger.get(ack.json.id))?.type === 'hotline.ack', 10_000, 10);
-    await waitFor('both escalations cleared', () => USA.hotline.alarms().length === 0 && back.hotline.alarms().length === 0);
+    await waitFor('both escalations cleared', () => hotlineOf(USA).alarms().length === 0 && hotlineOf(back).alarms().length === 0);
 
     // The record: met late, a finding naming both entries — the same at both parties.
     const at = Date.now();
-    const usa = evaluateAll(await allEntries(USA.ledger), at, { hotline: settings.agreement });
-    const rus = evaluateAll(await allEntries(back.ledger), at, { hotline: settings.agreement });
+    const usa = evaluateAll(await allEntries(USA.ledger), at);
+    const rus = evaluateAll(await allEntries(back.ledger), at);
     const o = usa.obligations.find((x) => x.evidence[0] === m.id)!;
     expect(o).toMatchObject({ rule: HL.ackFlash.id, debtor: 'RUS', due, status: 'met-late', metBy: ack.json.id });
     const f = usa.findings.filter((x) => x.rule === HL.ackFlash.id);
@@ -129,7 +122,7 @@ describe('hotline alarms', () => {
   it('a restarted node does not page again for an alarm it already raised, and announces its end once', async () => {
     hook = await webhookReceiver();
     const settings: HotlineConfig = { receiptAlarmSeconds: 0.5, webhook: hook.url, linkTests: false };
-    net = await startNetwork(['USA', 'RUS'], { hotline: settings });
+    net = await startNetwork(['USA', 'RUS'], { settings: { hotline: settings } });
     const { USA, RUS } = net.nodes;
     await RUS.close();
     await USA.ledger.append({ type: 'hotline.message', to: ['RUS'], body: flash('Radio check') });
@@ -138,7 +131,7 @@ describe('hotline alarms', () => {
 
     await USA.close();
     const usa = await restart(USA, settings);
-    await waitFor('the alarm raised again after the restart', () => usa.hotline.alarms().some((a) => a.id === 'link:RUS'));
+    await waitFor('the alarm raised again after the restart', () => hotlineOf(usa).alarms().some((a) => a.id === 'link:RUS'));
     await new Promise((r) => setTimeout(r, 700));
     expect(fromUsa()).toEqual(['link:RUS raised']);
 
@@ -148,21 +141,22 @@ describe('hotline alarms', () => {
   });
 
   it('link tests go to every peer on the agreement\'s interval; their round trips give link health; two intervals without one are a finding', async () => {
-    const settings: HotlineConfig = { agreement: { linkTestIntervalSeconds: 0.2 } };
-    net = await startNetwork(['USA', 'RUS'], { hotline: settings });
+    net = await startNetwork(['USA', 'RUS']);
     const { USA, RUS } = net.nodes;
+    // The parties' agreement, in the record: a link test every 0.2 s.
+    await adoptHotlineTerms([USA, RUS], { linkTestIntervalSeconds: 0.2 });
     const testsBy = async (node: RunningNode, author: string) => (await allEntries(node.ledger)).filter((e) => e.author === author && e.type === 'link.test');
     await waitFor('three link tests from USA at RUS', async () => (await testsBy(RUS, 'USA')).length >= 3, 10_000);
     expect((await testsBy(RUS, 'USA')).slice(0, 3).map((e) => [e.body?.n, e.to])).toEqual([[1, ['*']], [2, ['*']], [3, ['*']]]);
-    await waitFor('a measured round trip', () => USA.hotline.health()[0].rttMs !== null);
-    expect(USA.hotline.health()[0]).toMatchObject({ party: 'RUS', health: 'up' });
-    expect(RUS.hotline.view().peers[0].lastLinkTest).not.toBeNull();
+    await waitFor('a measured round trip', () => hotlineOf(USA).health()[0].rttMs !== null);
+    expect(hotlineOf(USA).health()[0]).toMatchObject({ party: 'RUS', health: 'up' });
+    expect(hotlineOf(RUS).view().peers[0].lastLinkTest).not.toBeNull();
 
     await USA.close();
     const last = (await testsBy(RUS, 'USA')).pop()!;
     await new Promise((r) => setTimeout(r, 500));
-    const findings = evaluateAll(await allEntries(RUS.ledger), Date.now(), { hotline: settings.agreement }).findings.filter((f) => f.rule === HL.linkTest.id && f.parties[0] === 'USA');
+    const findings = evaluateAll(await allEntries(RUS.ledger), Date.now()).findings.filter((f) => f.rule === HL.linkTest.id && f.parties[0] === 'USA');
     expect(findings).toMatchObject([{ evidence: [last.id], severity: 'warning' }]);
-    await waitFor('USA down at RUS', () => RUS.hotline.health()[0].health === 'down');
+    await waitFor('USA down at RUS', () => hotlineOf(RUS).health()[0].health === 'down');
   });
 });

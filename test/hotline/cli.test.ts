@@ -4,32 +4,22 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parleyBin } from '../support/cli.js';
+import { parleyAsync, parleyBin } from '../support/cli.js';
 import { startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
 import type { RunningNode } from '../../src/server/node.js';
-import type { HotlineView } from '../../src/hotline/runtime.js';
+import type { HotlineView } from '../../src/regimes/hotline/live/runtime.js';
 
 let net: TestNetwork;
 let USA: RunningNode;
 let RUS: RunningNode;
 
 beforeAll(async () => {
-  net = await startNetwork(['USA', 'RUS'], { runFile: true, hotline: { linkTests: false } });
+  net = await startNetwork(['USA', 'RUS'], { runFile: true, settings: { hotline: { linkTests: false } } });
   ({ USA, RUS } = net.nodes);
 });
 afterAll(async () => net.close());
 
-/** Runs the built CLI without blocking this process's event loop (the nodes under test run here). */
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; json: () => any }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [parleyBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) }));
-  });
-}
+const cli = parleyAsync;
 
 describe('parley hotline', () => {
   it('sends a flash message, shows it, acknowledges it by a short id, and shows it acknowledged at the sender', async () => {

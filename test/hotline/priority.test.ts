@@ -16,7 +16,7 @@ afterEach(async () => {
 const routine = (i: number) => ({ priority: 'routine', subject: `routine ${i}`, text: 'Bulk.', language: 'en' });
 
 it('a flash message in the middle of a backlog ends its push batch: the peer receipts up to it first', async () => {
-  net = await startNetwork(['USA', 'RUS'], { hotline: { linkTests: false } });
+  net = await startNetwork(['USA', 'RUS'], { settings: { hotline: { linkTests: false } } });
   const { USA, RUS } = net.nodes;
   await waitFor('the link up', () => USA.federation.status().peers[0].link === 'up');
   // One group commit: 5 routine, a flash, 5 routine — then one push builds its batch from all of them.

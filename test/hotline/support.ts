@@ -1,8 +1,12 @@
 /** Test fixtures for the hotline: a local webhook receiver and an event-stream recorder. */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { followEvents, type StreamEvent } from '../../src/hotline/event-stream.js';
-import type { HotlineAlarm } from '../../src/hotline/runtime.js';
+import { followEvents, type StreamEvent } from '../../src/regimes/hotline/live/event-stream.js';
+import type { HotlineAlarm, HotlineRuntime } from '../../src/regimes/hotline/live/runtime.js';
+import type { HotlineService } from '../../src/regimes/hotline/live/service.js';
+import type { HotlineTerms } from '../../src/regimes/hotline/rules.js';
+import type { RunningNode } from '../../src/server/node.js';
+import { waitFor } from '../federation/support.js';
 
 export interface WebhookReceiver {
   url: string;
@@ -75,3 +79,22 @@ export function recordEvents(url: string, token: string): EventRecorder {
 }
 
 export const flash = (subject: string) => ({ priority: 'flash', subject, text: 'Please confirm the intentions of the formation at grid 51N 35E.', language: 'en' });
+
+/** The hotline runtime of a running node (its `hotline` live service). */
+export function hotlineOf(node: RunningNode): HotlineRuntime {
+  return (node.services.get('hotline') as HotlineService).runtime;
+}
+
+/**
+ * Adopts hotline `terms` between the parties of `nodes` in the record: the first proposes (to
+ * "*"), the others endorse; resolves once every node holds the proposal and every endorsement.
+ */
+export async function adoptHotlineTerms(nodes: RunningNode[], terms: HotlineTerms, effective = '2000-01-01T00:00:00.000Z'): Promise<string[]> {
+  const agreed = { parties: nodes.map((n) => n.party), terms: { hotline: terms }, effective };
+  const proposal = await nodes[0].ledger.append({ type: 'agreement.proposal', to: ['*'], refs: [], body: { title: 'Hotline terms', ...agreed } });
+  await waitFor('the proposal everywhere', () => nodes.every((n) => n.ledger.get(proposal.id)?.body !== undefined));
+  const ids = [proposal.id];
+  for (const n of nodes.slice(1)) ids.push((await n.ledger.append({ type: 'agreement.endorsement', to: ['*'], refs: [proposal.id], body: { proposal: proposal.id, ...agreed } })).id);
+  await waitFor('the endorsements everywhere', () => nodes.every((n) => ids.every((id) => n.ledger.get(id)?.body !== undefined)));
+  return ids;
+}

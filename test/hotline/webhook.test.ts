@@ -1,6 +1,6 @@
 /** Webhook delivery: retried with the same delivery id until a 2xx, bounded, and not retried when the receiver refuses for good. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Webhook } from '../../src/hotline/webhook.js';
+import { Webhook } from '../../src/regimes/hotline/live/webhook.js';
 import { waitFor } from '../federation/support.js';
 import { webhookReceiver, type WebhookReceiver } from './support.js';
 

@@ -1,5 +1,5 @@
 /** Runs the built `parley` binary as a user would: `node bin/parley.js …`. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,4 +31,16 @@ export function parley(args: string[], options: { input?: string | Buffer } = {}
       }
     },
   };
+}
+
+/** Runs the built CLI without blocking this process's event loop (for nodes running in this process). */
+export function parleyAsync(args: string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [parleyBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr, json: () => JSON.parse(stdout) }));
+  });
 }

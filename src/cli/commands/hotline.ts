@@ -11,9 +11,9 @@ import { debtorsOf } from '../../regimes/hotline/evaluators.js';
 import { runningNode, type OperatorClient } from '../../server/operator-client.js';
 import { loadNode } from '../../node/folder.js';
 import type { LedgerEntry } from '../../ledger/ledger.js';
-import type { HotlineView, MessageView } from '../../hotline/runtime.js';
-import { followEvents, type StreamEvent } from '../../hotline/event-stream.js';
-import { renderWatch } from '../../hotline/watch-view.js';
+import type { HotlineView, MessageView } from '../../regimes/hotline/live/runtime.js';
+import { followEvents, type StreamEvent } from '../../regimes/hotline/live/event-stream.js';
+import { renderWatch } from '../../regimes/hotline/live/watch-view.js';
 import { action, EXIT, type ExitCode } from '../boundary.js';
 import { listArgument, print, readInput, withCommon, type DirOption } from '../io.js';
 
@@ -109,8 +109,9 @@ async function send(opts: SendOptions): Promise<void> {
   if (opts.translationLanguage !== undefined) body.translation = { language: opts.translationLanguage, text: textArgument(opts.translationText!, '--translation-text') };
   const sent = await client.post<Sent>('/api/v1/entries', { type: 'hotline.message', to, refs: [], body });
   const view = await client.get<HotlineView>('/api/v1/hotline');
-  const window = view.agreement.ackSeconds[priority] * 1000;
-  const due = new Date(Date.parse(sent.time) + window).toISOString();
+  // Each addressee's deadline follows the agreement binding it and this party: the first of them.
+  const dues = (view.messages.find((m) => m.id === sent.id)?.addressees ?? []).flatMap((a) => (a.due ? [a.due] : [])).sort();
+  const due = dues[0] ?? new Date(Date.parse(sent.time) + view.agreement.ackSeconds[priority] * 1000).toISOString();
   print(opts.json, { id: sent.id, seq: sent.seq, time: sent.time, priority, to, due }, () =>
     [`sent ${priority} ${sent.author}#${sent.seq} to ${to.join(', ')} at ${sent.time}`, `acknowledgement due by ${due}`, sent.id].join('\n'),
   );

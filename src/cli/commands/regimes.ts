@@ -1,6 +1,7 @@
 /**
  * `parley obligations` and `parley findings`: the regimes' verdicts on a node's ledger (or, for
- * findings, on an exported file, offline), as of now or of `--at`. The JSON is a pure function of
+ * findings, on an exported file, offline), as of now or of `--at`. `parley regimes`: which
+ * regimes those are, their rules and the terms in force. The JSON is a pure function of
  * the entries held, the regime versions and `--at`: two parties holding the same entries print
  * byte-identical output.
  */
@@ -11,12 +12,10 @@ import { parseInstant } from '../../protocol/time.js';
 import { ZERO_HASH } from '../../protocol/bytes.js';
 import { Frontier } from '../../protocol/merkle.js';
 import { CHAIN_CHECKS, firstProblem } from '../../ledger/checks.js';
-import { catalogue } from '../../catalogue/index.js';
 import { entryOfRow } from '../../ledger/ledger.js';
 import { loadNode, openNodeStore } from '../../node/folder.js';
 import { evaluateAll, regimeVersions } from '../../regimes/index.js';
-import type { HotlineTerms } from '../../regimes/hotline/rules.js';
-import { hotlineSettings } from '../../hotline/config.js';
+import { agreementsOf, catalogue, defaultRegistry, type RegimeDescription } from '../../regimes/registry.js';
 import { recordOf } from '../../regimes/monitor.js';
 import type { Finding, Obligation, RecordEntry } from '../../regimes/types.js';
 import { action } from '../boundary.js';
@@ -30,7 +29,7 @@ interface RegimeOptions extends JsonOption {
   party?: string;
 }
 
-function instant(at: string | undefined): number {
+export function instant(at: string | undefined): number {
   return at === undefined ? Date.now() : parseInstant(at, '--at');
 }
 
@@ -42,7 +41,7 @@ function margin(m: string | undefined): { margin?: number } {
 }
 
 /** The entries of a node folder, read-only (a running node may hold the database open). */
-async function folderEntries(dir: string): Promise<RecordEntry[]> {
+export async function folderEntries(dir: string): Promise<RecordEntry[]> {
   const store = openNodeStore(loadNode(dir), { readonly: true });
   const out: RecordEntry[] = [];
   try {
@@ -89,14 +88,6 @@ function fileEntries(file: string): RecordEntry[] {
   return out;
 }
 
-/** The hotline agreement of the node folder's config.json (hotline.agreement), so its findings are the running node's. */
-function agreement(opts: RegimeOptions): { hotline?: HotlineTerms } {
-  const dir = opts.file ? undefined : (opts.dir ?? process.env.PARLEY_DIR);
-  if (!dir) return {};
-  const terms = hotlineSettings(loadNode(dir).config.hotline).agreement;
-  return terms ? { hotline: terms } : {};
-}
-
 async function source(opts: RegimeOptions, allowFile: boolean): Promise<RecordEntry[]> {
   if (opts.dir && opts.file) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', 'give --dir or --file, not both');
   if (opts.file) {
@@ -119,7 +110,28 @@ function findingLine(f: Finding): string {
   return `${f.severity.padEnd(9)} ${when(f.at)}  ${f.parties.join(',')}  ${f.explanation}  [${f.citation}]\n          ${evidence}`;
 }
 
+function regimeLines(r: RegimeDescription): string {
+  const lines = [`${r.id} ${r.version}  ${r.title}`, ...r.rules.map((x) => `  ${x.id.padEnd(34)} [${x.citation}]  ${x.title}`)];
+  if (r.terms) {
+    lines.push(`  terms by default: ${JSON.stringify(r.terms.defaults)}`);
+    for (const a of r.terms.agreements) lines.push(`  ${a.current ? 'in force' : 'adopted '} ${a.proposal.slice(0, 12)}  ${a.parties.join(',')} from ${when(a.inForce)}: ${JSON.stringify(a.terms)}`);
+  }
+  return lines.join('\n');
+}
+
 export function registerRegimes(program: Command): void {
+  withCommon(program.command('regimes').description('the regimes this version evaluates: rules with citations, and the terms in force (defaults, and agreements in the node folder\'s record)'), { dir: false })
+    .option('--dir <dir>', 'node folder (or PARLEY_DIR) whose record holds the agreements; without one, the defaults')
+    .option('--at <time>', 'as the record stood then, RFC 3339 (default now)')
+    .action(
+      action(async (opts: RegimeOptions) => {
+        const at = instant(opts.at);
+        const dir = opts.dir ?? process.env.PARLEY_DIR;
+        const regimes = defaultRegistry().describe(agreementsOf(dir ? await folderEntries(dir) : [], at), at);
+        print(opts.json, { at: new Date(at).toISOString(), regimes }, () => regimes.map(regimeLines).join('\n\n'));
+      }),
+    );
+
   const common = (c: Command) =>
     withCommon(c, { dir: false })
       .option('--dir <dir>', 'node folder (or PARLEY_DIR)')
@@ -130,7 +142,7 @@ export function registerRegimes(program: Command): void {
   common(program.command('obligations').description('who owes what to whom by when, under which treaty rule, and whether it was met')).action(
     action(async (opts: RegimeOptions) => {
       const at = instant(opts.at);
-      const r = evaluateAll(await source(opts, false), at, { ...margin(opts.margin), ...agreement(opts) });
+      const r = evaluateAll(await source(opts, false), at, margin(opts.margin));
       const obligations = opts.party ? r.obligations.filter((o) => o.debtor === opts.party || o.creditors.includes(opts.party!) || o.creditors.includes('*')) : r.obligations;
       const out = { at: new Date(at).toISOString(), regimes: regimeVersions(), obligations };
       print(opts.json, out, () => (obligations.length ? obligations.map(obligationLine).join('\n') : `no obligations as of ${out.at}`));
@@ -142,7 +154,7 @@ export function registerRegimes(program: Command): void {
     .action(
       action(async (opts: RegimeOptions) => {
         const at = instant(opts.at);
-        const r = evaluateAll(await source(opts, true), at, { ...margin(opts.margin), ...agreement(opts) });
+        const r = evaluateAll(await source(opts, true), at, margin(opts.margin));
         const findings = opts.party ? r.findings.filter((f) => f.parties.includes(opts.party!)) : r.findings;
         const out = { at: new Date(at).toISOString(), regimes: regimeVersions(), findings };
         print(opts.json, out, () => (findings.length ? findings.map(findingLine).join('\n') : `no findings as of ${out.at}`));

@@ -1,7 +1,7 @@
 /** `parley status`: delivery status — own seq, every peer's link, backlog and receipts, alerts. */
 import type { Command } from 'commander';
 import { offlineStatus, type NodeStatus } from '../../federation/federation.js';
-import type { PeerHealth } from '../../hotline/runtime.js';
+import type { PeerHealth } from '../../regimes/hotline/live/runtime.js';
 import { runningNode } from '../../server/operator-client.js';
 import { action } from '../boundary.js';
 import { print, withCommon, withLedger, type DirOption } from '../io.js';
@@ -20,7 +20,7 @@ export function registerStatus(program: Command): void {
   );
 }
 
-/** A running node adds the hotline's link health per peer (src/hotline/runtime.ts). */
+/** A running node adds the hotline's link health per peer (src/regimes/hotline/live/runtime.ts). */
 type Status = NodeStatus & { linkHealth?: PeerHealth[] };
 
 function human(s: Status, url: string | undefined): string {

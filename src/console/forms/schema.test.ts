@@ -4,7 +4,7 @@
  * empty is left out (so the node names the missing field).
  */
 import { describe, expect, it } from 'vitest';
-import { catalogue } from '../../catalogue/index.js';
+import { catalogue } from '../../regimes/registry.js';
 import { bodyOf, emptyDraft, kindOf, localInputFromUtc, pointerLabel, properties, resolve, utcFromLocalInput, type Draft, type Schema } from './schema';
 
 const schemas = catalogue().all() as unknown as Record<string, Schema>;

@@ -72,9 +72,9 @@ export function Dashboard() {
           ) : (
             <ul className="alarms" data-testid="alarms">
               {alarms.map((a) => {
-                const who = a.kind === 'equivocation' ? `${a.author}#${a.seq}` : a.party;
-                const since = a.kind === 'equivocation' ? a.seenAt : a.since;
-                const entry = a.kind === 'hotline.link' || a.kind === 'hotline.escalation' ? a.entry : undefined;
+                const who = 'author' in a ? `${a.author}#${a.seq}` : a.party;
+                const since = 'seenAt' in a ? a.seenAt : a.since;
+                const entry = 'entry' in a && typeof a.entry === 'string' ? a.entry : undefined;
                 return (
                   <li key={'id' in a ? a.id : `${a.kind} ${who} ${since}`} className="alarm-item">
                     <strong>{a.kind}</strong> {who} — {a.message}

@@ -4,13 +4,9 @@
  * it — so a message sent while its addressee's node was down keeps its original deadline.
  */
 import { deadline, formatDuration } from '../engine.js';
-import type { EvaluateOptions, GroupContext, HeldEntry, PartyCode } from '../types.js';
-import { ACK_RULE, HL, resolveTerms, type ResolvedTerms } from './rules.js';
+import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
+import { ACK_RULE, HL, type ResolvedTerms } from './rules.js';
 import type { HotlineMessage } from './schemas.js';
-
-export function termsOf(options: Readonly<EvaluateOptions>): ResolvedTerms {
-  return resolveTerms(options.hotline);
-}
 
 /**
  * The parties that owe an acknowledgement of `message`: its addressees other than its author.
@@ -30,16 +26,20 @@ export function ackDue(message: { t: number; body?: Readonly<Record<string, unkn
 
 const quote = (s: string): string => `"${s.length > 80 ? `${s.slice(0, 77)}...` : s}"`;
 
-/** HL §3: every addressee acknowledges the message by its priority's deadline. */
+/**
+ * HL §3: every addressee acknowledges the message by its priority's deadline — the window of the
+ * agreement binding the message's author and that addressee when the message was sent (each
+ * addressee may have its own), or the default.
+ */
 export function acknowledgements(message: HeldEntry, ctx: GroupContext): void {
-  const terms = termsOf(ctx.options);
   const body = message.body as unknown as HotlineMessage;
   const rule = ACK_RULE[body.priority];
-  const window = formatDuration(terms.ackMs[body.priority]);
-  const due = ackDue(message, terms);
   const what = `${message.author}'s ${body.priority} message ${quote(body.subject)}`;
   const acks = ctx.referrers(message.id);
   for (const debtor of debtorsOf(message)) {
+    const terms = ctx.terms<ResolvedTerms>([message.author, debtor], message.t);
+    const window = formatDuration(terms.ackMs[body.priority]);
+    const due = ackDue(message, terms);
     const ack = acks.find((h) => h.type === 'hotline.ack' && h.author === debtor);
     deadline(ctx, {
       rule,
@@ -58,16 +58,17 @@ export function acknowledgements(message: HeldEntry, ctx: GroupContext): void {
 /**
  * HL §4: from its first link test on, a party sends one every interval; a stretch of more than
  * `missedLinkTestIntervals` intervals without one is a finding — with the tests on either side
- * as evidence once the next one came, with the last one while none has.
+ * as evidence once the next one came, with the last one while none has. The interval is that of
+ * the agreement binding the party when it sent the test that opens the stretch.
  */
 export function linkTests(author: PartyCode, ctx: GroupContext): void {
-  const terms = termsOf(ctx.options);
   const rule = HL.linkTest;
-  const limit = terms.linkTestIntervalMs * terms.missedLinkTestIntervals;
-  const allowed = `${terms.missedLinkTestIntervals} intervals of ${formatDuration(terms.linkTestIntervalMs)}`;
   const tests = ctx.members();
   for (let i = 0; i < tests.length; i++) {
     const last = tests[i];
+    const terms = ctx.terms<ResolvedTerms>([author], last.t);
+    const limit = terms.linkTestIntervalMs * terms.missedLinkTestIntervals;
+    const allowed = `${terms.missedLinkTestIntervals} intervals of ${formatDuration(terms.linkTestIntervalMs)}`;
     const next = tests[i + 1] as HeldEntry | undefined;
     const due = last.t + limit;
     if (next ? next.t <= due : !ctx.reached(due + 1)) continue;

@@ -5,7 +5,7 @@
  * come from the rule table or the network's terms.
  */
 import { describe, expect, it } from 'vitest';
-import { catalogue } from '../../catalogue/index.js';
+import { catalogue } from '../registry.js';
 import { Evaluation, evaluate } from '../engine.js';
 import { evaluateAll, REGIMES } from '../index.js';
 import { RecordBuilder } from '../../../test/support/record.js';
@@ -28,8 +28,17 @@ class Record extends RecordBuilder {
 
 const message = (priority: string, subject = 'Aircraft approaching the line of contact') => ({ priority, subject, text: 'Please confirm the intentions of the formation at grid 51N 35E.', language: 'en' });
 
-function flashWithAck(ackAfterMs: number) {
+/** An agreement adopted in the record: proposed by the first party, endorsed by the others, an hour before T0. */
+function agree(r: Record, parties: string[], terms: object, effective = new Date(T0 - 3600 * SEC).toISOString()) {
+  const agreed = { parties, terms: { hotline: terms }, effective };
+  const p = r.add(parties[0], T0 - 2 * 3600 * SEC, 'agreement.proposal', { title: 'Hotline terms', ...agreed });
+  for (const party of parties.slice(1)) r.add(party, T0 - 2 * 3600 * SEC + MIN, 'agreement.endorsement', { proposal: p.id, ...agreed }, { refs: [p.id] });
+  return p;
+}
+
+function flashWithAck(ackAfterMs: number, setup: (r: Record) => void = () => {}) {
   const r = new Record();
+  setup(r);
   const m = r.add('USA', T0, 'hotline.message', message('flash'), { to: ['RUS'] });
   const ack = r.add('RUS', T0 + ackAfterMs, 'hotline.ack', { officer: 'watch officer 2' }, { to: ['USA'], refs: [m.id] });
   return { r, m, ack };
@@ -113,11 +122,12 @@ describe('HL §3: acknowledgement deadlines', () => {
     expect(out.obligations.map((o) => [o.debtor, o.status])).toEqual([['RUS', 'missed']]);
   });
 
-  it('the network\'s agreement sets the figures: a 3-minute flash window', () => {
-    const { r } = flashWithAck(3 * MIN + 1 * SEC);
-    const out = evaluateAll(r.entries, T0 + 10 * MIN, { hotline: { ackSeconds: { flash: 180 } } });
+  it('the parties\' agreement in the record sets the figures: a 3-minute flash window', () => {
+    const { r } = flashWithAck(3 * MIN + 1 * SEC, (r) => agree(r, ['USA', 'RUS'], { ackSeconds: { flash: 180 } }));
+    const out = evaluateAll(r.entries, T0 + 10 * MIN);
     expect(out.obligations[0]).toMatchObject({ status: 'met-late', due: '2022-02-14T10:03:00.000Z' });
-    expect(() => evaluateAll(r.entries, T0, { hotline: { ackSeconds: { flash: -1 } } })).toThrow(/ackSeconds.flash/);
+    const refused = catalogue().validate('agreement.proposal', { title: 't', parties: ['USA', 'RUS'], terms: { hotline: { ackSeconds: { flash: -1 } } }, effective: '2022-02-14T00:00:00Z' });
+    expect(refused.ok ? '' : refused.error.message).toMatch(/regimes\.hotline\.ackSeconds\.flash/);
   });
 });
 
@@ -159,7 +169,8 @@ describe('HL §4: link tests', () => {
     r.add('USA', T0 + 2 * HOUR, 'link.test', { n: 2 });
     r.add('RUS', T0, 'note', { subject: 's', text: 't' });
     expect(evaluate([hotline], r.entries, T0 + 4 * HOUR).findings).toEqual([]);
-    const short = evaluate([hotline], r.entries, T0 + 2 * HOUR + 1, { hotline: { linkTestIntervalSeconds: 1800 } });
+    agree(r, ['USA', 'RUS'], { linkTestIntervalSeconds: 1800 });
+    const short = evaluate([hotline], r.entries, T0 + 2 * HOUR + 1);
     expect(short.findings.map((f) => f.evidence.length)).toEqual([2]);
   });
 });

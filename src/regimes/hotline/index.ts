@@ -1,8 +1,10 @@
 /**
  * The hotline regime ("Hot Line II"): acknowledgement deadlines per priority and link tests, as
  * rules with citations (rules.ts) and two evaluators (evaluators.ts). The figures are the
- * network's agreement: defaults flash 5 min, immediate 30 min, routine 24 h, link tests hourly,
- * a finding after two intervals without one; `EvaluateOptions.hotline` sets others.
+ * parties' agreement: defaults flash 5 min, immediate 30 min, routine 24 h, link tests hourly,
+ * a finding after two intervals without one; an adopted agreement in the record sets others for
+ * the parties it names (HOTLINE_TERMS). Its live service (./live) raises the alarms, keeps
+ * link health and sends the link tests in a running node.
  *
  * | group         | members                                  | evaluator |
  * |---------------|------------------------------------------|-----------|
@@ -11,12 +13,16 @@
  *
  * @example
  *   import { evaluate } from '../engine.js';
- *   const { obligations, findings } = evaluate([hotline], entries, Date.now(), { hotline: { ackSeconds: { flash: 180 } } });
+ *   const { obligations, findings } = evaluate([hotline], entries, Date.now());
  */
+import type { LedgerEntry } from '../../ledger/ledger.js';
 import { evaluate } from '../engine.js';
-import type { HeldEntry, Regime } from '../types.js';
+import type { RegimeModule } from '../module.js';
+import type { HeldEntry } from '../types.js';
 import { acknowledgements, linkTests } from './evaluators.js';
-import { HOTLINE_RULES } from './rules.js';
+import { HOTLINE_RULES, HOTLINE_TERMS } from './rules.js';
+import { hotlineService } from './live/service.js';
+import { hotlineSchemas } from './schemas.js';
 
 function groupsOf(h: HeldEntry): string[] {
   if (!h.body) return [];
@@ -25,11 +31,25 @@ function groupsOf(h: HeldEntry): string[] {
   return [];
 }
 
-export const hotline: Regime = Object.freeze({
+/**
+ * A flash hotline message addressed to `peer`: it ends its push batch to that peer
+ * (FederationOptions.endsBatch), so its receipt does not wait for bulk entries committed after it.
+ */
+export function isFlashFor(e: LedgerEntry, peer: string): boolean {
+  return e.type === 'hotline.message' && e.body?.priority === 'flash' && (e.to ?? []).some((p) => p === '*' || p === peer);
+}
+
+export const hotline: RegimeModule = Object.freeze({
   id: 'hotline',
-  version: '1.0.0',
+  // 1.1.0: the figures come from the agreements in the record, per pair of parties.
+  version: '1.1.0',
   title: 'Hotline agreement (acknowledgements and link tests)',
   rules: HOTLINE_RULES,
+  types: hotlineSchemas,
+  terms: HOTLINE_TERMS,
+  urgent: isFlashFor,
+  // Loaded only by a running node: the regime itself stays pure.
+  service: hotlineService,
   groupsOf,
   evaluateGroup(key, ctx) {
     const i = key.indexOf(':');
@@ -44,8 +64,8 @@ export const hotline: Regime = Object.freeze({
   evaluate(entries, at, options) {
     return evaluate([hotline], entries, at, options);
   },
-} satisfies Regime);
+} satisfies RegimeModule);
 
-export { ackDue, debtorsOf, termsOf } from './evaluators.js';
-export { ACK_RULE, DEFAULT_TERMS, HL, HOTLINE_RULES, PRIORITIES, resolveTerms, type HotlineTerms, type Priority, type ResolvedTerms } from './rules.js';
+export { ackDue, debtorsOf } from './evaluators.js';
+export { ACK_RULE, DEFAULT_TERMS, HL, HOTLINE_RULES, HOTLINE_TERMS, PRIORITIES, type HotlineTerms, type Priority, type ResolvedTerms } from './rules.js';
 export { hotlineSchemas, type HotlineAck, type HotlineMessage, type LinkTest } from './schemas.js';

@@ -5,12 +5,11 @@
  * There is no treaty text behind "Hot Line II": the network's parties agree its terms. The rows
  * below are Parley's default terms, cited as paragraphs of that agreement (`HL §n`); the hourly
  * link test follows the Moscow–Washington Direct Communications Link, tested every hour since 1963
- * (DOMAIN.md, "Channels that exist"). A network that agrees other figures sets them as
- * {@link HotlineTerms} — node config.json `hotline.agreement`, or `EvaluateOptions.hotline` — and
- * every party of that network must use the same terms to compute the same findings.
+ * (DOMAIN.md, "Channels that exist"). Parties that agree other figures set them as
+ * {@link HotlineTerms} in an agreement in the record, endorsed by each of them: every party holding
+ * the record then computes the same findings.
  */
-import { ParleyError } from '../../protocol/errors.js';
-import type { RuleRow } from '../types.js';
+import type { RuleRow, TermsProblem, TermsSpec } from '../types.js';
 
 export const PRIORITIES = ['flash', 'immediate', 'routine'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -59,10 +58,12 @@ export const ACK_RULE: Readonly<Record<Priority, RuleRow & { figures: { seconds:
 
 /**
  * The terms a network agrees, where they differ from the rows above. All figures in seconds.
+ * They are set by an adopted agreement in the record (src/regimes/agreement), binding the parties
+ * it names; a node's config.json `hotline.agreement` only drafts a proposal.
  *
  * @example
- *   // config.json of a node: a network whose flash window is 3 minutes and whose links are tested every 30 minutes
- *   { "hotline": { "agreement": { "ackSeconds": { "flash": 180 }, "linkTestIntervalSeconds": 1800 } } }
+ *   // the terms of an agreement.proposal: a flash window of 3 minutes, links tested every 30 minutes
+ *   { "hotline": { "ackSeconds": { "flash": 180 }, "linkTestIntervalSeconds": 1800 } }
  */
 export interface HotlineTerms {
   ackSeconds?: Partial<Record<Priority, number>>;
@@ -79,37 +80,68 @@ export interface ResolvedTerms {
 }
 
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const seconds = (v: unknown) => `is ${JSON.stringify(v)}; it must be a positive number of seconds`;
 
-const resolved = new WeakMap<object, ResolvedTerms>();
-
-/** The default terms overridden by `terms`; refuses a figure that is not a positive number of seconds. */
-export function resolveTerms(terms: HotlineTerms | undefined): ResolvedTerms {
-  if (terms) {
-    const known = resolved.get(terms);
-    if (known) return known;
+/** The first problem of a hotline terms object, by field path (`ackSeconds.flash`). */
+function check(terms: unknown): TermsProblem | undefined {
+  if (!isObject(terms)) return { field: '', message: 'must be an object' };
+  for (const k of Object.keys(terms)) {
+    if (!['ackSeconds', 'linkTestIntervalSeconds', 'missedLinkTestIntervals'].includes(k)) return { field: k, message: 'is not a term of the hotline agreement (ackSeconds, linkTestIntervalSeconds, missedLinkTestIntervals)' };
   }
-  const t = terms ?? {};
-  const bad = (what: string, v: unknown) => new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `hotline agreement: ${what} is ${JSON.stringify(v)}; it must be a positive number of seconds`);
-  const ackMs = {} as Record<Priority, number>;
-  for (const p of PRIORITIES) {
-    const v = t.ackSeconds?.[p];
-    if (v !== undefined && !positive(v)) throw bad(`ackSeconds.${p}`, v);
-    ackMs[p] = (v ?? ACK_RULE[p].figures.seconds) * 1000;
+  const ack = terms.ackSeconds;
+  if (ack !== undefined) {
+    if (!isObject(ack)) return { field: 'ackSeconds', message: `must be an object of seconds per priority (${PRIORITIES.join(', ')})` };
+    for (const [p, v] of Object.entries(ack)) {
+      if (!(PRIORITIES as readonly string[]).includes(p)) return { field: `ackSeconds.${p}`, message: `is not a priority (${PRIORITIES.join(', ')})` };
+      if (!positive(v)) return { field: `ackSeconds.${p}`, message: seconds(v) };
+    }
   }
-  if (t.ackSeconds) for (const k of Object.keys(t.ackSeconds)) if (!(PRIORITIES as readonly string[]).includes(k)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `hotline agreement: ackSeconds.${k} is not a priority (${PRIORITIES.join(', ')})`);
-  const interval = t.linkTestIntervalSeconds;
-  if (interval !== undefined && !positive(interval)) throw bad('linkTestIntervalSeconds', interval);
-  const missed = t.missedLinkTestIntervals;
-  if (missed !== undefined && !(Number.isInteger(missed) && missed >= 1)) {
-    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `hotline agreement: missedLinkTestIntervals is ${JSON.stringify(missed)}; it must be a whole number of intervals, 1 or more`);
+  const interval = terms.linkTestIntervalSeconds;
+  if (interval !== undefined && !positive(interval)) return { field: 'linkTestIntervalSeconds', message: seconds(interval) };
+  const missed = terms.missedLinkTestIntervals;
+  if (missed !== undefined && !(Number.isInteger(missed) && (missed as number) >= 1)) {
+    return { field: 'missedLinkTestIntervals', message: `is ${JSON.stringify(missed)}; it must be a whole number of intervals, 1 or more` };
   }
-  const out: ResolvedTerms = Object.freeze({
-    ackMs: Object.freeze(ackMs),
-    linkTestIntervalMs: (interval ?? HL.linkTest.figures.intervalSeconds) * 1000,
-    missedLinkTestIntervals: missed ?? HL.linkTest.figures.missedIntervals,
-  });
-  if (terms) resolved.set(terms, out);
-  return out;
+  return undefined;
 }
 
-export const DEFAULT_TERMS: ResolvedTerms = resolveTerms(undefined);
+/** The default terms overridden by `terms` (checked beforehand: an agreement's terms are checked at append and accept). */
+function resolve(terms: Readonly<Record<string, unknown>> | undefined): ResolvedTerms {
+  const t = (terms ?? {}) as HotlineTerms;
+  const ackMs = {} as Record<Priority, number>;
+  for (const p of PRIORITIES) ackMs[p] = (t.ackSeconds?.[p] ?? ACK_RULE[p].figures.seconds) * 1000;
+  return Object.freeze({
+    ackMs: Object.freeze(ackMs),
+    linkTestIntervalMs: (t.linkTestIntervalSeconds ?? HL.linkTest.figures.intervalSeconds) * 1000,
+    missedLinkTestIntervals: t.missedLinkTestIntervals ?? HL.linkTest.figures.missedIntervals,
+  });
+}
+
+const secondsSchema = { type: 'number', exclusiveMinimum: 0 } as const;
+
+/** What an agreement may set for the hotline; the defaults are the rows above. */
+export const HOTLINE_TERMS: TermsSpec<ResolvedTerms> = Object.freeze({
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      ackSeconds: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(PRIORITIES.map((p) => [p, { ...secondsSchema, description: `Acknowledgement window of a ${p} message (${ACK_RULE[p].citation}).` }])),
+      },
+      linkTestIntervalSeconds: { ...secondsSchema, description: `A link test every this many seconds (${HL.linkTest.citation}).` },
+      missedLinkTestIntervals: { type: 'integer', minimum: 1, description: 'How many intervals without a link test make a finding.' },
+    },
+  },
+  defaults: Object.freeze({
+    ackSeconds: Object.fromEntries(PRIORITIES.map((p) => [p, ACK_RULE[p].figures.seconds])),
+    linkTestIntervalSeconds: HL.linkTest.figures.intervalSeconds,
+    missedLinkTestIntervals: HL.linkTest.figures.missedIntervals,
+  }),
+  check,
+  resolve,
+});
+
+export const DEFAULT_TERMS: ResolvedTerms = resolve(undefined);

@@ -17,12 +17,13 @@
  * | `inc:ID`           | one hazardous incident report                                    | requests.ts — §17 |
  */
 import { evaluate, parseTime, utcYear } from '../engine.js';
-import type { HeldEntry, Regime } from '../types.js';
+import type { RegimeModule } from '../module.js';
+import type { HeldEntry } from '../types.js';
 import { activityKeyOf, designationKey, evaluateActivity, evaluatePlan, evaluateState, evaluateUnnamedReports, mattersToConstraints, reportNaming } from './activities.js';
 import { yearlyObligations } from './periodic.js';
 import { evaluations, explanationRequest, hazardousIncident, inspections, meetingRequest } from './requests.js';
 import { VD11_RULES } from './rules.js';
-import type { ActivityNotification, Calendar } from './schemas.js';
+import { viennaSchemas, type ActivityNotification, type Calendar } from './schemas.js';
 
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -88,11 +89,17 @@ function parseKey(key: string): [string, string, string] {
   return j < 0 ? [key.slice(0, i), key.slice(i + 1), ''] : [key.slice(0, i), key.slice(i + 1, j), key.slice(j + 1)];
 }
 
-export const vienna2011: Regime = Object.freeze({
+/**
+ * The Vienna Document is a treaty text, not a network's agreement: it has no terms an agreement
+ * sets. The threshold-gaming margin is an analyst's warning level (EvaluateOptions.margin,
+ * `--margin`), not an agreed figure.
+ */
+export const vienna2011: RegimeModule = Object.freeze({
   id: 'vd11',
   version: '1.0.0',
   title: 'Vienna Document 2011',
   rules: VD11_RULES,
+  types: viennaSchemas,
   groupsOf,
   linksOf,
   evaluateGroup(key, ctx) {
@@ -129,7 +136,7 @@ export const vienna2011: Regime = Object.freeze({
   evaluate(entries, at, options) {
     return evaluate([vienna2011], entries, at, options);
   },
-} satisfies Regime);
+} satisfies RegimeModule);
 
 export { VD11, VD11_RULES } from './rules.js';
 export { viennaSchemas } from './schemas.js';

@@ -10,7 +10,7 @@ import { RecordBuilder } from '../../../test/support/record.js';
 import type { Finding, Obligation, RecordEntry, RegimeResult } from '../types.js';
 import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from '../../../test/support/vienna-bodies.js';
 import { FIGURE_FIELDS, VD11, type ForceField } from './rules.js';
-import { catalogue } from '../../catalogue/index.js';
+import { catalogue } from '../registry.js';
 
 const T = (iso: string): number => Date.parse(iso);
 const iso = (ms: number): string => new Date(ms).toISOString();

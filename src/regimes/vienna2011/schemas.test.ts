@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Catalogue, catalogue } from '../../catalogue/index.js';
+import { Catalogue } from '../../catalogue/index.js';
+import { catalogue } from '../registry.js';
 import { annualExchangeBody, AREA, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from '../../../test/support/vienna-bodies.js';
 import { viennaSchemas } from './schemas.js';
 

@@ -10,13 +10,13 @@
  *       "webhook": { "url": "https://pager.example/parley", "secret": "shared with the pager" },
  *       "receiptAlarmSeconds": 10,
  *       "degradedRttMs": 2000,
- *       "agreement": { "ackSeconds": { "flash": 300, "immediate": 1800, "routine": 86400 }, "linkTestIntervalSeconds": 3600, "missedLinkTestIntervals": 2 }
+ *       "agreement": { "ackSeconds": { "flash": 180 }, "linkTestIntervalSeconds": 1800 }   // proposed only: see HotlineConfig.agreement
  *     }
  *   }
  */
-import { isPlainObject } from '../protocol/bytes.js';
-import { ParleyError } from '../protocol/errors.js';
-import { resolveTerms, type HotlineTerms, type ResolvedTerms } from '../regimes/hotline/rules.js';
+import { isPlainObject } from '../../../protocol/bytes.js';
+import { ParleyError } from '../../../protocol/errors.js';
+import { HOTLINE_TERMS, type HotlineTerms } from '../rules.js';
 
 export interface HotlineConfig {
   /** Every alarm, raised and cleared, is POSTed here as JSON (a pager). A URL, or `{url, secret}` to sign bodies (HMAC-SHA256). Default: none. */
@@ -27,7 +27,11 @@ export interface HotlineConfig {
   degradedRttMs?: number;
   /** Whether this node sends link tests on the agreement's schedule. Default true. */
   linkTests?: boolean;
-  /** The network's hotline agreement where it differs from the default terms: every party must set the same. */
+  /**
+   * Terms this node's operator proposes to its peers (`parley agreement propose --regime hotline`
+   * drafts its proposal from them). They change no finding: only an agreement adopted in the
+   * record does (src/regimes/agreement).
+   */
   agreement?: HotlineTerms;
   /** Webhook delivery: attempts per alarm (default 5), each waiting at most `webhookTimeoutMs` (default 5000). */
   webhookAttempts?: number;
@@ -39,9 +43,8 @@ export interface HotlineSettings {
   readonly receiptAlarmMs: number;
   readonly degradedRttMs: number;
   readonly linkTests: boolean;
-  /** As configured, for regime evaluation (`EvaluateOptions.hotline`). */
+  /** The terms this node's operator proposes, as configured (a draft: not the terms in force). */
   readonly agreement: HotlineTerms | undefined;
-  readonly terms: ResolvedTerms;
   readonly webhookAttempts: number;
   readonly webhookTimeoutMs: number;
   /** First retry after this long, doubling (500 ms, 1 s, 2 s, 4 s). */
@@ -84,12 +87,8 @@ function webhookOf(v: unknown): HotlineSettings['webhook'] {
 export function hotlineSettings(config: unknown, overrides: HotlineConfig = {}): HotlineSettings {
   if (config !== undefined && !isPlainObject(config)) throw bad('', 'must be an object');
   const c = { ...(config as HotlineConfig | undefined), ...overrides };
-  let terms: ResolvedTerms;
-  try {
-    terms = resolveTerms(c.agreement);
-  } catch (e) {
-    throw bad('agreement', `is refused: ${(e as Error).message}`);
-  }
+  const problem = c.agreement === undefined ? undefined : HOTLINE_TERMS.check(c.agreement);
+  if (problem) throw bad(`agreement${problem.field ? `.${problem.field}` : ''}`, problem.message);
   const attempts = positive(c.webhookAttempts, 'webhookAttempts') ?? HOTLINE_DEFAULTS.webhookAttempts;
   if (!Number.isInteger(attempts) || attempts > 20) throw bad('webhookAttempts', 'must be a whole number from 1 to 20');
   if (c.linkTests !== undefined && typeof c.linkTests !== 'boolean') throw bad('linkTests', 'must be true or false');
@@ -99,7 +98,6 @@ export function hotlineSettings(config: unknown, overrides: HotlineConfig = {}):
     degradedRttMs: positive(c.degradedRttMs, 'degradedRttMs') ?? HOTLINE_DEFAULTS.degradedRttMs,
     linkTests: c.linkTests ?? true,
     agreement: c.agreement,
-    terms,
     webhookAttempts: attempts,
     webhookTimeoutMs: positive(c.webhookTimeoutMs, 'webhookTimeoutMs') ?? HOTLINE_DEFAULTS.webhookTimeoutMs,
     webhookRetryMs: HOTLINE_DEFAULTS.webhookRetryMs,

@@ -6,9 +6,10 @@
  *   test) addressed to a peer has had no machine receipt from it for `receiptAlarmSeconds`
  *   (default 10 s). Cleared when the peer has receipted everything older than that.
  * - **Escalation alarm** (`hotline.escalation`, one per message and addressee): an addressee has
- *   not acknowledged a message by its deadline — computed by the hotline regime itself (the same
- *   rule table and terms that produce the findings). Raised at the sender for its addressees and
- *   at an addressee for its own duty officer; cleared when the acknowledgement arrives.
+ *   not acknowledged a message by its deadline — the node's regime monitor's obligation of rule
+ *   `hotline.ack.*` turned `missed` (the very obligations behind the findings, with the terms of
+ *   the agreement in the record binding sender and addressee). Raised at the sender for its
+ *   addressees and at an addressee for its own duty officer; cleared when it is met.
  * - Every alarm change (raised, cleared) goes to the event stream (`alarm` events), to the
  *   webhook if one is configured, and raised alarms are in `status.alerts`. The ids of raised
  *   alarms are kept in store meta, so a restart does not page again for what was already paged.
@@ -16,21 +17,20 @@
  *   `degraded` (a receipt slower than `degradedRttMs`, or the peer's link tests overdue by half an
  *   interval), `up`, or `unknown`; with the last round trip (own entry committed → its receipt
  *   held here).
- * - **Link tests**: a `link.test` to every party every interval of the agreement (hourly by
- *   default), continuing the schedule from this node's last one across restarts; a fresh node
- *   sends its first after one interval.
+ * - **Link tests**: a `link.test` to every party every interval of the agreement binding this
+ *   party (hourly by default), continuing the schedule from this node's last one across restarts;
+ *   a fresh node sends its first after one interval.
  */
-import { evaluate } from '../regimes/engine.js';
-import { hotline } from '../regimes/hotline/index.js';
-import { ackDue, debtorsOf } from '../regimes/hotline/evaluators.js';
-import type { HotlineMessage } from '../regimes/hotline/schemas.js';
-import type { Priority } from '../regimes/hotline/rules.js';
-import type { EvaluateOptions, Obligation, ObligationStatus, RecordEntry } from '../regimes/types.js';
-import type { Ledger, LedgerEntry } from '../ledger/ledger.js';
-import type { Alert, Federation, LinkState, Logger, NodeStatus } from '../federation/federation.js';
-import { silentLogger } from '../federation/link.js';
-import { asParleyError } from '../protocol/errors.js';
-import { formatTime } from '../protocol/entry.js';
+import { debtorsOf } from '../evaluators.js';
+import type { HotlineMessage } from '../schemas.js';
+import type { Priority, ResolvedTerms } from '../rules.js';
+import type { RegimeView, StatusView } from '../../module.js';
+import type { Obligation, ObligationStatus, RecordEntry, RegimeChanges } from '../../types.js';
+import type { Ledger, LedgerEntry } from '../../../ledger/ledger.js';
+import type { Federation, LinkState, Logger } from '../../../federation/federation.js';
+import { silentLogger } from '../../../federation/link.js';
+import { asParleyError } from '../../../protocol/errors.js';
+import { formatTime } from '../../../protocol/entry.js';
 import type { HotlineSettings } from './config.js';
 import { Webhook } from './webhook.js';
 
@@ -80,6 +80,7 @@ export interface AddresseeView {
   /** The acknowledgement obligation, from the hotline regime (null for a message to "*"). */
   status: ObligationStatus | null;
   due: string | null;
+  /** The acknowledgement that met the obligation (on time or late). */
   ack: { id: string; time: string } | null;
   /** Outgoing only: the peer's node has receipted it (and when this node learnt it, if it saw it happen). */
   received: boolean | null;
@@ -105,6 +106,7 @@ export interface MessageView {
 export interface HotlineView {
   party: string;
   now: string;
+  /** The hotline terms binding this party alone now (the agreement in the record naming it adopted last, or the defaults); a pair's may differ — each addressee's `due` is its own. */
   agreement: { ackSeconds: Record<Priority, number>; linkTestIntervalSeconds: number; missedLinkTestIntervals: number; receiptAlarmSeconds: number };
   peers: PeerHealth[];
   alarms: HotlineAlarm[];
@@ -112,33 +114,27 @@ export interface HotlineView {
   messages: MessageView[];
 }
 
-export type HotlineStatus = Omit<NodeStatus, 'alerts'> & { alerts: (Alert | HotlineAlarm)[]; linkHealth: PeerHealth[] };
+export type HotlineStatus<S extends StatusView = StatusView> = S & { linkHealth: PeerHealth[] };
 
 export interface HotlineRuntimeOptions {
   ledger: Ledger;
   federation: Federation;
+  /** The node's regimes: the acknowledgement obligations and the terms in force. */
+  monitor: RegimeView;
   settings: HotlineSettings;
   /** The node's event stream. */
   publish: (event: string, data: unknown) => void;
   log?: Logger;
 }
 
-/** Messages kept for the view (the newest); older ones stay tracked while an obligation on this party is unsettled. */
+/** Messages kept for the view (the newest). */
 const VIEW_MESSAGES = 200;
-/** Acknowledgements held for messages this node has not seen (yet), at most. */
-const MAX_ORPHAN_ACKS = 1000;
 const ALARMS_META = 'hotline:alarms';
 const TRACKED_TYPES = new Set(['hotline.message', 'hotline.ack', 'link.test']);
+const ACK_RULES = 'hotline.ack.';
 
 interface Tracked {
   entry: RecordEntry;
-  t: number;
-  due: number;
-  acks: RecordEntry[];
-  /** Has an obligation involving this party that is not settled (met or met late). */
-  open: boolean;
-  /** Evaluated since the deadline passed, or since an acknowledgement came. */
-  checked: boolean;
   receivedAt: Map<string, number>;
 }
 
@@ -158,12 +154,14 @@ export class HotlineRuntime {
   readonly #publish: (event: string, data: unknown) => void;
   readonly #log: Logger;
   readonly #party: string;
-  readonly #options: Partial<EvaluateOptions>;
+  readonly #monitor: RegimeView;
   readonly #webhook: Webhook | undefined;
 
   readonly #messages = new Map<string, Tracked>();
   readonly #ring: string[] = [];
-  readonly #orphanAcks = new Map<string, RecordEntry[]>();
+  /** The acknowledgement obligations of every message, by message id and debtor, as the regime monitor states them. */
+  readonly #acks = new Map<string, Map<string, Obligation>>();
+  #linkTestIntervalMs = 0;
   readonly #awaiting = new Map<string, Awaiting[]>();
   readonly #delivered = new Map<string, number>();
   readonly #rtt = new Map<string, { ms: number; at: number }>();
@@ -191,7 +189,7 @@ export class HotlineRuntime {
     this.#publish = options.publish;
     this.#log = options.log ?? silentLogger;
     this.#party = options.ledger.party;
-    this.#options = options.settings.agreement ? { hotline: options.settings.agreement } : {};
+    this.#monitor = options.monitor;
     const w = options.settings.webhook;
     this.#webhook = w ? new Webhook({ url: w.url, secret: w.secret, attempts: this.#s.webhookAttempts, timeoutMs: this.#s.webhookTimeoutMs, retryMs: this.#s.webhookRetryMs }, this.#log) : undefined;
   }
@@ -225,7 +223,10 @@ export class HotlineRuntime {
     );
     const t0 = performance.now();
     await this.#load();
-    this.#log.info({ ms: Math.round(performance.now() - t0), tracked: this.#messages.size }, 'hotline state read from the ledger');
+    // The state the monitor's changes start from, then the changes.
+    this.#onObligations(this.#monitor.report(this.#now()).obligations, []);
+    this.#unsubscribe.push(this.#monitor.onChange((c) => this.#onRegimeChanges(c)));
+    this.#log.info({ ms: Math.round(performance.now() - t0), acknowledgements: this.#acks.size }, 'hotline state read from the ledger');
     const every = Math.max(50, Math.min(1000, Math.floor(this.#s.receiptAlarmMs / 4)));
     this.#tick = setInterval(() => this.#onTick(), every);
     this.#tick.unref?.();
@@ -258,19 +259,21 @@ export class HotlineRuntime {
   }
 
   /** The federation's status with hotline alarms in `alerts` and link health per peer in `linkHealth`. */
-  decorate(status: NodeStatus): HotlineStatus {
+  decorate<S extends StatusView>(status: S): HotlineStatus<S> {
     return { ...status, alerts: [...status.alerts, ...this.alarms()], linkHealth: this.health() };
   }
 
   view(): HotlineView {
     const now = this.#now();
+    // Up to the last commit and the last deadline passed, so a view taken right after an acknowledgement shows it.
+    if (this.#started && !this.#stopped) this.#monitor.refresh();
     const peers = this.#peers();
     const messages: MessageView[] = [];
     for (let i = this.#ring.length - 1; i >= 0; i--) {
       const t = this.#messages.get(this.#ring[i]);
-      if (t) messages.push(this.#messageView(t, now, peers));
+      if (t) messages.push(this.#messageView(t, peers));
     }
-    const terms = this.#s.terms;
+    const terms = this.#terms(now);
     return {
       party: this.#party,
       now: formatTime(now),
@@ -299,16 +302,20 @@ export class HotlineRuntime {
     return this.#ledger.now();
   }
 
+  /** The hotline terms binding this party alone at `t` (its link-test interval). */
+  #terms(t: number): ResolvedTerms {
+    return this.#monitor.terms<ResolvedTerms>('hotline', [this.#party], t);
+  }
+
   #peers(): string[] {
     return this.#ledger.roster.codes().filter((p) => p !== this.#party);
   }
 
-  /** One pass over the ledger: hotline messages and acks, link tests, own entries awaiting receipts. */
+  /** One pass over the ledger: hotline messages for the view, link tests, own entries awaiting receipts. */
   async #load(): Promise<void> {
     const own: Awaiting[] = [];
     const ownTo = new Map<number, string[]>();
     const messages: RecordEntry[] = [];
-    const acks = new Map<string, RecordEntry[]>();
     let after = 0;
     for (;;) {
       const rows = await this.#ledger.since(after, 1000);
@@ -320,21 +327,14 @@ export class HotlineRuntime {
           own.push({ seq: e.seq, id: e.id, type: e.type!, sentAt: Date.parse(e.time), live: false });
           ownTo.set(e.seq, e.to ?? []);
         }
-        if (e.type === 'hotline.message') messages.push(e);
-        else if (e.type === 'hotline.ack') for (const ref of e.refs ?? []) acks.set(ref, [...(acks.get(ref) ?? []), e]);
-        else this.#sawLinkTest(e);
+        if (e.type === 'hotline.message') {
+          messages.push(e);
+          if (messages.length > VIEW_MESSAGES) messages.shift();
+        } else if (e.type === 'link.test') this.#sawLinkTest(e);
       }
       if (rows.length < 1000) break;
     }
-    const now = this.#now();
-    for (const m of messages) {
-      const found = acks.get(m.id);
-      if (found) this.#orphanAcks.set(m.id, found);
-      this.#track(m, now, false);
-      acks.delete(m.id);
-    }
-    // Acknowledgements of messages this node does not hold (it was not addressed, or not yet): the newest few.
-    for (const [ref, list] of [...acks].slice(-MAX_ORPHAN_ACKS)) this.#orphanAcks.set(ref, list);
+    for (const m of messages) this.#track(m, false);
     own.sort((a, b) => a.seq - b.seq);
     for (const peer of this.#peers()) {
       const delivered = this.#delivered.get(peer) ?? 0;
@@ -358,9 +358,8 @@ export class HotlineRuntime {
       if (!le.type || !TRACKED_TYPES.has(le.type)) continue;
       const e = recordOf(le);
       if (e.author === this.#party) this.#awaitReceipts(e, now);
-      if (e.type === 'hotline.message') this.#track(e, now, true);
-      else if (e.type === 'hotline.ack') this.#holdAck(e);
-      else this.#sawLinkTest(e);
+      if (e.type === 'hotline.message') this.#track(e, true);
+      else if (e.type === 'link.test') this.#sawLinkTest(e);
     }
     if (receipts) this.#checkLinks(now);
   }
@@ -374,88 +373,73 @@ export class HotlineRuntime {
     } else if (t > (this.#lastLinkTest.get(e.author) ?? -Infinity)) this.#lastLinkTest.set(e.author, t);
   }
 
-  /** A message this node holds: kept for the view, and tracked while it obliges this party or its addressees owe this party. */
-  #track(e: RecordEntry, now: number, live: boolean): void {
+  /** A message this node holds, kept for the view while it is among the newest. */
+  #track(e: RecordEntry, live: boolean): void {
     if (this.#messages.has(e.id)) return;
-    const debtors = debtorsOf({ author: e.author, to: e.to ?? [] });
-    const involved = debtors.length > 0 && (e.author === this.#party || debtors.includes(this.#party));
-    const t: Tracked = {
-      entry: e,
-      t: Date.parse(e.time),
-      due: ackDue({ t: Date.parse(e.time), body: e.body }, this.#s.terms),
-      acks: this.#orphanAcks.get(e.id) ?? [],
-      open: involved,
-      checked: false,
-      receivedAt: new Map(),
-    };
-    this.#orphanAcks.delete(e.id);
-    this.#messages.set(e.id, t);
+    this.#messages.set(e.id, { entry: e, receivedAt: new Map() });
     this.#ring.push(e.id);
-    if (this.#ring.length > VIEW_MESSAGES) {
-      const old = this.#ring.shift()!;
-      const o = this.#messages.get(old);
-      if (o && !o.open) this.#messages.delete(old);
-    }
-    if (t.open && (!live || t.acks.length)) this.#settle(t, now);
+    if (this.#ring.length > VIEW_MESSAGES) this.#messages.delete(this.#ring.shift()!);
     if (live) this.#publish('hotline', { kind: 'message', id: e.id });
-  }
-
-  #holdAck(e: RecordEntry): void {
-    for (const ref of e.refs ?? []) {
-      const t = this.#messages.get(ref);
-      if (t) {
-        if (t.acks.some((a) => a.id === e.id)) continue;
-        t.acks.push(e);
-        if (t.open && this.#started) this.#settle(t, this.#now());
-        continue;
-      }
-      const list = this.#orphanAcks.get(ref) ?? [];
-      list.push(e);
-      this.#orphanAcks.set(ref, list);
-      if (this.#orphanAcks.size > MAX_ORPHAN_ACKS) this.#orphanAcks.delete(this.#orphanAcks.keys().next().value!);
-    }
   }
 
   // ------------------------------------------------------------------ escalation
 
-  #obligations(t: Tracked, now: number): Obligation[] {
-    return evaluate([hotline], [t.entry, ...t.acks], now, this.#options).obligations;
+  #onRegimeChanges(c: RegimeChanges): void {
+    if (this.#stopped) return;
+    try {
+      this.#onObligations(c.obligations, c.obligationsRemoved);
+    } catch (err) {
+      this.#log.error({ err: asParleyError(err).toJSON() }, 'hotline check failed');
+    }
   }
 
   /**
-   * Evaluates one message with the hotline regime: a missed obligation involving this party
-   * raises its escalation alarm; one met (late or not) clears it. A message whose obligations are
-   * all settled is no longer tracked for alarms.
+   * Obligations of the hotline's acknowledgement rules, new or changed: a missed one involving
+   * this party (as debtor, or as the author owed) raises its escalation alarm; a met one (late or
+   * not) clears it.
    */
-  #settle(t: Tracked, now: number): void {
-    t.checked = now > t.due;
-    const m = t.entry;
-    const body = m.body as unknown as HotlineMessage;
-    let open = false;
-    for (const o of this.#obligations(t, now)) {
-      if (m.author !== this.#party && o.debtor !== this.#party) continue;
-      const id = `escalation:${m.id}:${o.debtor}`;
-      if (o.status === 'open') open = true;
-      else if (o.status === 'missed') {
-        open = true;
-        const who = o.debtor === this.#party ? `this node's duty officer (${this.#party}) has` : `${o.debtor} has`;
-        this.#raise({
-          id,
-          kind: 'hotline.escalation',
-          severity: body.priority === 'routine' ? 'warning' : 'critical',
-          party: o.debtor,
-          message: `${who} not acknowledged ${m.author}'s ${body.priority} message "${short(body.subject)}" (due ${o.due})${o.debtor === this.#party ? `: parley hotline ack --id ${m.id}` : ''}`,
-          since: formatTime(Date.parse(o.due) + 1),
-          entry: m.id,
-          priority: body.priority,
-          due: o.due,
-        });
-      } else {
-        this.#clear(id, `${o.debtor} acknowledged ${m.author}'s ${body.priority} message "${short(body.subject)}"${o.status === 'met-late' ? ' late' : ''}`);
+  #onObligations(changed: readonly Obligation[], removed: readonly string[]): void {
+    for (const o of changed) {
+      if (!o.rule.startsWith(ACK_RULES)) continue;
+      const messageId = o.evidence[0];
+      let byDebtor = this.#acks.get(messageId);
+      if (!byDebtor) this.#acks.set(messageId, (byDebtor = new Map()));
+      byDebtor.set(o.debtor, o);
+      if (o.debtor === this.#party || o.creditors.includes(this.#party)) this.#escalate(messageId, o);
+    }
+    if (removed.length === 0) return;
+    // An obligation leaves the result only if its message does (never, in an append-only record); kept simple.
+    const gone = new Set(removed);
+    for (const [messageId, byDebtor] of this.#acks) {
+      for (const [debtor, o] of byDebtor) {
+        if (!gone.has(o.id)) continue;
+        byDebtor.delete(debtor);
+        this.#clear(`escalation:${messageId}:${debtor}`, `the acknowledgement owed by ${debtor} is no longer in the record`);
       }
     }
-    t.open = open;
-    if (!open && !this.#ring.includes(m.id)) this.#messages.delete(m.id);
+  }
+
+  #escalate(messageId: string, o: Obligation): void {
+    const id = `escalation:${messageId}:${o.debtor}`;
+    if (o.status === 'open') return;
+    const m = this.#monitor.held(messageId);
+    const body = m?.body as unknown as HotlineMessage | undefined;
+    const author = o.creditors[0];
+    const what = body ? `${author}'s ${body.priority} message "${short(body.subject)}"` : `${author}'s message ${messageId.slice(0, 12)}`;
+    if (o.status === 'missed') {
+      const who = o.debtor === this.#party ? `this node's duty officer (${this.#party}) has` : `${o.debtor} has`;
+      this.#raise({
+        id,
+        kind: 'hotline.escalation',
+        severity: body?.priority === 'routine' ? 'warning' : 'critical',
+        party: o.debtor,
+        message: `${who} not acknowledged ${what} (due ${o.due})${o.debtor === this.#party ? `: parley hotline ack --id ${messageId}` : ''}`,
+        since: formatTime(Date.parse(o.due) + 1),
+        entry: messageId,
+        ...(body ? { priority: body.priority } : {}),
+        due: o.due,
+      });
+    } else this.#clear(id, `${o.debtor} acknowledged ${what}${o.status === 'met-late' ? ' late' : ''}`);
   }
 
   // ------------------------------------------------------------------ receipts and links
@@ -527,7 +511,7 @@ export class HotlineRuntime {
     } else {
       if (oldest && now - oldest.sentAt > this.#s.degradedRttMs) reasons.push(`a receipt outstanding for ${((now - oldest.sentAt) / 1000).toFixed(1)} s`);
       if (rtt && rtt.ms > this.#s.degradedRttMs) reasons.push(`last round trip ${rtt.ms} ms`);
-      const interval = this.#s.terms.linkTestIntervalMs;
+      const interval = this.#monitor.terms<ResolvedTerms>('hotline', [peer], now).linkTestIntervalMs;
       if (lastTest !== undefined && now - lastTest > 1.5 * interval) reasons.push(`no link test from ${peer} since ${formatTime(lastTest)}`);
       health = reasons.length ? 'degraded' : link === 'up' || rtt ? 'up' : 'unknown';
     }
@@ -563,8 +547,12 @@ export class HotlineRuntime {
     if (this.#stopped) return;
     const now = this.#now();
     try {
-      for (const t of [...this.#messages.values()]) if (t.open && !t.checked && now > t.due) this.#settle(t, now);
       this.#checkLinks(now);
+      // An agreement adopted since the link test was scheduled may have changed the interval.
+      if (this.#s.linkTests && this.#linkTestTimer && this.#terms(now).linkTestIntervalMs !== this.#linkTestIntervalMs) {
+        clearTimeout(this.#linkTestTimer);
+        this.#scheduleLinkTest();
+      }
       if (!this.#reconciled && now > this.#startedAt + this.#s.receiptAlarmMs) this.#reconcile(now);
     } catch (err) {
       this.#log.error({ err: asParleyError(err).toJSON() }, 'hotline check failed');
@@ -631,7 +619,7 @@ export class HotlineRuntime {
   #scheduleLinkTest(): void {
     if (this.#stopped) return;
     const now = this.#now();
-    const interval = this.#s.terms.linkTestIntervalMs;
+    const interval = (this.#linkTestIntervalMs = this.#terms(now).linkTestIntervalMs);
     const next = this.#lastOwnLinkTest !== undefined ? Math.max(now, this.#lastOwnLinkTest + interval) : now + interval;
     // Timers hold at most 2^31-1 ms; a longer interval is waited out in steps.
     this.#linkTestTimer = setTimeout(() => {
@@ -650,11 +638,11 @@ export class HotlineRuntime {
     this.#linkTestTimer.unref?.();
   }
 
-  #messageView(t: Tracked, now: number, peers: string[]): MessageView {
+  #messageView(t: Tracked, peers: string[]): MessageView {
     const m = t.entry;
     const body = m.body as unknown as HotlineMessage;
     const out = m.author === this.#party;
-    const obligations = this.#obligations(t, now);
+    const obligations = this.#acks.get(m.id);
     const to = m.to ?? [];
     const parties = to.includes('*') ? peers.filter((p) => p !== m.author) : debtorsOf({ author: m.author, to });
     return {
@@ -670,14 +658,14 @@ export class HotlineRuntime {
       language: body.language,
       ...(body.translation ? { translation: body.translation } : {}),
       addressees: parties.map((party): AddresseeView => {
-        const o = obligations.find((x) => x.debtor === party);
-        const ack = t.acks.find((a) => a.author === party);
+        const o = obligations?.get(party);
+        const ack = o?.metBy ? this.#monitor.held(o.metBy) : undefined;
         const at = t.receivedAt.get(party);
         return {
           party,
           status: o?.status ?? null,
           due: o?.due ?? null,
-          ack: ack ? { id: ack.id, time: ack.time } : null,
+          ack: ack ? { id: ack.id, time: ack.entry.time } : null,
           received: out ? (this.#delivered.get(party) ?? 0) >= m.seq : null,
           receivedAt: out && at !== undefined ? formatTime(at) : null,
         };
@@ -686,13 +674,6 @@ export class HotlineRuntime {
   }
 }
 
-/**
- * A flash hotline message addressed to `peer`: it ends its push batch to that peer
- * (FederationOptions.endsBatch), so its receipt does not wait for bulk entries committed after it.
- */
-export function isFlashFor(e: LedgerEntry, peer: string): boolean {
-  return e.type === 'hotline.message' && e.body?.priority === 'flash' && addressed(e.to ?? [], peer);
-}
 
 function recordOf(e: LedgerEntry): RecordEntry {
   return { id: e.id, author: e.author, seq: e.seq, time: e.time, type: e.type, to: e.to, refs: e.refs, body: e.body };

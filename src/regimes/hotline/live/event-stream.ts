@@ -8,8 +8,8 @@
  *   const ac = new AbortController();
  *   await followEvents(`${url}/api/v1/events`, token, (e) => console.log(e.event, JSON.parse(e.data)), { signal: ac.signal });
  */
-import { isPlainObject } from '../protocol/bytes.js';
-import { ERRORS, ParleyError, type ErrorCode } from '../protocol/errors.js';
+import { isPlainObject } from '../../../protocol/bytes.js';
+import { ERRORS, ParleyError, type ErrorCode } from '../../../protocol/errors.js';
 
 export interface StreamEvent {
   event: string;

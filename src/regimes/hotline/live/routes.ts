@@ -8,8 +8,8 @@
  * Registered inside the operator API's scope (its bearer-token hook applies).
  */
 import type { FastifyInstance } from 'fastify';
-import { READERS } from '../http/auth.js';
-import type { ApiDocument } from '../http/openapi.js';
+import { READERS } from '../../../http/auth.js';
+import type { ApiDocument } from '../../../http/openapi.js';
 import type { HotlineRuntime } from './runtime.js';
 import { hotlineViewSchema } from './api-schemas.js';
 

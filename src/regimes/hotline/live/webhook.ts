@@ -13,7 +13,7 @@
  *   await hook.close(2000); // on stop: let deliveries in flight finish for up to 2 s
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Logger } from '../federation/link.js';
+import type { Logger } from '../../../federation/link.js';
 
 export interface WebhookOptions {
   url: string;
