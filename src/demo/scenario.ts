@@ -66,7 +66,7 @@ export function parseScenario(text: string, file: string): Scenario {
   try {
     raw = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
   } catch (e) {
-    throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
+    throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`, undefined, { cause: e });
   }
   if (!isPlainObject(raw)) throw bad(`${file}: a scenario is an object with title, parties and steps`);
   if (typeof raw.title !== 'string') throw bad(`${file}: title is missing`);

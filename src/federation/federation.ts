@@ -17,7 +17,7 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { ZERO_HASH } from '../protocol/bytes.js';
 import { isAddressee, isPartyCode, stubOf, type Envelope } from '../protocol/entry.js';
-import { asParleyError, ParleyError } from '../protocol/errors.js';
+import { ParleyError } from '../protocol/errors.js';
 import type { SigningKey } from '../protocol/signing.js';
 import type { AcceptReport, Ledger, LedgerEntry } from '../ledger/ledger.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
@@ -196,7 +196,7 @@ export class Federation {
     try {
       await this.#persist(true);
     } catch (err) {
-      this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write link state on stop');
+      this.#log.warn({ err }, 'could not write link state on stop');
     }
   }
 
@@ -383,7 +383,7 @@ export class Federation {
       void this.ledger.roster
         .reload()
         .then(() => this.#syncLinks())
-        .catch((err: unknown) => this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not reload the roster'));
+        .catch((err: unknown) => this.#log.warn({ err }, 'could not reload the roster'));
     }
     for (const l of this.#links.values()) l.heartbeat();
   }
@@ -460,7 +460,7 @@ export class Federation {
       try {
         await this.#accept(receipts, peer);
       } catch (err) {
-        this.#log.warn({ peer, err: asParleyError(err).toJSON() }, `the receipts in ${peer}'s push reply were refused`);
+        this.#log.warn({ peer, err }, `the receipts in ${peer}'s push reply were refused`);
       }
     }
     this.#gossip(peer, reply.heads);
@@ -491,7 +491,7 @@ export class Federation {
           (e) => compare(e?.id),
           (err: unknown) => {
             checked.delete(author);
-            this.#log.warn({ peer, author, err: asParleyError(err).toJSON() }, 'could not compare a gossiped head with the log held');
+            this.#log.warn({ peer, author, err }, 'could not compare a gossiped head with the log held');
           },
         );
       }
@@ -522,7 +522,7 @@ export class Federation {
       // Forget it, so the next gossip of the same head tries again.
       this.#forkPulls.delete(key);
       this.#checked.get(peer)?.delete(author);
-      this.#log.warn({ peer, author, seq: h.seq, err: asParleyError(err).toJSON() }, 'could not fetch a gossiped header that differs from the one held');
+      this.#log.warn({ peer, author, seq: h.seq, err }, 'could not fetch a gossiped header that differs from the one held');
     }
   }
 
@@ -546,7 +546,7 @@ export class Federation {
         if (page.head && cursor >= page.head.seq) break;
       }
     } catch (err) {
-      this.#log.warn({ peer, author, err: asParleyError(err).toJSON() }, `pulling ${author}'s log from ${peer} failed; the next gap or push retries`);
+      this.#log.warn({ peer, author, err }, `pulling ${author}'s log from ${peer} failed; the next gap or push retries`);
     } finally {
       this.#pulls.delete(key);
     }
@@ -599,7 +599,7 @@ export class Federation {
     if (this.#persistTimer || this.#stopped) return;
     this.#persistTimer = setTimeout(() => {
       this.#persistTimer = undefined;
-      this.#persist().catch((err: unknown) => this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write link state; it is rebuilt on restart'));
+      this.#persist().catch((err: unknown) => this.#log.warn({ err }, 'could not write link state; it is rebuilt on restart'));
     }, PERSIST_DELAY_MS);
     this.#persistTimer.unref?.();
   }

@@ -149,7 +149,7 @@ export class PeerLink {
       },
       (err: unknown) => {
         this.#building = false;
-        this.#host.log.warn({ peer: this.party, err: asParleyError(err).toJSON() }, `could not read the entries due to ${this.party}; the next commit or heartbeat retries`);
+        this.#host.log.warn({ peer: this.party, err }, `could not read the entries due to ${this.party}; the next commit or heartbeat retries`);
       },
     );
   }
@@ -231,7 +231,7 @@ export class PeerLink {
       try {
         this.#succeeded(reply);
       } catch (err) {
-        this.#host.log.error({ peer: this.party, err: asParleyError(err).toJSON() }, 'handling a push reply failed');
+        this.#host.log.error({ peer: this.party, err }, 'handling a push reply failed');
       }
       this.kick();
     } else {

@@ -15,7 +15,7 @@ import {
   assembleEntry, checkContentShape, decodeEnvelope, encodeContent, encodeHeader, formatTime, isAddressee, MAX_CONTENT_BYTES, sealEntry,
   type Content, type DecodedEntry, type Envelope, type Header,
 } from '../protocol/entry.js';
-import { ParleyError, asParleyError } from '../protocol/errors.js';
+import { ParleyError } from '../protocol/errors.js';
 import { Frontier, inclusionProof, type Hash, type MerkleNode } from '../protocol/merkle.js';
 import { sha256hex } from '../protocol/bytes.js';
 import { signHeader, type SigningKey } from '../protocol/signing.js';

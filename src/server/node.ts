@@ -121,7 +121,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     monitor.close();
     await ledger.close();
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot listen on ${host}:${port}: ${code ?? (err as Error).message}${code === 'EADDRINUSE' ? ' (another process uses the port; pick another with --port)' : ''}`);
+    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `cannot listen on ${host}:${port}: ${code ?? (err as Error).message}${code === 'EADDRINUSE' ? ' (another process uses the port; pick another with --port)' : ''}`, undefined, { cause: err });
   }
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;

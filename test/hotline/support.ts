@@ -92,9 +92,9 @@ export function hotlineOf(node: RunningNode): HotlineRuntime {
 export async function adoptHotlineTerms(nodes: RunningNode[], terms: HotlineTerms, effective = '2000-01-01T00:00:00.000Z'): Promise<string[]> {
   const agreed = { parties: nodes.map((n) => n.party), terms: { hotline: terms }, effective };
   const proposal = await nodes[0].ledger.append({ type: 'agreement.proposal', to: ['*'], refs: [], body: { title: 'Hotline terms', ...agreed } });
-  await waitFor('the proposal everywhere', () => nodes.every((n) => n.ledger.get(proposal.id)?.body !== undefined));
+  await waitFor('the proposal everywhere', async () => (await Promise.all(nodes.map((n) => n.ledger.get(proposal.id)))).every((e) => e?.body !== undefined));
   const ids = [proposal.id];
   for (const n of nodes.slice(1)) ids.push((await n.ledger.append({ type: 'agreement.endorsement', to: ['*'], refs: [proposal.id], body: { proposal: proposal.id, ...agreed } })).id);
-  await waitFor('the endorsements everywhere', () => nodes.every((n) => ids.every((id) => n.ledger.get(id)?.body !== undefined)));
+  await waitFor('the endorsements everywhere', async () => (await Promise.all(nodes.flatMap((n) => ids.map((id) => n.ledger.get(id))))).every((e) => e?.body !== undefined));
   return ids;
 }

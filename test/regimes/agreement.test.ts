@@ -36,7 +36,7 @@ it('the acknowledgement deadline changes for the agreement\'s parties only once 
   const proposed = await parley(['agreement', 'propose', '--dir', USA.dir, '--regime', 'hotline', '--terms', '{"ackSeconds":{"flash":120}}', '--parties', 'USA,RUS', '--effective', effective, '--json']);
   expect(proposed.code, proposed.stderr).toBe(0);
   const proposal = proposed.json().id as string;
-  await waitFor('the proposal at RUS', () => RUS.ledger.get(proposal)?.body !== undefined);
+  await waitFor('the proposal at RUS', async () => (await RUS.ledger.get(proposal))?.body !== undefined);
 
   // Proposed, not endorsed by RUS: the default window.
   const m1 = await send('Before the endorsement');
@@ -45,7 +45,7 @@ it('the acknowledgement deadline changes for the agreement\'s parties only once 
   const restated = { proposal, parties: ['USA', 'RUS'], terms: { hotline: { ackSeconds: { flash: 120 } } }, effective: new Date(effective).toISOString() };
   const altered = await api(RUS, '/api/v1/entries', { type: 'agreement.endorsement', to: ['*'], refs: [proposal], body: { ...restated, terms: { hotline: { ackSeconds: { flash: 3600 } } } } });
   expect(altered).toMatchObject({ status: 400, json: { error: { code: 'PARLEY_ERR_SCHEMA' } } });
-  await waitFor('m1 at RUS', () => RUS.ledger.get(m1.id)?.body !== undefined);
+  await waitFor('m1 at RUS', async () => (await RUS.ledger.get(m1.id))?.body !== undefined);
   const notAProposal = await api(RUS, '/api/v1/entries', { type: 'agreement.endorsement', to: ['*'], refs: [m1.id], body: { ...restated, proposal: m1.id } });
   expect(notAProposal).toMatchObject({ status: 400, json: { error: { code: 'PARLEY_ERR_SCHEMA' } } });
 
@@ -59,7 +59,7 @@ it('the acknowledgement deadline changes for the agreement\'s parties only once 
   const m3 = await send('In force');
 
   const everything = [proposal, endorsed.json().id, m1.id, m2.id, m3.id];
-  await waitFor('every entry at every node', () => nodes.every((n) => everything.every((id) => n.ledger.get(id)?.body !== undefined)), 15_000);
+  await waitFor('every entry at every node', async () => (await Promise.all(nodes.flatMap((n) => everything.map((id) => n.ledger.get(id))))).every((e) => e?.body !== undefined), 15_000);
 
   // The deadlines: 2 minutes between USA and RUS for m3 only; 5 minutes for every other.
   const at = new Date(Date.parse(m3.time) + 10 * 60_000).toISOString();

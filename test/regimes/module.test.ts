@@ -81,7 +81,7 @@ it('a module from the registry API alone is validated at append, evaluated, and 
 
   // Evaluated: an obligation, then a finding once its deadline has passed.
   const call = await USA.ledger.append({ type: 'drill.call', to: ['RUS'], body: { subject: 'Drill 1' } });
-  await waitFor('the call at RUS', () => RUS.ledger.get(call.id)?.body !== undefined);
+  await waitFor('the call at RUS', async () => (await RUS.ledger.get(call.id))?.body !== undefined);
   const get = async (node: typeof USA, path: string) => (await fetch(node.url + path, { headers: { authorization: `Bearer ${node.folder.tokens.analyst}` } })).json() as Promise<any>;
   const later = new Date(Date.parse(call.time) + 61_000).toISOString();
   const obligations = await get(RUS, '/api/v1/obligations?rule=drill.answer');

@@ -9,7 +9,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { catalogue } from '../../src/catalogue/index.js';
+import { catalogue } from '../../src/regimes/registry.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import type { EntryRow, Store } from '../../src/ledger/store.js';
 import { sha256hex } from '../../src/protocol/bytes.js';

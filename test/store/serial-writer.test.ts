@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { catalogue } from '../../src/catalogue/index.js';
+import { catalogue } from '../../src/regimes/registry.js';
 import { Ledger, type LedgerEntry } from '../../src/ledger/ledger.js';
 import { openStore } from '../../src/ledger/dialects.js';
 import { generateSigningKey } from '../../src/protocol/signing.js';

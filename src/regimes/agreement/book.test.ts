@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Evaluation, holdEntry } from '../engine.js';
-import { RecordBuilder } from '../record.js';
+import { RecordBuilder } from '../../../test/support/record.js';
 import { catalogue, defaultRegistry } from '../registry.js';
 import type { RecordEntry } from '../types.js';
 import { AgreementBook } from './book.js';

@@ -29,7 +29,6 @@ import type { Obligation, ObligationStatus, RecordEntry, RegimeChanges } from '.
 import type { Ledger, LedgerEntry } from '../../../ledger/ledger.js';
 import type { Federation, LinkState, Logger } from '../../../federation/federation.js';
 import { silentLogger } from '../../../federation/link.js';
-import { asParleyError } from '../../../protocol/errors.js';
 import { formatTime } from '../../../protocol/entry.js';
 import type { HotlineSettings } from './config.js';
 import { Webhook } from './webhook.js';
@@ -243,7 +242,7 @@ export class HotlineRuntime {
     try {
       await this.#persistAlarms();
     } catch (err) {
-      this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write the raised hotline alarms');
+      this.#log.warn({ err }, 'could not write the raised hotline alarms');
     }
     await this.#webhook?.close(graceMs);
   }
@@ -389,7 +388,7 @@ export class HotlineRuntime {
     try {
       this.#onObligations(c.obligations, c.obligationsRemoved);
     } catch (err) {
-      this.#log.error({ err: asParleyError(err).toJSON() }, 'hotline check failed');
+      this.#log.error({ err }, 'hotline check failed');
     }
   }
 
@@ -555,7 +554,7 @@ export class HotlineRuntime {
       }
       if (!this.#reconciled && now > this.#startedAt + this.#s.receiptAlarmMs) this.#reconcile(now);
     } catch (err) {
-      this.#log.error({ err: asParleyError(err).toJSON() }, 'hotline check failed');
+      this.#log.error({ err }, 'hotline check failed');
     }
   }
 
@@ -604,7 +603,7 @@ export class HotlineRuntime {
     if (this.#persistTimer || this.#stopped) return;
     this.#persistTimer = setTimeout(() => {
       this.#persistTimer = undefined;
-      this.#persistAlarms().catch((err: unknown) => this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not write the raised hotline alarms'));
+      this.#persistAlarms().catch((err: unknown) => this.#log.warn({ err }, 'could not write the raised hotline alarms'));
     }, 250);
     this.#persistTimer.unref?.();
   }
@@ -630,7 +629,7 @@ export class HotlineRuntime {
           if (!e) this.#lastOwnLinkTest = this.#now();
         })
         .catch((err) => {
-          if (!this.#stopped) this.#log.warn({ err: asParleyError(err).toJSON() }, 'could not append a link test; trying again next interval');
+          if (!this.#stopped) this.#log.warn({ err }, 'could not append a link test; trying again next interval');
           this.#lastOwnLinkTest = this.#now();
         })
         .finally(() => this.#scheduleLinkTest());
