@@ -14,7 +14,7 @@ import { sha256hex } from '../src/protocol/bytes.js';
 import { Evaluation } from '../src/regimes/engine.js';
 import { REGIMES, evaluateAll } from '../src/regimes/index.js';
 import type { RecordEntry } from '../src/regimes/types.js';
-import { percentile } from './stats.js';
+import { percentile, prng } from './stats.js';
 
 /** The 57 participating States of the OSCE (ISO 3166 alpha-3). */
 export const OSCE_STATES = (
@@ -33,16 +33,6 @@ export interface RecordShape {
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AREA = { type: 'Polygon', coordinates: [[[24, 52], [32, 52], [32, 56], [24, 56], [24, 52]]] };
 

@@ -8,6 +8,7 @@ export const coreSchemas: Record<string, ContentSchema> = {
   receipt: {
     title: 'Receipt',
     description: 'The receiver holds everything from author `of` up to seq `upto`, whose entry id is `head` (cumulative, like a TCP ack).',
+    'x-parley-composed-by': 'node',
     type: 'object',
     additionalProperties: false,
     required: ['of', 'upto', 'head'],

@@ -15,6 +15,14 @@ import { fail, ok, type Result } from '../protocol/errors.js';
 
 export type ContentSchema = Record<string, unknown> & { title: string; description: string };
 
+/**
+ * The schema annotation saying who writes a content type, so that a client needs no list of its
+ * own: `node` (the node writes it itself: receipts), `service` (a regime's live service has its
+ * own page and commands: the hotline), absent (an operator composes it from the schema's form).
+ */
+export const COMPOSED_BY = 'x-parley-composed-by';
+export type ComposedBy = 'node' | 'service';
+
 /** A problem JSON Schema cannot express, at a JSON Pointer into the body (e.g. `/end`). */
 export interface SchemaProblem {
   path: string;
@@ -53,6 +61,8 @@ function compile(tables: readonly Readonly<Record<string, CatalogueEntry>>[]): C
   const c: Compiled = { schemas: new Map(), validators: new Map(), checks: new Map() };
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
   addFormats(ajv);
+  // An annotation, not a constraint: who composes a type (see ComposedBy), served for the console.
+  ajv.addKeyword({ keyword: COMPOSED_BY, schemaType: 'string' });
   for (const table of tables) {
     for (const [type, entry] of Object.entries(table)) {
       if (c.schemas.has(type)) throw new Error(`content type ${type} registered twice`);

@@ -8,19 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, Evaluation, count, formatDuration, isoTime, utcYear } from './engine.js';
 import { REGIMES, evaluateAll, openEvaluation, vienna2011 } from './index.js';
 import { RecordBuilder } from '../../test/support/record.js';
+import { prng } from '../../bench/stats.js';
 import type { RecordEntry, Regime, RegimeResult } from './types.js';
 import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from '../../test/support/vienna-bodies.js';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE = Date.UTC(2021, 0, 1);
 const STATES = ['RUS', 'UKR', 'BLR', 'POL'];

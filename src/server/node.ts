@@ -1,5 +1,8 @@
 /**
- * A running node: the folder's ledger, its federation, and the HTTP server in one process.
+ * A running node — the composition root: the one file that knows every concrete piece and wires
+ * them, in this order: config (the node folder) → store (its dialect) → catalogue (the regime
+ * registry's types) → ledger → federation → regime monitor → the regimes' live services → the
+ * HTTP server with its route plugins. Everything else takes what it needs as parameters.
  *
  * @example
  *   const node = await startNode({ dir: '.parley/usa', port: 7301 });
@@ -9,8 +12,8 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
-import { loadNode, openLedger, type NodeFolder } from '../node/folder.js';
-import type { Clock, Ledger, LedgerEntry } from '../ledger/ledger.js';
+import { loadNode, openNodeStore, type NodeFolder } from '../node/folder.js';
+import { Ledger, type Clock, type LedgerEntry } from '../ledger/ledger.js';
 import { Federation, type FederationOptions } from '../federation/federation.js';
 import { createApp, registerRoutes } from './app.js';
 import type { AppContext } from './context.js';
@@ -77,7 +80,14 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   // The catalogue's checks read what the ledger holds (an endorsement must restate the proposal it names) through the regime monitor.
   let regimes: RegimeMonitor | undefined;
   const catalogue = registry.catalogue.withRecord({ held: (id) => regimes?.held(id) });
-  const ledger = await openLedger(folder, { clock: options.clock, signingWorkers: options.signingWorkers ?? 0, catalogue });
+  const store = openNodeStore(folder);
+  let ledger: Ledger;
+  try {
+    ledger = await Ledger.open({ store, party, key: folder.key, catalogue, clock: options.clock, signingWorkers: options.signingWorkers ?? 0 });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   let closing = false;
   const app = createApp({
     logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid } },

@@ -11,7 +11,7 @@ import { Ledger, type LedgerEntry } from '../../src/ledger/ledger.js';
 import { openStore } from '../../src/ledger/dialects.js';
 import { generateSigningKey } from '../../src/protocol/signing.js';
 import { tempDir } from '../support/nodes.js';
-import { prng } from '../support/random.js';
+import { prng } from '../../bench/stats.js';
 
 const tmp = tempDir('parley-serial-');
 afterAll(() => tmp.remove());

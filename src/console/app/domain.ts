@@ -5,11 +5,19 @@
  */
 import type { EntryView, Priority } from '../../wire/types';
 
-/** Content types that are the network's own plumbing or the hotline, not treaty traffic. */
-const NOT_TREATY = new Set(['receipt', 'hotline.message', 'hotline.ack', 'link.test']);
+/**
+ * Whether operators compose this content type from its schema's form (treaty notifications,
+ * requests, agreements), as the catalogue says: the node writes some types itself (receipts) and
+ * a regime's live service composes others on a page of its own (the hotline).
+ */
+export function isComposedFromForm(catalogue: Record<string, Record<string, unknown>>, type: string): boolean {
+  const schema = catalogue[type];
+  return schema !== undefined && schema['x-parley-composed-by'] === undefined;
+}
 
-export function isTreatyTraffic(e: EntryView): boolean {
-  return e.type !== undefined && !NOT_TREATY.has(e.type);
+/** Treaty traffic: entries of a type composed from a form (not the network's plumbing nor the hotline). */
+export function isTreatyTraffic(catalogue: Record<string, Record<string, unknown>>, e: EntryView): boolean {
+  return e.type !== undefined && isComposedFromForm(catalogue, e.type);
 }
 
 export function isAddressedTo(e: EntryView, party: string): boolean {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ApiError } from '../app/api';
-import { isTreatyTraffic } from '../app/domain';
+import { isComposedFromForm, isTreatyTraffic } from '../app/domain';
 import { addressees, summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, go, href, type Route } from '../app/route';
@@ -13,7 +13,6 @@ import { BodyFields, type Refusal } from '../forms/SchemaForm';
 import { bodyOf, emptyDraft, pointerLabel, type Draft, type Schema } from '../forms/schema';
 
 /** Types the node writes itself or that have their own screen. */
-const NOT_COMPOSED_HERE = new Set(['receipt', 'hotline.message', 'hotline.ack', 'link.test']);
 
 export function Notifications(props: { route: Route }) {
   if (props.route.rest[0] === 'compose') return <Compose query={props.route.query} />;
@@ -22,7 +21,7 @@ export function Notifications(props: { route: Route }) {
 
 function NotificationList(props: { direction: string; type: string }) {
   const p = usePicture();
-  const treaty = p.entries.filter(isTreatyTraffic);
+  const treaty = p.entries.filter((e) => isTreatyTraffic(p.catalogue, e));
   const types = [...new Set(treaty.map((e) => e.type!))].sort();
   const shown = treaty
     .filter((e) => (props.direction === 'in' ? e.author !== p.party : props.direction === 'out' ? e.author === p.party : true))
@@ -96,7 +95,7 @@ function NotificationList(props: { direction: string; type: string }) {
 function Compose(props: { query: URLSearchParams }) {
   const p = usePicture();
   const types = Object.keys(p.catalogue)
-    .filter((t) => !NOT_COMPOSED_HERE.has(t))
+    .filter((t) => isComposedFromForm(p.catalogue, t))
     .sort();
   const [type, setType] = useState(props.query.get('type') ?? '');
   const schema = (type ? p.catalogue[type] : undefined) as Schema | undefined;

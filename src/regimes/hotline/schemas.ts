@@ -38,6 +38,8 @@ export interface LinkTest {
 export const hotlineSchemas: Record<string, CatalogueEntry> = {
   'hotline.message': {
     title: 'Hotline message',
+    // Sent from the hotline's own page and commands (its live service), not from a generated form.
+    'x-parley-composed-by': 'service',
     description:
       'A message on the hotline. Every addressee owes a hotline.ack (a duty officer has read it) by the deadline of its priority, counted from the header time: flash 5 minutes, immediate 30 minutes, routine 24 hours unless the network\'s hotline agreement sets other figures (HL §3). A message to "*" is a circular and owes no acknowledgement: name the addressees to be owed one. The text in `language` is authoritative; a `translation` is a courtesy.',
     type: 'object',
@@ -66,6 +68,7 @@ export const hotlineSchemas: Record<string, CatalogueEntry> = {
   },
   'hotline.ack': {
     title: 'Hotline acknowledgement',
+    'x-parley-composed-by': 'service',
     description:
       'A duty officer has read the hotline message(s) named in the content\'s refs: the human acknowledgement the hotline agreement asks for (HL §3), distinct from the machine receipt that says only that the node holds the message. Address it to the message\'s author (and its other addressees).',
     type: 'object',
@@ -77,6 +80,7 @@ export const hotlineSchemas: Record<string, CatalogueEntry> = {
   },
   'link.test': {
     title: 'Link test',
+    'x-parley-composed-by': 'service',
     description:
       'A ledgered test of the link, sent to every party ("*") on a schedule — hourly by default, as the Moscow–Washington hotline has been tested every hour since 1963 (HL §4). Each peer\'s machine receipt of it measures the round trip; a party whose link tests stop for more than two intervals gets a finding.',
     type: 'object',
