@@ -61,6 +61,16 @@ module.exports = {
       to: { path: '^src/(ledger|federation|http|node)/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'generic-code-names-no-regime',
+      severity: 'error',
+      comment: 'Only registry.ts lists the regimes: the kernel (store, ledger, federation, catalogue, server, the regime engine) works for any module and imports none by name. Exempt: the compile-time wire check and the type-only wire types (they describe what the API sends), and the CLI commands that are a regime\'s own (parley hotline).',
+      from: {
+        path: '^src/(protocol|http|catalogue|ledger|federation|node|server|demo|regimes/[^/]+\\.ts$)',
+        pathNot: `(^src/regimes/registry\\.ts$|^src/server/wire-check\\.ts$|${TESTS})`,
+      },
+      to: { path: '^src/regimes/(?!agreement/)[^/]+/' },
+    },
+    {
       name: 'console-own-folder',
       severity: 'error',
       comment: 'The console is a browser bundle: it imports only its own folder and the wire types; what it knows of the rules it reads from the API.',

@@ -576,7 +576,7 @@ export class Federation {
     if (known && known.code === error.code) return;
     const alert: Alert & { kind: 'refused' } = { kind: 'refused', party, code: error.code, message: error.message, since: new Date(this.#clock()).toISOString() };
     this.#refusals.set(party, alert);
-    this.#log.warn({ peer: party, err: error.toJSON() }, `${party} refuses this node's batch`);
+    this.#log.warn({ peer: party, err: error }, `${party} refuses this node's batch`);
     this.#emit({ kind: 'alert', alert });
   }
 

@@ -266,7 +266,7 @@ export class PeerLink {
     else if (wasRefused) this.#host.refused(this.party, undefined);
     const delay = backoffDelay(this.#attempt, this.#host.random(), this.#t.backoff);
     if (this.#attempt === 1 || this.#attempt % 20 === 0) {
-      this.#host.log.warn({ peer: this.party, attempt: this.#attempt, retryInMs: delay, err: error.toJSON() }, `delivery to ${this.party} failed; retrying the same batch`);
+      this.#host.log.warn({ peer: this.party, attempt: this.#attempt, retryInMs: delay, err: error }, `delivery to ${this.party} failed; retrying the same batch`);
     }
     this.#retry = setTimeout(() => {
       this.#retry = undefined;

@@ -24,9 +24,7 @@ export interface NodeConfig {
   name: string;
   url: string;
   createdAt: string;
-  /** Hotline settings: webhook, alarm delays, terms to propose (src/regimes/hotline/live/config.ts); absent: the defaults. */
-  hotline?: unknown;
-  /** The settings of a regime module's live service, by module id (`hotline` above is one). */
+  /** The settings of a regime module's live service, by module id (`hotline`: webhook, alarm delays, terms to propose); absent: its defaults. */
   [moduleId: string]: unknown;
 }
 

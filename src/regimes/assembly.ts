@@ -68,7 +68,7 @@ export interface Registry {
 /** A registry of `modules` (their ids unique, their content types disjoint). */
 export function createRegistry(modules: readonly RegimeModule[]): Registry {
   const ids = modules.map((m) => m.id);
-  if (new Set(ids).size !== ids.length) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `a regime module is listed twice: ${ids.join(', ')}`);
+  if (new Set(ids).size !== ids.length) throw new ParleyError('PARLEY_ERR_INTERNAL', `a regime module is listed twice: ${ids.join(', ')}`);
   const list = Object.freeze([...modules]);
   let catalogue: Catalogue | undefined;
   const registry: Registry = {

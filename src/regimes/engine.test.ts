@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, Evaluation, count, formatDuration, isoTime, utcYear } from './engine.js';
-import { REGIMES, evaluateAll, openEvaluation, vienna2011 } from './index.js';
+import { REGIMES, evaluateAll, openEvaluation } from './index.js';
+import { vienna2011 } from './vienna2011/index.js';
 import { RecordBuilder } from '../../test/support/record.js';
 import { prng } from '../../bench/stats.js';
 import type { RecordEntry, Regime, RegimeResult } from './types.js';

@@ -341,7 +341,7 @@ export class Evaluation {
 
   constructor(regimes: readonly Regime[], options: Partial<EvaluateOptions> = {}) {
     const ids = regimes.map((r) => r.id);
-    if (new Set(ids).size !== ids.length) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `a regime is listed twice: ${ids.join(', ')}`);
+    if (new Set(ids).size !== ids.length) throw new ParleyError('PARLEY_ERR_INTERNAL', `a regime is listed twice: ${ids.join(', ')}`);
     this.#regimes = [...regimes];
     for (const r of regimes) this.#groups.set(r, new Map());
     const deps = this.#deps;

@@ -35,5 +35,3 @@ export type * from './types.js';
 export type { LiveService, RegimeModule, ServiceDeps } from './module.js';
 export { DEFAULT_OPTIONS } from './types.js';
 export { agreementsOf, catalogue, createRegistry, defaultRegistry, MODULES, type AgreementDescription, type RegimeDescription, type Registry } from './registry.js';
-export { vienna2011 } from './vienna2011/index.js';
-export { hotline } from './hotline/index.js';

@@ -84,6 +84,12 @@ export interface ServiceAlarm {
 /** `GET /api/v1/status`: the federation's status, with what live services add (their alarms among the federation's alerts). */
 export type StatusView = Omit<NodeStatus, 'alerts'> & { alerts: (Alert | ServiceAlarm)[] };
 
+/** What a live service adds to `GET /api/v1/status`, as JSON Schemas: its alarm's shape, its own fields. */
+export interface StatusAdditions {
+  readonly alarm?: Record<string, unknown>;
+  readonly properties?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
 /** A regime's part in a running node. */
 export interface LiveService {
   /** Called once the node listens and its federation runs. */
@@ -94,6 +100,8 @@ export interface LiveService {
   decorate?(status: StatusView): StatusView;
   /** Operator routes, registered inside the operator API (bearer tokens apply) and described in the OpenAPI document. */
   routes?(api: FastifyInstance, doc: ApiDocument): void;
+  /** The JSON Schemas of what `decorate` adds to the status (the API serialises only what a schema names). */
+  readonly status?: StatusAdditions;
   /** Event names it publishes on the event stream, for the reader of GET /api/v1/regimes. */
   readonly events?: readonly string[];
 }

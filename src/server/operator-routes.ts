@@ -14,7 +14,7 @@ import type { AppContext } from './context.js';
 import type { ApiDocument } from '../http/openapi.js';
 import {
   descriptorSchema, entriesPage, entriesQuery, entrySchema, eventsQuery, idParams, proofBundleSchema, proofVerdictSchema, rosterSchema,
-  sendSchema, sentSchema, statusSchema, verifyReportSchema,
+  sendSchema, sentSchema, statusSchemaWith, verifyReportSchema,
 } from './schemas.js';
 import type { PublishedEvent } from './events.js';
 import type { LiveService, StatusView } from '../regimes/module.js';
@@ -68,7 +68,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     tag: 'operator',
     summary: 'This node\'s delivery status: own seq, every peer\'s link, backlog and receipts, alerts (hotline alarms among them), link health',
     roles: READERS,
-    responses: { 200: { description: 'Status.', schema: statusSchema } },
+    responses: { 200: { description: 'Status.', schema: statusSchemaWith(services.flatMap((s) => (s.status ? [s.status] : []))) } },
     handler: async () => services.reduce((status, s) => s.decorate?.(status) ?? status, federation.status() as StatusView),
   });
 

@@ -2,8 +2,9 @@
  * JSON Schemas of what the node's HTTP APIs take and give. Request schemas are also what Fastify
  * validates with; all of them go into the OpenAPI document, so the document is the code.
  */
-import { alarmSchema, peerHealthSchema } from '../regimes/hotline/live/api-schemas.js';
 import { errorSchema } from '../http/openapi.js';
+
+import type { StatusAdditions } from '../regimes/module.js';
 
 const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 const party = { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$', description: 'Party code: ISO 3166 alpha-3 or an upper-case organisation name.' } as const;
@@ -119,7 +120,8 @@ const alertSchema = {
   },
 } as const;
 
-export const statusSchema = {
+/** `GET /api/v1/status`, with what the regimes' live services add (their alarms among the alerts, their own fields). */
+export const statusSchemaWith = (additions: readonly StatusAdditions[]) => ({
   type: 'object',
   required: ['party', 'seq', 'peers', 'alerts'],
   properties: {
@@ -140,10 +142,10 @@ export const statusSchema = {
         },
       },
     },
-    alerts: { type: 'array', items: { anyOf: [alertSchema, alarmSchema] }, description: 'Federation alerts, and the hotline\'s raised alarms (kind hotline.link, hotline.escalation).' },
-    linkHealth: { type: 'array', items: peerHealthSchema, description: 'The hotline\'s link health per peer: up / degraded / down, last round trip.' },
+    alerts: { type: 'array', items: { anyOf: [alertSchema, ...additions.flatMap((a) => (a.alarm ? [a.alarm] : []))] }, description: 'Federation alerts, and the alarms the live services raised.' },
+    ...Object.assign({}, ...additions.map((a) => a.properties ?? {})),
   },
-} as const;
+});
 
 export const proofBundleSchema = {
   type: 'object',

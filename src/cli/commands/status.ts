@@ -1,7 +1,7 @@
 /** `parley status`: delivery status — own seq, every peer's link, backlog and receipts, alerts. */
 import type { Command } from 'commander';
 import { offlineStatus, type NodeStatus } from '../../federation/federation.js';
-import type { PeerHealth } from '../../regimes/hotline/live/runtime.js';
+import type { PeerHealth } from '../../wire/types.js';
 import { runningNode } from '../../server/operator-client.js';
 import { action } from '../boundary.js';
 import { print, withCommon, withLedger, type DirOption } from '../io.js';

@@ -6,6 +6,7 @@
 import type { LiveService, ServiceDeps } from '../../module.js';
 import { hotlineSettings, type HotlineConfig } from './config.js';
 import { hotlineRoutes } from './routes.js';
+import { alarmSchema, peerHealthSchema } from './api-schemas.js';
 import { HotlineRuntime } from './runtime.js';
 
 export interface HotlineService extends LiveService {
@@ -19,6 +20,7 @@ export function hotlineService(deps: ServiceDeps): HotlineService {
   return {
     runtime,
     events: ['hotline', 'alarm'],
+    status: { alarm: alarmSchema, properties: { linkHealth: { type: 'array', items: peerHealthSchema, description: 'The hotline\'s link health per peer: up / degraded / down, last round trip.' } } },
     start: () => runtime.start(),
     stop: () => runtime.stop(),
     decorate: (status) => runtime.decorate(status),
