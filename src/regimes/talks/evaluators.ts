@@ -19,11 +19,15 @@ function meetingOf(ctx: GroupContext, id: string): HeldEntry | undefined {
   return m?.type === 'talks.meeting' && m.body ? m : undefined;
 }
 
-/** Whether `h` fulfils `c` for `owner`: the named type, referring to it, by the owner (or, a meeting, with the owner's delegation). */
-function fulfils(h: HeldEntry, c: Commitment, owner: PartyCode): boolean {
+/**
+ * Whether `h` fulfils `c` for `owner`: the named type, referring to it, by the owner — or, a
+ * meeting, with the owner's delegation and, when the deciding meeting was of a group, of that group.
+ */
+function fulfils(h: HeldEntry, c: Commitment, owner: PartyCode, group: string | undefined): boolean {
   if (h.type !== c.fulfilledBy.type || !h.body || !h.refs.length) return false;
-  if (h.type === 'talks.meeting') return (h.body as unknown as Meeting).delegations.some((d) => d.party === owner);
-  return h.author === owner;
+  if (h.type !== 'talks.meeting') return h.author === owner;
+  const later = h.body as unknown as Meeting;
+  return later.delegations.some((d) => d.party === owner) && (group === undefined || later.group === group);
 }
 
 /** TALKS §commitment: an obligation of each owner, met by the first fulfilling entry of its period. */
@@ -38,7 +42,7 @@ export function commitment(c: HeldEntry, ctx: GroupContext): void {
   for (const owner of [...body.owners].sort()) {
     const others = creditors.filter((p) => p !== owner);
     const owed = others.length ? others : [c.author];
-    const answers = fulfilling.filter((h) => fulfils(h, body, owner));
+    const answers = fulfilling.filter((h) => fulfils(h, body, owner, (meeting?.body as unknown as Meeting | undefined)?.group));
     if (body.due !== undefined) {
       const due = parseTime(body.due)!;
       const by = answers[0];

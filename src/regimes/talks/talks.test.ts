@@ -100,6 +100,15 @@ describe('commitments (TALKS §commitment)', () => {
     ]);
     expect(talksOnly(results(r.entries, start + 14 * D + 1)).findings).toHaveLength(1);
   });
+  it('a commitment of a working group is met only by a later meeting of that group', () => {
+    const r = new RecordBuilder();
+    const m = r.add('USA', T0, 'talks.meeting', { ...meetingBody, format: 'working-group', group: 'Strategic stability' });
+    const c = r.add('USA', T0 + H, 'talks.commitment', { meeting: m.id, what: 'Meet again', owners: ['RUS'], due: iso(T0 + 10 * D), fulfilledBy: { type: 'talks.meeting' } }, { refs: [m.id] });
+    r.add('RUS', T0 + 2 * D, 'talks.meeting', { ...meetingBody, at: iso(T0 + 2 * D), group: 'Cyber' }, { refs: [c.id] });
+    expect(talksOnly(results(r.entries, T0 + 3 * D)).obligations.map((o) => o.status)).toEqual(['open']);
+    const same = r.add('RUS', T0 + 3 * D, 'talks.meeting', { ...meetingBody, at: iso(T0 + 3 * D), group: 'Strategic stability' }, { refs: [c.id] });
+    expect(talksOnly(results(r.entries, T0 + 4 * D)).obligations.map((o) => [o.status, o.metBy])).toEqual([['met', same.id]]);
+  });
 });
 
 describe('briefings (TALKS §briefing, agreed terms)', () => {
