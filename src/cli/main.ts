@@ -21,6 +21,7 @@ import { registerHotline } from './commands/hotline.js';
 import { registerRegimes } from './commands/regimes.js';
 import { registerAgreement } from './commands/agreement.js';
 import { registerScenario } from './commands/scenario.js';
+import { registerTalks } from './commands/talks.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -42,6 +43,7 @@ registerHotline(program);
 registerRegimes(program);
 registerAgreement(program);
 registerScenario(program);
+registerTalks(program);
 
 process.exitCode = await runCli(program, process.argv);
 

@@ -246,7 +246,7 @@ export class Ledger {
     };
     const shape = checkContentShape(content as unknown as Record<string, unknown>);
     if (shape) throw shape;
-    const valid = this.catalogue.validate(content.type, content.body);
+    const valid = this.catalogue.validate(content.type, content.body, this.party);
     if (!valid.ok) throw valid.error;
     if (!(content.to.length === 1 && content.to[0] === '*')) {
       for (const p of content.to) {

@@ -8,7 +8,9 @@
  *    (`{"hotline": {"ackSeconds": {"flash": 180}}}`) and the instant it takes `effective`.
  * 2. An `agreement.endorsement` counts for the proposal whose entry id it names in `proposal`
  *    when its author is one of the proposal's parties and it restates the proposal's parties,
- *    terms and effective time exactly (as canonical JSON). An endorsement of anything else — an
+ *    terms and effective time exactly (as canonical JSON) — and its `text`, when it gives one,
+ *    is the proposal's text. A proposal that sets no terms is a joint statement (the talks
+ *    record): the entry id names, and so hashes, the exact text endorsed. An endorsement of anything else — an
  *    altered copy, another entry — does not count (and a node holding the proposal refuses it
  *    at append and at accept: see schemas.ts). The proposal is its own author's endorsement.
  * 3. A proposal is **adopted** once every party it names has endorsed it; `adoptedAt` is the
@@ -43,6 +45,8 @@ export interface ProposalBody extends AgreementTerms {
 
 export interface EndorsementBody extends AgreementTerms {
   proposal: EntryId;
+  /** For a joint statement (a proposal setting no terms): its text, restated. */
+  text?: string;
 }
 
 /** An adopted agreement. Times in epoch ms. */
@@ -115,7 +119,8 @@ export class AgreementBook {
       const named = new Set(body.parties);
       if (named.has(h.author)) endorsedBy.set(h.author, h);
       for (const e of this.#endorsements.get(h.id) ?? []) {
-        if (!named.has(e.author) || restated(e.body as unknown as EndorsementBody) !== text) continue;
+        const eb = e.body as unknown as EndorsementBody;
+        if (!named.has(e.author) || restated(eb) !== text || (eb.text !== undefined && eb.text !== body.text)) continue;
         const first = endorsedBy.get(e.author);
         if (!first || laterInRecord(first, e) === true) endorsedBy.set(e.author, e);
       }

@@ -16,10 +16,9 @@ const agreed = {
   parties: { type: 'array', items: party, minItems: 1, maxItems: 100, uniqueItems: true, description: 'The parties the agreement binds; it is adopted once every one of them has endorsed it.' },
   terms: {
     type: 'object',
-    minProperties: 1,
     propertyNames: { pattern: '^[a-z][a-z0-9-]{0,39}$' },
     additionalProperties: { type: 'object' },
-    description: 'Per regime id, the figures it sets (see GET /api/v1/regimes for each regime\'s terms and defaults). A field left out takes the regime\'s default.',
+    description: 'Per regime id, the figures it sets (see GET /api/v1/regimes for each regime\'s terms and defaults). A field left out takes the regime\'s default. Empty for a joint statement: a proposal that sets no terms and whose `text` is the statement.',
   },
   effective: { type: 'string', format: 'date-time', description: 'From when the terms apply (RFC 3339); if the last endorsement comes later, from then.' },
 } as const;
@@ -34,6 +33,12 @@ function termsProblem(terms: ProposalBody['terms'], specs: ReadonlyMap<string, T
     if (p) return { path: `/terms/${id}/${p.field.replaceAll('.', '/')}`, message: `regimes.${id}.${p.field} ${p.message}` };
   }
   return undefined;
+}
+
+/** A proposal that sets no terms is a joint statement: its text is what the parties endorse. */
+function statementProblem(body: ProposalBody): SchemaProblem | undefined {
+  if (Object.keys(body.terms).length > 0 || (body.text !== undefined && body.text.length > 0)) return undefined;
+  return { path: '/text', message: 'a proposal that sets no terms is a joint statement and needs its text' };
 }
 
 /**
@@ -54,7 +59,7 @@ export function agreementTypes(specs: ReadonlyMap<string, TermsSpec | undefined>
         text: { type: 'string', maxLength: 100_000, description: 'The agreement\'s text, for the record.' },
         ...agreed,
       },
-      check: (body: ProposalBody) => termsProblem(body.terms, specs),
+      check: (body: ProposalBody) => statementProblem(body) ?? termsProblem(body.terms, specs),
     },
     [ENDORSEMENT]: {
       title: 'Agreement endorsement',
@@ -63,7 +68,11 @@ export function agreementTypes(specs: ReadonlyMap<string, TermsSpec | undefined>
       type: 'object',
       additionalProperties: false,
       required: ['proposal', 'parties', 'terms', 'effective'],
-      properties: { proposal: { ...entryId, description: 'Entry id of the agreement.proposal endorsed.' }, ...agreed },
+      properties: {
+        proposal: { ...entryId, description: 'Entry id of the agreement.proposal endorsed.' },
+        ...agreed,
+        text: { type: 'string', maxLength: 100_000, description: 'For a joint statement: its text, restated exactly; an endorsement whose text differs from the statement it names does not count.' },
+      },
       check: (body: EndorsementBody, record: RecordView) => endorsementProblem(body, record) ?? termsProblem(body.terms, specs),
     },
   };
@@ -75,6 +84,9 @@ function endorsementProblem(body: EndorsementBody, record: RecordView): SchemaPr
   if (!named || named.type === undefined) return undefined;
   if (named.type !== PROPOSAL) return { path: '/proposal', message: `names a ${named.type} entry, not an ${PROPOSAL}` };
   const proposal = named.body as unknown as ProposalBody;
+  if (body.text !== undefined && body.text !== proposal.text) {
+    return { path: '/text', message: `differs from the text of the statement ${body.proposal.slice(0, 12)} it endorses: a changed text is a new statement (propose it, and endorse that one)` };
+  }
   if (restated(body) === restated(proposal)) return undefined;
   const field = (['parties', 'terms', 'effective'] as const).find((k) => JSON.stringify(body[k]) !== JSON.stringify(proposal[k])) ?? 'terms';
   return { path: `/${field}`, message: `differs from the proposal ${body.proposal.slice(0, 12)} it endorses: an endorsement restates the proposal exactly (endorse that proposal as it is, or propose another)` };

@@ -1,0 +1,139 @@
+/**
+ * The talks record's evaluators: commitments (each owner's obligation, by the due date or in
+ * every period of a cadence), briefings under agreed terms, and readouts by a party that did not
+ * attend (a finding where a node accepted one before it held the meeting).
+ */
+import { DAY, deadline, formatDuration, isoTime, parseTime } from '../engine.js';
+import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
+import { TALKS, type ResolvedTalksTerms } from './rules.js';
+import type { Briefing, Commitment, Meeting, Readout } from './schemas.js';
+
+/** Periods of a cadence evaluated at most: a commitment for 10 years of weekly meetings fits. */
+const MAX_PERIODS = 600;
+
+const quote = (s: string): string => `"${s.length > 80 ? `${s.slice(0, 77)}...` : s}"`;
+
+/** The meeting named by an entry's body, if held with content and visible. */
+function meetingOf(ctx: GroupContext, id: string): HeldEntry | undefined {
+  const m = ctx.get(id);
+  return m?.type === 'talks.meeting' && m.body ? m : undefined;
+}
+
+/**
+ * Whether `h` fulfils `c` for `owner`: the named type, referring to it, by the owner — or, a
+ * meeting, with the owner's delegation and, when the deciding meeting was of a group, of that group.
+ */
+function fulfils(h: HeldEntry, c: Commitment, owner: PartyCode, group: string | undefined): boolean {
+  if (h.type !== c.fulfilledBy.type || !h.body || !h.refs.length) return false;
+  if (h.type !== 'talks.meeting') return h.author === owner;
+  const later = h.body as unknown as Meeting;
+  return later.delegations.some((d) => d.party === owner) && (group === undefined || later.group === group);
+}
+
+/** TALKS §commitment: an obligation of each owner, met by the first fulfilling entry of its period. */
+export function commitment(c: HeldEntry, ctx: GroupContext): void {
+  const body = c.body as unknown as Commitment;
+  const rule = TALKS.commitment;
+  const citation = `${rule.citation} (${c.id.slice(0, 12)})`;
+  const meeting = meetingOf(ctx, body.meeting);
+  const creditors = meeting ? (meeting.body as unknown as Meeting).delegations.map((d) => d.party) : [c.author];
+  const fulfilling = ctx.referrers(c.id).filter((h) => h.t >= c.t && h.refs.includes(c.id));
+  const what = quote(body.what);
+  for (const owner of [...body.owners].sort()) {
+    const others = creditors.filter((p) => p !== owner);
+    const owed = others.length ? others : [c.author];
+    const answers = fulfilling.filter((h) => fulfils(h, body, owner, (meeting?.body as unknown as Meeting | undefined)?.group));
+    if (body.due !== undefined) {
+      const due = parseTime(body.due)!;
+      const by = answers[0];
+      deadline(ctx, {
+        rule,
+        citation,
+        debtor: owner,
+        creditors: owed,
+        what: `${what} by ${body.due} (${body.fulfilledBy.type})`,
+        due,
+        evidence: [c],
+        key: owner,
+        answer: by ? { by, at: by.t } : undefined,
+        late: (d) => `${owner} fulfilled ${what} ${formatDuration(d)} after it was due`,
+        missed: `${owner} did not fulfil ${what}, due ${body.due}`,
+      });
+      continue;
+    }
+    const period = body.cadence!.everyDays * DAY;
+    const until = body.cadence!.until === undefined ? Infinity : parseTime(body.cadence!.until)!;
+    for (let k = 1; k <= MAX_PERIODS; k++) {
+      const start = c.t + (k - 1) * period;
+      if (start >= until || !ctx.reached(start)) break;
+      const end = start + period;
+      const by = answers.find((h) => h.t > start - (k === 1 ? 1 : 0) && h.t <= end);
+      deadline(ctx, {
+        rule,
+        citation,
+        debtor: owner,
+        creditors: owed,
+        what: `${what}, every ${body.cadence!.everyDays} d: period ${k}, ${isoTime(start)} to ${isoTime(end)} (${body.fulfilledBy.type})`,
+        due: end,
+        evidence: [c],
+        anchor: [c.id, `#${k}`],
+        key: owner,
+        answer: by ? { by, at: by.t } : undefined,
+        late: (d) => `${owner} fulfilled ${what} (period ${k}) ${formatDuration(d)} late`,
+        missed: `${owner} did not fulfil ${what} in period ${k} (${isoTime(start)} to ${isoTime(end)})`,
+      });
+    }
+  }
+}
+
+/**
+ * TALKS §briefing: under agreed terms, each attending party briefs every party an agenda item
+ * concerns that did not attend, within the agreed hours of the meeting. Off by default.
+ */
+export function briefings(m: HeldEntry, ctx: GroupContext): void {
+  const body = m.body as unknown as Meeting;
+  const at = parseTime(body.at);
+  if (at === undefined) return;
+  const attending = body.delegations.map((d) => d.party).sort();
+  const concerned = [...new Set(body.agenda.flatMap((a) => a.concerns))].filter((p) => !attending.includes(p)).sort();
+  if (!concerned.length) return;
+  const given = ctx.referrers(m.id).filter((h) => h.type === 'talks.briefing' && h.body && (h.body as unknown as Briefing).meeting === m.id);
+  for (const debtor of attending) {
+    for (const creditor of concerned) {
+      const terms = ctx.terms<ResolvedTalksTerms>([debtor, creditor], at);
+      if (!(terms.briefingMs > 0)) continue;
+      const by = given.find((h) => h.author === debtor && (h.body as unknown as Briefing).briefed.includes(creditor));
+      const when = by ? Math.max(parseTime((by.body as unknown as Briefing).at) ?? by.t, at) : 0;
+      const window = formatDuration(terms.briefingMs);
+      deadline(ctx, {
+        rule: TALKS.briefing,
+        debtor,
+        creditors: [creditor],
+        what: `brief ${creditor} about ${quote(body.title)} within ${window}`,
+        due: at + terms.briefingMs,
+        evidence: [m],
+        key: `${debtor}>${creditor}`,
+        answer: by ? { by, at: Math.max(when, by.t) } : undefined,
+        late: (d) => `${debtor} briefed ${creditor} about ${quote(body.title)} ${formatDuration(d)} after the agreed ${window}`,
+        missed: `${debtor} did not brief ${creditor} about ${quote(body.title)} within the agreed ${window}`,
+      });
+    }
+  }
+}
+
+/** TALKS §readout: a readout by a party whose delegation did not attend, once the meeting is held. */
+export function attendance(r: HeldEntry, ctx: GroupContext): void {
+  const body = r.body as unknown as Readout;
+  const m = meetingOf(ctx, body.meeting);
+  if (!m) return;
+  const meeting = m.body as unknown as Meeting;
+  if (meeting.delegations.some((d) => d.party === r.author)) return;
+  ctx.finding({
+    rule: TALKS.attendance,
+    severity: 'violation',
+    parties: [r.author, ...meeting.delegations.map((d) => d.party)],
+    explanation: `${r.author} issued a readout of ${quote(meeting.title)}, which its delegation did not attend; no divergence report counts it`,
+    evidence: m.t <= r.t ? [m, r] : [r, m],
+    at: Math.max(m.t, r.t),
+  });
+}

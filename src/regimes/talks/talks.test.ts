@@ -1,0 +1,266 @@
+/**
+ * The talks record: commitments and agreed briefing deadlines at, before and after their due
+ * instant; a readout by a party that did not attend; the refusals (with their pointers); the
+ * divergence report (reserved positions, a corrected readout, a partial record, determinism).
+ */
+import { describe, expect, it } from 'vitest';
+import { RecordBuilder } from '../../../test/support/record.js';
+import { catalogue, defaultRegistry } from '../registry.js';
+import type { RecordEntry } from '../types.js';
+import { divergence, wordDiff } from './divergence.js';
+import { talksList, talksStatements } from './views.js';
+
+const T0 = Date.parse('2021-12-07T15:00:00.000Z');
+const H = 3_600_000;
+const D = 24 * H;
+const iso = (t: number) => new Date(t).toISOString();
+
+const meetingBody = {
+  title: 'Video call of 7 December',
+  format: 'videoconference',
+  at: iso(T0),
+  channel: 'secure video link',
+  delegations: [
+    { party: 'USA', members: [{ name: 'President', role: 'head of delegation' }] },
+    { party: 'RUS', members: [{ name: 'President', role: 'head of delegation' }] },
+  ],
+  agenda: [
+    { key: 'ukraine', title: 'Forces near Ukraine', concerns: ['UKR', 'USA', 'RUS'] },
+    { key: 'guarantees', title: 'Security guarantees', concerns: ['USA', 'RUS', 'POL'] },
+    { key: 'cyber', title: 'Cyber-security', concerns: ['USA', 'RUS'] },
+  ],
+  chairs: [{ party: 'USA', name: 'President' }],
+};
+
+function meeting(r: RecordBuilder, t = T0 + H) {
+  return r.add('USA', t, 'talks.meeting', meetingBody);
+}
+
+const results = (entries: RecordEntry[], at: number) => defaultRegistry().evaluate(entries, at);
+const byDebtor = <T extends { debtor?: string; parties?: string[] }>(list: T[]) => [...list].sort((a, b) => ((a.debtor ?? a.parties![0]) < (b.debtor ?? b.parties![0]) ? -1 : 1));
+/** The talks regime's part of a full evaluation, each list by debtor (or first party) for reading. */
+const talksOnly = (out: ReturnType<typeof results>) => ({ obligations: byDebtor(out.obligations.filter((o) => o.rule.startsWith('talks.'))), findings: byDebtor(out.findings.filter((f) => f.rule.startsWith('talks.'))) });
+
+describe('commitments (TALKS §commitment)', () => {
+  function setup() {
+    const r = new RecordBuilder();
+    const m = meeting(r);
+    const due = T0 + 30 * D;
+    const c = r.add('USA', T0 + 2 * H, 'talks.commitment', { meeting: m.id, item: 'cyber', what: 'Experts meet on cyber-security', owners: ['USA', 'RUS'], due: iso(due), fulfilledBy: { type: 'talks.meeting' } }, { refs: [m.id] });
+    return { r, m, c, due };
+  }
+  const followUp = (r: RecordBuilder, c: RecordEntry, t: number) =>
+    r.add('RUS', t, 'talks.meeting', { ...meetingBody, title: 'Cyber experts', format: 'working-group', at: iso(t), agenda: [{ key: 'cyber', title: 'Cyber', concerns: ['USA', 'RUS'] }] }, { refs: [c.id] });
+
+  it('an obligation of each owner, open before its due date, citing the commitment entry', () => {
+    const { r, c, due } = setup();
+    const { obligations, findings } = talksOnly(results(r.entries, due));
+    expect(obligations.map((o) => [o.debtor, o.status, o.due, o.creditors])).toEqual([
+      ['RUS', 'open', iso(due), ['USA']],
+      ['USA', 'open', iso(due), ['RUS']],
+    ]);
+    expect(obligations[0].citation).toBe(`TALKS §commitment (${c.id.slice(0, 12)})`);
+    expect(findings).toEqual([]);
+  });
+  it('met by a later meeting with the owners\' delegations at the due millisecond; missed one millisecond after', () => {
+    const { r, c, due } = setup();
+    const f = followUp(r, c, due);
+    const at = talksOnly(results(r.entries, due + D));
+    expect(at.obligations.map((o) => [o.debtor, o.status, o.metBy])).toEqual([
+      ['RUS', 'met', f.id],
+      ['USA', 'met', f.id],
+    ]);
+    expect(at.findings).toEqual([]);
+    const late = setup();
+    followUp(late.r, late.c, late.due + 1);
+    const out = talksOnly(results(late.r.entries, late.due + D));
+    expect(out.obligations.map((o) => o.status)).toEqual(['met-late', 'met-late']);
+    expect(out.findings.map((x) => [x.rule, x.at, x.parties[0]])).toEqual([
+      ['talks.commitment', iso(late.due + 1), 'RUS'],
+      ['talks.commitment', iso(late.due + 1), 'USA'],
+    ]);
+  });
+  it('a lapse is a finding from the first late millisecond', () => {
+    const { r, due } = setup();
+    expect(talksOnly(results(r.entries, due)).findings).toEqual([]);
+    const out = talksOnly(results(r.entries, due + 1));
+    expect(out.obligations.map((o) => o.status)).toEqual(['missed', 'missed']);
+    expect(out.findings.map((f) => f.explanation)).toEqual(expect.arrayContaining([expect.stringContaining('RUS did not fulfil "Experts meet on cyber-security"')]));
+  });
+  it('a cadence: one obligation per period begun, each met only by an entry in its period', () => {
+    const r = new RecordBuilder();
+    const m = meeting(r);
+    const c = r.add('USA', T0 + 2 * H, 'talks.commitment', { meeting: m.id, what: 'Report on contacts', owners: ['RUS'], cadence: { everyDays: 7 }, fulfilledBy: { type: 'note' } }, { refs: [m.id] });
+    const report = r.add('RUS', c.time, 'note', { subject: 'Contacts', text: 'continued' }, { refs: [c.id] });
+    const start = Date.parse(c.time);
+    const out = talksOnly(results(r.entries, start + 7 * D + 1));
+    expect(out.obligations.map((o) => [o.status, o.due, o.metBy])).toEqual([
+      ['met', iso(start + 7 * D), report.id],
+      ['open', iso(start + 14 * D), undefined],
+    ]);
+    expect(talksOnly(results(r.entries, start + 14 * D + 1)).findings).toHaveLength(1);
+  });
+  it('a commitment of a working group is met only by a later meeting of that group', () => {
+    const r = new RecordBuilder();
+    const m = r.add('USA', T0, 'talks.meeting', { ...meetingBody, format: 'working-group', group: 'Strategic stability' });
+    const c = r.add('USA', T0 + H, 'talks.commitment', { meeting: m.id, what: 'Meet again', owners: ['RUS'], due: iso(T0 + 10 * D), fulfilledBy: { type: 'talks.meeting' } }, { refs: [m.id] });
+    r.add('RUS', T0 + 2 * D, 'talks.meeting', { ...meetingBody, at: iso(T0 + 2 * D), group: 'Cyber' }, { refs: [c.id] });
+    expect(talksOnly(results(r.entries, T0 + 3 * D)).obligations.map((o) => o.status)).toEqual(['open']);
+    const same = r.add('RUS', T0 + 3 * D, 'talks.meeting', { ...meetingBody, at: iso(T0 + 3 * D), group: 'Strategic stability' }, { refs: [c.id] });
+    expect(talksOnly(results(r.entries, T0 + 4 * D)).obligations.map((o) => [o.status, o.metBy])).toEqual([['met', same.id]]);
+  });
+});
+
+describe('briefings (TALKS §briefing, agreed terms)', () => {
+  function setup(hours?: number) {
+    const r = new RecordBuilder();
+    if (hours !== undefined) {
+      const p = r.add('USA', T0 - D, 'agreement.proposal', { title: 'Briefing terms', parties: ['USA', 'UKR'], terms: { talks: { briefingHours: hours } }, effective: iso(T0 - D) });
+      const b = p.body as Record<string, unknown>;
+      r.add('UKR', T0 - D + H, 'agreement.endorsement', { proposal: p.id, parties: b.parties, terms: b.terms, effective: b.effective }, { refs: [p.id] });
+    }
+    const m = meeting(r);
+    return { r, m };
+  }
+  it('off by default: no obligation to brief anyone', () => {
+    const { r } = setup();
+    expect(talksOnly(results(r.entries, T0 + 10 * D))).toEqual({ obligations: [], findings: [] });
+  });
+  it('with 48 hours agreed between USA and UKR: USA owes UKR a briefing (RUS and POL are bound by no agreement); met at the deadline, missed after', () => {
+    const { r, m } = setup(48);
+    const open = talksOnly(results(r.entries, T0 + 2 * H));
+    expect(open.obligations.map((o) => [o.rule, o.debtor, o.creditors, o.due, o.status])).toEqual([['talks.briefing', 'USA', ['UKR'], iso(T0 + 48 * H), 'open']]);
+    const onTime = setup(48);
+    onTime.r.add('USA', T0 + 48 * H, 'talks.briefing', { meeting: onTime.m.id, briefed: ['UKR'], at: iso(T0 + 48 * H) }, { refs: [onTime.m.id] });
+    expect(talksOnly(results(onTime.r.entries, T0 + 5 * D)).obligations.map((o) => o.status)).toEqual(['met']);
+    const missed = talksOnly(results(r.entries, T0 + 48 * H + 1));
+    expect(missed.obligations.map((o) => o.status)).toEqual(['missed']);
+    expect(missed.findings.map((f) => [f.rule, f.parties, f.at])).toEqual([['talks.briefing', ['USA', 'UKR'], iso(T0 + 48 * H + 1)]]);
+    r.add('USA', T0 + 50 * H, 'talks.briefing', { meeting: m.id, briefed: ['UKR', 'POL'], at: iso(T0 + 50 * H) }, { refs: [m.id] });
+    expect(talksOnly(results(r.entries, T0 + 5 * D)).obligations.map((o) => o.status)).toEqual(['met-late']);
+  });
+});
+
+const readout = (r: RecordBuilder, author: string, t: number, m: RecordEntry, items: object[], extra: object = {}) => r.add(author, t, 'talks.readout', { meeting: m.id, language: 'en', items, ...extra }, { refs: [m.id] });
+
+describe('refusals, with their code and pointer', () => {
+  const r = new RecordBuilder();
+  const m = meeting(r);
+  const held = new Map(r.entries.map((e) => [e.id, e]));
+  const c = catalogue().withRecord({ held: (id) => held.get(id) });
+  it('a readout for a meeting the author did not attend (and the regime finds one accepted before the meeting was held)', () => {
+    const body = { meeting: m.id, language: 'en', items: [{ key: 'ukraine', discussed: 'We were told of it.' }] };
+    expect(c.validate('talks.readout', body, 'USA').ok).toBe(true);
+    expect(c.validate('talks.readout', body, 'UKR')).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_SCHEMA', detail: { path: '/meeting' } } });
+    expect(c.validate('talks.readout', { ...body, items: [{ key: 'crimea', discussed: 'x' }] }, 'USA')).toMatchObject({ ok: false, error: { detail: { path: '/items/0/key' } } });
+    const rr = new RecordBuilder();
+    const mm = meeting(rr);
+    const bad = readout(rr, 'UKR', T0 + 2 * H, mm, [{ key: 'ukraine', discussed: 'x' }]);
+    expect(talksOnly(results(rr.entries, T0 + D)).findings.map((f) => [f.rule, f.evidence])).toEqual([['talks.readout.attendance', [mm.id, bad.id]]]);
+    expect(divergence(mm.id, rr.entries)!.readouts).toEqual([]);
+  });
+  it('a commitment without an owner', () => {
+    const body = { meeting: m.id, what: 'Continue contacts', owners: ['USA'], due: iso(T0 + D), fulfilledBy: { type: 'talks.meeting' } };
+    expect(c.validate('talks.commitment', body).ok).toBe(true);
+    expect(c.validate('talks.commitment', { ...body, owners: [] })).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_SCHEMA', detail: { path: '/owners' } } });
+    const { owners: _, ...none } = body;
+    expect(c.validate('talks.commitment', none)).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_SCHEMA', detail: { path: '/owners' } } });
+    expect(c.validate('talks.commitment', { ...body, cadence: { everyDays: 7 } })).toMatchObject({ ok: false, error: { detail: { path: '/cadence' } } });
+  });
+  it('an endorsement of an altered statement; a statement without its text; a position both red line and reserved', () => {
+    const s = new RecordBuilder();
+    const st = s.add('USA', T0, 'agreement.proposal', { title: 'Joint statement', text: 'The parties will continue contacts.', parties: ['USA', 'RUS'], terms: {}, effective: iso(T0) });
+    const heldS = new Map(s.entries.map((e) => [e.id, e]));
+    const cs = catalogue().withRecord({ held: (id) => heldS.get(id) });
+    const endorsement = { proposal: st.id, parties: ['USA', 'RUS'], terms: {}, effective: iso(T0), text: 'The parties will continue contacts.' };
+    expect(cs.validate('agreement.endorsement', endorsement).ok).toBe(true);
+    expect(cs.validate('agreement.endorsement', { ...endorsement, text: 'The parties will end contacts.' })).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_SCHEMA', detail: { path: '/text' } } });
+    expect(cs.validate('agreement.proposal', { title: 'Empty', parties: ['USA'], terms: {}, effective: iso(T0) })).toMatchObject({ ok: false, error: { detail: { path: '/text' } } });
+    expect(c.validate('talks.position', { item: 'ukraine', text: 'x', redLine: true, reserved: true })).toMatchObject({ ok: false, error: { detail: { path: '/reserved' } } });
+  });
+});
+
+describe('joint statements: adopted only when every signatory endorsed that exact text', () => {
+  it('an altered endorsement does not count; the list says who is missing', () => {
+    const r = new RecordBuilder();
+    const m = meeting(r);
+    const st = r.add('USA', T0 + 2 * H, 'agreement.proposal', { title: 'Joint statement', text: 'Contacts continue.', parties: ['USA', 'RUS'], terms: {}, effective: iso(T0) }, { refs: [m.id] });
+    const restate = { proposal: st.id, parties: ['USA', 'RUS'], terms: {}, effective: iso(T0) };
+    r.add('RUS', T0 + 3 * H, 'agreement.endorsement', { ...restate, text: 'Contacts end.' }, { refs: [st.id] });
+    expect(talksStatements(r.entries)).toEqual([{ id: st.id, title: 'Joint statement', meeting: m.id, signatories: ['RUS', 'USA'], endorsed: ['USA'], missing: ['RUS'], adopted: null }]);
+    r.add('RUS', T0 + 4 * H, 'agreement.endorsement', { ...restate, text: 'Contacts continue.' }, { refs: [st.id] });
+    expect(talksStatements(r.entries)[0]).toMatchObject({ endorsed: ['RUS', 'USA'], missing: [], adopted: iso(T0 + 4 * H) });
+    expect(talksList(r.entries)[0]).toMatchObject({ id: m.id, statements: [st.id], parties: ['RUS', 'USA'] });
+    // A statement sets no terms: no regime's terms change.
+    expect(defaultRegistry().evaluation().addAll(r.entries).agreements.adopted('talks')).toEqual([]);
+  });
+});
+
+describe('the divergence report', () => {
+  function call() {
+    const r = new RecordBuilder();
+    const m = meeting(r);
+    const usa = readout(r, 'USA', T0 + 3 * H, m, [
+      { key: 'ukraine', discussed: 'The President voiced deep concern at the build-up of forces and spoke of sanctions with allies.', positions: [{ party: 'USA', text: 'Concern; sanctions if escalation' }], agreed: ['Governments continue contacts'] },
+      { key: 'cyber', discussed: 'Teams will follow up.', agreed: ['Governments continue contacts'] },
+    ], { notDiscussed: ['guarantees'] });
+    const rus = readout(r, 'RUS', T0 + 4 * H, m, [
+      { key: 'ukraine', discussed: 'The President voiced concern at NATO activity near the border.', positions: [{ party: 'USA', text: 'Agrees sensitive issues are subject of further talks' }, { party: 'RUS', text: 'Legal guarantees', reserved: false }], agreed: ['Governments continue contacts', 'Sensitive issues to be discussed further'] },
+      { key: 'guarantees', discussed: 'Legally binding guarantees against expansion were requested.', positions: [{ party: 'USA', text: 'Will consider', reserved: true }] },
+    ]);
+    return { r, m, usa, rus };
+  }
+  it('per item: who covers it, who omits it, and each kind of difference', () => {
+    const { r, m, usa, rus } = call();
+    const report = divergence(m.id, r.entries)!;
+    expect(report.readouts).toEqual([{ party: 'RUS', id: rus.id }, { party: 'USA', id: usa.id }]);
+    expect(report.note).toBeUndefined();
+    const [cyber, guarantees, ukraine] = report.items;
+    expect([cyber.item, cyber.in, cyber.missingFrom]).toEqual(['cyber', ['USA'], ['RUS']]);
+    expect(cyber.differences).toEqual([{ kind: 'agreement-claimed', party: 'USA', about: 'RUS', text: 'Governments continue contacts' }]);
+    // The position RUS attributes to USA on guarantees is reserved: not a divergence.
+    expect(guarantees.differences).toEqual([{ kind: 'not-discussed', party: 'USA', about: 'RUS', text: 'USA says "Security guarantees" was not discussed; RUS\'s readout recounts it' }]);
+    expect(ukraine.in).toEqual(['RUS', 'USA']);
+    expect(ukraine.differences.map((d) => [d.kind, d.party, d.about])).toEqual([
+      ['agreement-claimed', 'RUS', 'USA'],
+      ['text', 'RUS', 'USA'],
+    ]);
+    expect(ukraine.differences[1].text).toBe('The President voiced {+deep+} concern at [-NATO activity near-] the [-border.-] {+build-up of forces and spoke of sanctions with allies.+}');
+    // USA's own readout states its position on ukraine: RUS's attribution is not "unstated" — but had it stated none, it would be.
+    const r2 = new RecordBuilder();
+    const m2 = meeting(r2);
+    readout(r2, 'USA', T0 + 3 * H, m2, [{ key: 'ukraine', discussed: 'Same.' }]);
+    readout(r2, 'RUS', T0 + 4 * H, m2, [{ key: 'ukraine', discussed: 'Same.', positions: [{ party: 'USA', text: 'Agrees to further talks' }] }]);
+    expect(divergence(m2.id, r2.entries)!.items.find((x) => x.item === 'ukraine')!.differences).toEqual([{ kind: 'attributed-position', party: 'RUS', about: 'USA', text: 'Agrees to further talks' }]);
+    // A talks.position by USA reserving its position on the item takes it out of the count.
+    r2.add('USA', T0 + 5 * H, 'talks.position', { item: 'ukraine', meeting: m2.id, text: 'We reserve our position', reserved: true });
+    expect(divergence(m2.id, r2.entries)!.items.find((x) => x.item === 'ukraine')!.differences).toEqual([]);
+  });
+  it('a corrected readout keeps both in the record and the report reads the correction', () => {
+    const { r, m, usa } = call();
+    const fixed = readout(r, 'USA', T0 + 6 * H, m, [{ key: 'ukraine', discussed: 'The President voiced concern at NATO activity near the border.', positions: [{ party: 'USA', text: 'Concern' }], agreed: ['Governments continue contacts', 'Sensitive issues to be discussed further'] }], { amends: usa.id });
+    const report = divergence(m.id, r.entries)!;
+    expect(report.readouts.find((x) => x.party === 'USA')).toEqual({ party: 'USA', id: fixed.id, amends: [usa.id] });
+    expect(report.items.find((x) => x.item === 'ukraine')!.differences).toEqual([]);
+    expect(talksList(r.entries)[0].readouts).toEqual([usa.id, fixed.id, report.readouts[0].id].sort());
+  });
+  it('a party holding only one readout is told so, and no divergence is claimed', () => {
+    const { r, m, rus } = call();
+    const partial = r.entries.filter((e) => e.author !== 'USA' || e.type !== 'talks.readout');
+    const report = divergence(m.id, partial)!;
+    expect(report.readouts).toEqual([{ party: 'RUS', id: rus.id }]);
+    expect(report.note).toContain('only one readout');
+    expect(report.items.every((x) => x.differences.length === 0)).toBe(true);
+    expect(divergence('0'.repeat(64), r.entries)).toBeUndefined();
+  });
+  it('byte-identical whatever order the entries are held in', () => {
+    const { r, m } = call();
+    const a = JSON.stringify(divergence(m.id, r.entries));
+    const b = JSON.stringify(divergence(m.id, [...r.entries].reverse()));
+    expect(b).toBe(a);
+  });
+  it('the word diff marks words only in one text', () => {
+    expect(wordDiff('a b c', 'a x c')).toBe('a [-b-] {+x+} c');
+    expect(wordDiff('same words', 'same  words')).toBe('same words');
+  });
+});
