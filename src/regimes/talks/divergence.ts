@@ -19,6 +19,7 @@
  * With fewer than two such readouts there is nothing to compare: the report says so in `note`
  * and lists no differences.
  */
+import { diffWords } from 'diff';
 import type { EntryId, PartyCode, RecordEntry } from '../types.js';
 import type { Meeting, Position, Readout, ReadoutItem } from './schemas.js';
 
@@ -54,46 +55,18 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const recordOrder = (a: RecordEntry, b: RecordEntry): number => cmp(a.time, b.time) || cmp(a.author, b.author) || a.seq - b.seq || cmp(a.id, b.id);
 const normal = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
 
-/** Above this many word pairs, a summary diff is shown whole (removed, then added) rather than aligned. */
-const MAX_DIFF_CELLS = 4_000_000;
-
 /**
- * A word-level diff of two texts: common words as they are, `[-…-]` for words only in `a`,
- * `{+…+}` for words only in `b` (a longest common subsequence of the words).
+ * A word-level diff of two texts (the `diff` package's word diff): common words as they are,
+ * `[-…-]` for words only in `a`, `{+…+}` for words only in `b`. Deterministic, so every party
+ * prints the same text for the same readouts.
  */
 export function wordDiff(a: string, b: string): string {
-  const x = a.split(/\s+/).filter(Boolean);
-  const y = b.split(/\s+/).filter(Boolean);
-  const n = x.length;
-  const m = y.length;
   const out: string[] = [];
-  const flush = (removed: string[], added: string[]) => {
-    if (removed.length) out.push(`[-${removed.join(' ')}-]`);
-    if (added.length) out.push(`{+${added.join(' ')}+}`);
-  };
-  if (n * m > MAX_DIFF_CELLS) {
-    flush(x, y);
-    return out.join(' ');
+  for (const part of diffWords(a.trim().replace(/\s+/g, ' '), b.trim().replace(/\s+/g, ' '))) {
+    const words = part.value.trim();
+    if (!words) continue;
+    out.push(part.removed ? `[-${words}-]` : part.added ? `{+${words}+}` : words);
   }
-  // lcs[i][j]: length of the longest common subsequence of x[i..] and y[j..].
-  const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-  let removed: string[] = [];
-  let added: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && x[i] === y[j]) {
-      flush(removed, added);
-      removed = [];
-      added = [];
-      out.push(x[i]);
-      i++;
-      j++;
-    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) added.push(y[j++]);
-    else removed.push(x[i++]);
-  }
-  flush(removed, added);
   return out.join(' ');
 }
 

@@ -225,7 +225,7 @@ describe('the divergence report', () => {
       ['agreement-claimed', 'RUS', 'USA'],
       ['text', 'RUS', 'USA'],
     ]);
-    expect(ukraine.differences[1].text).toBe('The President voiced {+deep+} concern at [-NATO activity near-] the [-border.-] {+build-up of forces and spoke of sanctions with allies.+}');
+    expect(ukraine.differences[1].text).toBe('The President voiced {+deep+} concern at [-NATO activity near-] the [-border-] {+build-up of forces and spoke of sanctions with allies+} .');
     // USA's own readout states its position on ukraine: RUS's attribution is not "unstated" — but had it stated none, it would be.
     const r2 = new RecordBuilder();
     const m2 = meeting(r2);
