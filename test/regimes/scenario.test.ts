@@ -51,6 +51,28 @@ describe('the winter 2021–22 scenario', () => {
     expect(usa.some((f: { citation: string; explanation: string }) => /flash/.test(f.explanation) && /after its 5 min deadline/.test(f.explanation))).toBe(true);
   });
 
+  it('records the talks: the 7 December call with two readouts that differ, the January meetings, the commitment met in Geneva', () => {
+    const ukr = join(dir.path, 'winter', 'UKR');
+    const meetings = parley(['talks', 'list', '--dir', ukr, '--json']).json() as { id: string; title: string; at: string; readouts: string[]; commitments: string[] }[];
+    expect(meetings.map((m) => m.at.slice(0, 10))).toEqual(['2021-12-07', '2022-01-10', '2022-01-12', '2022-01-13']);
+    const [call, geneva] = meetings;
+    expect([call!.readouts.length, call!.commitments.length]).toEqual([2, 1]);
+    const report = parley(['talks', 'compare', '--dir', ukr, '--meeting', call!.id, '--json']).json() as { note?: string; items: { item: string; missingFrom: string[]; differences: { kind: string; party: string; about: string }[] }[] };
+    expect(report.note).toBeUndefined();
+    const kinds = new Set(report.items.flatMap((i) => i.differences.map((d) => d.kind)));
+    expect([...kinds].sort()).toEqual(['agreement-claimed', 'attributed-position', 'not-discussed', 'text']);
+    expect(report.items.find((i) => i.item === 'sanctions')?.missingFrom).toEqual(['RUS']);
+    expect(report.items.find((i) => i.item === 'nato-guarantees')?.differences).toContainEqual(expect.objectContaining({ kind: 'agreement-claimed', party: 'RUS', about: 'USA' }));
+    // Geneva: only Washington's readout is recorded, and the report says so rather than claim a divergence.
+    expect(parley(['talks', 'compare', '--dir', ukr, '--meeting', geneva!.id, '--json']).json().note).toMatch(/only one readout/);
+    // The commitment to continue contacts is met by the Geneva meeting, for each owner.
+    const talks = (parley(['obligations', '--dir', ukr, '--at', AT, '--json']).json().obligations as { rule: string; debtor: string; status: string; metBy?: string }[]).filter((o) => o.rule === 'talks.commitment');
+    expect(talks.map((o) => [o.debtor, o.status, o.metBy])).toEqual([
+      ['RUS', 'met', geneva!.id],
+      ['USA', 'met', geneva!.id],
+    ]);
+  });
+
   it('prints byte-identical findings at every party holding the same entries, and the same offline from an export', () => {
     // The scenario with every step addressed to all: every party then holds every content.
     const all = YAML.parse(readFileSync(SCENARIO, 'utf8'));
