@@ -8,6 +8,7 @@ import type { PartyDescriptor } from '../ledger/roster.js';
 import type { NodeStatus } from '../federation/federation.js';
 import type { HotlineAlarm, HotlineStatus, HotlineView, PeerHealth } from '../regimes/hotline/live/runtime.js';
 import type { RegimeReport } from '../regimes/monitor.js';
+import type { Briefing, Commitment, DivergenceReport, Meeting, MeetingSummary, Position, Readout, StatementStatus } from '../regimes/talks/index.js';
 import type * as wire from '../wire/types.js';
 
 type Sends<Server extends Wire, Wire> = [Server, Wire];
@@ -22,4 +23,12 @@ export type WireConformance = [
   Sends<HotlineView, wire.HotlineView>,
   Sends<Pick<RegimeReport, 'at' | 'regimes' | 'obligations'>, wire.ObligationList>,
   Sends<Pick<RegimeReport, 'at' | 'regimes' | 'findings'>, wire.FindingList>,
+  Sends<MeetingSummary, wire.TalksMeeting>,
+  Sends<StatementStatus, wire.TalksStatement>,
+  Sends<DivergenceReport, wire.TalksDivergence>,
+  Sends<Meeting, wire.TalksMeetingBody>,
+  Sends<Readout, wire.TalksReadoutBody>,
+  Sends<Position, wire.TalksPositionBody>,
+  Sends<Commitment, wire.TalksCommitmentBody>,
+  Sends<Briefing, wire.TalksBriefingBody>,
 ];

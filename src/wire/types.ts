@@ -162,3 +162,94 @@ export interface FindingList {
   regimes: RegimeVersions;
   findings: Finding[];
 }
+
+/** `GET /api/v1/talks`: one meeting held, with what refers to it. */
+export interface TalksMeeting {
+  id: string;
+  title: string;
+  at: string;
+  /** The parties whose delegations attended. */
+  parties: string[];
+  /** Every readout of it held, amended ones too. */
+  readouts: string[];
+  statements: string[];
+  commitments: string[];
+}
+
+/** `GET /api/v1/talks/statements`: a joint statement and who has endorsed that exact text. */
+export interface TalksStatement {
+  id: string;
+  title: string;
+  meeting?: string;
+  signatories: string[];
+  endorsed: string[];
+  missing: string[];
+  /** When the last signatory endorsed it, or null. */
+  adopted: string | null;
+}
+
+/** One difference between readouts; a `text` difference is a word diff: `[-only in party's-]`, `{+only in about's+}`. */
+export interface TalksDifference {
+  kind: 'attributed-position' | 'agreement-claimed' | 'not-discussed' | 'text';
+  party: string;
+  about: string;
+  text: string;
+}
+
+/** `GET /api/v1/talks/{meeting}/compare`: the divergence report of a meeting's readouts. */
+export interface TalksDivergence {
+  meeting: string;
+  readouts: { party: string; id: string; amends?: string[] }[];
+  /** Present when fewer than two readouts are held: nothing is compared, no divergence is claimed. */
+  note?: string;
+  items: { item: string; title: string; in: string[]; missingFrom: string[]; differences: TalksDifference[] }[];
+}
+
+/** The body of a `talks.meeting` entry. */
+export interface TalksMeetingBody {
+  title: string;
+  format: string;
+  at: string;
+  channel: string;
+  group?: string;
+  delegations: { party: string; members: { name: string; role: string }[] }[];
+  agenda: { key: string; title: string; concerns: string[] }[];
+  chairs?: { party: string; name: string }[];
+}
+
+/** The body of a `talks.readout` entry. */
+export interface TalksReadoutBody {
+  meeting: string;
+  language: string;
+  amends?: string;
+  items: { key: string; discussed: string; positions?: { party: string; text: string; reserved?: boolean }[]; agreed?: string[] }[];
+  notDiscussed?: string[];
+}
+
+/** The body of a `talks.position` entry. */
+export interface TalksPositionBody {
+  item: string;
+  meeting?: string;
+  text: string;
+  redLine?: boolean;
+  reserved?: boolean;
+}
+
+/** The body of a `talks.commitment` entry. */
+export interface TalksCommitmentBody {
+  meeting: string;
+  item?: string;
+  what: string;
+  owners: string[];
+  due?: string;
+  cadence?: { everyDays: number; until?: string };
+  fulfilledBy: { type: string; description?: string };
+}
+
+/** The body of a `talks.briefing` entry. */
+export interface TalksBriefingBody {
+  meeting: string;
+  briefed: string[];
+  at: string;
+  summary?: string;
+}

@@ -17,6 +17,7 @@ import { EntryPage } from '../pages/EntryPage';
 import { Findings } from '../pages/Findings';
 import { Timeline } from '../pages/Timeline';
 import { Audit } from '../pages/Audit';
+import { Talks } from '../pages/Talks';
 
 // MapLibre and the Natural Earth boundaries are large: loaded when the map is first opened.
 const MapPage = lazy(() => import('../pages/MapPage'));
@@ -112,6 +113,7 @@ const SECTIONS = [
   ['hotline', 'Hotline'],
   ['notifications', 'Notifications'],
   ['findings', 'Findings'],
+  ['talks', 'Talks'],
   ['map', 'Map'],
   ['timeline', 'Timeline'],
   ['audit', 'Audit'],
@@ -235,6 +237,8 @@ function Page() {
           <MapPage />
         </Suspense>
       );
+    case 'talks':
+      return <Talks meeting={route.rest[0]} />;
     case 'timeline':
       return <Timeline />;
     case 'audit':

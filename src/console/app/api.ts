@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { EntryList, EntryView, Finding, HotlineView, Obligation, Party, Status } from '../../wire/types';
+import type { EntryList, EntryView, Finding, HotlineView, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement } from '../../wire/types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -125,6 +125,21 @@ export class Api {
   /** The hotline runtime's picture: the agreement's terms, and each message's deadline per addressee. */
   hotline(): Promise<HotlineView> {
     return this.request<HotlineView>('/api/v1/hotline');
+  }
+
+  /** The talks record: the meetings held, by time, with their readouts, statements and commitments. */
+  talks(): Promise<TalksMeeting[]> {
+    return this.request<unknown>('/api/v1/talks').then((r) => listOf<TalksMeeting>(r, 'meetings'));
+  }
+
+  /** The joint statements held, with who has endorsed that exact text. */
+  talksStatements(): Promise<TalksStatement[]> {
+    return this.request<unknown>('/api/v1/talks/statements').then((r) => listOf<TalksStatement>(r, 'statements'));
+  }
+
+  /** The divergence report of a meeting's readouts, as this node computes it from what it holds. */
+  talksCompare(meeting: string): Promise<TalksDivergence> {
+    return this.request<TalksDivergence>(`/api/v1/talks/${encodeURIComponent(meeting)}/compare`);
   }
 
   /** The regimes' obligations as of `at` (epoch ms; default the node's now). */
