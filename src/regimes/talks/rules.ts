@@ -38,7 +38,7 @@ export const TALKS = {
     citation: 'TALKS §group (agreed terms)',
     title: 'A working group or standing body meets on time',
     description:
-      'Where the talks terms binding a group\'s members define it (terms `groups.<id>`: its `members` and `cadenceDays`), the group meets — a talks.meeting of format working-group naming the group id in `group`, with a delegation of every member — within `cadenceDays` after its previous meeting, or after the agreement came into force. A meeting counts from when it was held and is in the record (the later of its `at` and its header time). Each member owes it; a group that does not meet on time is one finding. A later agreement setting the members\' talks terms governs from its entry into force, and counts afresh from then; one that leaves the group out ends it. The citation is completed with the agreement\'s entry id.',
+      'Where the talks terms binding a group\'s members define it (terms `groups.<id>`: its `members` and `cadenceDays`), the group meets — a talks.meeting of format working-group naming the group id in `group`, with a delegation of every member — within `cadenceDays` after its previous meeting, or after the agreement came into force. A meeting counts from when it was held and is in the record (the later of its `at` and its header time). Each member owes it; a group that does not meet on time is one finding, however long the lapse, and the count starts again from its next meeting. A later agreement setting the members\' talks terms governs from its entry into force, and counts afresh from then; one that leaves the group out ends it. The citation is completed with the agreement\'s entry id.',
     figures: {},
   },
 } as const satisfies Record<string, RuleRow>;
