@@ -13,6 +13,7 @@ import { fmt } from './stats.js';
 import { runFederationBench } from './federation.js';
 import { benchRegimes } from './regimes.js';
 import { runHotlineBench } from './hotline.js';
+import { benchDivergence, benchTalksShare } from './talks.js';
 
 interface Row {
   figure: string;
@@ -64,6 +65,27 @@ async function main(): Promise<void> {
       const r = benchRegimes();
       add(`full evaluation, ${fmt(r.entries)} entries (${r.parties} parties, ${r.years} years)`, `${fmt(r.fullMs)} ms`, `sorting the record alone ${fmt(r.sortFloorMs)} ms`, '', '≤ 2,000 ms');
       add('incremental evaluation per new entry', `${fmt(r.incrementalMeanMs, 3)} ms mean, ${fmt(r.incrementalP99Ms, 3)} ms p99`, '', '', '≤ 1 ms');
+    }
+
+    if (want('talks')) {
+      console.log('\nTalks record (issue 12):');
+      const d = benchDivergence();
+      add(
+        `divergence report, ${d.items} agenda items × ${d.readouts} readouts (${fmt(d.differences)} differences)`,
+        `${fmt(d.medianMs, 2)} ms median, ${fmt(d.p99Ms, 2)} ms p99 over ${d.runs} runs`,
+        `serialising those readouts alone ${fmt(d.serialiseMs, 3)} ms`,
+        `${fmt(d.medianMs / d.serialiseMs, 0)}×`,
+      );
+      const s = benchTalksShare();
+      const share = s.shareMs;
+      add(
+        `full evaluation, ${fmt(s.entries)} entries of which ${fmt(s.talksEntries)} talks entries`,
+        `${fmt(s.allMs)} ms every regime, ${fmt(s.withoutTalksMs)} ms without the talks record (medians of ${s.runs} interleaved pairs): its share ${fmt(share)} ms (${fmt((100 * share) / s.allMs, 1)} %)`,
+        `sorting the record alone ${fmt(s.sortFloorMs)} ms`,
+        '',
+        '≤ 2,000 ms (as the regimes)',
+      );
+      add('the talks record alone over the same record (the engine still holds every entry)', `${fmt(s.talksAloneMs)} ms (${fmt(s.talksObligations)} obligations, ${fmt(s.talksFindings)} findings)`);
     }
 
     if (want('federation')) {

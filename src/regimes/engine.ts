@@ -237,6 +237,13 @@ class Context implements GroupContext {
     return resolveRegimeTerms<R>(regime, binding?.body.terms[regime.id]);
   }
 
+  agreement(parties: readonly PartyCode[], t: number): { readonly id: string; readonly inForce: number } | undefined {
+    const regime = this.group.regime;
+    this.store.depend('terms', regime.id, this.group);
+    const binding = this.store.agreements.binding(regime.id, parties, Math.min(t, this.at), (inForce) => this.#changePoint(inForce));
+    return binding && { id: binding.proposal.id, inForce: binding.inForce };
+  }
+
   obligation(o: ObligationInput): void {
     const evidence = o.evidence.map((h) => h.id);
     const id = this.store.hash(['obligation', o.rule.id, o.debtor, o.key ?? '', ...(o.anchor ?? evidence)]);

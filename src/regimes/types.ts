@@ -222,6 +222,11 @@ export interface GroupContext {
    * agreement adopted later re-evaluates the group.
    */
   terms<R>(parties: readonly PartyCode[], t: number): R;
+  /**
+   * The adopted agreement whose terms `terms(parties, t)` returns: its proposal's entry id and the
+   * instant it came into force; undefined where the defaults apply. A tracked read, like `terms`.
+   */
+  agreement(parties: readonly PartyCode[], t: number): { readonly id: EntryId; readonly inForce: number } | undefined;
   obligation(o: ObligationInput): void;
   finding(f: FindingInput): void;
 }

@@ -16,7 +16,7 @@ import { agreementsOf, defaultRegistry } from '../../regimes/registry.js';
 import { action } from '../boundary.js';
 import { listArgument, parseJson, print, withCommon, withLedger, type DirOption } from '../io.js';
 import { folderEntries, instant } from './regimes.js';
-import { sendEntry } from './send.js';
+import { sendEntry, type SentEntry } from './send.js';
 
 interface ProposeOptions extends DirOption {
   regime: string;
@@ -59,6 +59,31 @@ async function proposalOf(dir: string, id: string): Promise<ProposalBody> {
   return e.body as unknown as ProposalBody;
 }
 
+/**
+ * Sends a proposal to "*" through the running node (or appends it to the folder's log when none
+ * runs), so that every party holds what is agreed. The node refuses terms its regimes do not
+ * accept, naming the field (regimes.<id>.<field>). Used by `parley agreement propose` and
+ * `parley talks propose-statement`.
+ */
+export async function sendProposal(dir: string, body: ProposalBody, refs: readonly string[] = []): Promise<SentEntry> {
+  return sendEntry(dir, { type: PROPOSAL, to: ['*'], refs: [...refs], body: body as unknown as Record<string, unknown> });
+}
+
+/**
+ * Endorses proposal `id` as it stands, restating its parties, terms and effective time — and its
+ * text when it is a joint statement (it sets no terms), so that the endorsement names that exact
+ * text. `accept` may refuse the proposal first (e.g. one that is not a statement). Used by
+ * `parley agreement endorse` and `parley talks endorse-statement`.
+ */
+export async function sendEndorsement(dir: string, id: string, accept?: (p: ProposalBody) => void): Promise<{ sent: SentEntry; proposal: ProposalBody; body: EndorsementBody }> {
+  const proposal = await proposalOf(dir, id);
+  accept?.(proposal);
+  const statement = Object.keys(proposal.terms).length === 0 && proposal.text !== undefined;
+  const body: EndorsementBody = { proposal: id, parties: proposal.parties, terms: proposal.terms, effective: proposal.effective, ...(statement ? { text: proposal.text } : {}) };
+  const sent = await sendEntry(dir, { type: ENDORSEMENT, to: ['*'], refs: [id], body: body as unknown as Record<string, unknown> });
+  return { sent, proposal, body };
+}
+
 export function registerAgreement(program: Command): void {
   const agreement = program.command('agreement').description('the terms the parties agree (e.g. hotline acknowledgement windows), proposed and endorsed in the record');
 
@@ -83,7 +108,7 @@ export function registerAgreement(program: Command): void {
         effective: formatTime(instant(opts.effective)),
       };
       // The node refuses terms its regimes do not accept, naming the field (regimes.<id>.<field>).
-      const sent = await sendEntry(opts.dir, { type: PROPOSAL, to: ['*'], refs: [], body: body as unknown as Record<string, unknown> });
+      const sent = await sendProposal(opts.dir, body);
       print(opts.json, { id: sent.id, seq: sent.seq, ...body }, () => `proposed ${sent.id}: ${JSON.stringify(body.terms)} between ${parties.join(', ')} from ${body.effective}; each party endorses it with: parley agreement endorse --id ${sent.id}`);
     }),
   );
@@ -91,13 +116,11 @@ export function registerAgreement(program: Command): void {
   withCommon(
     agreement
       .command('endorse')
-      .description('endorse a proposal as it stands (its parties, terms and effective time are restated)')
+      .description('endorse a proposal as it stands (its parties, terms and effective time are restated; a joint statement\'s text too)')
       .requiredOption('--id <id>', 'the proposal\'s entry id'),
   ).action(
     action(async (opts: EndorseOptions) => {
-      const p = await proposalOf(opts.dir, opts.id);
-      const body: EndorsementBody = { proposal: opts.id, parties: p.parties, terms: p.terms, effective: p.effective };
-      const sent = await sendEntry(opts.dir, { type: ENDORSEMENT, to: ['*'], refs: [opts.id], body: body as unknown as Record<string, unknown> });
+      const { sent } = await sendEndorsement(opts.dir, opts.id);
       print(opts.json, { id: sent.id, seq: sent.seq, proposal: opts.id }, () => `endorsed ${opts.id} (${sent.author}#${sent.seq} ${sent.id})`);
     }),
   );

@@ -1,11 +1,12 @@
 /**
  * The talks record's evaluators: commitments (each owner's obligation, by the due date or in
- * every period of a cadence), briefings under agreed terms, and readouts by a party that did not
- * attend (a finding where a node accepted one before it held the meeting).
+ * every period of a cadence), briefings under agreed terms, working groups that meet on the agreed
+ * cadence, and readouts by a party that did not attend (a finding where a node accepted one before
+ * it held the meeting).
  */
-import { DAY, deadline, formatDuration, isoTime, parseTime } from '../engine.js';
+import { DAY, compareHeld, deadline, formatDuration, isoTime, parseTime } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
-import { TALKS, type ResolvedTalksTerms } from './rules.js';
+import { TALKS, type ResolvedGroup, type ResolvedTalksTerms } from './rules.js';
 import type { Briefing, Commitment, Meeting, Readout } from './schemas.js';
 
 /** Periods of a cadence evaluated at most: a commitment for 10 years of weekly meetings fits. */
@@ -136,4 +137,121 @@ export function attendance(r: HeldEntry, ctx: GroupContext): void {
     evidence: m.t <= r.t ? [m, r] : [r, m],
     at: Math.max(m.t, r.t),
   });
+}
+
+/** Agreements in turn governing a group's members read at most (each renegotiation is one). */
+const MAX_AGREEMENTS = 50;
+
+const sameMembers = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((p, i) => p === b[i]);
+
+/** A meeting of the group with every member's delegation: held at `held`, counted once in the record (`at`). */
+interface GroupMeeting {
+  h: HeldEntry;
+  held: number;
+  at: number;
+}
+
+/**
+ * TALKS §group: the working group or standing body `id`, as defined in the talks terms of the
+ * agreements proposed in the record (`members` lists them: proposals defining it, and its
+ * meetings of format working-group). For each member list a proposal gives it, the agreements that
+ * have in turn bound those members are read back from now; while one defines the group with
+ * exactly those members, the group meets within its cadence after its previous meeting, or after
+ * that agreement came into force. Each member owes it (an obligation each); a lapse is one finding.
+ */
+export function groupCadence(id: string, ctx: GroupContext): void {
+  const members = ctx.members();
+  const lists = new Map<string, string[]>();
+  for (const h of members) {
+    if (h.type !== 'agreement.proposal') continue;
+    const g = ((h.body?.terms as Record<string, { groups?: Record<string, { members?: unknown }> }> | undefined)?.talks?.groups ?? {})[id];
+    if (!g || !Array.isArray(g.members)) continue;
+    const list = [...(g.members as string[])].sort();
+    lists.set(list.join(','), list);
+  }
+  if (!lists.size) return;
+  const meetings: GroupMeeting[] = [];
+  for (const h of members) {
+    if (h.type !== 'talks.meeting' || !h.body) continue;
+    const held = parseTime((h.body as unknown as Meeting).at);
+    if (held !== undefined) meetings.push({ h, held, at: Math.max(held, h.t) });
+  }
+  meetings.sort((a, b) => a.held - b.held);
+  for (const list of lists.values()) {
+    // The agreements that bound these members, latest first: each governs until the next came into force.
+    const spans: { agreement: HeldEntry; from: number; until: number; group: ResolvedGroup }[] = [];
+    let until = Infinity;
+    let t = Infinity;
+    for (let n = 0; n < MAX_AGREEMENTS; n++) {
+      const a = ctx.agreement(list, t);
+      if (!a) break;
+      const group = ctx.terms<ResolvedTalksTerms>(list, a.inForce).groups[id];
+      const agreement = ctx.get(a.id);
+      if (group && agreement && sameMembers(group.members, list)) spans.push({ agreement, from: a.inForce, until, group });
+      until = a.inForce;
+      t = a.inForce - 1;
+    }
+    for (const span of spans.reverse()) groupSpan(id, list, span, attendedBy(meetings, list), ctx);
+  }
+}
+
+/** The meetings at which every one of `list` had a delegation. */
+function attendedBy(meetings: readonly GroupMeeting[], list: readonly string[]): GroupMeeting[] {
+  return meetings.filter((m) => {
+    const present = (m.h.body as unknown as Meeting).delegations.map((d) => d.party);
+    return list.every((p) => present.includes(p));
+  });
+}
+
+function groupSpan(id: string, list: readonly string[], span: { agreement: HeldEntry; from: number; until: number; group: ResolvedGroup }, meetings: readonly GroupMeeting[], ctx: GroupContext): void {
+  const rule = TALKS.groupCadence;
+  const citation = `${rule.citation.replace(')', `, ${span.agreement.id.slice(0, 12)})`)}`;
+  const name = `${quote(id)} (${list.join(', ')})`;
+  const every = `${span.group.cadenceDays} d`;
+  let previous: GroupMeeting | undefined;
+  let start = span.from;
+  for (let k = 1; k <= MAX_PERIODS; k++) {
+    const due = start + span.group.cadenceMs;
+    // A period that ends after the next agreement came into force is that agreement's to judge.
+    if (due >= span.until || !ctx.reached(start)) return;
+    const next = meetings.find((m) => m.held > start);
+    const met = next !== undefined && ctx.reached(next.at);
+    const past = ctx.reached(due + 1);
+    const status = met ? (next.at <= due ? 'met' : 'met-late') : past ? 'missed' : 'open';
+    const since = previous ? `its meeting of ${isoTime(previous.held)}` : `the agreement's entry into force (${isoTime(span.from)})`;
+    const evidence = [span.agreement, ...(previous ? [previous.h] : [])].sort(compareHeld);
+    for (const debtor of list) {
+      ctx.obligation({
+        rule,
+        citation,
+        debtor,
+        creditors: list.filter((p) => p !== debtor),
+        what: `working group ${name} meets within ${every} of ${since}: by ${isoTime(due)} (period ${k})`,
+        due,
+        status,
+        metBy: met ? next.h : undefined,
+        evidence,
+        anchor: [span.agreement.id, `${id}#${k}`],
+        key: debtor,
+      });
+    }
+    if (status === 'met-late' || status === 'missed') {
+      ctx.finding({
+        rule,
+        citation,
+        severity: 'violation',
+        parties: list,
+        explanation:
+          status === 'missed'
+            ? `working group ${name} did not meet within ${every} of ${since}, due ${isoTime(due)}`
+            : `working group ${name} met ${formatDuration(next!.at - due)} after the agreed ${every} from ${since}`,
+        evidence: status === 'missed' ? evidence : [...evidence, next!.h].sort(compareHeld),
+        at: due + 1,
+        key: `${id}#${k}|${status}`,
+      });
+    }
+    if (!met) return;
+    previous = next;
+    start = next.held;
+  }
 }

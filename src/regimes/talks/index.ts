@@ -9,6 +9,7 @@
  * | `commitment:ID` | one talks.commitment    | commitment — TALKS §commitment: an obligation per owner, by the due date or each period of a cadence |
  * | `meeting:ID`    | one talks.meeting       | briefings — TALKS §briefing: under agreed terms, attending parties brief the concerned parties that did not attend |
  * | `readout:ID`    | one talks.readout       | attendance — TALKS §readout: a readout by a party that did not attend, once the meeting is held |
+ * | `group:ID`      | the agreement proposals defining working group ID, its working-group meetings | groupCadence — TALKS §group: the group meets within its agreed cadence (terms `groups.ID`) |
  *
  * @example
  *   import { evaluate } from '../engine.js';
@@ -17,16 +18,28 @@
 import { evaluate } from '../engine.js';
 import type { RegimeModule } from '../module.js';
 import type { HeldEntry } from '../types.js';
-import { attendance, briefings, commitment } from './evaluators.js';
+import { PROPOSAL } from '../agreement/book.js';
+import { attendance, briefings, commitment, groupCadence } from './evaluators.js';
 import { TALKS_RULES, TALKS_TERMS } from './rules.js';
 import { talksSchemas } from './schemas.js';
 import { talksService } from './live/service.js';
 
 const GROUP: Readonly<Record<string, string>> = { 'talks.commitment': 'commitment', 'talks.meeting': 'meeting', 'talks.readout': 'readout' };
 
+/**
+ * A working group's key: `group:ID` holds the agreement proposals whose talks terms define group
+ * ID and its meetings (format working-group, `group` ID).
+ */
 function groupsOf(h: HeldEntry): string[] {
-  const kind = h.type === undefined ? undefined : GROUP[h.type];
-  return kind && h.body ? [`${kind}:${h.id}`] : [];
+  if (!h.body || h.type === undefined) return [];
+  if (h.type === PROPOSAL) {
+    const groups = (h.body.terms as { talks?: { groups?: unknown } } | undefined)?.talks?.groups;
+    return groups && typeof groups === 'object' && !Array.isArray(groups) ? Object.keys(groups).map((id) => `group:${id}`) : [];
+  }
+  const kind = GROUP[h.type];
+  if (!kind) return [];
+  const group = h.body.group;
+  return kind === 'meeting' && h.body.format === 'working-group' && typeof group === 'string' ? [`${kind}:${h.id}`, `group:${group}`] : [`${kind}:${h.id}`];
 }
 
 /** The meeting a readout, position, commitment or briefing names in its body: found by `ctx.referrers(meeting)`. */
@@ -38,7 +51,8 @@ function linksOf(h: HeldEntry): string[] {
 
 export const talks: RegimeModule = Object.freeze({
   id: 'talks',
-  version: '1.0.0',
+  // 1.1.0: working groups and their agreed cadence (TALKS §group).
+  version: '1.1.0',
   title: 'The talks record (meetings, readouts, commitments, briefings)',
   rules: TALKS_RULES,
   types: talksSchemas,
@@ -48,6 +62,7 @@ export const talks: RegimeModule = Object.freeze({
   groupsOf,
   linksOf,
   evaluateGroup(key, ctx) {
+    if (key.startsWith('group:')) return groupCadence(key.slice('group:'.length), ctx);
     const [h] = ctx.members();
     if (!h) return;
     if (key.startsWith('commitment:')) commitment(h, ctx);
@@ -61,5 +76,5 @@ export const talks: RegimeModule = Object.freeze({
 
 export { divergence, type DivergenceReport } from './divergence.js';
 export { talksList, talksStatements, type MeetingSummary, type StatementStatus } from './views.js';
-export { TALKS, TALKS_RULES, TALKS_TERMS, type TalksTerms } from './rules.js';
+export { TALKS, TALKS_RULES, TALKS_TERMS, type GroupTerms, type TalksTerms } from './rules.js';
 export { talksSchemas, type Briefing, type Commitment, type Meeting, type Position, type Readout } from './schemas.js';

@@ -183,7 +183,7 @@ export const talksSchemas: Record<string, CatalogueEntry> = {
       format: { type: 'string', enum: [...MEETING_FORMATS], description: 'summit, videoconference, consultations, or a working-group session.' },
       at: { type: 'string', format: 'date-time', description: 'When it took place (its start), RFC 3339.' },
       channel: text(200, 'Where or over what: a city, a secure video link, the hotline.'),
-      group: text(200, 'The working group or standing body meeting, if any (e.g. the strategic stability dialogue): a later meeting of the same group may fulfil a commitment.'),
+      group: text(200, 'The working group or standing body meeting, if any (e.g. the strategic stability dialogue): a later meeting of the same group may fulfil a commitment. Where the talks terms agree the group (`groups.<id>`), name it by that id: a working-group session with every member\'s delegation keeps its cadence (TALKS §group).'),
       delegations: {
         type: 'array',
         minItems: 1,

@@ -1,6 +1,6 @@
 /**
- * The talks record: commitments and agreed briefing deadlines at, before and after their due
- * instant; a readout by a party that did not attend; the refusals (with their pointers); the
+ * The talks record: commitments, agreed briefing deadlines and working groups' cadence at,
+ * before and after their due instant; a readout by a party that did not attend; the refusals (with their pointers); the
  * divergence report (reserved positions, a corrected readout, a partial record, determinism).
  */
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,133 @@ describe('briefings (TALKS §briefing, agreed terms)', () => {
     expect(missed.findings.map((f) => [f.rule, f.parties, f.at])).toEqual([['talks.briefing', ['USA', 'UKR'], iso(T0 + 48 * H + 1)]]);
     r.add('USA', T0 + 50 * H, 'talks.briefing', { meeting: m.id, briefed: ['UKR', 'POL'], at: iso(T0 + 50 * H) }, { refs: [m.id] });
     expect(talksOnly(results(r.entries, T0 + 5 * D)).obligations.map((o) => o.status)).toEqual(['met-late']);
+  });
+});
+
+describe('working groups meet on the agreed cadence (TALKS §group, agreed terms)', () => {
+  const SS = 'strategic-stability';
+  const groups = (cadenceDays: number, members = ['USA', 'RUS']) => ({ talks: { groups: { [SS]: { members, cadenceDays } } } });
+  /** An agreement between USA and RUS, proposed a day before `inForce` and endorsed by RUS at it. */
+  function agree(r: RecordBuilder, inForce: number, terms: object) {
+    const p = r.add('USA', inForce - D, 'agreement.proposal', { title: 'Standing bodies', parties: ['USA', 'RUS'], terms, effective: iso(inForce - D) });
+    const b = p.body as Record<string, unknown>;
+    r.add('RUS', inForce, 'agreement.endorsement', { proposal: p.id, parties: b.parties, terms: b.terms, effective: b.effective }, { refs: [p.id] });
+    return p;
+  }
+  const session = (r: RecordBuilder, held: number, extra: object = {}, recorded = held) =>
+    r.add('RUS', recorded, 'talks.meeting', { ...meetingBody, title: 'Strategic stability dialogue', format: 'working-group', group: SS, at: iso(held), agenda: [{ key: 'arms-control', title: 'Arms control', concerns: ['USA', 'RUS'] }], ...extra });
+  const due = T0 + 60 * D;
+
+  it('before and at the deadline: each member owes a meeting within 60 days of the agreement coming into force, citing it', () => {
+    const r = new RecordBuilder();
+    const p = agree(r, T0, groups(60));
+    for (const at of [T0, due - 1, due]) {
+      const out = talksOnly(results(r.entries, at));
+      expect(out.obligations.map((o) => [o.rule, o.debtor, o.creditors, o.due, o.status])).toEqual([
+        ['talks.group.cadence', 'RUS', ['USA'], iso(due), 'open'],
+        ['talks.group.cadence', 'USA', ['RUS'], iso(due), 'open'],
+      ]);
+      expect(out.obligations[0].citation).toBe(`TALKS §group (agreed terms, ${p.id.slice(0, 12)})`);
+      expect(out.findings).toEqual([]);
+    }
+    // Before the agreement is in force there is no group.
+    expect(talksOnly(results(r.entries, T0 - 1))).toEqual({ obligations: [], findings: [] });
+  });
+  it('after the deadline: one finding for the group, from the first late millisecond, naming the agreement', () => {
+    const r = new RecordBuilder();
+    const p = agree(r, T0, groups(60));
+    const out = talksOnly(results(r.entries, due + 1));
+    expect(out.obligations.map((o) => o.status)).toEqual(['missed', 'missed']);
+    expect(out.findings.map((f) => [f.rule, f.parties, f.at, f.evidence, f.citation])).toEqual([['talks.group.cadence', ['RUS', 'USA'], iso(due + 1), [p.id], `TALKS §group (agreed terms, ${p.id.slice(0, 12)})`]]);
+    expect(out.findings[0].explanation).toBe(`working group "${'strategic-stability'}" (RUS, USA) did not meet within 60 d of the agreement's entry into force (${iso(T0)}), due ${iso(due)}`);
+  });
+  it('a session at the deadline meets it and starts the next period; one a millisecond later is late', () => {
+    const r = new RecordBuilder();
+    agree(r, T0, groups(60));
+    const s = session(r, due);
+    const out = talksOnly(results(r.entries, due + 1));
+    expect(out.obligations.map((o) => [o.status, o.due, o.metBy]).sort()).toEqual([
+      ['met', iso(due), s.id],
+      ['met', iso(due), s.id],
+      ['open', iso(due + 60 * D), undefined],
+      ['open', iso(due + 60 * D), undefined],
+    ]);
+    expect(out.findings).toEqual([]);
+    const late = new RecordBuilder();
+    agree(late, T0, groups(60));
+    const l = session(late, due + 1);
+    const lateOut = talksOnly(results(late.entries, due + 2));
+    expect(lateOut.obligations.filter((o) => o.due === iso(due)).map((o) => [o.status, o.metBy])).toEqual([
+      ['met-late', l.id],
+      ['met-late', l.id],
+    ]);
+    expect(lateOut.findings.map((f) => [f.rule, f.at, f.explanation])).toEqual([['talks.group.cadence', iso(due + 1), expect.stringContaining('met 1 ms after the agreed 60 d')]]);
+  });
+  it('a session recorded after the deadline counts from when it is in the record', () => {
+    const r = new RecordBuilder();
+    agree(r, T0, groups(60));
+    session(r, due - D, {}, due + D);
+    expect(talksOnly(results(r.entries, due + 1)).findings.map((f) => f.explanation)).toEqual([expect.stringContaining('did not meet')]);
+    expect(talksOnly(results(r.entries, due + D)).findings.map((f) => f.explanation)).toEqual([expect.stringContaining('met 1 d after')]);
+  });
+  it('only a working-group session of that group with every member\'s delegation counts', () => {
+    const r = new RecordBuilder();
+    agree(r, T0, groups(60));
+    session(r, T0 + D, { delegations: [meetingBody.delegations[0]] });
+    session(r, T0 + 2 * D, { group: 'cyber' });
+    session(r, T0 + 3 * D, { format: 'consultations' });
+    expect(talksOnly(results(r.entries, due + 1)).obligations.map((o) => o.status)).toEqual(['missed', 'missed']);
+  });
+  it('a later agreement governs from its entry into force: earlier lapses stay, the count starts afresh; leaving the group out ends it', () => {
+    const r = new RecordBuilder();
+    agree(r, T0, groups(60));
+    const T1 = T0 + 100 * D;
+    const p2 = agree(r, T1, groups(30));
+    const out = talksOnly(results(r.entries, T1 + 30 * D + 1));
+    expect(out.findings.map((f) => [f.at, f.citation.slice(-13, -1)])).toEqual([
+      [iso(due + 1), expect.any(String)],
+      [iso(T1 + 30 * D + 1), p2.id.slice(0, 12)],
+    ]);
+    const T2 = T1 + 200 * D;
+    agree(r, T2, { talks: { briefingHours: 24 } });
+    const ended = talksOnly(results(r.entries, T2 + 365 * D));
+    expect(ended.obligations.filter((o) => o.due > iso(T2))).toEqual([]);
+  });
+  it('bad terms are refused at their field, named regimes.talks.groups.<id>.…', () => {
+    const c = catalogue();
+    const proposal = (terms: object) => ({ title: 'Standing bodies', parties: ['USA', 'RUS'], terms, effective: iso(T0) });
+    expect(c.validate('agreement.proposal', proposal(groups(60))).ok).toBe(true);
+    const bad = c.validate('agreement.proposal', proposal(groups(0)));
+    expect(bad).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_SCHEMA', detail: { path: `/terms/talks/groups/${SS}/cadenceDays` } } });
+    expect(JSON.stringify(bad)).toContain(`regimes.talks.groups.${SS}.cadenceDays`);
+    expect(c.validate('agreement.proposal', proposal(groups(60, ['USA'])))).toMatchObject({ ok: false, error: { detail: { path: `/terms/talks/groups/${SS}/members` } } });
+    expect(c.validate('agreement.proposal', proposal({ talks: { groups: { [SS]: { members: ['USA', 'RUS'], cadenceDays: 60, chair: 'USA' } } } }))).toMatchObject({ ok: false, error: { detail: { path: `/terms/talks/groups/${SS}/chair` } } });
+  });
+  it('the incremental evaluation equals the full one at every step, entries arriving in any order', () => {
+    const r = new RecordBuilder();
+    agree(r, T0, groups(60));
+    session(r, T0 + 20 * D);
+    session(r, T0 + 85 * D);
+    session(r, T0 + 150 * D, {}, T0 + 152 * D);
+    const T1 = T0 + 200 * D;
+    agree(r, T1, groups(30));
+    session(r, T1 + 29 * D);
+    session(r, T1 + 70 * D);
+    const ends = r.entries.map((e) => Date.parse(e.time));
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let run = 0; run < 5; run++) {
+      const arrival = [...r.entries].sort(() => rnd() - 0.5);
+      const ev = defaultRegistry().evaluation();
+      const held: RecordEntry[] = [];
+      for (const e of arrival) {
+        ev.add(e);
+        held.push(e);
+        for (const when of [ends[Math.floor(rnd() * ends.length)], T0 + 60 * D, T0 + 60 * D + 1, T0 + Math.floor(rnd() * 400) * D, T1 + 30 * D + 1]) {
+          expect(JSON.stringify(ev.result(when))).toBe(JSON.stringify(results(held, when)));
+        }
+      }
+    }
   });
 });
 
