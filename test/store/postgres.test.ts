@@ -1,0 +1,72 @@
+/**
+ * The PostgreSQL dialect passes the store conformance suite (test/store/conformance.ts) on a real
+ * server (test/support/postgres.ts), and keeps its schema versioned.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { SCHEMA_VERSION } from '../../src/ledger/postgres.js';
+import { postgresServer, type PostgresServer } from '../support/postgres.js';
+import { openStore, storeConformance } from './conformance.js';
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await postgresServer();
+}, 90_000);
+afterAll(() => server?.stop());
+
+storeConformance({
+  name: 'postgres',
+  fresh: () => server.fresh(),
+  open: (location) => openStore(location),
+});
+
+async function sql(location: string, text: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  try {
+    return await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('the PostgreSQL schema', () => {
+  it('is migrated once, by whichever of several processes opens first', async () => {
+    const location = await server.fresh();
+    const stores = Array.from({ length: 3 }, () => openStore(location));
+    try {
+      expect(await Promise.all(stores.map((s) => s.count()))).toEqual([0, 0, 0]);
+      const versions = await sql(location, 'SELECT version FROM parley_schema ORDER BY version');
+      expect(versions.rows.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('refuses a database whose schema is newer than this code, and changes nothing', async () => {
+    const location = await server.fresh();
+    await openStore(location).close();
+    await sql(location, `INSERT INTO parley_schema (version) VALUES (${SCHEMA_VERSION + 1})`);
+    const store = openStore(location);
+    try {
+      await expect(store.heads()).rejects.toMatchObject({ code: 'PARLEY_ERR_STORE', message: expect.stringMatching(/newer than this Parley/) });
+      await expect(store.commit({ meta: [['k', 'v']] })).rejects.toMatchObject({ code: 'PARLEY_ERR_STORE' });
+    } finally {
+      await store.close();
+    }
+    expect((await sql(location, 'SELECT count(*)::int AS n FROM meta')).rows[0].n).toBe(0);
+  });
+
+  it('says which server it cannot reach, without its password', async () => {
+    const store = openStore('postgres://parley:s3cret-pw@127.0.0.1:1/nowhere');
+    try {
+      const err = await store.count().catch((e: unknown) => e as Error & { code: string });
+      expect(err).toMatchObject({ code: 'PARLEY_ERR_STORE' });
+      expect(err.message).toContain('127.0.0.1:1/nowhere');
+      expect(err.message).not.toContain('s3cret-pw');
+      expect(err.cause).toBeDefined();
+    } finally {
+      await store.close();
+    }
+  });
+});
