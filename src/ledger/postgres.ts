@@ -150,8 +150,11 @@ export class PostgresStore implements Store {
       // A read-only store (an operator's CLI reading a running node's database) cannot write by accident.
       ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
     });
-    // A pooled connection the server drops while idle is an event, not a crash: the next call reconnects.
+    // A connection the server drops is an event, not a crash: the call on it fails with
+    // PARLEY_ERR_STORE and the next call reconnects. (The pool listens on idle connections; this
+    // listener covers those checked out for a commit or a scan.)
     this.#pool.on('error', () => {});
+    this.#pool.on('connect', (client) => client.on('error', () => {}));
     this.#ready = this.#migrate(options.readonly ?? false);
     // Marked handled here; each call awaits it and sees the failure.
     this.#ready.catch(() => {});

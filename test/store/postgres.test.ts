@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { SCHEMA_VERSION } from '../../src/ledger/postgres.js';
 import { postgresServer, type PostgresServer } from '../support/postgres.js';
-import { openStore, storeConformance } from './conformance.js';
+import { fakeRow, openStore, storeConformance } from './conformance.js';
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -65,6 +65,27 @@ describe('the PostgreSQL schema', () => {
       expect(err.message).toContain('127.0.0.1:1/nowhere');
       expect(err.message).not.toContain('s3cret-pw');
       expect(err.cause).toBeDefined();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('the PostgreSQL store when the server drops its connections', () => {
+  it('fails the calls in progress with PARLEY_ERR_STORE, keeps what was committed, and answers the next call without a restart', async () => {
+    const location = await server.fresh();
+    const store = openStore(location);
+    try {
+      await store.commit({ expect: [{ author: 'USA', seq: 0 }], entries: Array.from({ length: 1500 }, (_, i) => fakeRow('USA', i + 1)) });
+      // A scan holds its connection between pages: drop every connection of the store under it.
+      const pages = store.scanChain()[Symbol.asyncIterator]();
+      expect((await pages.next()).value).toHaveLength(1000);
+      await sql(location, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await expect(pages.next()).rejects.toMatchObject({ code: 'PARLEY_ERR_STORE' });
+      // The pool reconnects: reads and commits go on.
+      expect(await store.count()).toBe(1500);
+      await store.commit({ expect: [{ author: 'USA', seq: 1500 }], entries: [fakeRow('USA', 1501)] });
+      expect((await store.heads()).map((h) => h.seq)).toEqual([1501]);
     } finally {
       await store.close();
     }
