@@ -301,7 +301,16 @@ export class Ledger {
           if (batch.baseSeq !== live.seq || batch.baseId !== live.id) return { rebuild: true };
           const next = this.#take(batch.after);
           const committed = await this.#commit(batch, sigs);
-          if (committed === 'stale') return { rebuild: true, refused: true };
+          if (committed === 'stale') {
+            // The next batch was chained on this one: give its appends back to the front of the
+            // queue, to be chained again behind this batch once it is rebuilt.
+            if (next) {
+              this.#inflight = this.#inflight.filter((p) => p !== next);
+              this.#queue.unshift(...next.batch);
+              next.signing.catch(() => {});
+            }
+            return { rebuild: true, refused: true };
+          }
           return { next };
         });
         if (outcome.refused) {
