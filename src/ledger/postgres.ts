@@ -407,7 +407,17 @@ export class PostgresStore implements Store {
   }
 
   async heads(): Promise<Head[]> {
-    const rows = await this.#query('SELECT DISTINCT ON (author) author, seq, id, time FROM entries ORDER BY author, seq DESC');
+    // One index probe per author (a loose index scan), not a pass over every entry: the ledger
+    // reads the heads again each time another process moved one.
+    const rows = await this.#query(`
+      WITH RECURSIVE authors AS (
+        SELECT min(author) AS author FROM entries
+        UNION ALL
+        SELECT (SELECT min(author) FROM entries WHERE author > authors.author) FROM authors WHERE authors.author IS NOT NULL
+      )
+      SELECT h.author, h.seq, h.id, h.time FROM authors
+      CROSS JOIN LATERAL (SELECT author, seq, id, time FROM entries WHERE author = authors.author ORDER BY seq DESC LIMIT 1) h
+      ORDER BY h.author`);
     return rows.map((r) => ({ author: r.author as string, seq: Number(r.seq), id: (r.id as Buffer).toString('hex'), time: r.time as string }));
   }
 
