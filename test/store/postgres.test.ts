@@ -7,6 +7,7 @@ import pg from 'pg';
 import { SCHEMA_VERSION } from '../../src/ledger/postgres.js';
 import { postgresServer, type PostgresServer } from '../support/postgres.js';
 import { fakeRow, openStore, storeConformance } from './conformance.js';
+import { serialWriter } from './serial-writer.js';
 
 let server: PostgresServer;
 beforeAll(async () => {
@@ -19,6 +20,9 @@ storeConformance({
   fresh: () => server.fresh(),
   open: (location) => openStore(location),
 });
+
+// Two ledgers of one party on one database, appending and accepting receipt-causing batches at once.
+serialWriter({ name: 'postgres', fresh: () => server.fresh(), minReceipts: 15 }, [1, 2]);
 
 async function sql(location: string, text: string): Promise<pg.QueryResult> {
   const client = new pg.Client({ connectionString: location });
