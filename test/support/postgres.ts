@@ -10,6 +10,7 @@
  *   afterAll(() => server.stop());
  *   const location = await server.fresh(); // postgres://…/parley_test_3f9a…
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -45,7 +46,32 @@ function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * As root, the server must run as another user: make the `postgres` system user when missing.
+ * Two test files may start servers at once on a fresh machine, so a failed useradd (the other
+ * made it first) is fine as long as the user exists afterwards.
+ */
+function ensureServerUser(): void {
+  const exists = () => {
+    try {
+      execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (exists()) return;
+  try {
+    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    // made meanwhile by another test file, or refused: checked below
+  }
+  if (!exists()) throw new Error('running as root, the embedded PostgreSQL server needs a `postgres` system user, and `useradd postgres` did not make one');
+}
+
 async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const root = userInfo().uid === 0;
+  if (root) ensureServerUser();
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'));
   // As root the server runs as the `postgres` user (created when missing): it must reach its data folder.
   chmodSync(dir, 0o755);
@@ -59,7 +85,8 @@ async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>
     password,
     authMethod: 'scram-sha-256',
     persistent: false,
-    createPostgresUser: userInfo().uid === 0,
+    // With the user present this only hands it the data folder.
+    createPostgresUser: root,
     // Loopback TCP only: no socket file in a shared folder.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (message: string) => void log.push(message),
