@@ -19,7 +19,7 @@ const LAYERS = [
   ['ledger', 'Append / accept / query / proofs over a Store. Validates with the catalogue; knows nothing of peers, regimes or HTTP.'],
   ['federation', 'Roster, outbox, push, pull, receipts, link health: moves ledger entries between nodes.'],
   ['regimes', 'One folder per regime module: rules as data with citations, content types, terms, evaluators (obligations and findings as a pure function of the entries), and, for a regime that acts in a running node, its live service (in the module\'s live/ folder: alarms, routes). registry.ts lists the modules.'],
-  ['node', 'The node folder on disk: config, key, tokens, opening its ledger on SQLite.'],
+  ['node', 'The node folder on disk: config, key, tokens, opening its ledger on its store (SQLite in the folder, or the PostgreSQL database its config names).'],
   ['wire', 'Type-only: what the operator API returns, shared by the server and the console.'],
   ['server', 'The HTTP server and its route plugins; server/node.ts is the composition root that wires every piece of a running node.'],
   ['demo', 'Scenarios replayed into node folders (used by `parley demo` and `network up`).'],

@@ -107,8 +107,14 @@ interface Pending {
 type CommitListener = (entries: LedgerEntry[]) => void;
 
 const MAX_HELD_OUT_OF_ORDER = 10_000;
-/** How often one write is decided again after another writer moved a head under it. */
-const MAX_STALE_RETRIES = 5;
+/**
+ * How often one write is decided again after another writer moved a head under it. Two processes
+ * of a node on one database race for the same head all the time: each retry waits a random,
+ * growing pause first, so that the two fall out of step instead of colliding again.
+ */
+const MAX_STALE_RETRIES = 20;
+/** The longest pause, in milliseconds, before a write is decided again. */
+const MAX_STALE_PAUSE_MS = 64;
 /** Largest group commit: bounds the latency one batch adds to the appends queued behind it. */
 const MAX_BATCH = 256;
 const RECEIPT_META = (author: string) => `receipt-upto:${author}`;
@@ -289,18 +295,28 @@ export class Ledger {
         }
         if (this.#closed) return; // close() commits the in-flight batches itself
         const batch: Prepared = current;
-        const outcome = await this.#exclusive(async (): Promise<{ next?: Prepared; rebuild?: boolean }> => {
+        const outcome = await this.#exclusive(async (): Promise<{ next?: Prepared; rebuild?: boolean; refused?: boolean }> => {
           if (!this.#inflight.includes(batch)) return {}; // close() took it
           const live = this.#state(this.party);
           if (batch.baseSeq !== live.seq || batch.baseId !== live.id) return { rebuild: true };
           const next = this.#take(batch.after);
           const committed = await this.#commit(batch, sigs);
           if (committed === 'stale') {
-            await this.#reloadHeads();
-            return { rebuild: true };
+            // The next batch was chained on this one: give its appends back to the front of the
+            // queue, to be chained again behind this batch once it is rebuilt.
+            if (next) {
+              this.#inflight = this.#inflight.filter((p) => p !== next);
+              this.#queue.unshift(...next.batch);
+              next.signing.catch(() => {});
+            }
+            return { rebuild: true, refused: true };
           }
           return { next };
         });
+        if (outcome.refused) {
+          await this.#pause(stale);
+          await this.#exclusive(() => this.#reloadHeads());
+        }
         if (outcome.rebuild) {
           if (++stale > MAX_STALE_RETRIES) {
             this.#fail(batch, new ParleyError('PARLEY_ERR_STALE_HEAD', `another writer kept moving ${this.party}'s head; nothing of this batch was appended`));
@@ -347,6 +363,12 @@ export class Ledger {
       headerBytes.push(bytes);
     }
     return { batch, baseSeq: from.seq, baseId: from.id, after: own, headers, headerBytes, nodes, signing: this.#signer.sign(headerBytes) };
+  }
+
+  /** A random pause before retry `attempt` after a stale head, growing with the attempt. */
+  #pause(attempt: number): Promise<void> {
+    const ms = (this.#random(1)[0] / 256) * Math.min(MAX_STALE_PAUSE_MS, 2 ** attempt);
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   #fail(p: Prepared, e: ParleyError): void {
@@ -446,6 +468,7 @@ export class Ledger {
           return await this.#commitAccept(decision, options);
         } catch (err) {
           if (!(err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') || attempt >= MAX_STALE_RETRIES) throw err;
+          await this.#pause(attempt);
           await this.#reloadHeads();
         }
       }
@@ -769,6 +792,7 @@ export class Ledger {
             break;
           }
           this.#inflight = [];
+          await this.#pause(attempt);
           await this.#reloadHeads();
         }
       }

@@ -1,6 +1,9 @@
 /**
  * A node folder, as `parley init` makes it: config.json, key.pem (mode 0600), parley.db, and
- * tokens.json (operator bearer tokens per role, mode 0600). A node is one folder.
+ * tokens.json (operator bearer tokens per role, mode 0600). A node is one folder — unless its
+ * config names a PostgreSQL store (`"store": "postgres://…"`): then the entries live in that
+ * database and the folder holds config, key and tokens, so several processes of the party can
+ * run from copies of the folder on one database.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { generateSigningKey, signingKeyFromPem, signingKeyToPem, type SigningKey
 import { Ledger, type Clock } from '../ledger/ledger.js';
 import { parseDescriptor, type PartyDescriptor } from '../ledger/roster.js';
 import { openStore } from '../ledger/dialects.js';
+import { isPostgresLocation, redactLocation } from '../ledger/postgres.js';
 import type { Store } from '../ledger/store.js';
 import { catalogue } from '../regimes/registry.js';
 
@@ -24,6 +28,8 @@ export interface NodeConfig {
   name: string;
   url: string;
   createdAt: string;
+  /** Where the entries live when not in the folder's parley.db: a `postgres://` URL. */
+  store?: string;
   /** The settings of a regime module's live service, by module id (`hotline`: webhook, alarm delays, terms to propose); absent: its defaults. */
   [moduleId: string]: unknown;
 }
@@ -52,36 +58,51 @@ export function isNodeFolder(dir: string): boolean {
   return existsSync(f.config) && existsSync(f.key);
 }
 
-/** Creates a node folder. Refuses to touch a folder that already holds a node. */
-export async function initNode(dirArg: string, options: { party: string; url: string; name?: string; now?: number }): Promise<NodeFolder> {
+/**
+ * Creates a node folder. Refuses to touch a folder that already holds a node, and a store that
+ * already holds entries.
+ *
+ * @example
+ *   await initNode('usa', { party: 'USA', url: 'https://parley.usa.example', store: 'postgres://parley@db.usa.example/parley' });
+ */
+export async function initNode(dirArg: string, options: { party: string; url: string; name?: string; store?: string; now?: number }): Promise<NodeFolder> {
   const dir = resolve(dirArg);
   const f = files(dir);
   if (existsSync(f.config) || existsSync(f.key)) {
     throw new ParleyError('PARLEY_ERR_NODE_DIR', `${dir} already holds a node; nothing was changed`);
+  }
+  if (options.store !== undefined && !isPostgresLocation(options.store)) {
+    throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `--store ${JSON.stringify(redactLocation(options.store))} is not a PostgreSQL URL (postgres://user@host:port/database); without --store the entries live in the folder's parley.db`);
   }
   if (!isPartyCode(options.party)) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', `--party ${JSON.stringify(options.party)} is not a party code (ISO 3166 alpha-3 such as USA, or an upper-case name such as OSCE)`);
   const key = generateSigningKey();
   const descriptor = parseDescriptor({ party: options.party, name: options.name ?? options.party, url: options.url, publicKey: key.publicKeyB64 });
   if (!descriptor.ok) throw descriptor.error;
   mkdirSync(dir, { recursive: true });
-  const config: NodeConfig = { party: options.party, name: descriptor.value.name, url: descriptor.value.url, createdAt: formatTime(options.now ?? Date.now()) };
+  const config: NodeConfig = { party: options.party, name: descriptor.value.name, url: descriptor.value.url, createdAt: formatTime(options.now ?? Date.now()), ...(options.store ? { store: options.store } : {}) };
   const tokens: Record<Role, string> = {
     admin: 'pa_' + randomBytes(24).toString('base64url'),
     officer: 'po_' + randomBytes(24).toString('base64url'),
     analyst: 'pn_' + randomBytes(24).toString('base64url'),
   };
-  // The key first, then the config: a folder with a config always has its key.
-  writeFileSync(f.key, signingKeyToPem(key), { mode: 0o600 });
-  chmodSync(f.key, 0o600);
-  writeFileSync(f.tokens, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(f.tokens, 0o600);
-  const store = openStore(f.db);
+  // The store first: a store that cannot be reached or is not empty leaves no half-made folder.
+  const store = openStore(config.store ?? f.db);
   try {
+    const held = await store.count();
+    if (held > 0) {
+      throw new ParleyError('PARLEY_ERR_NODE_DIR', `the store ${redactLocation(config.store ?? f.db)} already holds ${held} entries; a node starts on an empty store (to run another process of a node, copy its folder). Nothing was written to the store`);
+    }
     await store.putParty({ ...descriptor.value, addedAt: config.createdAt });
   } finally {
     await store.close();
   }
-  writeFileSync(f.config, JSON.stringify(config, null, 2) + '\n');
+  // The key before the config: a folder with a config always has its key.
+  writeFileSync(f.key, signingKeyToPem(key), { mode: 0o600 });
+  chmodSync(f.key, 0o600);
+  writeFileSync(f.tokens, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(f.tokens, 0o600);
+  // A store URL may carry a password: the config is then for the node's eyes only.
+  writeFileSync(f.config, JSON.stringify(config, null, 2) + '\n', { mode: config.store ? 0o600 : 0o644 });
   return { dir, config, key, tokens, descriptor: descriptor.value };
 }
 
@@ -114,9 +135,9 @@ export function loadNode(dirArg: string): NodeFolder {
   return { dir, config, key, tokens, descriptor: { party: config.party, name: config.name, url: config.url, publicKey: key.publicKeyB64 } };
 }
 
-/** The node's store: the database its folder names (a SQLite file in the folder). */
-export function openNodeStore(node: Pick<NodeFolder, 'dir'>, options: { readonly?: boolean } = {}): Store {
-  return openStore(files(node.dir).db, options);
+/** The node's store: the database its config names (`store`), else the SQLite file in its folder. */
+export function openNodeStore(node: Pick<NodeFolder, 'dir' | 'config'>, options: { readonly?: boolean } = {}): Store {
+  return openStore(node.config.store ?? files(node.dir).db, options);
 }
 
 /**

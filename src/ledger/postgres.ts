@@ -1,0 +1,478 @@
+/**
+ * The PostgreSQL dialect of the store: for a party that runs several node processes on one
+ * database server, the database its operators already run, replicate and back up. Every commit is
+ * one transaction with `synchronous_commit` left at its default (on): a commit that returned is
+ * durable on the server. node-postgres (`pg`) is imported in this file only.
+ *
+ * Several processes may commit at once. The compare-and-set on author heads runs under a
+ * transaction-scoped advisory lock per author, taken in one global order, so two committers of the
+ * same author wait for each other (across processes) and the second sees the first's entries:
+ * two processes appending at once produce one chain, never a fork of a log.
+ *
+ * The schema is versioned (table `parley_schema`); migrations run when the store opens, under a
+ * lock so that processes starting together migrate once. A database whose schema is newer than
+ * this code is refused, never written.
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { leafHash } from '../protocol/merkle.js';
+import { ParleyError } from '../protocol/errors.js';
+import type { ChainRow, Commit, CommitResult, EntryRow, EquivocationRow, Head, PartyRow, ReaderSpec, Store } from './store.js';
+
+/**
+ * The migrations, in order; `version` is the schema version a database has once the step ran.
+ * Append a step to change the schema, never edit one that shipped.
+ */
+const MIGRATIONS: readonly { version: number; sql: string }[] = [
+  {
+    version: 1,
+    // Text keys use the C collation: authors sort bytewise, as in every other dialect.
+    sql: `
+CREATE TABLE entries (
+  pos     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  author  text COLLATE "C" NOT NULL,
+  seq     bigint NOT NULL,
+  id      bytea  NOT NULL UNIQUE, -- the 32-byte entry id
+  time    text   NOT NULL,
+  header  bytea  NOT NULL,
+  sig     bytea  NOT NULL,
+  content bytea,
+  type    text,
+  UNIQUE (author, seq)
+);
+-- Perfect subtrees of each author's Merkle tree, level 1 and up (a level-0 node is the hash of
+-- the stored header itself).
+CREATE TABLE merkle (
+  author text COLLATE "C" NOT NULL,
+  level  integer NOT NULL,
+  idx    bigint  NOT NULL,
+  hash   bytea   NOT NULL,
+  PRIMARY KEY (author, level, idx)
+);
+CREATE TABLE equivocations (
+  author       text COLLATE "C" NOT NULL,
+  seq          bigint NOT NULL,
+  held_id      text COLLATE "C" NOT NULL,
+  other_id     text COLLATE "C" NOT NULL,
+  other_header bytea  NOT NULL,
+  other_sig    bytea  NOT NULL,
+  seen_at      text   NOT NULL,
+  source       text   NOT NULL,
+  PRIMARY KEY (author, seq, other_id)
+);
+CREATE TABLE roster (
+  party      text COLLATE "C" PRIMARY KEY,
+  name       text NOT NULL,
+  url        text NOT NULL,
+  public_key text NOT NULL,
+  added_at   text NOT NULL
+);
+CREATE TABLE meta (
+  key   text COLLATE "C" PRIMARY KEY,
+  value text NOT NULL
+);
+`,
+  },
+];
+
+/** The schema version this code reads and writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Rows per page of a scan: large enough to amortise a round trip, small enough to keep memory flat. */
+const PAGE = 1000;
+/** Connections per store: a node's serial writer, a scan and a few reads at once. */
+const POOL_SIZE = 4;
+/** The advisory lock key that serialises migrations of one database. */
+const MIGRATION_LOCK = lockKey('parley schema migration');
+
+/** True for a location this dialect opens (a `postgres://` or `postgresql://` URL). */
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** The location with its password replaced, for messages and logs. */
+export function redactLocation(location: string): string {
+  try {
+    const url = new URL(location);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return location.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
+/** A 64-bit advisory lock key for a name (a signed bigint, as PostgreSQL takes it). */
+function lockKey(name: string): string {
+  return createHash('sha256').update(`parley:${name}`).digest().readBigInt64BE(0).toString();
+}
+
+type Row = Record<string, unknown>;
+const toEntry = (r: Row): EntryRow => ({
+  pos: Number(r.pos),
+  author: r.author as string,
+  seq: Number(r.seq),
+  id: (r.id as Buffer).toString('hex'),
+  time: r.time as string,
+  header: r.header as Buffer,
+  sig: r.sig as Buffer,
+  content: (r.content as Buffer | null) ?? null,
+  type: (r.type as string | null) ?? null,
+});
+
+const HEX_ID = /^[0-9a-f]{64}$/;
+const ENTRY_COLUMNS = 'pos, author, seq, id, time, header, sig, content, type';
+
+export interface PostgresOptions {
+  readonly?: boolean;
+}
+
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres';
+  readonly #pool: pg.Pool;
+  /** The location without its password. */
+  readonly #where: string;
+  /** Settles when the schema is checked (and migrated); every call waits for it. */
+  readonly #ready: Promise<void>;
+  #closed = false;
+
+  /**
+   * Opens a pool on `url` and starts the schema check in the background: the store's first call
+   * waits for it, and fails with its reason (an unreachable server, a schema newer than this code).
+   */
+  constructor(url: string, options: PostgresOptions = {}) {
+    this.#where = redactLocation(url);
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+      application_name: 'parley',
+      // A read-only store (an operator's CLI reading a running node's database) cannot write by accident.
+      ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+    });
+    // A connection the server drops is an event, not a crash: the call on it fails with
+    // PARLEY_ERR_STORE and the next call reconnects. (The pool listens on idle connections; this
+    // listener covers those checked out for a commit or a scan.)
+    this.#pool.on('error', () => {});
+    this.#pool.on('connect', (client) => client.on('error', () => {}));
+    this.#ready = this.#migrate(options.readonly ?? false);
+    // Marked handled here; each call awaits it and sees the failure.
+    this.#ready.catch(() => {});
+  }
+
+  /** Wraps a failure of the server or the connection, keeping it as `cause` and the password out. */
+  #failure(doing: string, err: unknown): ParleyError {
+    if (err instanceof ParleyError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new ParleyError('PARLEY_ERR_STORE', `${doing} on the PostgreSQL store at ${this.#where} failed, nothing was written: ${message}`, undefined, { cause: err });
+  }
+
+  async #migrate(readonly: boolean): Promise<void> {
+    const client = await this.#pool.connect().catch((err: unknown) => {
+      throw new ParleyError('PARLEY_ERR_STORE', `cannot reach the PostgreSQL store at ${this.#where}: ${(err as Error).message}; check that the server runs and the URL in the node's config.json`, undefined, { cause: err });
+    });
+    try {
+      if (readonly) {
+        const found = await client.query<{ version: number | null }>(`SELECT (SELECT max(version) FROM parley_schema) AS version WHERE to_regclass('parley_schema') IS NOT NULL`);
+        const version = found.rows[0]?.version ?? 0;
+        this.#checkVersion(version);
+        if (version < SCHEMA_VERSION) {
+          throw new ParleyError('PARLEY_ERR_STORE', `the PostgreSQL store at ${this.#where} has schema version ${version}, older than this Parley's ${SCHEMA_VERSION}; start the node once to migrate it, then read it`);
+        }
+        return;
+      }
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await client.query('CREATE TABLE IF NOT EXISTS parley_schema (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+        const found = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM parley_schema');
+        const version = found.rows[0].version ?? 0;
+        this.#checkVersion(version);
+        for (const m of MIGRATIONS) {
+          if (m.version <= version) continue;
+          await client.query(m.sql);
+          await client.query('INSERT INTO parley_schema (version) VALUES ($1)', [m.version]);
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    } catch (err) {
+      throw this.#failure('opening', err);
+    } finally {
+      client.release();
+    }
+  }
+
+  #checkVersion(version: number): void {
+    if (version > SCHEMA_VERSION) {
+      throw new ParleyError(
+        'PARLEY_ERR_STORE',
+        `the PostgreSQL store at ${this.#where} has schema version ${version}, newer than this Parley's ${SCHEMA_VERSION}: a newer Parley wrote it; run that version (nothing was changed)`,
+        { found: version, supported: SCHEMA_VERSION },
+      );
+    }
+  }
+
+  /** One read on a pooled connection, once the schema is ready. */
+  async #query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    await this.#ready;
+    try {
+      return (await this.#pool.query(sql, params)).rows as Row[];
+    } catch (err) {
+      throw this.#failure('a read', err);
+    }
+  }
+
+  async commit(c: Commit): Promise<CommitResult> {
+    await this.#ready;
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw this.#failure('the commit', err);
+    }
+    let failed = false;
+    try {
+      await client.query('BEGIN');
+      const result = await this.#apply(client, c);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {
+        failed = true;
+      });
+      throw this.#failure('the commit', err);
+    } finally {
+      // A connection whose rollback failed is not given to the next caller.
+      client.release(failed);
+    }
+  }
+
+  async #apply(client: pg.PoolClient, c: Commit): Promise<CommitResult> {
+    // Lock every author this commit extends, in one order (by key) so that two committers never
+    // wait for each other in a cycle. The locks end with the transaction.
+    const authors = new Set<string>([...(c.expect ?? []).map((e) => e.author), ...(c.entries ?? []).map((e) => e.author)]);
+    const keys = [...new Set([...authors].map(lockKey))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    for (const key of keys) await client.query('SELECT pg_advisory_xact_lock($1)', [key]);
+
+    // Read committed: this statement's snapshot is taken after the locks, so it sees the heads
+    // the previous holder committed.
+    if (c.expect?.length) {
+      const held = new Map<string, number>();
+      const found = await client.query<{ author: string; seq: string }>('SELECT author, max(seq) AS seq FROM entries WHERE author = ANY($1::text[]) GROUP BY author', [c.expect.map((e) => e.author)]);
+      for (const r of found.rows) held.set(r.author, Number(r.seq));
+      for (const e of c.expect) {
+        const seq = held.get(e.author) ?? 0;
+        if (seq !== e.seq) {
+          throw new ParleyError('PARLEY_ERR_STALE_HEAD', `the head of ${e.author} moved to seq ${seq} while this commit was decided on seq ${e.seq}; nothing was written`, {
+            author: e.author,
+            expected: e.seq,
+            held: seq,
+          });
+        }
+      }
+    }
+
+    const positions: number[] = [];
+    const entries = c.entries ?? [];
+    if (entries.length) {
+      // One statement for the batch; positions are drawn in the batch's order.
+      const inserted = await client.query<{ pos: string; author: string; seq: string }>(
+        `INSERT INTO entries (author, seq, id, time, header, sig, content, type)
+         SELECT author, seq, id, time, header, sig, content, type
+         FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::text[])
+           WITH ORDINALITY AS t(author, seq, id, time, header, sig, content, type, n)
+         ORDER BY n
+         RETURNING pos, author, seq`,
+        [
+          entries.map((r) => r.author),
+          entries.map((r) => r.seq),
+          entries.map((r) => Buffer.from(r.id, 'hex')),
+          entries.map((r) => r.time),
+          entries.map((r) => r.header),
+          entries.map((r) => r.sig),
+          entries.map((r) => r.content),
+          entries.map((r) => r.type),
+        ],
+      );
+      const byKey = new Map(inserted.rows.map((r) => [`${r.author}#${r.seq}`, Number(r.pos)]));
+      for (const r of entries) positions.push(byKey.get(`${r.author}#${r.seq}`)!);
+    }
+
+    // A node computed twice in one commit is stored once (the last wins, as a replace would).
+    const nodes = new Map<string, { author: string; level: number; idx: number; hash: Buffer }>();
+    for (const { author, nodes: list } of c.nodes ?? []) for (const n of list) if (n.level > 0) nodes.set(`${author}/${n.level}/${n.index}`, { author, level: n.level, idx: n.index, hash: n.hash });
+    if (nodes.size) {
+      const all = [...nodes.values()];
+      await client.query(
+        `INSERT INTO merkle (author, level, idx, hash) SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bytea[])
+         ON CONFLICT (author, level, idx) DO UPDATE SET hash = excluded.hash`,
+        [all.map((n) => n.author), all.map((n) => n.level), all.map((n) => n.idx), all.map((n) => n.hash)],
+      );
+    }
+    // Content once attached is never replaced.
+    for (const a of c.attach ?? []) await client.query('UPDATE entries SET content = $1, type = $2 WHERE id = $3 AND content IS NULL', [a.content, a.type, Buffer.from(a.id, 'hex')]);
+    let newEquivocations = 0;
+    for (const e of c.equivocations ?? []) {
+      const r = await client.query(
+        'INSERT INTO equivocations (author, seq, held_id, other_id, other_header, other_sig, seen_at, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING',
+        [e.author, e.seq, e.heldId, e.otherId, e.otherHeader, e.otherSig, e.seenAt, e.source],
+      );
+      newEquivocations += r.rowCount ?? 0;
+    }
+    for (const [k, v] of c.meta ?? []) await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [k, v]);
+    return { positions, newEquivocations };
+  }
+
+  async readNode(author: string, level: number, index: number): Promise<Buffer | undefined> {
+    if (level === 0) {
+      const [r] = await this.#query('SELECT header FROM entries WHERE author = $1 AND seq = $2', [author, index + 1]);
+      return r && leafHash(r.header as Buffer);
+    }
+    const [r] = await this.#query('SELECT hash FROM merkle WHERE author = $1 AND level = $2 AND idx = $3', [author, level, index]);
+    return r?.hash as Buffer | undefined;
+  }
+
+  async entryById(id: string): Promise<EntryRow | undefined> {
+    if (!HEX_ID.test(id)) return undefined;
+    const [r] = await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = $1`, [Buffer.from(id, 'hex')]);
+    return r && toEntry(r);
+  }
+
+  async entryBySeq(author: string, seq: number): Promise<EntryRow | undefined> {
+    const [r] = await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = $1 AND seq = $2`, [author, seq]);
+    return r && toEntry(r);
+  }
+
+  async range(author: string, after: number, limit: number): Promise<EntryRow[]> {
+    return (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [author, after, limit])).map(toEntry);
+  }
+
+  async *scan(): AsyncIterable<EntryRow[]> {
+    // Keyset pages on the pool: other calls may run between pages.
+    let page = (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY author, seq LIMIT $1`, [PAGE])).map(toEntry);
+    while (page.length > 0) {
+      yield page;
+      if (page.length < PAGE) return;
+      const last = page[page.length - 1];
+      page = (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE (author, seq) > ($1, $2) ORDER BY author, seq LIMIT $3`, [last.author, last.seq, PAGE])).map(toEntry);
+    }
+  }
+
+  async *scanChain(): AsyncIterable<ChainRow[]> {
+    await this.#ready;
+    // Keyset pages inside one read-only repeatable-read transaction: one consistent snapshot,
+    // which blocks no writer.
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw this.#failure('a read', err);
+    }
+    let broken = false;
+    try {
+      const read = async (sql: string, params: unknown[]): Promise<ChainRow[]> => {
+        try {
+          const r = await client.query<{ author: string; seq: string; id: Buffer; header: Buffer; content: Buffer | null; pos: string }>(sql, params);
+          return r.rows.map((x) => ({ author: x.author, seq: Number(x.seq), id: x.id.toString('hex'), header: x.header, content: x.content, pos: Number(x.pos) }));
+        } catch (err) {
+          broken = true;
+          throw this.#failure('a read', err);
+        }
+      };
+      await read('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', []);
+      const cols = 'SELECT author, seq, id, header, content, pos FROM entries';
+      let page = await read(`${cols} ORDER BY author, seq LIMIT $1`, [PAGE]);
+      while (page.length > 0) {
+        yield page;
+        if (page.length < PAGE) break;
+        const last = page[page.length - 1];
+        page = await read(`${cols} WHERE (author, seq) > ($1, $2) ORDER BY author, seq LIMIT $3`, [last.author, last.seq, PAGE]);
+      }
+    } finally {
+      if (!broken) await client.query('COMMIT').catch(() => (broken = true));
+      client.release(broken);
+    }
+  }
+
+  async since(afterPos: number, limit: number): Promise<EntryRow[]> {
+    return (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos > $1 ORDER BY pos LIMIT $2`, [afterPos, limit])).map(toEntry);
+  }
+
+  async count(): Promise<number> {
+    const [r] = await this.#query('SELECT count(*) AS n FROM entries');
+    return Number(r.n);
+  }
+
+  async heads(): Promise<Head[]> {
+    // One index probe per author (a loose index scan), not a pass over every entry: the ledger
+    // reads the heads again each time another process moved one.
+    const rows = await this.#query(`
+      WITH RECURSIVE authors AS (
+        SELECT min(author) AS author FROM entries
+        UNION ALL
+        SELECT (SELECT min(author) FROM entries WHERE author > authors.author) FROM authors WHERE authors.author IS NOT NULL
+      )
+      SELECT h.author, h.seq, h.id, h.time FROM authors
+      CROSS JOIN LATERAL (SELECT author, seq, id, time FROM entries WHERE author = authors.author ORDER BY seq DESC LIMIT 1) h
+      ORDER BY h.author`);
+    return rows.map((r) => ({ author: r.author as string, seq: Number(r.seq), id: (r.id as Buffer).toString('hex'), time: r.time as string }));
+  }
+
+  async equivocations(): Promise<EquivocationRow[]> {
+    const rows = await this.#query('SELECT * FROM equivocations ORDER BY author, seq, other_id');
+    return rows.map((r) => ({
+      author: r.author as string,
+      seq: Number(r.seq),
+      heldId: r.held_id as string,
+      otherId: r.other_id as string,
+      otherHeader: r.other_header as Buffer,
+      otherSig: r.other_sig as Buffer,
+      seenAt: r.seen_at as string,
+      source: r.source as string,
+    }));
+  }
+
+  async putParty(p: PartyRow): Promise<void> {
+    await this.#ready;
+    try {
+      await this.#pool.query(
+        'INSERT INTO roster (party, name, url, public_key, added_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (party) DO UPDATE SET name = excluded.name, url = excluded.url, public_key = excluded.public_key',
+        [p.party, p.name, p.url, p.publicKey, p.addedAt],
+      );
+    } catch (err) {
+      throw this.#failure('adding a roster party', err);
+    }
+  }
+
+  async parties(): Promise<PartyRow[]> {
+    const rows = await this.#query('SELECT * FROM roster ORDER BY party');
+    return rows.map((r) => ({ party: r.party as string, name: r.name as string, url: r.url as string, publicKey: r.public_key as string, addedAt: r.added_at as string }));
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const [r] = await this.#query('SELECT value FROM meta WHERE key = $1', [key]);
+    return r?.value as string | undefined;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.commit({ meta: [[key, value]] });
+  }
+
+  /**
+   * None: node-postgres has no synchronous reads, so verify checks signatures in its own thread
+   * on this store's reads instead of in workers.
+   */
+  readerSpec(): ReaderSpec | undefined {
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#ready.catch(() => {});
+    await this.#pool.end();
+  }
+}
