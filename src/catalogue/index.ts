@@ -35,7 +35,7 @@ export interface SchemaProblem {
  * is closed"). It is not part of the served schema: a peer implementing Parley elsewhere reads
  * these rules in the type's description and in the code that defines the check.
  */
-export type CatalogueEntry = ContentSchema & { check?: (body: never, record: RecordView, author: string | undefined) => SchemaProblem | undefined };
+export type CatalogueEntry = ContentSchema & { check?: (body: never, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => SchemaProblem | undefined };
 
 /**
  * What a semantic check may read of the record it is about to join: an entry held by id. A check
@@ -51,7 +51,7 @@ const NO_RECORD: RecordView = Object.freeze({ held: () => undefined });
 interface Compiled {
   schemas: Map<string, ContentSchema>;
   validators: Map<string, ValidateFunction>;
-  checks: Map<string, (body: unknown, record: RecordView, author: string | undefined) => SchemaProblem | undefined>;
+  checks: Map<string, (body: unknown, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => SchemaProblem | undefined>;
 }
 
 // ajv-formats ships CommonJS; its module.exports is the plugin function.
@@ -69,7 +69,7 @@ function compile(tables: readonly Readonly<Record<string, CatalogueEntry>>[]): C
       const { check, ...schema } = entry;
       c.schemas.set(type, Object.freeze(schema as ContentSchema));
       c.validators.set(type, ajv.compile(schema));
-      if (check) c.checks.set(type, check as (body: unknown, record: RecordView, author: string | undefined) => SchemaProblem | undefined);
+      if (check) c.checks.set(type, check as (body: unknown, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => SchemaProblem | undefined);
     }
   }
   return c;
@@ -115,13 +115,14 @@ export class Catalogue {
    * Validates a body against its type's schema, then its semantic check; the refusal
    * (PARLEY_ERR_SCHEMA) names the JSON Pointer of the first problem in `detail.path`. `author` is
    * the party saying it, for a check that depends on who speaks (a readout by a party that
-   * attended the meeting); a check given no author judges the body alone.
+   * attended the meeting), and `refs` the entries it names (an endorsement names its proposal
+   * there); a check given neither judges the body alone.
    */
-  validate(type: string, body: unknown, author?: string): Result<void> {
+  validate(type: string, body: unknown, author?: string, refs?: readonly string[]): Result<void> {
     const validator = this.#c.validators.get(type);
     if (!validator) return fail('PARLEY_ERR_UNKNOWN_TYPE', `content type "${type}" is not in the message catalogue`, { type });
     if (validator(body)) {
-      const problem = this.#c.checks.get(type)?.(body, this.#record, author);
+      const problem = this.#c.checks.get(type)?.(body, this.#record, author, refs);
       if (!problem) return ok(undefined);
       return fail('PARLEY_ERR_SCHEMA', `${type} body ${problem.path}: ${problem.message}`, { type, path: problem.path, keyword: 'check' });
     }

@@ -128,7 +128,7 @@ export const contentFitsSchema: Check = {
   needs: 'catalogue',
   problem: (c, _t, ctx) => {
     if (!c.content) return undefined;
-    const v = ctx.catalogue!.validate(c.content.type, c.content.body, c.header.author);
+    const v = ctx.catalogue!.validate(c.content.type, c.content.body, c.header.author, c.content.refs);
     return v.ok ? undefined : v.error.message;
   },
 };
@@ -190,7 +190,7 @@ export function firstProblem(checks: readonly Check[], c: Candidate, tip: ChainT
 
 function schemaAware(check: Check, c: Candidate, ctx: CheckContext, message: string): CheckProblem {
   if (check !== contentFitsSchema || !c.content) return problemOf(check, message);
-  const v = ctx.catalogue!.validate(c.content.type, c.content.body, c.header.author);
+  const v = ctx.catalogue!.validate(c.content.type, c.content.body, c.header.author, c.content.refs);
   if (v.ok) return problemOf(check, message);
   return {
     check: check.name,

@@ -116,4 +116,13 @@ describe('the hotline follows the agreement in the record', () => {
     expect(c.validate('agreement.endorsement', { ...restated, terms: { hotline: { ackSeconds: { flash: 600 } } } })).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_SCHEMA', detail: { path: '/terms' } } });
     expect(c.validate('agreement.endorsement', { ...restated, proposal: m.id })).toMatchObject({ ok: false, error: { detail: { path: '/proposal' } } });
   });
+
+  it('an endorsement names its proposal in refs too: one whose refs leave it out is refused, so a node endorses only what it holds', () => {
+    const r = new RecordBuilder();
+    const p = propose(r, 'USA', T0, ['USA', 'RUS'], { ackSeconds: { flash: 120 } }, T0);
+    const b = p.body as Record<string, unknown>;
+    const restated = { proposal: p.id, parties: b.parties, terms: b.terms, effective: b.effective };
+    expect(catalogue().validate('agreement.endorsement', restated, 'RUS', [p.id]).ok).toBe(true);
+    expect(catalogue().validate('agreement.endorsement', restated, 'RUS', [])).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_SCHEMA', detail: { path: '/proposal' } } });
+  });
 });

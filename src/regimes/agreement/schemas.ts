@@ -64,7 +64,7 @@ export function agreementTypes(specs: ReadonlyMap<string, TermsSpec | undefined>
     [ENDORSEMENT]: {
       title: 'Agreement endorsement',
       description:
-        'One named party agrees to the proposal whose entry id is `proposal`, restating its parties, terms and effective time exactly; an endorsement that differs from the proposal it names does not count, and a node holding that proposal refuses it. Put the proposal id in `refs` too.',
+        'One named party agrees to the proposal whose entry id is `proposal`, restating its parties, terms and effective time exactly; an endorsement that differs from the proposal it names does not count, and a node holding that proposal refuses it. The proposal id is in `refs` too (refused otherwise), so the node writing it holds what it endorses.',
       type: 'object',
       additionalProperties: false,
       required: ['proposal', 'parties', 'terms', 'effective'],
@@ -73,12 +73,14 @@ export function agreementTypes(specs: ReadonlyMap<string, TermsSpec | undefined>
         ...agreed,
         text: { type: 'string', maxLength: 100_000, description: 'For a joint statement: its text, restated exactly; an endorsement whose text differs from the statement it names does not count.' },
       },
-      check: (body: EndorsementBody, record: RecordView) => endorsementProblem(body, record) ?? termsProblem(body.terms, specs),
+      check: (body: EndorsementBody, record: RecordView, _author, refs) => endorsementProblem(body, record, refs) ?? termsProblem(body.terms, specs),
     },
   };
 }
 
-function endorsementProblem(body: EndorsementBody, record: RecordView): SchemaProblem | undefined {
+function endorsementProblem(body: EndorsementBody, record: RecordView, refs: readonly string[] | undefined): SchemaProblem | undefined {
+  // The proposal is named in refs too, so that a node writing the endorsement must hold what it endorses.
+  if (refs !== undefined && !refs.includes(body.proposal)) return { path: '/proposal', message: `names proposal ${body.proposal.slice(0, 12)}, which is not in the entry's refs: put the proposal's id in refs too` };
   const named = record.held(body.proposal);
   // Not held, or held as a stub: this node cannot judge; the regimes count it only if it matches.
   if (!named || named.type === undefined) return undefined;
