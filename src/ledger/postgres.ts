@@ -457,6 +457,11 @@ export class PostgresStore implements Store {
     return r?.value as string | undefined;
   }
 
+  async metaEntries(): Promise<[string, string][]> {
+    const rows = await this.#query('SELECT key, value FROM meta ORDER BY key');
+    return rows.map((r) => [r.key as string, r.value as string]);
+  }
+
   async setMeta(key: string, value: string): Promise<void> {
     await this.commit({ meta: [[key, value]] });
   }

@@ -130,6 +130,7 @@ export class SqliteStore implements Store {
       ),
       parties: db.prepare('SELECT * FROM roster ORDER BY party'),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      metaEntries: db.prepare('SELECT key, value FROM meta ORDER BY key').raw(),
       setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
     };
     // IMMEDIATE: take the write lock at the start, so a second process waits instead of failing mid-way.
@@ -272,6 +273,10 @@ export class SqliteStore implements Store {
 
   async getMeta(key: string): Promise<string | undefined> {
     return this.#s.getMeta.get(key) as string | undefined;
+  }
+
+  async metaEntries(): Promise<[string, string][]> {
+    return this.#s.metaEntries.all() as [string, string][];
   }
 
   async setMeta(key: string, value: string): Promise<void> {

@@ -119,6 +119,8 @@ export interface StoreReader {
   equivocations(): Promise<EquivocationRow[]>;
   parties(): Promise<PartyRow[]>;
   getMeta(key: string): Promise<string | undefined>;
+  /** Every metadata value, keys sorted (delivery cursors, receipt marks: what `parley store copy` carries over). */
+  metaEntries(): Promise<[key: string, value: string][]>;
 }
 
 export interface Store extends StoreReader {

@@ -135,6 +135,8 @@ export function storeConformance(d: Dialect): void {
         await store.setMeta('a', '1');
         await store.setMeta('a', '2');
         expect(await store.getMeta('a')).toBe('2');
+        await store.setMeta('B', '3');
+        expect(await store.metaEntries()).toEqual([['B', '3'], ['a', '2']]);
         await store.putParty({ party: 'RUS', name: 'Russia', url: 'http://127.0.0.1:1', publicKey: 'k1', addedAt: '2022-01-01T00:00:00.000Z' });
         await store.putParty({ party: 'RUS', name: 'Russian Federation', url: 'http://127.0.0.1:2', publicKey: 'k1', addedAt: '2023-01-01T00:00:00.000Z' });
         expect(await store.parties()).toEqual([{ party: 'RUS', name: 'Russian Federation', url: 'http://127.0.0.1:2', publicKey: 'k1', addedAt: '2022-01-01T00:00:00.000Z' }]);
