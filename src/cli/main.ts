@@ -22,6 +22,7 @@ import { registerRegimes } from './commands/regimes.js';
 import { registerAgreement } from './commands/agreement.js';
 import { registerScenario } from './commands/scenario.js';
 import { registerTalks } from './commands/talks.js';
+import { registerStore } from './commands/store.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -44,6 +45,7 @@ registerRegimes(program);
 registerAgreement(program);
 registerScenario(program);
 registerTalks(program);
+registerStore(program);
 
 process.exitCode = await runCli(program, process.argv);
 

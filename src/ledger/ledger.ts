@@ -62,6 +62,12 @@ export interface AcceptOptions {
   onGap: 'hold' | 'refuse';
   /** Write receipts for entries addressed to this party (federation), as Protocol v1 says. */
   receipts: boolean;
+  /**
+   * A copy of this node's own store into another (`parley store copy`): this party's own log is
+   * taken like any author's (each entry still checked against the party's pinned key, chain and
+   * root), and content is kept wherever the envelope carries it — the source held it.
+   */
+  copy?: boolean;
 }
 
 export interface AcceptReport {
@@ -528,7 +534,7 @@ export class Ledger {
         evidence.push(e);
         return 'equivocation';
       }
-      if (h.author === this.party) {
+      if (h.author === this.party && !options.copy) {
         throw new ParleyError('PARLEY_ERR_CHAIN_ORDER', `${at}: only this node writes ${this.party}'s log; an entry beyond its head was offered`, where);
       }
       if (h.seq > s.seq + 1) {
@@ -542,7 +548,7 @@ export class Ledger {
       }
       const chain = firstProblem(CHAIN_CHECKS, e, tipOf(s), ctx);
       if (chain) throw chain.error(at, where);
-      const keep = e.content && this.#holdsContentOf(e.content) ? e : { ...e, content: undefined, contentBytes: undefined };
+      const keep = e.content && (options.copy || this.#holdsContentOf(e.content)) ? e : { ...e, content: undefined, contentBytes: undefined };
       rows.push(rowOf(keep));
       stored.push(keep);
       const list = nodes.get(h.author) ?? [];
