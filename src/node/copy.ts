@@ -10,6 +10,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { toB64url } from '../protocol/bytes.js';
 import { ParleyError } from '../protocol/errors.js';
+import { verifyStore } from '../ledger/verify.js';
 import type { Envelope } from '../protocol/entry.js';
 import { Ledger, entryOfRow } from '../ledger/ledger.js';
 import { openStore } from '../ledger/dialects.js';
@@ -50,6 +51,13 @@ export async function copyStore(node: NodeFolder, target: string, options: { onP
   }
   const source = openNodeStore(node, { readonly: true });
   try {
+    // Every rule checked on the source first, so that a copy that would stop halfway writes nothing.
+    // Equivocation evidence is not a fault of the source: it is copied as evidence.
+    const faults = (await verifyStore(source, catalogue())).problems.filter((p) => p.code !== 'PARLEY_ERR_EQUIVOCATION');
+    if (faults.length) {
+      const f = faults[0];
+      throw new ParleyError(f.code, `${f.author}#${f.seq}: ${f.message} (check ${f.check}; ${faults.length} problem${faults.length === 1 ? '' : 's'} in all — run parley verify on the source); nothing was written to ${result.to}`);
+    }
     const created = !isPostgresLocation(to) && !existsSync(to);
     const store = openStore(to);
     let ledger: Ledger | undefined;

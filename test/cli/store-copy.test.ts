@@ -144,7 +144,7 @@ describe('parley store copy', () => {
     }
   });
 
-  it('refuses a tampered source entry with its code, and leaves no SQLite file behind', async () => {
+  it('refuses a tampered source entry with its code before writing anything: no SQLite file, an empty database', async () => {
     const bad = folderCopy('usa-tampered');
     copyFileSync(databasePath(usa), databasePath(bad));
     const conn = new Database(databasePath(bad));
@@ -164,6 +164,14 @@ describe('parley store copy', () => {
     const pg = await server.fresh();
     const r2 = await parleyAsync(['store', 'copy', '--from', bad, '--to', pg]);
     expect(said(r2)).toContain('PARLEY_ERR_CONTENT_HASH');
-    expect(said(r2)).toContain('empty it before copying again');
+    expect(said(r2)).toContain('nothing was written');
+    // The source is checked whole before anything is written: the database stays empty.
+    const target = openStore(pg);
+    try {
+      expect(await target.count()).toBe(0);
+      expect(await target.parties()).toEqual([]);
+    } finally {
+      await target.close();
+    }
   }, 120_000);
 });
