@@ -114,11 +114,13 @@ type CommitListener = (entries: LedgerEntry[]) => void;
 
 const MAX_HELD_OUT_OF_ORDER = 10_000;
 /**
- * How often one write is decided again after another writer moved a head under it. Two processes
- * of a node on one database race for the same head all the time: each retry waits a random,
- * growing pause first, so that the two fall out of step instead of colliding again.
+ * How long one write keeps being decided again while other writers move the head under it. Two
+ * processes of a node on one database race for the same head all the time: each retry waits a
+ * random, growing pause first, so that the two fall out of step; a write is given up (refused,
+ * nothing appended) only after this long without once getting through — a count of retries would
+ * refuse an operator's append merely because the other process is busy.
  */
-const MAX_STALE_RETRIES = 20;
+const STALE_GIVE_UP_MS = 30_000;
 /** The longest pause, in milliseconds, before a write is decided again. */
 const MAX_STALE_PAUSE_MS = 64;
 /** Largest group commit: bounds the latency one batch adds to the appends queued behind it. */
@@ -292,6 +294,7 @@ export class Ledger {
     try {
       let current = this.#take(this.#state(this.party));
       let stale = 0;
+      let staleSince: number | undefined;
       while (current && !this.#closed) {
         let sigs: Buffer[];
         try {
@@ -320,15 +323,19 @@ export class Ledger {
           return { next };
         });
         if (outcome.refused) {
-          await this.#pause(stale);
-          await this.#exclusive(() => this.#reloadHeads());
-        }
-        if (outcome.rebuild) {
-          if (++stale > MAX_STALE_RETRIES) {
-            this.#fail(batch, new ParleyError('PARLEY_ERR_STALE_HEAD', `another writer kept moving ${this.party}'s head; nothing of this batch was appended`));
+          staleSince ??= performance.now();
+          if (performance.now() - staleSince > STALE_GIVE_UP_MS) {
+            this.#fail(batch, new ParleyError('PARLEY_ERR_STALE_HEAD', `another writer kept moving ${this.party}'s head for ${STALE_GIVE_UP_MS / 1000} s; nothing of this batch was appended`));
+            stale = 0;
+            staleSince = undefined;
+            await this.#exclusive(() => this.#reloadHeads());
             current = this.#take(this.#state(this.party));
             continue;
           }
+          await this.#pause(stale++);
+          await this.#exclusive(() => this.#reloadHeads());
+        }
+        if (outcome.rebuild) {
           this.#inflight = this.#inflight.filter((p) => p !== batch);
           const again = this.#prepare(batch.batch, this.#state(this.party));
           this.#inflight.unshift(again);
@@ -336,6 +343,7 @@ export class Ledger {
           continue;
         }
         stale = 0;
+        staleSince = undefined;
         current = outcome.next;
       }
     } finally {
@@ -467,13 +475,14 @@ export class Ledger {
     }
     return this.#exclusive(async () => {
       if (this.#closed) throw new ParleyError('PARLEY_ERR_CLOSED');
+      const since = performance.now();
       for (let attempt = 0; ; attempt++) {
         const decision = await this.#decideAccept(decoded, options);
         if (decision.report) return decision.report;
         try {
           return await this.#commitAccept(decision, options);
         } catch (err) {
-          if (!(err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') || attempt >= MAX_STALE_RETRIES) throw err;
+          if (!(err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') || performance.now() - since > STALE_GIVE_UP_MS) throw err;
           await this.#pause(attempt);
           await this.#reloadHeads();
         }
@@ -789,12 +798,13 @@ export class Ledger {
       this.#inflight = [];
       this.#queue = [];
       if (pending.length) {
+        const since = performance.now();
         for (let attempt = 0; ; attempt++) {
           const p = this.#prepare(pending, this.#state(this.party));
           this.#inflight.push(p);
           if ((await this.#commit(p, p.headerBytes.map((h) => signHeader(h, this.#key)))) === 'done') break;
-          if (attempt >= MAX_STALE_RETRIES) {
-            this.#fail(p, new ParleyError('PARLEY_ERR_STALE_HEAD', `another writer kept moving ${this.party}'s head; nothing of this batch was appended`));
+          if (performance.now() - since > STALE_GIVE_UP_MS) {
+            this.#fail(p, new ParleyError('PARLEY_ERR_STALE_HEAD', `another writer kept moving ${this.party}'s head for ${STALE_GIVE_UP_MS / 1000} s; nothing of this batch was appended`));
             break;
           }
           this.#inflight = [];
