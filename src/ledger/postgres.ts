@@ -332,7 +332,11 @@ export class PostgresStore implements Store {
       );
       newEquivocations += r.rowCount ?? 0;
     }
-    for (const [k, v] of c.meta ?? []) await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [k, v]);
+    // One statement for the metadata; a key given twice keeps its last value, as one upsert after another would.
+    const meta = new Map(c.meta ?? []);
+    if (meta.size) {
+      await client.query('INSERT INTO meta (key, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [[...meta.keys()], [...meta.values()]]);
+    }
     return { positions, newEquivocations };
   }
 
