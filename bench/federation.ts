@@ -19,6 +19,7 @@ import { startNode, type RunningNode } from '../src/server/node.js';
 import { readRunInfo } from '../src/server/runfile.js';
 import { CLI, freePort, runIfMain, receiptWatch, spawnPeer, stopChild, until } from './peers.js';
 import { measureLimits, type Limits } from './limits.js';
+import type { StoreMaker } from './ledger.js';
 import { fmt, median, percentile } from './stats.js';
 
 export interface FederationBenchOptions {
@@ -26,6 +27,10 @@ export interface FederationBenchOptions {
   quick?: boolean;
   /** Raw limits measured in the same run; adds the ratios to them. */
   limits?: Limits;
+  /** Each node's store: a fresh location per node (a new PostgreSQL database); default its folder's SQLite file. */
+  store?: StoreMaker;
+  /** Only the two-node figures (latency, one-to-one throughput), not the broadcast to 10 peers. */
+  pairOnly?: boolean;
 }
 
 const body = (i: number) => ({ subject: `message ${i}`, text: 'The exercise announced for next week will not take place.' });
@@ -41,7 +46,7 @@ export async function runFederationBench(options: FederationBenchOptions = {}): 
     const p99s: number[] = [];
     const rates: number[] = [];
     for (let r = 0; r < runs; r++) {
-      await withNetwork(join(root, `pair-${r}`), 1, async (sender, peers) => {
+      await withNetwork(join(root, `pair-${r}`), 1, options.store, async (sender, peers) => {
         const lat = await steadyLatency(sender, peers[0], options.quick ? 2000 : 5000);
         p50s.push(lat.p50);
         p99s.push(lat.p99);
@@ -52,11 +57,13 @@ export async function runFederationBench(options: FederationBenchOptions = {}): 
     out['delivery latency p99 ms (2 nodes, 100 entries/s)'] = median(p99s);
     out['throughput entries/s (1 sender → 1 peer, durable both ends)'] = median(rates);
 
-    const broadcasts: number[] = [];
-    await withNetwork(join(root, 'ten'), 10, async (sender, peers) => {
-      for (let r = 0; r < runs; r++) broadcasts.push(await broadcast(sender, peers, options.quick ? 10 : 20));
-    });
-    out['broadcast to 10 peers, all receipts back, p50 ms'] = median(broadcasts);
+    if (!options.pairOnly) {
+      const broadcasts: number[] = [];
+      await withNetwork(join(root, 'ten'), 10, options.store, async (sender, peers) => {
+        for (let r = 0; r < runs; r++) broadcasts.push(await broadcast(sender, peers, options.quick ? 10 : 20));
+      });
+      out['broadcast to 10 peers, all receipts back, p50 ms'] = median(broadcasts);
+    }
 
     if (options.limits) {
       const l = options.limits;
@@ -76,11 +83,14 @@ export async function runFederationBench(options: FederationBenchOptions = {}): 
 }
 
 /** A sender node in this process and `n` peers as child processes, all introduced to each other. */
-async function withNetwork(dir: string, n: number, fn: (sender: RunningNode, peers: string[]) => Promise<void>): Promise<void> {
+async function withNetwork(dir: string, n: number, store: StoreMaker | undefined, fn: (sender: RunningNode, peers: string[]) => Promise<void>): Promise<void> {
   const codes = ['USA', ...Array.from({ length: n }, (_, i) => ['RUS', 'UKR', 'POL', 'DEU', 'FRA', 'GBR', 'BLR', 'LTU', 'LVA', 'EST'][i])];
   const ports = await Promise.all(codes.map(() => freePort()));
   const folders: NodeFolder[] = [];
-  for (const [i, code] of codes.entries()) folders.push(await initNode(join(dir, code), { party: code, url: `http://127.0.0.1:${ports[i]}` }));
+  for (const [i, code] of codes.entries()) {
+    const at = store ? await store() : undefined;
+    folders.push(await initNode(join(dir, code), { party: code, url: `http://127.0.0.1:${ports[i]}`, ...(at ? { store: at } : {}) }));
+  }
   await introduce(folders);
   const children: ChildProcess[] = [];
   let sender: RunningNode | undefined;

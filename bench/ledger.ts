@@ -15,8 +15,15 @@ import { generateSigningKey } from '../src/protocol/signing.js';
 import { initNode, loadNode, openLedger } from '../src/node/folder.js';
 import { median, medianOf } from './stats.js';
 
-async function makeLedger(dir: string, party = 'USA'): Promise<Ledger> {
-  const folder = await initNode(join(dir, party + '-' + Math.random().toString(36).slice(2)), { party, url: 'http://127.0.0.1:1' });
+/**
+ * Where a bench ledger keeps its entries: the node folder's SQLite file by default, or a fresh
+ * store this function names (a new PostgreSQL database for each ledger).
+ */
+export type StoreMaker = () => Promise<string>;
+
+async function makeLedger(dir: string, party = 'USA', store?: StoreMaker): Promise<Ledger> {
+  const at = store ? await store() : undefined;
+  const folder = await initNode(join(dir, party + '-' + Math.random().toString(36).slice(2)), { party, url: 'http://127.0.0.1:1', ...(at ? { store: at } : {}) });
   const ledger = await openLedger(loadNode(folder.dir), { signingWorkers: Math.max(1, availableParallelism() - 1) });
   const peer = generateSigningKey();
   await ledger.roster.add({ party: 'RUS', name: 'RUS', url: 'http://127.0.0.1:2', publicKey: peer.publicKeyB64 }, new Date().toISOString());
@@ -25,9 +32,9 @@ async function makeLedger(dir: string, party = 'USA'): Promise<Ledger> {
 
 const note = (i: number) => ({ type: 'note', to: ['RUS'], body: { subject: `message ${i}`, text: 'The exercise announced for next week will not take place.' } });
 
-export async function appendsSingle(dir: string, ms = 1500): Promise<number> {
+export async function appendsSingle(dir: string, ms = 1500, store?: StoreMaker): Promise<number> {
   return medianOf(3, async () => {
-    const ledger = await makeLedger(dir);
+    const ledger = await makeLedger(dir, 'USA', store);
     let n = 0;
     const t0 = performance.now();
     while (performance.now() - t0 < ms / 3) {
@@ -39,9 +46,9 @@ export async function appendsSingle(dir: string, ms = 1500): Promise<number> {
   });
 }
 
-export async function appendsConcurrent(dir: string, writers = 1024, ms = 3000): Promise<number> {
+export async function appendsConcurrent(dir: string, writers = 1024, ms = 3000, store?: StoreMaker): Promise<number> {
   return medianOf(3, async () => {
-    const ledger = await makeLedger(dir);
+    const ledger = await makeLedger(dir, 'USA', store);
     let n = 0;
     const t0 = performance.now();
     const stopAt = t0 + ms / 3;

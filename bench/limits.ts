@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { medianOf } from './stats.js';
 
 const MESSAGE = Buffer.alloc(380, 7); // about a PAE-wrapped Parley header
@@ -61,6 +62,35 @@ export async function rawDurableCommitsPerSecond(ms = 1500): Promise<number> {
     return rate;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Durable single-row commits per second on the PostgreSQL database at `url`: one connection,
+ * `synchronous_commit = on`, each INSERT its own transaction, so each waits for its WAL flush.
+ * Also answers the server's `fsync` setting, which the figure means nothing without.
+ */
+export async function rawPostgresCommitsPerSecond(url: string, ms = 1500): Promise<{ rate: number; fsync: string }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SET synchronous_commit = on');
+    const fsync = (await client.query<{ fsync: string }>('SHOW fsync')).rows[0].fsync;
+    await client.query('CREATE TABLE IF NOT EXISTS bench_commits (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v bytea)');
+    const row = Buffer.alloc(400, 1);
+    const rate = await medianOf(3, async () => {
+      let n = 0;
+      const t0 = performance.now();
+      while (performance.now() - t0 < ms / 3) {
+        await client.query('INSERT INTO bench_commits (v) VALUES ($1)', [row]); // autocommit: one durable commit per row
+        n++;
+      }
+      return (n * 1000) / (performance.now() - t0);
+    });
+    await client.query('DROP TABLE bench_commits');
+    return { rate, fsync };
+  } finally {
+    await client.end();
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: every figure Parley's issues ask for, each printed beside the physical limit
  * measured in this same run (raw Ed25519 signatures and verifications per second on one core,
- * durable single-row SQLite commits per second on this disk), so the ratios hold on any machine.
+ * durable single-row SQLite commits per second on this disk; for the PostgreSQL store, durable
+ * single-row commits per second on the server it runs on), so the ratios hold on any machine.
  * Figures are medians of repeated runs; the machines are shared and noisy.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { measureLimits } from './limits.js';
+import { measureLimits, rawPostgresCommitsPerSecond } from './limits.js';
+import { postgresServer } from './postgres-server.js';
 import { appendsConcurrent, appendsSingle, proofTime, verifyRate } from './ledger.js';
 import { fmt } from './stats.js';
 import { runFederationBench } from './federation.js';
@@ -42,11 +44,16 @@ async function main(): Promise<void> {
     add('raw Ed25519 verifications/s (1 core)', fmt(limits.verifiesPerSec));
     add('raw durable SQLite commits/s (1 row each)', fmt(limits.durableCommitsPerSec));
 
+    // The SQLite figures the PostgreSQL section prints beside its own (measured there when their sections did not run).
+    let sqliteSingle: number | undefined;
+    let sqliteConcurrent: number | undefined;
+    let sqliteFederation: Record<string, number> | undefined;
+
     if (want('ledger')) {
       console.log('\nLedger (issue 2):');
-      const single = await appendsSingle(dir);
+      const single = (sqliteSingle = await appendsSingle(dir));
       add('appends/s, one writer awaiting each', fmt(single), `${fmt(limits.durableCommitsPerSec)} commits/s`, `${fmt(single / limits.durableCommitsPerSec, 2)}×`);
-      const concurrent = await appendsConcurrent(dir);
+      const concurrent = (sqliteConcurrent = await appendsConcurrent(dir));
       add(
         'appends/s, 1,024 concurrent writers (group commit)',
         fmt(concurrent),
@@ -90,7 +97,7 @@ async function main(): Promise<void> {
 
     if (want('federation')) {
       console.log('\nFederation (issue 3):');
-      const f = await runFederationBench({ limits });
+      const f = (sqliteFederation = await runFederationBench({ limits }));
       const slower = Math.min(limits.signsPerSec, limits.durableCommitsPerSec);
       for (const [k, v] of Object.entries(f)) {
         if (/^throughput entries/.test(k)) add(k, fmt(v), `${fmt(slower)}/s (slower of signing and durable commits)`, `${fmt(v / slower, 2)}×`, '≥ 0.3×');
@@ -119,6 +126,52 @@ async function main(): Promise<void> {
         '',
         'a batch or less (in-order delivery: a flash cannot overtake what was committed before it)',
       );
+    }
+
+    if (want('postgres')) {
+      console.log('\nPostgreSQL store (issue 16):');
+      const server = await postgresServer();
+      try {
+        const fresh = () => server.fresh();
+        const raw = await rawPostgresCommitsPerSecond(await fresh());
+        const commits = `${fmt(raw.rate)} PostgreSQL commits/s`;
+        add(`raw durable PostgreSQL commits/s (1 row each, one connection, synchronous_commit=on, fsync=${raw.fsync})`, fmt(raw.rate));
+        const beside = (value: number, sqlite: number) => `SQLite ${fmt(sqlite)} (PostgreSQL ${fmt(value / sqlite, 2)}× SQLite)`;
+
+        const single = await appendsSingle(dir, 1500, fresh);
+        sqliteSingle ??= await appendsSingle(dir);
+        add('appends/s on PostgreSQL, one writer awaiting each', fmt(single), commits, `${fmt(single / raw.rate, 2)}× commits; ${beside(single, sqliteSingle)}`);
+        const concurrent = await appendsConcurrent(dir, 1024, 3000, fresh);
+        sqliteConcurrent ??= await appendsConcurrent(dir);
+        add(
+          'appends/s on PostgreSQL, 1,024 concurrent writers (group commit)',
+          fmt(concurrent),
+          commits,
+          `${fmt(concurrent / raw.rate, 2)}× commits; ${beside(concurrent, sqliteConcurrent)}`,
+          '≥ 3× PostgreSQL commits',
+        );
+
+        const f = await runFederationBench({ limits, store: fresh, pairOnly: true });
+        sqliteFederation ??= await runFederationBench({ limits, pairOnly: true });
+        const sq = sqliteFederation;
+        const P50 = 'delivery latency p50 ms (2 nodes, 100 entries/s)';
+        const P99 = 'delivery latency p99 ms (2 nodes, 100 entries/s)';
+        const RATE = 'throughput entries/s (1 sender → 1 peer, durable both ends)';
+        // As the SQLite floor, with PostgreSQL's durable commits: the receiver's commit of entry and receipt, the sender's of the receipt.
+        const floorMs = 2 * (1000 / raw.rate) + 3 * (1000 / limits.signsPerSec) + 4 * (1000 / limits.verifiesPerSec);
+        const floor = `${fmt(floorMs, 2)} ms (2 PostgreSQL commits, 3 signatures, 4 verifications)`;
+        add(`${P50} on PostgreSQL`, fmt(f[P50], 2), floor, `${fmt(f[P50] / floorMs, 2)}× floor; SQLite ${fmt(sq[P50], 2)} ms`, '≤ 10 ms');
+        add(`${P99} on PostgreSQL`, fmt(f[P99], 2), floor, `${fmt(f[P99] / floorMs, 2)}× floor; SQLite ${fmt(sq[P99], 2)} ms`);
+        const slower = Math.min(limits.signsPerSec, raw.rate);
+        add(
+          `${RATE} on PostgreSQL`,
+          fmt(f[RATE]),
+          `${fmt(slower)}/s (slower of signing and PostgreSQL commits)`,
+          `${fmt(f[RATE] / slower, 2)}× that; ${beside(f[RATE], sq[RATE])}`,
+        );
+      } finally {
+        await server.stop();
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

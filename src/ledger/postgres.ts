@@ -235,7 +235,6 @@ export class PostgresStore implements Store {
     }
     let failed = false;
     try {
-      await client.query('BEGIN');
       const result = await this.#apply(client, c);
       await client.query('COMMIT');
       return result;
@@ -250,18 +249,27 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * The commit's statements in as few round trips as the protocol allows (each is a wait on the
+   * server, and a single awaiting writer pays every one): the transaction's start, its locks and
+   * the head check in one simple query (values the store made itself, inlined), the entries and
+   * their Merkle nodes in one statement, then COMMIT.
+   */
   async #apply(client: pg.PoolClient, c: Commit): Promise<CommitResult> {
     // Lock every author this commit extends, in one order (by key) so that two committers never
     // wait for each other in a cycle. The locks end with the transaction.
     const authors = new Set<string>([...(c.expect ?? []).map((e) => e.author), ...(c.entries ?? []).map((e) => e.author)]);
     const keys = [...new Set([...authors].map(lockKey))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-    for (const key of keys) await client.query('SELECT pg_advisory_xact_lock($1)', [key]);
-
-    // Read committed: this statement's snapshot is taken after the locks, so it sees the heads
-    // the previous holder committed.
+    // Keys are decimal integers made here; authors are quoted by the driver.
+    const lead = ['BEGIN', ...keys.map((key) => `SELECT pg_advisory_xact_lock(${BigInt(key).toString()})`)];
+    // Read committed: each statement of the query takes its snapshot when it starts, so the head
+    // check, after the locks, sees the heads the previous holder committed.
+    if (c.expect?.length) lead.push(`SELECT author, max(seq) AS seq FROM entries WHERE author IN (${c.expect.map((e) => client.escapeLiteral(e.author)).join(', ')}) GROUP BY author`);
+    const led = await client.query(lead.join('; '));
     if (c.expect?.length) {
+      const results = (Array.isArray(led) ? led : [led]) as pg.QueryResult[];
+      const found = results[results.length - 1] as pg.QueryResult<{ author: string; seq: string }>;
       const held = new Map<string, number>();
-      const found = await client.query<{ author: string; seq: string }>('SELECT author, max(seq) AS seq FROM entries WHERE author = ANY($1::text[]) GROUP BY author', [c.expect.map((e) => e.author)]);
       for (const r of found.rows) held.set(r.author, Number(r.seq));
       for (const e of c.expect) {
         const seq = held.get(e.author) ?? 0;
@@ -275,17 +283,28 @@ export class PostgresStore implements Store {
       }
     }
 
+    // A node computed twice in one commit is stored once (the last wins, as a replace would).
+    const nodes = new Map<string, { author: string; level: number; idx: number; hash: Buffer }>();
+    for (const { author, nodes: list } of c.nodes ?? []) for (const n of list) if (n.level > 0) nodes.set(`${author}/${n.level}/${n.index}`, { author, level: n.level, idx: n.index, hash: n.hash });
+    const all = [...nodes.values()];
+    const merkleParams = [all.map((n) => n.author), all.map((n) => n.level), all.map((n) => n.idx), all.map((n) => n.hash)];
+    const merkleInsert = (first: number) =>
+      `INSERT INTO merkle (author, level, idx, hash) SELECT * FROM unnest($${first}::text[], $${first + 1}::int[], $${first + 2}::bigint[], $${first + 3}::bytea[])
+         ON CONFLICT (author, level, idx) DO UPDATE SET hash = excluded.hash`;
+
     const positions: number[] = [];
     const entries = c.entries ?? [];
     if (entries.length) {
-      // One statement for the batch; positions are drawn in the batch's order.
-      const inserted = await client.query<{ pos: string; author: string; seq: string }>(
-        `INSERT INTO entries (author, seq, id, time, header, sig, content, type)
+      // One statement for the batch and its Merkle nodes (two tables: the parts cannot meet);
+      // positions are drawn in the batch's order.
+      const insertEntries = `INSERT INTO entries (author, seq, id, time, header, sig, content, type)
          SELECT author, seq, id, time, header, sig, content, type
          FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[], $8::text[])
            WITH ORDINALITY AS t(author, seq, id, time, header, sig, content, type, n)
          ORDER BY n
-         RETURNING pos, author, seq`,
+         RETURNING pos, author, seq`;
+      const inserted = await client.query<{ pos: string; author: string; seq: string }>(
+        all.length ? `WITH e AS (${insertEntries}), m AS (${merkleInsert(9)}) SELECT pos, author, seq FROM e` : insertEntries,
         [
           entries.map((r) => r.author),
           entries.map((r) => r.seq),
@@ -295,22 +314,13 @@ export class PostgresStore implements Store {
           entries.map((r) => r.sig),
           entries.map((r) => r.content),
           entries.map((r) => r.type),
+          ...(all.length ? merkleParams : []),
         ],
       );
       const byKey = new Map(inserted.rows.map((r) => [`${r.author}#${r.seq}`, Number(r.pos)]));
       for (const r of entries) positions.push(byKey.get(`${r.author}#${r.seq}`)!);
-    }
-
-    // A node computed twice in one commit is stored once (the last wins, as a replace would).
-    const nodes = new Map<string, { author: string; level: number; idx: number; hash: Buffer }>();
-    for (const { author, nodes: list } of c.nodes ?? []) for (const n of list) if (n.level > 0) nodes.set(`${author}/${n.level}/${n.index}`, { author, level: n.level, idx: n.index, hash: n.hash });
-    if (nodes.size) {
-      const all = [...nodes.values()];
-      await client.query(
-        `INSERT INTO merkle (author, level, idx, hash) SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::bytea[])
-         ON CONFLICT (author, level, idx) DO UPDATE SET hash = excluded.hash`,
-        [all.map((n) => n.author), all.map((n) => n.level), all.map((n) => n.idx), all.map((n) => n.hash)],
-      );
+    } else if (all.length) {
+      await client.query(merkleInsert(1), merkleParams);
     }
     // Content once attached is never replaced.
     for (const a of c.attach ?? []) await client.query('UPDATE entries SET content = $1, type = $2 WHERE id = $3 AND content IS NULL', [a.content, a.type, Buffer.from(a.id, 'hex')]);
@@ -322,7 +332,11 @@ export class PostgresStore implements Store {
       );
       newEquivocations += r.rowCount ?? 0;
     }
-    for (const [k, v] of c.meta ?? []) await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [k, v]);
+    // One statement for the metadata; a key given twice keeps its last value, as one upsert after another would.
+    const meta = new Map(c.meta ?? []);
+    if (meta.size) {
+      await client.query('INSERT INTO meta (key, value) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [[...meta.keys()], [...meta.values()]]);
+    }
     return { positions, newEquivocations };
   }
 

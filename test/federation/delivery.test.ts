@@ -1,16 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startNetwork, waitFor, note, type TestNetwork } from './support.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DIALECTS, startNetwork, stopPostgres, storedContents, waitFor, note, type TestNetwork } from './support.js';
 
 let net: TestNetwork | undefined;
 afterEach(async () => {
   await net?.close();
   net = undefined;
 });
+afterAll(stopPostgres);
 
-describe('delivery between nodes on loopback', () => {
+describe.each(DIALECTS)('delivery between nodes on loopback (%s stores)', (store) => {
   it('delivers content to addressees and stubs to everyone else, with every addressee\'s receipt back at the sender', async () => {
-    net = await startNetwork(['USA', 'RUS', 'UKR', 'POL']);
+    net = await startNetwork(['USA', 'RUS', 'UKR', 'POL'], { store });
     const { USA, RUS, UKR, POL } = net.nodes;
+    for (const n of Object.values(net.nodes)) expect(n.folder.config.store?.startsWith('postgres://') ?? false).toBe(store === 'postgres');
     const toOne = await USA.ledger.append({ type: 'note', to: ['RUS'], body: note('to Russia') });
     const toTwo = await USA.ledger.append({ type: 'note', to: ['RUS', 'UKR'], body: note('to Russia and Ukraine') });
     const toAll = await USA.ledger.append({ type: 'note', to: ['*'], body: note('to everyone') });
@@ -29,6 +31,14 @@ describe('delivery between nodes on loopback', () => {
     for (const n of [RUS, UKR, POL]) expect((await n.ledger.get(toAll.id))?.body).toEqual(note('to everyone'));
     expect((await USA.ledger.get(fromUkr.id))?.body).toEqual(note('from Ukraine'));
     expect((await RUS.ledger.get(fromUkr.id))?.body).toBeUndefined();
+    // Past the ledger, in the database itself: a non-addressee's rows hold no content.
+    const held = async (n: typeof RUS, e: typeof toOne) => (await storedContents(n, e.author))[e.seq - 1] !== null;
+    const notes = [toOne, toTwo, toAll];
+    expect(await Promise.all(notes.map((e) => held(RUS, e)))).toEqual([true, true, true]);
+    expect(await Promise.all(notes.map((e) => held(UKR, e)))).toEqual([false, true, true]);
+    expect(await Promise.all(notes.map((e) => held(POL, e)))).toEqual([false, false, true]);
+    expect(await held(USA, fromUkr)).toBe(true);
+    expect(await held(RUS, fromUkr)).toBe(false);
 
     // Every addressee's receipt reaches the sender: RUS, UKR and POL have receipted USA up to its last entry.
     await waitFor('receipts of USA#3 from every peer', () => USA.federation.status().peers.every((p) => p.delivered >= toAll.seq));

@@ -1,5 +1,7 @@
 /** Test fixtures for federation: in-process nodes on loopback, introduced to each other. */
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { join } from 'node:path';
 import { catalogue } from '../../src/regimes/registry.js';
 import { signRequest } from '../../src/federation/http-signature.js';
@@ -7,9 +9,10 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import type { PartyDescriptor } from '../../src/ledger/roster.js';
 import { openStore } from '../../src/ledger/dialects.js';
 import type { SigningKey } from '../../src/protocol/signing.js';
-import { initNode } from '../../src/node/folder.js';
+import { databasePath, initNode } from '../../src/node/folder.js';
 import { startNode, type RunningNode, type StartOptions } from '../../src/server/node.js';
 import { tempDir } from '../support/nodes.js';
+import { postgresServer, type PostgresServer } from '../support/postgres.js';
 
 export interface TestNetwork {
   root: string;
@@ -20,16 +23,41 @@ export interface TestNetwork {
 
 export const FAST_TIMINGS = { heartbeatMs: 400, inlineGraceMs: 50, backoff: { baseMs: 20, capMs: 300 } };
 
+/** The store dialects a federation test may run its nodes on. */
+export type StoreDialect = 'sqlite' | 'postgres';
+export const DIALECTS: readonly StoreDialect[] = ['sqlite', 'postgres'];
+
+let server: Promise<PostgresServer> | undefined;
+
+/**
+ * The PostgreSQL server of this test file, started on first use (`PARLEY_PG_URL`, or an embedded
+ * server). A file that starts PostgreSQL nodes calls `afterAll(stopPostgres)`.
+ */
+export function sharedPostgres(): Promise<PostgresServer> {
+  server ??= postgresServer();
+  return server;
+}
+
+/** Stops this file's PostgreSQL server, dropping the databases its nodes used; nothing if none started. */
+export async function stopPostgres(): Promise<void> {
+  const s = server;
+  server = undefined;
+  if (s) await (await s).stop();
+}
+
 /**
  * Makes node folders for `codes`, starts each in this process on a free loopback port, and gives
- * every node every other's descriptor with the URL it actually listens on.
+ * every node every other's descriptor with the URL it actually listens on. With `store:
+ * 'postgres'` every node's entries live in a fresh database of its own on {@link sharedPostgres}.
  */
-export async function startNetwork(codes: string[], options: Partial<StartOptions> = {}): Promise<TestNetwork> {
+export async function startNetwork(codes: string[], options: Partial<StartOptions> & { store?: StoreDialect } = {}): Promise<TestNetwork> {
+  const { store: dialect = 'sqlite', ...start } = options;
   const dir = tempDir('parley-fed-');
   const nodes: Record<string, RunningNode> = {};
   for (const code of codes) {
-    const folder = await initNode(join(dir.path, code), { party: code, url: 'http://127.0.0.1:9', name: `${code} node` });
-    nodes[code] = await startNode({ dir: folder.dir, port: 0, logger: false, runFile: false, federation: { timings: FAST_TIMINGS }, ...options });
+    const store = dialect === 'postgres' ? await (await sharedPostgres()).fresh() : undefined;
+    const folder = await initNode(join(dir.path, code), { party: code, url: 'http://127.0.0.1:9', name: `${code} node`, ...(store ? { store } : {}) });
+    nodes[code] = await startNode({ dir: folder.dir, port: 0, logger: false, runFile: false, federation: { timings: FAST_TIMINGS }, ...start });
   }
   await introduce(Object.values(nodes));
   return {
@@ -48,6 +76,30 @@ export async function introduce(nodes: RunningNode[]): Promise<void> {
   for (const n of nodes) {
     for (const m of nodes) await n.ledger.roster.add({ ...m.folder.descriptor, url: m.url }, now);
     await n.federation.rosterChanged();
+  }
+}
+
+/**
+ * The content column of `author`'s rows in the database of `node`, read with SQL past the store
+ * (null where the node holds a stub), in seq order.
+ */
+export async function storedContents(node: RunningNode, author: string): Promise<(Buffer | null)[]> {
+  const location = node.folder.config.store;
+  const sql = 'SELECT content FROM entries WHERE author = $1 ORDER BY seq';
+  if (location) {
+    const client = new pg.Client({ connectionString: location });
+    await client.connect();
+    try {
+      return (await client.query<{ content: Buffer | null }>(sql, [author])).rows.map((r) => r.content);
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(databasePath(node.folder.dir), { readonly: true });
+  try {
+    return (db.prepare(sql.replace('$1', '?')).all(author) as { content: Buffer | null }[]).map((r) => r.content);
+  } finally {
+    db.close();
   }
 }
 
