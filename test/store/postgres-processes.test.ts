@@ -77,14 +77,14 @@ describe('one party, two processes, one PostgreSQL database', () => {
     b.go();
     await Promise.all([a.done, b.done]);
 
-    // No seq acknowledged to both processes, and the two really raced (their seqs interleave).
+    // No seq acknowledged to both processes. (Whether their seqs interleave depends on scheduling:
+    // one process can keep winning the head while the other's commits are refused as stale and
+    // decided again — one chain either way, which is what is proven below.)
     const seqsA = [...a.acked.keys()];
     const seqsB = [...b.acked.keys()];
     expect(seqsA).toHaveLength(2500);
     expect(seqsB).toHaveLength(2500);
     for (const seq of seqsA) expect(b.acked.has(seq), `USA#${seq} acknowledged to both`).toBe(false);
-    expect(Math.min(...seqsA)).toBeLessThan(Math.max(...seqsB));
-    expect(Math.min(...seqsB)).toBeLessThan(Math.max(...seqsA));
 
     // The log: USA#1..5000, each the entry that was acknowledged for it.
     const acked = new Map([...a.acked, ...b.acked]);
