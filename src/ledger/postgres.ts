@@ -18,6 +18,7 @@ import pg from 'pg';
 import { leafHash } from '../protocol/merkle.js';
 import { ParleyError } from '../protocol/errors.js';
 import type { ChainRow, Commit, CommitResult, EntryRow, EquivocationRow, Head, PartyRow, ReaderSpec, Store } from './store.js';
+import { entryOf, equivocationOf, headOf, partyOf, type Row } from './rows.js';
 
 /**
  * The migrations, in order; `version` is the schema version a database has once the step ran.
@@ -106,18 +107,6 @@ function lockKey(name: string): string {
   return createHash('sha256').update(`parley:${name}`).digest().readBigInt64BE(0).toString();
 }
 
-type Row = Record<string, unknown>;
-const toEntry = (r: Row): EntryRow => ({
-  pos: Number(r.pos),
-  author: r.author as string,
-  seq: Number(r.seq),
-  id: (r.id as Buffer).toString('hex'),
-  time: r.time as string,
-  header: r.header as Buffer,
-  sig: r.sig as Buffer,
-  content: (r.content as Buffer | null) ?? null,
-  type: (r.type as string | null) ?? null,
-});
 
 const HEX_ID = /^[0-9a-f]{64}$/;
 const ENTRY_COLUMNS = 'pos, author, seq, id, time, header, sig, content, type';
@@ -352,26 +341,26 @@ export class PostgresStore implements Store {
   async entryById(id: string): Promise<EntryRow | undefined> {
     if (!HEX_ID.test(id)) return undefined;
     const [r] = await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = $1`, [Buffer.from(id, 'hex')]);
-    return r && toEntry(r);
+    return r && entryOf(r);
   }
 
   async entryBySeq(author: string, seq: number): Promise<EntryRow | undefined> {
     const [r] = await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = $1 AND seq = $2`, [author, seq]);
-    return r && toEntry(r);
+    return r && entryOf(r);
   }
 
   async range(author: string, after: number, limit: number): Promise<EntryRow[]> {
-    return (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [author, after, limit])).map(toEntry);
+    return (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [author, after, limit])).map(entryOf);
   }
 
   async *scan(): AsyncIterable<EntryRow[]> {
     // Keyset pages on the pool: other calls may run between pages.
-    let page = (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY author, seq LIMIT $1`, [PAGE])).map(toEntry);
+    let page = (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY author, seq LIMIT $1`, [PAGE])).map(entryOf);
     while (page.length > 0) {
       yield page;
       if (page.length < PAGE) return;
       const last = page[page.length - 1];
-      page = (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE (author, seq) > ($1, $2) ORDER BY author, seq LIMIT $3`, [last.author, last.seq, PAGE])).map(toEntry);
+      page = (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE (author, seq) > ($1, $2) ORDER BY author, seq LIMIT $3`, [last.author, last.seq, PAGE])).map(entryOf);
     }
   }
 
@@ -412,7 +401,7 @@ export class PostgresStore implements Store {
   }
 
   async since(afterPos: number, limit: number): Promise<EntryRow[]> {
-    return (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos > $1 ORDER BY pos LIMIT $2`, [afterPos, limit])).map(toEntry);
+    return (await this.#query(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos > $1 ORDER BY pos LIMIT $2`, [afterPos, limit])).map(entryOf);
   }
 
   async count(): Promise<number> {
@@ -432,21 +421,12 @@ export class PostgresStore implements Store {
       SELECT h.author, h.seq, h.id, h.time FROM authors
       CROSS JOIN LATERAL (SELECT author, seq, id, time FROM entries WHERE author = authors.author ORDER BY seq DESC LIMIT 1) h
       ORDER BY h.author`);
-    return rows.map((r) => ({ author: r.author as string, seq: Number(r.seq), id: (r.id as Buffer).toString('hex'), time: r.time as string }));
+    return rows.map(headOf);
   }
 
   async equivocations(): Promise<EquivocationRow[]> {
     const rows = await this.#query('SELECT * FROM equivocations ORDER BY author, seq, other_id');
-    return rows.map((r) => ({
-      author: r.author as string,
-      seq: Number(r.seq),
-      heldId: r.held_id as string,
-      otherId: r.other_id as string,
-      otherHeader: r.other_header as Buffer,
-      otherSig: r.other_sig as Buffer,
-      seenAt: r.seen_at as string,
-      source: r.source as string,
-    }));
+    return rows.map(equivocationOf);
   }
 
   async putParty(p: PartyRow): Promise<void> {
@@ -463,7 +443,7 @@ export class PostgresStore implements Store {
 
   async parties(): Promise<PartyRow[]> {
     const rows = await this.#query('SELECT * FROM roster ORDER BY party');
-    return rows.map((r) => ({ party: r.party as string, name: r.name as string, url: r.url as string, publicKey: r.public_key as string, addedAt: r.added_at as string }));
+    return rows.map(partyOf);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

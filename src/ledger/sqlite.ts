@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { leafHash } from '../protocol/merkle.js';
 import { ParleyError } from '../protocol/errors.js';
 import type { ChainRow, Commit, CommitResult, EntryRow, EquivocationRow, Head, PartyRow, RangeReader, ReaderSpec, Store } from './store.js';
+import { entryOf, equivocationOf, headOf, partyOf, type Row } from './rows.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS entries (
@@ -58,18 +59,6 @@ CREATE TABLE IF NOT EXISTS meta (
 /** Rows per page of a scan: large enough to amortise a query, small enough to keep memory flat. */
 const PAGE = 1000;
 
-type Row = Record<string, unknown>;
-const toEntry = (r: Row): EntryRow => ({
-  pos: r.pos as number,
-  author: r.author as string,
-  seq: r.seq as number,
-  id: (r.id as Buffer).toString('hex'),
-  time: r.time as string,
-  header: r.header as Buffer,
-  sig: r.sig as Buffer,
-  content: (r.content as Buffer | null) ?? null,
-  type: (r.type as string | null) ?? null,
-});
 
 const HEX_ID = /^[0-9a-f]{64}$/;
 
@@ -185,26 +174,26 @@ export class SqliteStore implements Store {
   async entryById(id: string): Promise<EntryRow | undefined> {
     if (!HEX_ID.test(id)) return undefined;
     const r = this.#s.byId.get(Buffer.from(id, 'hex')) as Row | undefined;
-    return r && toEntry(r);
+    return r && entryOf(r);
   }
 
   async entryBySeq(author: string, seq: number): Promise<EntryRow | undefined> {
     const r = this.#s.bySeq.get(author, seq) as Row | undefined;
-    return r && toEntry(r);
+    return r && entryOf(r);
   }
 
   async range(author: string, after: number, limit: number): Promise<EntryRow[]> {
-    return (this.#s.range.all(author, after, limit) as Row[]).map(toEntry);
+    return (this.#s.range.all(author, after, limit) as Row[]).map(entryOf);
   }
 
   async *scan(): AsyncIterable<EntryRow[]> {
     // Keyset pages, not one open cursor: other statements on this connection may run between pages.
-    let page = (this.#s.scanFirst.all(PAGE) as Row[]).map(toEntry);
+    let page = (this.#s.scanFirst.all(PAGE) as Row[]).map(entryOf);
     while (page.length > 0) {
       yield page;
       if (page.length < PAGE) return;
       const last = page[page.length - 1];
-      page = (this.#s.scanNext.all(last.author, last.seq, PAGE) as Row[]).map(toEntry);
+      page = (this.#s.scanNext.all(last.author, last.seq, PAGE) as Row[]).map(entryOf);
     }
   }
 
@@ -233,7 +222,7 @@ export class SqliteStore implements Store {
   }
 
   async since(afterPos: number, limit: number): Promise<EntryRow[]> {
-    return (this.#s.since.all(afterPos, limit) as Row[]).map(toEntry);
+    return (this.#s.since.all(afterPos, limit) as Row[]).map(entryOf);
   }
 
   async count(): Promise<number> {
@@ -241,20 +230,11 @@ export class SqliteStore implements Store {
   }
 
   async heads(): Promise<Head[]> {
-    return (this.#s.heads.all() as Row[]).map((r) => ({ author: r.author as string, seq: r.seq as number, id: (r.id as Buffer).toString('hex'), time: r.time as string }));
+    return (this.#s.heads.all() as Row[]).map(headOf);
   }
 
   async equivocations(): Promise<EquivocationRow[]> {
-    return (this.#s.equivocations.all() as Row[]).map((r) => ({
-      author: r.author as string,
-      seq: r.seq as number,
-      heldId: r.held_id as string,
-      otherId: r.other_id as string,
-      otherHeader: r.other_header as Buffer,
-      otherSig: r.other_sig as Buffer,
-      seenAt: r.seen_at as string,
-      source: r.source as string,
-    }));
+    return (this.#s.equivocations.all() as Row[]).map(equivocationOf);
   }
 
   async putParty(p: PartyRow): Promise<void> {
@@ -262,13 +242,7 @@ export class SqliteStore implements Store {
   }
 
   async parties(): Promise<PartyRow[]> {
-    return (this.#s.parties.all() as Row[]).map((r) => ({
-      party: r.party as string,
-      name: r.name as string,
-      url: r.url as string,
-      publicKey: r.public_key as string,
-      addedAt: r.added_at as string,
-    }));
+    return (this.#s.parties.all() as Row[]).map(partyOf);
   }
 
   async getMeta(key: string): Promise<string | undefined> {

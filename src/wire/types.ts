@@ -62,22 +62,7 @@ export type FederationAlert =
   | { kind: 'equivocation'; author: string; seq: number; heldId: string; otherId: string; source: string; seenAt: string; message: string }
   | { kind: 'refused'; party: string; code: string; message: string; since: string };
 
-/** A hotline alarm: no machine receipt from a peer in time, or an acknowledgement overdue. */
-export interface HotlineAlarm {
-  id: string;
-  kind: 'hotline.link' | 'hotline.escalation';
-  state: 'raised' | 'cleared';
-  severity: 'critical' | 'warning';
-  party: string;
-  message: string;
-  since: string;
-  at: string;
-  entry?: string;
-  priority?: Priority;
-  due?: string;
-}
-
-/** An alarm of another regime's live service: the fields every service alarm has. */
+/** An alarm of a regime's live service: the fields every service alarm has. */
 export interface ServiceAlarm {
   id: string;
   kind: string;
@@ -87,6 +72,14 @@ export interface ServiceAlarm {
   message: string;
   since: string;
   at: string;
+}
+
+/** A hotline alarm: no machine receipt from a peer in time, or an acknowledgement overdue. */
+export interface HotlineAlarm extends ServiceAlarm {
+  kind: 'hotline.link' | 'hotline.escalation';
+  entry?: string;
+  priority?: Priority;
+  due?: string;
 }
 
 export type Alarm = FederationAlert | HotlineAlarm | ServiceAlarm;

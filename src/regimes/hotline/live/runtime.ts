@@ -24,7 +24,7 @@
 import { debtorsOf } from '../evaluators.js';
 import type { HotlineMessage } from '../schemas.js';
 import type { Priority, ResolvedTerms } from '../rules.js';
-import type { RegimeView, StatusView } from '../../module.js';
+import type { RegimeView, ServiceAlarm, StatusView } from '../../module.js';
 import type { Obligation, ObligationStatus, RecordEntry, RegimeChanges } from '../../types.js';
 import type { Ledger, LedgerEntry } from '../../../ledger/ledger.js';
 import type { Federation, LinkState, Logger } from '../../../federation/federation.js';
@@ -35,20 +35,13 @@ import { Webhook } from './webhook.js';
 
 export type AlarmKind = 'hotline.link' | 'hotline.escalation';
 
-export interface HotlineAlarm {
-  /** Stable while the condition lasts: `link:PEER`, `escalation:MESSAGE-ID:PARTY`. */
-  id: string;
+/**
+ * A service alarm (module.ts) whose id is `link:PEER` or `escalation:MESSAGE-ID:PARTY`, whose party
+ * is the peer whose link is failing or the party that owes the acknowledgement, and whose `since`
+ * is when the receipt became overdue or the deadline passed.
+ */
+export interface HotlineAlarm extends ServiceAlarm {
   kind: AlarmKind;
-  state: 'raised' | 'cleared';
-  severity: 'critical' | 'warning';
-  /** The peer whose link is failing, or the party that owes the acknowledgement. */
-  party: string;
-  /** One line for a watch officer (or a pager's screen). */
-  message: string;
-  /** When the condition began (the receipt became overdue; the deadline passed). */
-  since: string;
-  /** When the alarm reached this state. */
-  at: string;
   /** The message not acknowledged, or the oldest own entry without the peer's receipt. */
   entry?: string;
   priority?: Priority;
