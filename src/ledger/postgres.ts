@@ -9,6 +9,13 @@
  * same author wait for each other (across processes) and the second sees the first's entries:
  * two processes appending at once produce one chain, never a fork of a log.
  *
+ * Several processes of one node also share, through {@link SharedStore}: a notification on every
+ * commit (LISTEN/NOTIFY, channel `parley_commit`, sent in the commit's transaction so it is heard
+ * exactly when the commit is visible), session advisory locks (the peer links: a lock lives as
+ * long as its process's connection, so a process that dies frees its links), and writing turns
+ * (a session advisory lock every commit of the author takes in shared mode first: the writer
+ * holding the turn exclusively is never overtaken).
+ *
  * The schema is versioned (table `parley_schema`); migrations run when the store opens, under a
  * lock so that processes starting together migrate once. A database whose schema is newer than
  * this code is refused, never written.
@@ -17,7 +24,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { leafHash } from '../protocol/merkle.js';
 import { ParleyError } from '../protocol/errors.js';
-import type { ChainRow, Commit, CommitResult, EntryRow, EquivocationRow, Head, PartyRow, ReaderSpec, Store } from './store.js';
+import type { ChainRow, Commit, CommitResult, EntryRow, EquivocationRow, Head, PartyRow, ReaderSpec, SharedStore, Store, StoreChange } from './store.js';
 import { entryOf, equivocationOf, headOf, partyOf, type Row } from './rows.js';
 
 /**
@@ -85,6 +92,17 @@ const PAGE = 1000;
 const POOL_SIZE = 4;
 /** The advisory lock key that serialises migrations of one database. */
 const MIGRATION_LOCK = lockKey('parley schema migration');
+/** The channel every commit that stored or completed entries notifies. */
+const CHANNEL = 'parley_commit';
+/** A notification's payload is at most 8000 bytes: at most this many attached ids are named. */
+const MAX_NOTIFIED_IDS = 64;
+/** The session connection is checked this often, and given up when a check is not answered in SESSION_DEAD_MS. */
+const SESSION_BEAT_MS = 1000;
+const SESSION_DEAD_MS = 3000;
+/** The longest a writer waits for its turn before its write is refused. */
+const TURN_WAIT_MS = 30_000;
+/** The writing-turn lock of an author. */
+const turnKey = (author: string) => lockKey(`turn:${author}`);
 
 /** True for a location this dialect opens (a `postgres://` or `postgresql://` URL). */
 export function isPostgresLocation(location: string): boolean {
@@ -117,7 +135,11 @@ export interface PostgresOptions {
 
 export class PostgresStore implements Store {
   readonly dialect = 'postgres';
+  readonly shared: SharedStore | undefined;
   readonly #pool: pg.Pool;
+  readonly #session: Session | undefined;
+  /** The writing turn this process holds, and the connection holding it (its commits of that author run on it). */
+  #turn: { author: string; client: pg.PoolClient; broken: boolean } | undefined;
   /** The location without its password. */
   readonly #where: string;
   /** Settles when the schema is checked (and migrated); every call waits for it. */
@@ -147,6 +169,47 @@ export class PostgresStore implements Store {
     this.#ready = this.#migrate(options.readonly ?? false);
     // Marked handled here; each call awaits it and sees the failure.
     this.#ready.catch(() => {});
+    if (!options.readonly) {
+      const session = (this.#session = new Session(url, this.#ready));
+      this.shared = {
+        watch: (listener) => session.watch(listener),
+        tryLock: (name) => session.tryLock(name),
+        unlock: (name) => session.unlock(name),
+        onLost: (listener) => session.onLost(listener),
+        withTurn: (author, work) => this.#withTurn(author, work),
+      };
+    }
+  }
+
+  async #withTurn<T>(author: string, work: () => Promise<T>): Promise<T> {
+    await this.#ready;
+    if (this.#turn) throw new ParleyError('PARLEY_ERR_STORE', `this process already holds the writing turn of ${this.#turn.author}`);
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw this.#failure('taking the writing turn', err);
+    }
+    const key = BigInt(turnKey(author)).toString();
+    try {
+      await client.query(`SET lock_timeout = ${TURN_WAIT_MS}; SELECT pg_advisory_lock(${key}); RESET lock_timeout`);
+    } catch (err) {
+      client.release(true);
+      throw this.#failure('taking the writing turn', err);
+    }
+    const turn: { author: string; client: pg.PoolClient; broken: boolean } = { author, client, broken: false };
+    this.#turn = turn;
+    try {
+      return await work();
+    } finally {
+      this.#turn = undefined;
+      try {
+        await client.query(`SELECT pg_advisory_unlock(${key})`);
+      } catch {
+        turn.broken = true;
+      }
+      client.release(turn.broken);
+    }
   }
 
   /** Wraps a failure of the server or the connection, keeping it as `cause` and the password out. */
@@ -216,16 +279,20 @@ export class PostgresStore implements Store {
 
   async commit(c: Commit): Promise<CommitResult> {
     await this.#ready;
+    // A commit of the author whose turn this process holds runs on the connection holding it.
+    const turn = this.#turn && authorsOf(c).has(this.#turn.author) ? this.#turn : undefined;
     let client: pg.PoolClient;
     try {
-      client = await this.#pool.connect();
+      client = turn ? turn.client : await this.#pool.connect();
     } catch (err) {
       throw this.#failure('the commit', err);
     }
     let failed = false;
     try {
-      const result = await this.#apply(client, c);
-      await client.query('COMMIT');
+      const result = await this.#apply(client, c, turn?.author);
+      const change = changeOf(c);
+      // The notification is part of the transaction: heard when, and only if, the commit is visible.
+      await client.query(change ? `SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(JSON.stringify(change))}); COMMIT` : 'COMMIT');
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
@@ -234,7 +301,8 @@ export class PostgresStore implements Store {
       throw this.#failure('the commit', err);
     } finally {
       // A connection whose rollback failed is not given to the next caller.
-      client.release(failed);
+      if (!turn) client.release(failed);
+      else if (failed) turn.broken = true;
     }
   }
 
@@ -244,13 +312,20 @@ export class PostgresStore implements Store {
    * the head check in one simple query (values the store made itself, inlined), the entries and
    * their Merkle nodes in one statement, then COMMIT.
    */
-  async #apply(client: pg.PoolClient, c: Commit): Promise<CommitResult> {
+  async #apply(client: pg.PoolClient, c: Commit, turnHeld?: string): Promise<CommitResult> {
     // Lock every author this commit extends, in one order (by key) so that two committers never
-    // wait for each other in a cycle. The locks end with the transaction.
-    const authors = new Set<string>([...(c.expect ?? []).map((e) => e.author), ...(c.entries ?? []).map((e) => e.author)]);
-    const keys = [...new Set([...authors].map(lockKey))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+    // wait for each other in a cycle: first each author's writing turn in shared mode (waiting
+    // while another process holds it, unless this commit runs in it), then the authors. The
+    // locks end with the transaction.
+    const authors = authorsOf(c);
+    const turns = sortedKeys([...authors].filter((a) => a !== turnHeld).map(turnKey));
+    const keys = sortedKeys([...authors].map(lockKey));
     // Keys are decimal integers made here; authors are quoted by the driver.
-    const lead = ['BEGIN', ...keys.map((key) => `SELECT pg_advisory_xact_lock(${BigInt(key).toString()})`)];
+    const lead = [
+      'BEGIN',
+      ...turns.map((key) => `SELECT pg_advisory_xact_lock_shared(${key})`),
+      ...keys.map((key) => `SELECT pg_advisory_xact_lock(${key})`),
+    ];
     // Read committed: each statement of the query takes its snapshot when it starts, so the head
     // check, after the locks, sees the heads the previous holder committed.
     if (c.expect?.length) lead.push(`SELECT author, max(seq) AS seq FROM entries WHERE author IN (${c.expect.map((e) => client.escapeLiteral(e.author)).join(', ')}) GROUP BY author`);
@@ -471,7 +546,194 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#session?.close();
     await this.#ready.catch(() => {});
     await this.#pool.end();
   }
+}
+
+function authorsOf(c: Commit): Set<string> {
+  return new Set<string>([...(c.expect ?? []).map((e) => e.author), ...(c.entries ?? []).map((e) => e.author)]);
+}
+
+/** Distinct lock keys in ascending order, as decimal text. */
+function sortedKeys(keys: string[]): string[] {
+  return [...new Set(keys)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0)).map((k) => BigInt(k).toString());
+}
+
+/** What a commit tells the other processes, or undefined when it stored and completed no entry. */
+function changeOf(c: Commit): StoreChange | undefined {
+  if (!c.entries?.length && !c.attach?.length) return undefined;
+  const heads: Record<string, number> = {};
+  for (const e of c.entries ?? []) heads[e.author] = Math.max(heads[e.author] ?? 0, e.seq);
+  return { heads, attached: (c.attach ?? []).slice(0, MAX_NOTIFIED_IDS).map((a) => a.id) };
+}
+
+/**
+ * The process's own connection to the database besides the pool: it listens for other
+ * processes' commits and holds the session advisory locks (peer links). It is checked every
+ * second; one that does not answer within SESSION_DEAD_MS is dropped, and with it every lock
+ * (the server, which sees it gone through TCP keepalives set low here, frees them too), and a new
+ * one is made.
+ */
+class Session {
+  readonly #url: string;
+  readonly #ready: Promise<void>;
+  readonly #watchers = new Set<(change: StoreChange | undefined) => void>();
+  readonly #lostListeners = new Set<() => void>();
+  readonly #held = new Set<string>();
+  #client: pg.Client | undefined;
+  #connecting: Promise<pg.Client> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #beating = false;
+  #closed = false;
+
+  constructor(url: string, ready: Promise<void>) {
+    this.#url = url;
+    this.#ready = ready;
+  }
+
+  watch(listener: (change: StoreChange | undefined) => void): () => void {
+    this.#watchers.add(listener);
+    this.#start();
+    this.#connect().catch(() => {});
+    return () => this.#watchers.delete(listener);
+  }
+
+  onLost(listener: () => void): () => void {
+    this.#lostListeners.add(listener);
+    return () => this.#lostListeners.delete(listener);
+  }
+
+  async tryLock(name: string): Promise<boolean> {
+    if (this.#held.has(name)) return true;
+    this.#start();
+    let client: pg.Client;
+    try {
+      client = await this.#connect();
+    } catch {
+      return false;
+    }
+    try {
+      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [lockKey(`lock:${name}`)]);
+      if (!r.rows[0]?.ok || this.#client !== client) return false;
+      this.#held.add(name);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async unlock(name: string): Promise<void> {
+    if (!this.#held.delete(name)) return;
+    await this.#client?.query('SELECT pg_advisory_unlock($1)', [lockKey(`lock:${name}`)]).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#held.clear();
+    const c = this.#client ?? (await this.#connecting?.catch(() => undefined));
+    this.#client = undefined;
+    await c?.end().catch(() => {});
+  }
+
+  #start(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setInterval(() => void this.#beat(), SESSION_BEAT_MS);
+    this.#timer.unref?.();
+  }
+
+  /** Reconnects a dropped session (while someone watches), or checks that the one held answers. */
+  async #beat(): Promise<void> {
+    if (this.#beating || this.#closed) return;
+    this.#beating = true;
+    try {
+      const c = this.#client;
+      if (!c) {
+        if (this.#watchers.size) await this.#connect().catch(() => {});
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const dead = new Promise<'dead'>((resolve) => (timer = setTimeout(() => resolve('dead'), SESSION_DEAD_MS)));
+      const answer = await Promise.race([c.query('SELECT 1').then(() => 'ok' as const, () => 'dead' as const), dead]);
+      clearTimeout(timer);
+      if (answer === 'dead') this.#drop(c);
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  #connect(): Promise<pg.Client> {
+    if (this.#client) return Promise.resolve(this.#client);
+    if (this.#closed) return Promise.reject(new ParleyError('PARLEY_ERR_CLOSED'));
+    this.#connecting ??= (async () => {
+      await this.#ready;
+      const c = new pg.Client({ connectionString: this.#url, application_name: 'parley session', keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: SESSION_DEAD_MS });
+      c.on('error', () => this.#drop(c));
+      c.on('end', () => this.#drop(c));
+      c.on('notification', (m) => this.#notified(m.channel, m.payload));
+      try {
+        await c.connect();
+        // The server notices a vanished process within seconds, and frees its locks.
+        await c.query(`SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3; LISTEN ${CHANNEL}`);
+      } catch (err) {
+        destroy(c);
+        throw err;
+      }
+      if (this.#closed) {
+        destroy(c);
+        throw new ParleyError('PARLEY_ERR_CLOSED');
+      }
+      this.#client = c;
+      // Commits made while no connection listened are not heard: watchers read the heads again.
+      this.#emit(undefined);
+      return c;
+    })().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  #drop(c: pg.Client): void {
+    if (this.#client !== c) return;
+    this.#client = undefined;
+    destroy(c);
+    if (this.#held.size) {
+      this.#held.clear();
+      for (const l of this.#lostListeners) {
+        try {
+          l();
+        } catch {
+          // one listener's failure does not keep the others from hearing it
+        }
+      }
+    }
+  }
+
+  #notified(channel: string, payload: string | undefined): void {
+    if (channel !== CHANNEL) return;
+    let change: StoreChange | undefined;
+    try {
+      const v = JSON.parse(payload ?? '') as StoreChange;
+      if (v && typeof v.heads === 'object' && Array.isArray(v.attached)) change = v;
+    } catch {
+      // not ours: read the heads instead
+    }
+    this.#emit(change);
+  }
+
+  #emit(change: StoreChange | undefined): void {
+    for (const w of this.#watchers) {
+      try {
+        w(change);
+      } catch {
+        // one watcher's failure does not keep the others from hearing it
+      }
+    }
+  }
+}
+
+/** Closes a client's socket at once (ending politely may wait on a server that is gone). */
+function destroy(c: pg.Client): void {
+  (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  c.end().catch(() => {});
 }
