@@ -540,6 +540,7 @@ export class Ledger {
       });
     } catch (err) {
       const e = err instanceof ParleyError ? err : new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err });
+      this.#receiptUpto.clear();
       // A batch already failed or committed in the turn was settled there; settling twice is a no-op.
       for (const q of batch) q.reject(e);
     }
@@ -568,7 +569,8 @@ export class Ledger {
       }));
     } catch (err) {
       if (err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') return 'stale';
-      this.#fail(p, new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
+      const code = err instanceof ParleyError && err.code === 'PARLEY_ERR_STORE_UNAVAILABLE' ? err.code : 'PARLEY_ERR_STORE';
+      this.#fail(p, new ParleyError(code, `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
       return 'done';
     }
     this.#inflight = this.#inflight.filter((x) => x !== p);
@@ -654,7 +656,7 @@ export class Ledger {
           // its own log (which receipts extend): another process cannot keep it waiting.
           return attempt > 0 && shared ? await shared.withTurn(this.party, async () => (await this.#catchUp(), once())) : await once();
         } catch (err) {
-          if (err instanceof ParleyError && err.code === 'PARLEY_ERR_STORE') this.#receiptUpto.clear();
+          if (err instanceof ParleyError && err.code !== 'PARLEY_ERR_STALE_HEAD') this.#receiptUpto.clear();
           if (!(err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') || performance.now() - since > STALE_GIVE_UP_MS) throw err;
           if (!shared) await this.#pause(attempt);
           await this.#catchUp();
@@ -831,7 +833,7 @@ export class Ledger {
         meta: d.receiptBodies.map((b) => [RECEIPT_META(b.of), String(b.upto)] as const),
       }));
     } catch (err) {
-      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE')) throw err;
+      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE' || err.code === 'PARLEY_ERR_STORE_UNAVAILABLE')) throw err;
       throw new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was accepted: ${(err as Error).message}`, undefined, { cause: err });
     }
     for (const [author, s] of d.work) if (s.seq > this.#state(author).seq) this.#authors.set(author, s);

@@ -212,10 +212,17 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Wraps a failure of the server or the connection, keeping it as `cause` and the password out. */
+  /**
+   * Wraps a failure of the server or the connection, keeping it as `cause` and the password out:
+   * PARLEY_ERR_STORE_UNAVAILABLE when the server cannot be reached (stopped, restarting, the
+   * connection cut), PARLEY_ERR_STORE otherwise.
+   */
   #failure(doing: string, err: unknown): ParleyError {
     if (err instanceof ParleyError) return err;
     const message = err instanceof Error ? err.message : String(err);
+    if (unreachable(err)) {
+      return new ParleyError('PARLEY_ERR_STORE_UNAVAILABLE', `${doing} on the PostgreSQL store at ${this.#where} failed, the server cannot be reached (${message}); nothing was written — retry when it is back`, undefined, { cause: err });
+    }
     return new ParleyError('PARLEY_ERR_STORE', `${doing} on the PostgreSQL store at ${this.#where} failed, nothing was written: ${message}`, undefined, { cause: err });
   }
 
@@ -550,6 +557,18 @@ export class PostgresStore implements Store {
     await this.#ready.catch(() => {});
     await this.#pool.end();
   }
+}
+
+/**
+ * True for a failure to reach the server: a refused or cut connection, a server shutting down or
+ * starting (SQLSTATE classes 08 and 57P), a connection the pool could not make in time.
+ */
+function unreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(code) || /^08|^57P0[1-3]$/.test(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(message);
 }
 
 function authorsOf(c: Commit): Set<string> {

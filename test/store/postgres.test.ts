@@ -76,7 +76,7 @@ describe('the PostgreSQL schema', () => {
 });
 
 describe('the PostgreSQL store when the server drops its connections', () => {
-  it('fails the calls in progress with PARLEY_ERR_STORE, keeps what was committed, and answers the next call without a restart', async () => {
+  it('fails the calls in progress with PARLEY_ERR_STORE_UNAVAILABLE, keeps what was committed, and answers the next call without a restart', async () => {
     const location = await server.fresh();
     const store = openStore(location);
     try {
@@ -85,7 +85,7 @@ describe('the PostgreSQL store when the server drops its connections', () => {
       const pages = store.scanChain()[Symbol.asyncIterator]();
       expect((await pages.next()).value).toHaveLength(1000);
       await sql(location, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-      await expect(pages.next()).rejects.toMatchObject({ code: 'PARLEY_ERR_STORE' });
+      await expect(pages.next()).rejects.toMatchObject({ code: 'PARLEY_ERR_STORE_UNAVAILABLE' });
       // The pool reconnects: reads and commits go on.
       expect(await store.count()).toBe(1500);
       await store.commit({ expect: [{ author: 'USA', seq: 1500 }], entries: [fakeRow('USA', 1501)] });
