@@ -296,10 +296,12 @@ export class PostgresStore implements Store {
     }
     let failed = false;
     try {
-      const result = await this.#apply(client, c, turn?.author);
       const change = changeOf(c);
       // The notification is part of the transaction: heard when, and only if, the commit is visible.
-      await client.query(change ? `SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(JSON.stringify(change))}); COMMIT` : 'COMMIT');
+      const end = change ? `SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(JSON.stringify(change))}); COMMIT` : 'COMMIT';
+      if (inlineBytes(c) <= MAX_INLINE_BYTES) return await this.#applyInline(client, c, end, turn?.author);
+      const result = await this.#apply(client, c, turn?.author);
+      await client.query(end);
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
@@ -314,25 +316,80 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * The commit's statements in as few round trips as the protocol allows (each is a wait on the
-   * server, and a single awaiting writer pays every one): the transaction's start, its locks and
-   * the head check in one simple query (values the store made itself, inlined), the entries and
-   * their Merkle nodes in one statement, then COMMIT.
+   * A commit of ordinary size (every commit of a running node: appends, accepted batches, their
+   * receipts, metadata) in one round trip: one simple query of the transaction's start, its locks,
+   * the head check (which raises when a head moved), every row as literals, the notification and
+   * COMMIT. A single awaiting writer, and every delivery, pays one wait on the server per commit.
+   */
+  async #applyInline(client: pg.PoolClient, c: Commit, end: string, turnHeld?: string): Promise<CommitResult> {
+    const lit = (v: string) => client.escapeLiteral(v);
+    const bytes = (b: Buffer | null) => (b ? `decode('${b.toString('hex')}', 'hex')` : 'NULL');
+    const sql = [...lockStatements(c, turnHeld)];
+    if (c.expect?.length) {
+      // Read committed: this statement's snapshot is taken after the locks are granted.
+      const checks = c.expect.map(
+        (e) => `held := coalesce((SELECT max(seq) FROM entries WHERE author = ${lit(e.author)}), 0);
+  IF held <> ${Math.trunc(e.seq)} THEN RAISE EXCEPTION '${STALE_MARK}' USING DETAIL = ${lit(e.author)} || ' ' || ${Math.trunc(e.seq)} || ' ' || held; END IF;`,
+      );
+      sql.push(`DO $parley$ DECLARE held bigint; BEGIN\n  ${checks.join('\n  ')}\nEND $parley$`);
+    }
+    const entries = c.entries ?? [];
+    let entriesAt = -1;
+    if (entries.length) {
+      entriesAt = sql.length;
+      const values = entries.map(
+        (r) => `(${lit(r.author)}, ${Math.trunc(r.seq)}, ${bytes(Buffer.from(r.id, 'hex'))}, ${lit(r.time)}, ${bytes(r.header)}, ${bytes(r.sig)}, ${bytes(r.content)}, ${r.type === null ? 'NULL' : lit(r.type)})`,
+      );
+      sql.push(`INSERT INTO entries (author, seq, id, time, header, sig, content, type) VALUES ${values.join(', ')} RETURNING pos, author, seq`);
+    }
+    const nodes = merkleRows(c);
+    if (nodes.length) {
+      sql.push(`INSERT INTO merkle (author, level, idx, hash) VALUES ${nodes.map((n) => `(${lit(n.author)}, ${n.level}, ${n.idx}, ${bytes(n.hash)})`).join(', ')}
+         ON CONFLICT (author, level, idx) DO UPDATE SET hash = excluded.hash`);
+    }
+    // Content once attached is never replaced.
+    for (const a of c.attach ?? []) sql.push(`UPDATE entries SET content = ${bytes(a.content)}, type = ${lit(a.type)} WHERE id = ${bytes(Buffer.from(a.id, 'hex'))} AND content IS NULL`);
+    let equivocationsAt = -1;
+    if (c.equivocations?.length) {
+      equivocationsAt = sql.length;
+      const values = c.equivocations.map((e) => `(${lit(e.author)}, ${Math.trunc(e.seq)}, ${lit(e.heldId)}, ${lit(e.otherId)}, ${bytes(e.otherHeader)}, ${bytes(e.otherSig)}, ${lit(e.seenAt)}, ${lit(e.source)})`);
+      sql.push(`INSERT INTO equivocations (author, seq, held_id, other_id, other_header, other_sig, seen_at, source) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING 1`);
+    }
+    // A key given twice keeps its last value, as one upsert after another would.
+    const meta = new Map(c.meta ?? []);
+    if (meta.size) sql.push(`INSERT INTO meta (key, value) VALUES ${[...meta].map(([k, v]) => `(${lit(k)}, ${lit(v)})`).join(', ')} ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+    sql.push(end);
+    let results: pg.QueryResult[];
+    try {
+      const r = await client.query(sql.join(';\n'));
+      results = (Array.isArray(r) ? r : [r]) as pg.QueryResult[];
+    } catch (err) {
+      const e = err as { message?: string; detail?: string };
+      if (e.message === STALE_MARK && e.detail) {
+        const [author, expected, held] = e.detail.split(' ');
+        throw new ParleyError('PARLEY_ERR_STALE_HEAD', `the head of ${author} moved to seq ${held} while this commit was decided on seq ${expected}; nothing was written`, {
+          author,
+          expected: Number(expected),
+          held: Number(held),
+        });
+      }
+      throw err;
+    }
+    const positions: number[] = [];
+    if (entriesAt >= 0) {
+      const byKey = new Map((results[entriesAt].rows as { pos: string; author: string; seq: string }[]).map((r) => [`${r.author}#${r.seq}`, Number(r.pos)]));
+      for (const r of entries) positions.push(byKey.get(`${r.author}#${r.seq}`)!);
+    }
+    return { positions, newEquivocations: equivocationsAt >= 0 ? (results[equivocationsAt].rowCount ?? 0) : 0 };
+  }
+
+  /**
+   * A large commit (a `parley store copy` batch with contents) with its rows as parameters, in
+   * four round trips: the transaction's start, its locks and the head check in one simple query;
+   * the entries and their Merkle nodes in one statement; the rest; then COMMIT (by the caller).
    */
   async #apply(client: pg.PoolClient, c: Commit, turnHeld?: string): Promise<CommitResult> {
-    // Lock every author this commit extends, in one order (by key) so that two committers never
-    // wait for each other in a cycle: first each author's writing turn in shared mode (waiting
-    // while another process holds it, unless this commit runs in it), then the authors. The
-    // locks end with the transaction.
-    const authors = authorsOf(c);
-    const turns = sortedKeys([...authors].filter((a) => a !== turnHeld).map(turnKey));
-    const keys = sortedKeys([...authors].map(lockKey));
-    // Keys are decimal integers made here; authors are quoted by the driver.
-    const lead = [
-      'BEGIN',
-      ...turns.map((key) => `SELECT pg_advisory_xact_lock_shared(${key})`),
-      ...keys.map((key) => `SELECT pg_advisory_xact_lock(${key})`),
-    ];
+    const lead = lockStatements(c, turnHeld);
     // Read committed: each statement of the query takes its snapshot when it starts, so the head
     // check, after the locks, sees the heads the previous holder committed.
     if (c.expect?.length) lead.push(`SELECT author, max(seq) AS seq FROM entries WHERE author IN (${c.expect.map((e) => client.escapeLiteral(e.author)).join(', ')}) GROUP BY author`);
@@ -354,10 +411,7 @@ export class PostgresStore implements Store {
       }
     }
 
-    // A node computed twice in one commit is stored once (the last wins, as a replace would).
-    const nodes = new Map<string, { author: string; level: number; idx: number; hash: Buffer }>();
-    for (const { author, nodes: list } of c.nodes ?? []) for (const n of list) if (n.level > 0) nodes.set(`${author}/${n.level}/${n.index}`, { author, level: n.level, idx: n.index, hash: n.hash });
-    const all = [...nodes.values()];
+    const all = merkleRows(c);
     const merkleParams = [all.map((n) => n.author), all.map((n) => n.level), all.map((n) => n.idx), all.map((n) => n.hash)];
     const merkleInsert = (first: number) =>
       `INSERT INTO merkle (author, level, idx, hash) SELECT * FROM unnest($${first}::text[], $${first + 1}::int[], $${first + 2}::bigint[], $${first + 3}::bytea[])
@@ -569,6 +623,41 @@ function unreachable(err: unknown): boolean {
   if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(code) || /^08|^57P0[1-3]$/.test(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(message);
+}
+
+/** A commit whose rows carry at most this many bytes is sent as one simple query, its rows as literals. */
+const MAX_INLINE_BYTES = 1 << 20;
+/** The message of the exception the one-round-trip commit raises when a head moved. */
+const STALE_MARK = 'parley: stale head';
+
+function inlineBytes(c: Commit): number {
+  let n = 0;
+  for (const r of c.entries ?? []) n += r.header.length + r.sig.length + (r.content?.length ?? 0) + 128;
+  for (const a of c.attach ?? []) n += a.content.length + 64;
+  for (const e of c.equivocations ?? []) n += e.otherHeader.length + e.otherSig.length + 256;
+  for (const [k, v] of c.meta ?? []) n += k.length + v.length;
+  for (const { nodes } of c.nodes ?? []) n += nodes.length * 64;
+  return n;
+}
+
+/**
+ * A commit's transaction start and locks, in one order (by key) so that two committers never wait
+ * for each other in a cycle: first each author's writing turn in shared mode (waiting while
+ * another process holds it, unless this commit runs in it), then the authors. The locks end with
+ * the transaction. Keys are decimal integers made here.
+ */
+function lockStatements(c: Commit, turnHeld: string | undefined): string[] {
+  const authors = authorsOf(c);
+  const turns = sortedKeys([...authors].filter((a) => a !== turnHeld).map(turnKey));
+  const keys = sortedKeys([...authors].map(lockKey));
+  return ['BEGIN', ...turns.map((key) => `SELECT pg_advisory_xact_lock_shared(${key})`), ...keys.map((key) => `SELECT pg_advisory_xact_lock(${key})`)];
+}
+
+/** A commit's Merkle nodes above the leaves; a node computed twice is stored once (the last wins, as a replace would). */
+function merkleRows(c: Commit): { author: string; level: number; idx: number; hash: Buffer }[] {
+  const nodes = new Map<string, { author: string; level: number; idx: number; hash: Buffer }>();
+  for (const { author, nodes: list } of c.nodes ?? []) for (const n of list) if (n.level > 0) nodes.set(`${author}/${n.level}/${n.index}`, { author, level: n.level, idx: n.index, hash: n.hash });
+  return [...nodes.values()];
 }
 
 function authorsOf(c: Commit): Set<string> {
