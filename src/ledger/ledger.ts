@@ -247,9 +247,11 @@ export class Ledger {
    * Reads what other processes committed beyond the heads held here (up to `heads` at least),
    * chains it onto them and gives it to the commit listeners, in the order stored. Runs as the
    * writer. An author whose stored log does not continue the head held here is read again whole.
+   * All or nothing: a read that fails leaves the heads held here as they were, for the next try.
    */
   async #follow(heads: Record<string, number>, attached: readonly string[] = []): Promise<void> {
     const rows: EntryRow[] = [];
+    const moved = new Map<string, AuthorState>();
     let reload = false;
     for (const [author, seq] of Object.entries(heads)) {
       const held = this.#state(author);
@@ -270,14 +272,15 @@ export class Ledger {
         }
         if (reload || page.length < 1000) break;
       }
-      this.#authors.set(author, s);
-      if (author === this.party) this.#receiptUpto.clear();
+      moved.set(author, s);
     }
-    if (reload) await this.#reloadHeads();
     for (const id of attached) {
       const r = await this.#store.entryById(id);
       if (r?.content) rows.push(r);
     }
+    for (const [author, s] of moved) this.#authors.set(author, s);
+    if (moved.has(this.party)) this.#receiptUpto.clear();
+    if (reload) await this.#reloadHeads();
     this.#hold([], new Map());
     if (rows.length === 0) return;
     rows.sort((a, b) => (a.pos ?? 0) - (b.pos ?? 0));

@@ -22,8 +22,8 @@ afterAll(() => server?.stop());
 const usaKey = generateSigningKey();
 const rusKey = generateSigningKey();
 
-async function open(location: string): Promise<Ledger> {
-  const ledger = await Ledger.open({ store: openStore(location), party: 'USA', key: usaKey, catalogue: catalogue() });
+async function open(location: string, party: 'USA' | 'RUS' = 'USA'): Promise<Ledger> {
+  const ledger = await Ledger.open({ store: openStore(location), party, key: party === 'USA' ? usaKey : rusKey, catalogue: catalogue() });
   for (const [code, key] of [['USA', usaKey], ['RUS', rusKey]] as const) {
     await ledger.roster.add({ party: code, name: code, url: `http://127.0.0.1:9/${code}`, publicKey: key.publicKeyB64 }, '2022-01-01T00:00:00.000Z');
   }
@@ -73,6 +73,30 @@ describe('several processes on one PostgreSQL store', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  }, 60_000);
+
+  it('a batch accepted by both processes at once is stored once and receipted once, whichever process accepted it', async () => {
+    const location = await server.fresh();
+    const [a, b] = [await open(location), await open(location)];
+    const rus = await open(':memory:', 'RUS');
+    try {
+      for (let round = 0; round < 5; round++) {
+        const sent = await Promise.all(Array.from({ length: 4 }, (_, i) => rus.append({ type: 'note', to: ['USA'], body: { subject: `r${round}.${i}`, text: '' } })));
+        const envelopes = sent.map((e) => e.envelope);
+        const options = { source: 'RUS', onGap: 'hold', receipts: true } as const;
+        const [ra, rb] = await Promise.all([a.accept(envelopes, options), b.accept(envelopes, options)]);
+        expect(ra.accepted.length + rb.accepted.length).toBe(4);
+        expect(ra.duplicates + rb.duplicates).toBe(4);
+        expect(ra.receipts.length + rb.receipts.length).toBe(1);
+      }
+      const receipts = (await a.range('USA', 0, 1000)).filter((e) => e.type === 'receipt');
+      expect(receipts.map((r) => r.body?.upto)).toEqual([4, 8, 12, 16, 20]);
+      expect((await a.verify()).ok).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      await rus.close();
     }
   }, 60_000);
 
