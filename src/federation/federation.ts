@@ -345,7 +345,8 @@ export class Federation {
     const own = this.ledger.head(this.party)?.seq ?? 0;
     const peers = this.#peers().map((party): PeerStatus => {
       const s = this.#links.get(party)?.snapshot();
-      const acked = s?.acked ?? (Number(this.#written.get(META.acked(party)) ?? 0) || 0);
+      // A link another process drives (a shared store): what the peer has receipted is held.
+      const acked = s?.acked ?? Math.max(Number(this.#written.get(META.acked(party)) ?? 0) || 0, this.#delivered.get(party) ?? 0);
       return {
         party,
         delivered: this.#delivered.get(party) ?? 0,

@@ -82,6 +82,8 @@ describe('two running nodes of one party on one PostgreSQL database', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect([driving(a), driving(b)].filter(Boolean)).toHaveLength(1);
     const [driver, other] = driving(a) ? [a, b] : [b, a];
+    // The other's status counts as outstanding what RUS has not receipted (here: everything, RUS is down).
+    expect(other.federation.status().peers[0]).toMatchObject({ party: 'RUS', link: 'unknown', backlog: sent.seq, delivered: 0 });
     await driver.close();
     await waitFor('the other process to take the link', () => driving(other), 10_000);
   }, 90_000);
