@@ -100,6 +100,8 @@ const BATCH_REPLY_CACHE = 2048;
 const PULL_PAGE = 256;
 /** On a shared store, how often a process tries to take the links no process drives. */
 const LINK_CLAIM_MS = 500;
+/** On a shared store, how often a process reads the equivocation evidence the others stored. */
+const EVIDENCE_READ_MS = 5000;
 const linkLock = (peer: string) => `link:${peer}`;
 const MAX_PULL_PAGES = 1000;
 
@@ -146,6 +148,8 @@ export class Federation {
   /** On a shared store: the last time this process tried to take the links it does not drive, and whether it is trying now. */
   #lastLinkClaim = 0;
   #claiming = false;
+  /** On a shared store: when this process last read the equivocation evidence other processes may have stored. */
+  #lastEvidenceRead = 0;
   #unlost: (() => void) | undefined;
 
   constructor(options: FederationOptions) {
@@ -423,6 +427,18 @@ export class Federation {
         .catch((err: unknown) => this.#log.warn({ err }, 'could not reload the roster'));
     }
     for (const l of this.#links.values()) l.heartbeat();
+    // On a shared store: evidence another process found is this process's alert too.
+    if (this.ledger.shared && now - this.#lastEvidenceRead >= EVIDENCE_READ_MS) {
+      this.#lastEvidenceRead = now;
+      void equivocationAlerts(this.ledger).then(
+        (alerts) => {
+          const known = new Set(this.#equivocations.map((a) => `${a.author} ${a.seq} ${a.otherId}`));
+          this.#equivocations = alerts;
+          for (const alert of alerts) if (!known.has(`${alert.author} ${alert.seq} ${alert.otherId}`)) this.#emit({ kind: 'alert', alert });
+        },
+        (err: unknown) => this.#log.warn({ err }, 'could not read the equivocation evidence'),
+      );
+    }
     // On a shared store: take over the links no process drives (one whose process died).
     if (this.ledger.shared && !this.#claiming && now - this.#lastLinkClaim >= LINK_CLAIM_MS && this.#links.size < this.#peers().length) {
       this.#lastLinkClaim = now;

@@ -1,12 +1,16 @@
 /**
  * Two running nodes of one party on one PostgreSQL database (as two `parley start` processes):
  * an entry sent through one process reaches the other's event stream and regimes, and only one of
- * them drives the link to the peer; stopping that one hands the link to the other at once.
+ * them drives the link to the peer; stopping that one hands the link to the other at once;
+ * equivocation evidence one stored is the other's alert too.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNode, loadNode, openLedger } from '../../src/node/folder.js';
 import { startNode, type RunningNode } from '../../src/server/node.js';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { openStore } from '../../src/ledger/dialects.js';
+import { catalogue } from '../../src/regimes/registry.js';
 import { tempDir } from '../support/nodes.js';
 import { postgresServer, type PostgresServer } from '../support/postgres.js';
 import { waitFor } from './support.js';
@@ -81,6 +85,18 @@ describe('two running nodes of one party on one PostgreSQL database', () => {
     await waitFor('one process to drive the link to RUS', () => driving(a) || driving(b), 15_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect([driving(a), driving(b)].filter(Boolean)).toHaveLength(1);
+    // Equivocation evidence one process stored is the other's alert too.
+    const forks = [];
+    for (let i = 0; i < 2; i++) {
+      const l = await Ledger.open({ store: openStore(':memory:'), party: 'RUS', key: loadNode(rus.dir).key, catalogue: catalogue() });
+      for (const d of [usa.descriptor, rus.descriptor]) await l.roster.add(d, new Date().toISOString());
+      forks.push((await l.append({ type: 'note', to: ['USA'], body: { subject: `fork ${i}`, text: '' } })).envelope);
+      await l.close();
+    }
+    await a.ledger.accept([forks[0]], { source: 'RUS', onGap: 'hold', receipts: false });
+    expect((await a.ledger.accept([forks[1]], { source: 'RUS', onGap: 'hold', receipts: false })).equivocations).toHaveLength(1);
+    await waitFor("B's status to show the equivocation", () => b.federation.status().alerts.some((x) => x.kind === 'equivocation' && x.author === 'RUS' && x.seq === 1), 15_000, 100);
+
     const [driver, other] = driving(a) ? [a, b] : [b, a];
     // The other's status counts as outstanding what RUS has not receipted (here: everything, RUS is down).
     expect(other.federation.status().peers[0]).toMatchObject({ party: 'RUS', link: 'unknown', backlog: sent.seq, delivered: 0 });
