@@ -25,6 +25,10 @@ export interface PostgresServer {
   fresh(): Promise<string>;
   /** Drops the databases made here and stops the server if this helper started it. */
   stop(): Promise<void>;
+  /** Stops the server, keeping its data (only on a server this helper started: `postgresServer({ own: true })`). */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port and data. */
+  resume(): Promise<void>;
 }
 
 /** How long a server may take to initialise and start before the tests give up on it. */
@@ -87,7 +91,7 @@ function ensureServerCanRun(): void {
   }
 }
 
-async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>; halt: () => Promise<void>; resume: () => Promise<void> }> {
   const root = userInfo().uid === 0;
   if (root) {
     ensureServerUser();
@@ -105,7 +109,8 @@ async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>
     user: 'postgres',
     password,
     authMethod: 'scram-sha-256',
-    persistent: false,
+    // The data is kept across a halt and resume; the folder is removed when the server is released.
+    persistent: true,
     // With the user present this only hands it the data folder.
     createPostgresUser: root,
     // Loopback TCP only: no socket file in a shared folder.
@@ -130,13 +135,22 @@ async function startEmbedded(): Promise<{ url: string; stop: () => Promise<void>
       await within(30_000, 'stopping the embedded PostgreSQL server', server.stop()).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
+    halt: () => within(30_000, 'stopping the embedded PostgreSQL server', server.stop()),
+    resume: () => within(START_TIMEOUT_MS, 'starting the embedded PostgreSQL server again', server.start()),
   };
 }
 
-/** A server for one test file or bench run: call once (a test file's top level or beforeAll), stop when done (afterAll). */
-export async function postgresServer(): Promise<PostgresServer> {
-  const given = process.env.PARLEY_PG_URL;
-  const { url, stop } = given ? { url: given, stop: async () => {} } : await startEmbedded();
+/**
+ * A server for one test file or bench run: call once (a test file's top level or beforeAll), stop
+ * when done (afterAll). `own`: always a server of its own (an outage test halts and resumes it),
+ * even when PARLEY_PG_URL names one.
+ */
+export async function postgresServer(options: { own?: boolean } = {}): Promise<PostgresServer> {
+  const given = options.own ? undefined : process.env.PARLEY_PG_URL;
+  const notOwn = async () => {
+    throw new Error('only a server this helper started can be halted: postgresServer({ own: true })');
+  };
+  const { url, stop, halt, resume } = given ? { url: given, stop: async () => {}, halt: notOwn, resume: notOwn } : await startEmbedded();
   const made: string[] = [];
   const admin = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: url });
@@ -162,5 +176,7 @@ export async function postgresServer(): Promise<PostgresServer> {
       });
       await stop();
     },
+    halt,
+    resume,
   };
 }

@@ -10,6 +10,10 @@
  *   Receipts are ordinary entries of the receiver's log and also flow back by push.
  * - A gap (a push or receipt beyond what is held) triggers a pull from that peer; so does a
  *   restart, when the peer's first answer shows its log is ahead of what this node holds.
+ * - Several processes of one node (a shared PostgreSQL store): each peer's link — push, pull on
+ *   its replies, backoff — is driven by the one process holding that link's lock in the store; the
+ *   others serve peers' requests and the operator API. A process that dies frees its locks with
+ *   its connection, and another takes the links over at its next tick (within about a second).
  * - Gossip: every push and every reply carries the sender's known head per author; a different id
  *   at a seq this node holds makes it pull that header and accept it, so the ledger keeps both
  *   signed headers as equivocation evidence and `status` shows the alert.
@@ -94,6 +98,11 @@ const TAIL_MAX = 4096;
 const TAIL_BYTES = 16 * 1024 * 1024;
 const BATCH_REPLY_CACHE = 2048;
 const PULL_PAGE = 256;
+/** On a shared store, how often a process tries to take the links no process drives. */
+const LINK_CLAIM_MS = 500;
+/** On a shared store, how often a process reads the equivocation evidence the others stored. */
+const EVIDENCE_READ_MS = 5000;
+const linkLock = (peer: string) => `link:${peer}`;
 const MAX_PULL_PAGES = 1000;
 
 /** A node's federation: links to every peer, and the logic behind the federation routes. */
@@ -136,6 +145,12 @@ export class Federation {
   #started = false;
   #stopped = false;
   readonly #host: LinkHost;
+  /** On a shared store: the last time this process tried to take the links it does not drive, and whether it is trying now. */
+  #lastLinkClaim = 0;
+  #claiming = false;
+  /** On a shared store: when this process last read the equivocation evidence other processes may have stored. */
+  #lastEvidenceRead = 0;
+  #unlost: (() => void) | undefined;
 
   constructor(options: FederationOptions) {
     this.ledger = options.ledger;
@@ -176,6 +191,7 @@ export class Federation {
     if (this.#started) return;
     this.#started = true;
     this.#unsubscribe = this.ledger.onCommit((entries) => this.#onCommit(entries));
+    this.#unlost = this.ledger.shared?.onLost(() => this.#linksLost());
     this.#equivocations = await equivocationAlerts(this.ledger);
     for (const p of this.#peers()) await this.#scanReceipts(p);
     await this.#syncLinks();
@@ -189,6 +205,7 @@ export class Federation {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#unsubscribe?.();
+    this.#unlost?.();
     if (this.#tick) clearInterval(this.#tick);
     if (this.#persistTimer) clearTimeout(this.#persistTimer);
     for (const l of this.#links.values()) l.stop();
@@ -198,6 +215,22 @@ export class Federation {
     } catch (err) {
       this.#log.warn({ err }, 'could not write link state on stop');
     }
+    // Another process of this node takes the links over at once.
+    const shared = this.ledger.shared;
+    if (shared) for (const party of this.#links.keys()) await shared.unlock(linkLock(party));
+  }
+
+  /**
+   * The connection holding this process's link locks dropped: another process may drive the
+   * links now, so this one stops driving them at once (it tries to take them again at its tick).
+   */
+  #linksLost(): void {
+    if (this.#stopped) return;
+    const parties = [...this.#links.keys()];
+    for (const l of this.#links.values()) l.stop();
+    this.#links.clear();
+    this.#log.warn({ peers: parties }, 'lost the locks of the peer links (the database connection dropped); taking them again when it is back');
+    for (const party of parties) this.#emit({ kind: 'link', party, link: 'unknown', lastContact: null });
   }
 
   /** Subscribes to link changes and alerts (the node's event stream). */
@@ -316,7 +349,8 @@ export class Federation {
     const own = this.ledger.head(this.party)?.seq ?? 0;
     const peers = this.#peers().map((party): PeerStatus => {
       const s = this.#links.get(party)?.snapshot();
-      const acked = s?.acked ?? (Number(this.#written.get(META.acked(party)) ?? 0) || 0);
+      // A link another process drives (a shared store): what the peer has receipted is held.
+      const acked = s?.acked ?? Math.max(Number(this.#written.get(META.acked(party)) ?? 0) || 0, this.#delivered.get(party) ?? 0);
       return {
         party,
         delivered: this.#delivered.get(party) ?? 0,
@@ -336,8 +370,15 @@ export class Federation {
   }
 
   async #syncLinks(): Promise<void> {
+    const shared = this.ledger.shared;
     for (const party of this.#peers()) {
       if (this.#links.has(party)) continue;
+      // On a shared store, only the process holding the link's lock drives it.
+      if (shared && !(await shared.tryLock(linkLock(party)))) continue;
+      if (this.#stopped) {
+        if (shared) await shared.unlock(linkLock(party));
+        return;
+      }
       const saved = new Map<string, string>();
       for (const key of [META.acked(party), META.contact(party), META.delivered(party)]) {
         const v = await this.ledger.meta(key);
@@ -386,6 +427,26 @@ export class Federation {
         .catch((err: unknown) => this.#log.warn({ err }, 'could not reload the roster'));
     }
     for (const l of this.#links.values()) l.heartbeat();
+    // On a shared store: evidence another process found is this process's alert too.
+    if (this.ledger.shared && now - this.#lastEvidenceRead >= EVIDENCE_READ_MS) {
+      this.#lastEvidenceRead = now;
+      void equivocationAlerts(this.ledger).then(
+        (alerts) => {
+          const known = new Set(this.#equivocations.map((a) => `${a.author} ${a.seq} ${a.otherId}`));
+          this.#equivocations = alerts;
+          for (const alert of alerts) if (!known.has(`${alert.author} ${alert.seq} ${alert.otherId}`)) this.#emit({ kind: 'alert', alert });
+        },
+        (err: unknown) => this.#log.warn({ err }, 'could not read the equivocation evidence'),
+      );
+    }
+    // On a shared store: take over the links no process drives (one whose process died).
+    if (this.ledger.shared && !this.#claiming && now - this.#lastLinkClaim >= LINK_CLAIM_MS && this.#links.size < this.#peers().length) {
+      this.#lastLinkClaim = now;
+      this.#claiming = true;
+      void this.#syncLinks()
+        .catch((err: unknown) => this.#log.warn({ err }, 'could not take over the peer links'))
+        .finally(() => (this.#claiming = false));
+    }
   }
 
   #onCommit(entries: LedgerEntry[]): void {

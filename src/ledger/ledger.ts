@@ -8,6 +8,13 @@
  * compare-and-set on the heads it was decided on. No interleaving in this process, and no other
  * process on the same database, can make two entries of this party's log share a head: a commit
  * decided on a stale head is refused by the store, the ledger reloads the head and decides again.
+ *
+ * On a store shared by several processes (PostgreSQL), the ledger also follows the others: their
+ * commits (heard through the store, and checked every few seconds in case a notice was missed)
+ * are read, chained onto the heads held here and given to the commit listeners like its own —
+ * the event stream, the regimes and the hotline see every process's entries. A write that lost a
+ * race for this party's head is decided again in this process's writing turn, which the other
+ * processes wait for: no process can keep another's writes waiting.
  */
 import { randomBytes } from 'node:crypto';
 import { toB64url, ZERO_HASH } from '../protocol/bytes.js';
@@ -22,7 +29,7 @@ import { signHeader, type SigningKey } from '../protocol/signing.js';
 import { createSigner, type HeaderSigner } from './signer.js';
 import type { Catalogue } from '../catalogue/index.js';
 import { Roster } from './roster.js';
-import type { EntryRow, EquivocationRow, Store, StoreReader } from './store.js';
+import type { EntryRow, EquivocationRow, SharedStore, Store, StoreChange, StoreReader } from './store.js';
 import type { ProofBundle } from '../protocol/proof.js';
 import { AUTHOR_CHECKS, CHAIN_CHECKS, firstProblem, type ChainTip } from './checks.js';
 import { verifyStore, type VerifyOptions, type VerifyReport } from './verify.js';
@@ -126,6 +133,8 @@ const MAX_STALE_PAUSE_MS = 64;
 /** Largest group commit: bounds the latency one batch adds to the appends queued behind it. */
 const MAX_BATCH = 256;
 const RECEIPT_META = (author: string) => `receipt-upto:${author}`;
+/** On a shared store, how often the heads are read in case a commit notice was missed. */
+const FOLLOW_POLL_MS = 2000;
 
 export interface LedgerOptions {
   store: Store;
@@ -159,6 +168,17 @@ export class Ledger {
   #writer: Promise<unknown> = Promise.resolve();
   #closed = false;
   #closing: Promise<void> | undefined;
+  /**
+   * Per author, the highest seq this party has receipted (the `receipt-upto` metadata), as read or
+   * written here. Forgotten whenever another process may have written receipts (a stale head, a
+   * failed commit, this party's entries followed from another process).
+   */
+  readonly #receiptUpto = new Map<string, number>();
+  /** Other processes' changes heard and not yet followed (merged). */
+  #followDue: StoreChange | 'heads' | undefined;
+  #following = false;
+  #unwatch: (() => void) | undefined;
+  #poll: NodeJS.Timeout | undefined;
 
   /**
    * Opens a ledger on a store: reads every author's head and Merkle frontier and the roster.
@@ -171,7 +191,100 @@ export class Ledger {
     const roster = await Roster.load(options.store);
     const ledger = new Ledger(options, roster);
     await ledger.#reloadHeads();
+    ledger.#watch();
     return ledger;
+  }
+
+  /** On a shared store: follows the commits of the other processes. */
+  #watch(): void {
+    const shared = this.#store.shared;
+    if (!shared) return;
+    this.#unwatch = shared.watch((change) => this.#heard(change ?? 'heads'));
+    this.#poll = setInterval(() => this.#heard('heads'), FOLLOW_POLL_MS);
+    this.#poll.unref?.();
+  }
+
+  /** Queues a follow of what another process committed: at most one runs, and one waits, merging what was heard meanwhile. */
+  #heard(change: StoreChange | 'heads'): void {
+    if (this.#closed) return;
+    if (change !== 'heads') {
+      // Nothing beyond what this process holds: its own commit, or one already followed.
+      const ahead = Object.entries(change.heads).some(([author, seq]) => seq > this.#state(author).seq);
+      if (!ahead && change.attached.length === 0) return;
+    }
+    const due = this.#followDue;
+    if (due === 'heads' || change === 'heads') this.#followDue = 'heads';
+    else if (!due) this.#followDue = { heads: { ...change.heads }, attached: [...change.attached] };
+    else {
+      for (const [a, seq] of Object.entries(change.heads)) due.heads[a] = Math.max(due.heads[a] ?? 0, seq);
+      due.attached.push(...change.attached);
+    }
+    if (this.#following) return;
+    this.#following = true;
+    void (async () => {
+      try {
+        while (this.#followDue && !this.#closed) {
+          const next = this.#followDue;
+          this.#followDue = undefined;
+          let heads: Record<string, number>;
+          if (next === 'heads') {
+            heads = {};
+            for (const h of await this.#store.heads()) heads[h.author] = h.seq;
+          } else heads = next.heads;
+          const attached = next === 'heads' ? [] : next.attached;
+          if (!Object.entries(heads).some(([a, seq]) => seq > this.#state(a).seq) && attached.length === 0) continue;
+          await this.#exclusive(() => this.#follow(heads, attached));
+        }
+      } catch {
+        // The store is unreachable: the next notice or poll tries again.
+      } finally {
+        this.#following = false;
+      }
+    })();
+  }
+
+  /**
+   * Reads what other processes committed beyond the heads held here (up to `heads` at least),
+   * chains it onto them and gives it to the commit listeners, in the order stored. Runs as the
+   * writer. An author whose stored log does not continue the head held here is read again whole.
+   * All or nothing: a read that fails leaves the heads held here as they were, for the next try.
+   */
+  async #follow(heads: Record<string, number>, attached: readonly string[] = []): Promise<void> {
+    const rows: EntryRow[] = [];
+    const moved = new Map<string, AuthorState>();
+    let reload = false;
+    for (const [author, seq] of Object.entries(heads)) {
+      const held = this.#state(author);
+      if (seq <= held.seq) continue;
+      const s = cloneState(held);
+      for (;;) {
+        const page = await this.#store.range(author, s.seq, 1000);
+        for (const r of page) {
+          if (r.seq !== s.seq + 1) {
+            reload = true;
+            break;
+          }
+          s.frontier.append(r.header);
+          s.seq = r.seq;
+          s.id = r.id;
+          s.time = r.time;
+          rows.push(r);
+        }
+        if (reload || page.length < 1000) break;
+      }
+      moved.set(author, s);
+    }
+    for (const id of attached) {
+      const r = await this.#store.entryById(id);
+      if (r?.content) rows.push(r);
+    }
+    for (const [author, s] of moved) this.#authors.set(author, s);
+    if (moved.has(this.party)) this.#receiptUpto.clear();
+    if (reload) await this.#reloadHeads();
+    this.#hold([], new Map());
+    if (rows.length === 0) return;
+    rows.sort((a, b) => (a.pos ?? 0) - (b.pos ?? 0));
+    this.#emit(rows.map(entryOfRow));
   }
 
   private constructor(options: LedgerOptions, roster: Roster) {
@@ -196,11 +309,28 @@ export class Ledger {
     }
   }
 
+  /**
+   * After a write was refused on a stale head: reads the heads again — on a shared store, by
+   * following what the other processes committed, so the listeners hear it too. Runs as the writer.
+   */
+  async #catchUp(): Promise<void> {
+    this.#receiptUpto.clear();
+    if (!this.#store.shared) return this.#reloadHeads();
+    const heads: Record<string, number> = {};
+    for (const h of await this.#store.heads()) heads[h.author] = h.seq;
+    await this.#follow(heads);
+  }
+
   /** Runs `write` after every write queued before it: the ledger's one writer. */
   #exclusive<T>(write: () => Promise<T>): Promise<T> {
     const run = this.#writer.then(write, write);
     this.#writer = run.catch(() => undefined);
     return run;
+  }
+
+  /** What the store offers several processes of this node (PostgreSQL); undefined when one process owns it. */
+  get shared(): SharedStore | undefined {
+    return this.#store.shared;
   }
 
   get publicKey(): string {
@@ -322,18 +452,25 @@ export class Ledger {
           }
           return { next };
         });
+        if (outcome.refused && this.#store.shared) {
+          // Lost a race with another process: decided again in this process's turn, which the
+          // other processes wait for.
+          await this.#exclusive(() => this.#commitInTurn(batch));
+          current = this.#take(this.#state(this.party));
+          continue;
+        }
         if (outcome.refused) {
           staleSince ??= performance.now();
           if (performance.now() - staleSince > STALE_GIVE_UP_MS) {
             this.#fail(batch, new ParleyError('PARLEY_ERR_STALE_HEAD', `another writer kept moving ${this.party}'s head for ${STALE_GIVE_UP_MS / 1000} s; nothing of this batch was appended`));
             stale = 0;
             staleSince = undefined;
-            await this.#exclusive(() => this.#reloadHeads());
+            await this.#exclusive(() => this.#catchUp());
             current = this.#take(this.#state(this.party));
             continue;
           }
           await this.#pause(stale++);
-          await this.#exclusive(() => this.#reloadHeads());
+          await this.#exclusive(() => this.#catchUp());
         }
         if (outcome.rebuild) {
           this.#inflight = this.#inflight.filter((p) => p !== batch);
@@ -379,6 +516,39 @@ export class Ledger {
     return { batch, baseSeq: from.seq, baseId: from.id, after: own, headers, headerBytes, nodes, signing: this.#signer.sign(headerBytes) };
   }
 
+  /**
+   * Commits appends in this process's writing turn of its party's log (shared stores): the heads
+   * are read after the turn is granted, and no other process commits to the log until it ends,
+   * so the commit cannot be refused as stale. Runs as the writer.
+   */
+  async #commitInTurn(refused: Prepared): Promise<void> {
+    // close() took it (and commits it itself).
+    if (!this.#inflight.includes(refused)) return;
+    this.#inflight = this.#inflight.filter((p) => p !== refused);
+    const batch = refused.batch;
+    const shared = this.#store.shared!;
+    try {
+      await shared.withTurn(this.party, async () => {
+        await this.#catchUp();
+        const p = this.#prepare(batch, this.#state(this.party));
+        let sigs: Buffer[];
+        try {
+          sigs = await p.signing;
+        } catch {
+          sigs = p.headerBytes.map((h) => signHeader(h, this.#key));
+        }
+        if ((await this.#commit(p, sigs)) === 'stale') {
+          this.#fail(p, new ParleyError('PARLEY_ERR_STALE_HEAD', `${this.party}'s head moved while this process held its writing turn; nothing of this batch was appended`));
+        }
+      });
+    } catch (err) {
+      const e = err instanceof ParleyError ? err : new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err });
+      this.#receiptUpto.clear();
+      // A batch already failed or committed in the turn was settled there; settling twice is a no-op.
+      for (const q of batch) q.reject(e);
+    }
+  }
+
   /** A random pause before retry `attempt` after a stale head, growing with the attempt. */
   #pause(attempt: number): Promise<void> {
     const ms = (this.#random(1)[0] / 256) * Math.min(MAX_STALE_PAUSE_MS, 2 ** attempt);
@@ -402,7 +572,8 @@ export class Ledger {
       }));
     } catch (err) {
       if (err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') return 'stale';
-      this.#fail(p, new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
+      const code = err instanceof ParleyError && err.code === 'PARLEY_ERR_STORE_UNAVAILABLE' ? err.code : 'PARLEY_ERR_STORE';
+      this.#fail(p, new ParleyError(code, `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
       return 'done';
     }
     this.#inflight = this.#inflight.filter((x) => x !== p);
@@ -476,15 +647,22 @@ export class Ledger {
     return this.#exclusive(async () => {
       if (this.#closed) throw new ParleyError('PARLEY_ERR_CLOSED');
       const since = performance.now();
-      for (let attempt = 0; ; attempt++) {
+      const once = async () => {
         const decision = await this.#decideAccept(decoded, options);
         if (decision.report) return decision.report;
+        return this.#commitAccept(decision, options);
+      };
+      const shared = this.#store.shared;
+      for (let attempt = 0; ; attempt++) {
         try {
-          return await this.#commitAccept(decision, options);
+          // After a lost race on a shared store, decided again in this process's writing turn of
+          // its own log (which receipts extend): another process cannot keep it waiting.
+          return attempt > 0 && shared ? await shared.withTurn(this.party, async () => (await this.#catchUp(), once())) : await once();
         } catch (err) {
+          if (err instanceof ParleyError && err.code !== 'PARLEY_ERR_STALE_HEAD') this.#receiptUpto.clear();
           if (!(err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') || performance.now() - since > STALE_GIVE_UP_MS) throw err;
-          await this.#pause(attempt);
-          await this.#reloadHeads();
+          if (!shared) await this.#pause(attempt);
+          await this.#catchUp();
         }
       }
     });
@@ -605,7 +783,8 @@ export class Ledger {
       for (const author of touched) {
         if (author === this.party) continue;
         const s = stateOf(author);
-        const last = Number((await this.#store.getMeta(RECEIPT_META(author))) ?? 0);
+        let last = this.#receiptUpto.get(author);
+        if (last === undefined) this.#receiptUpto.set(author, (last = Number((await this.#store.getMeta(RECEIPT_META(author))) ?? 0)));
         if (s.seq <= last) continue;
         const due = [...decoded, ...stored].some(
           (e) =>
@@ -657,11 +836,12 @@ export class Ledger {
         meta: d.receiptBodies.map((b) => [RECEIPT_META(b.of), String(b.upto)] as const),
       }));
     } catch (err) {
-      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE')) throw err;
+      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE' || err.code === 'PARLEY_ERR_STORE_UNAVAILABLE')) throw err;
       throw new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was accepted: ${(err as Error).message}`, undefined, { cause: err });
     }
     for (const [author, s] of d.work) if (s.seq > this.#state(author).seq) this.#authors.set(author, s);
     if (receipts.length) this.#authors.set(this.party, own);
+    for (const b of d.receiptBodies) this.#receiptUpto.set(b.of, b.upto);
     this.#hold(d.held, d.work);
     const accepted = d.stored.map((e, i) => toLedgerEntry(e, positions[i]));
     const receiptEntries = receipts.map((e, i) => toLedgerEntry(e, positions[d.rows.length + i]));
@@ -792,6 +972,8 @@ export class Ledger {
   /** Stops taking work; appends already queued are committed first, then the store is closed. */
   close(): Promise<void> {
     this.#closed = true;
+    this.#unwatch?.();
+    if (this.#poll) clearInterval(this.#poll);
     this.#closing ??= this.#exclusive(async () => {
       // Commit, in this thread, everything accepted from operators but not yet committed.
       const pending = [...this.#inflight.flatMap((p) => p.batch), ...this.#queue];

@@ -9,6 +9,13 @@
  * same author wait for each other (across processes) and the second sees the first's entries:
  * two processes appending at once produce one chain, never a fork of a log.
  *
+ * Several processes of one node also share, through {@link SharedStore}: a notification on every
+ * commit (LISTEN/NOTIFY, channel `parley_commit`, sent in the commit's transaction so it is heard
+ * exactly when the commit is visible), session advisory locks (the peer links: a lock lives as
+ * long as its process's connection, so a process that dies frees its links), and writing turns
+ * (a session advisory lock every commit of the author takes in shared mode first: the writer
+ * holding the turn exclusively is never overtaken).
+ *
  * The schema is versioned (table `parley_schema`); migrations run when the store opens, under a
  * lock so that processes starting together migrate once. A database whose schema is newer than
  * this code is refused, never written.
@@ -17,7 +24,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { leafHash } from '../protocol/merkle.js';
 import { ParleyError } from '../protocol/errors.js';
-import type { ChainRow, Commit, CommitResult, EntryRow, EquivocationRow, Head, PartyRow, ReaderSpec, Store } from './store.js';
+import type { ChainRow, Commit, CommitResult, EntryRow, EquivocationRow, Head, PartyRow, ReaderSpec, SharedStore, Store, StoreChange } from './store.js';
 import { entryOf, equivocationOf, headOf, partyOf, type Row } from './rows.js';
 
 /**
@@ -85,6 +92,17 @@ const PAGE = 1000;
 const POOL_SIZE = 4;
 /** The advisory lock key that serialises migrations of one database. */
 const MIGRATION_LOCK = lockKey('parley schema migration');
+/** The channel every commit that stored or completed entries notifies. */
+const CHANNEL = 'parley_commit';
+/** A notification's payload is at most 8000 bytes: at most this many attached ids are named. */
+const MAX_NOTIFIED_IDS = 64;
+/** The session connection is checked this often, and given up when a check is not answered in SESSION_DEAD_MS. */
+const SESSION_BEAT_MS = 1000;
+const SESSION_DEAD_MS = 3000;
+/** The longest a writer waits for its turn before its write is refused. */
+const TURN_WAIT_MS = 30_000;
+/** The writing-turn lock of an author. */
+const turnKey = (author: string) => lockKey(`turn:${author}`);
 
 /** True for a location this dialect opens (a `postgres://` or `postgresql://` URL). */
 export function isPostgresLocation(location: string): boolean {
@@ -117,7 +135,11 @@ export interface PostgresOptions {
 
 export class PostgresStore implements Store {
   readonly dialect = 'postgres';
+  readonly shared: SharedStore | undefined;
   readonly #pool: pg.Pool;
+  readonly #session: Session | undefined;
+  /** The writing turn this process holds, and the connection holding it (its commits of that author run on it). */
+  #turn: { author: string; client: pg.PoolClient; broken: boolean } | undefined;
   /** The location without its password. */
   readonly #where: string;
   /** Settles when the schema is checked (and migrated); every call waits for it. */
@@ -147,12 +169,60 @@ export class PostgresStore implements Store {
     this.#ready = this.#migrate(options.readonly ?? false);
     // Marked handled here; each call awaits it and sees the failure.
     this.#ready.catch(() => {});
+    if (!options.readonly) {
+      const session = (this.#session = new Session(url, this.#ready));
+      this.shared = {
+        watch: (listener) => session.watch(listener),
+        tryLock: (name) => session.tryLock(name),
+        unlock: (name) => session.unlock(name),
+        onLost: (listener) => session.onLost(listener),
+        withTurn: (author, work) => this.#withTurn(author, work),
+      };
+    }
   }
 
-  /** Wraps a failure of the server or the connection, keeping it as `cause` and the password out. */
+  async #withTurn<T>(author: string, work: () => Promise<T>): Promise<T> {
+    await this.#ready;
+    if (this.#turn) throw new ParleyError('PARLEY_ERR_STORE', `this process already holds the writing turn of ${this.#turn.author}`);
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw this.#failure('taking the writing turn', err);
+    }
+    const key = BigInt(turnKey(author)).toString();
+    try {
+      await client.query(`SET lock_timeout = ${TURN_WAIT_MS}; SELECT pg_advisory_lock(${key}); RESET lock_timeout`);
+    } catch (err) {
+      client.release(true);
+      throw this.#failure('taking the writing turn', err);
+    }
+    const turn: { author: string; client: pg.PoolClient; broken: boolean } = { author, client, broken: false };
+    this.#turn = turn;
+    try {
+      return await work();
+    } finally {
+      this.#turn = undefined;
+      try {
+        await client.query(`SELECT pg_advisory_unlock(${key})`);
+      } catch {
+        turn.broken = true;
+      }
+      client.release(turn.broken);
+    }
+  }
+
+  /**
+   * Wraps a failure of the server or the connection, keeping it as `cause` and the password out:
+   * PARLEY_ERR_STORE_UNAVAILABLE when the server cannot be reached (stopped, restarting, the
+   * connection cut), PARLEY_ERR_STORE otherwise.
+   */
   #failure(doing: string, err: unknown): ParleyError {
     if (err instanceof ParleyError) return err;
     const message = err instanceof Error ? err.message : String(err);
+    if (unreachable(err)) {
+      return new ParleyError('PARLEY_ERR_STORE_UNAVAILABLE', `${doing} on the PostgreSQL store at ${this.#where} failed, the server cannot be reached (${message}); nothing was written — retry when it is back`, undefined, { cause: err });
+    }
     return new ParleyError('PARLEY_ERR_STORE', `${doing} on the PostgreSQL store at ${this.#where} failed, nothing was written: ${message}`, undefined, { cause: err });
   }
 
@@ -216,16 +286,22 @@ export class PostgresStore implements Store {
 
   async commit(c: Commit): Promise<CommitResult> {
     await this.#ready;
+    // A commit of the author whose turn this process holds runs on the connection holding it.
+    const turn = this.#turn && authorsOf(c).has(this.#turn.author) ? this.#turn : undefined;
     let client: pg.PoolClient;
     try {
-      client = await this.#pool.connect();
+      client = turn ? turn.client : await this.#pool.connect();
     } catch (err) {
       throw this.#failure('the commit', err);
     }
     let failed = false;
     try {
-      const result = await this.#apply(client, c);
-      await client.query('COMMIT');
+      const change = changeOf(c);
+      // The notification is part of the transaction: heard when, and only if, the commit is visible.
+      const end = change ? `SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(JSON.stringify(change))}); COMMIT` : 'COMMIT';
+      if (inlineBytes(c) <= MAX_INLINE_BYTES) return await this.#applyInline(client, c, end, turn?.author);
+      const result = await this.#apply(client, c, turn?.author);
+      await client.query(end);
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
@@ -234,23 +310,86 @@ export class PostgresStore implements Store {
       throw this.#failure('the commit', err);
     } finally {
       // A connection whose rollback failed is not given to the next caller.
-      client.release(failed);
+      if (!turn) client.release(failed);
+      else if (failed) turn.broken = true;
     }
   }
 
   /**
-   * The commit's statements in as few round trips as the protocol allows (each is a wait on the
-   * server, and a single awaiting writer pays every one): the transaction's start, its locks and
-   * the head check in one simple query (values the store made itself, inlined), the entries and
-   * their Merkle nodes in one statement, then COMMIT.
+   * A commit of ordinary size (every commit of a running node: appends, accepted batches, their
+   * receipts, metadata) in one round trip: one simple query of the transaction's start, its locks,
+   * the head check (which raises when a head moved), every row as literals, the notification and
+   * COMMIT. A single awaiting writer, and every delivery, pays one wait on the server per commit.
    */
-  async #apply(client: pg.PoolClient, c: Commit): Promise<CommitResult> {
-    // Lock every author this commit extends, in one order (by key) so that two committers never
-    // wait for each other in a cycle. The locks end with the transaction.
-    const authors = new Set<string>([...(c.expect ?? []).map((e) => e.author), ...(c.entries ?? []).map((e) => e.author)]);
-    const keys = [...new Set([...authors].map(lockKey))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-    // Keys are decimal integers made here; authors are quoted by the driver.
-    const lead = ['BEGIN', ...keys.map((key) => `SELECT pg_advisory_xact_lock(${BigInt(key).toString()})`)];
+  async #applyInline(client: pg.PoolClient, c: Commit, end: string, turnHeld?: string): Promise<CommitResult> {
+    const lit = (v: string) => client.escapeLiteral(v);
+    const bytes = (b: Buffer | null) => (b ? `decode('${b.toString('hex')}', 'hex')` : 'NULL');
+    const sql = [...lockStatements(c, turnHeld)];
+    if (c.expect?.length) {
+      // Read committed: this statement's snapshot is taken after the locks are granted.
+      const checks = c.expect.map(
+        (e) => `held := coalesce((SELECT max(seq) FROM entries WHERE author = ${lit(e.author)}), 0);
+  IF held <> ${Math.trunc(e.seq)} THEN RAISE EXCEPTION '${STALE_MARK}' USING DETAIL = ${lit(e.author)} || ' ' || ${Math.trunc(e.seq)} || ' ' || held; END IF;`,
+      );
+      sql.push(`DO $parley$ DECLARE held bigint; BEGIN\n  ${checks.join('\n  ')}\nEND $parley$`);
+    }
+    const entries = c.entries ?? [];
+    let entriesAt = -1;
+    if (entries.length) {
+      entriesAt = sql.length;
+      const values = entries.map(
+        (r) => `(${lit(r.author)}, ${Math.trunc(r.seq)}, ${bytes(Buffer.from(r.id, 'hex'))}, ${lit(r.time)}, ${bytes(r.header)}, ${bytes(r.sig)}, ${bytes(r.content)}, ${r.type === null ? 'NULL' : lit(r.type)})`,
+      );
+      sql.push(`INSERT INTO entries (author, seq, id, time, header, sig, content, type) VALUES ${values.join(', ')} RETURNING pos, author, seq`);
+    }
+    const nodes = merkleRows(c);
+    if (nodes.length) {
+      sql.push(`INSERT INTO merkle (author, level, idx, hash) VALUES ${nodes.map((n) => `(${lit(n.author)}, ${n.level}, ${n.idx}, ${bytes(n.hash)})`).join(', ')}
+         ON CONFLICT (author, level, idx) DO UPDATE SET hash = excluded.hash`);
+    }
+    // Content once attached is never replaced.
+    for (const a of c.attach ?? []) sql.push(`UPDATE entries SET content = ${bytes(a.content)}, type = ${lit(a.type)} WHERE id = ${bytes(Buffer.from(a.id, 'hex'))} AND content IS NULL`);
+    let equivocationsAt = -1;
+    if (c.equivocations?.length) {
+      equivocationsAt = sql.length;
+      const values = c.equivocations.map((e) => `(${lit(e.author)}, ${Math.trunc(e.seq)}, ${lit(e.heldId)}, ${lit(e.otherId)}, ${bytes(e.otherHeader)}, ${bytes(e.otherSig)}, ${lit(e.seenAt)}, ${lit(e.source)})`);
+      sql.push(`INSERT INTO equivocations (author, seq, held_id, other_id, other_header, other_sig, seen_at, source) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING 1`);
+    }
+    // A key given twice keeps its last value, as one upsert after another would.
+    const meta = new Map(c.meta ?? []);
+    if (meta.size) sql.push(`INSERT INTO meta (key, value) VALUES ${[...meta].map(([k, v]) => `(${lit(k)}, ${lit(v)})`).join(', ')} ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+    sql.push(end);
+    let results: pg.QueryResult[];
+    try {
+      const r = await client.query(sql.join(';\n'));
+      results = (Array.isArray(r) ? r : [r]) as pg.QueryResult[];
+    } catch (err) {
+      const e = err as { message?: string; detail?: string };
+      if (e.message === STALE_MARK && e.detail) {
+        const [author, expected, held] = e.detail.split(' ');
+        throw new ParleyError('PARLEY_ERR_STALE_HEAD', `the head of ${author} moved to seq ${held} while this commit was decided on seq ${expected}; nothing was written`, {
+          author,
+          expected: Number(expected),
+          held: Number(held),
+        });
+      }
+      throw err;
+    }
+    const positions: number[] = [];
+    if (entriesAt >= 0) {
+      const byKey = new Map((results[entriesAt].rows as { pos: string; author: string; seq: string }[]).map((r) => [`${r.author}#${r.seq}`, Number(r.pos)]));
+      for (const r of entries) positions.push(byKey.get(`${r.author}#${r.seq}`)!);
+    }
+    return { positions, newEquivocations: equivocationsAt >= 0 ? (results[equivocationsAt].rowCount ?? 0) : 0 };
+  }
+
+  /**
+   * A large commit (a `parley store copy` batch with contents) with its rows as parameters, in
+   * four round trips: the transaction's start, its locks and the head check in one simple query;
+   * the entries and their Merkle nodes in one statement; the rest; then COMMIT (by the caller).
+   */
+  async #apply(client: pg.PoolClient, c: Commit, turnHeld?: string): Promise<CommitResult> {
+    const lead = lockStatements(c, turnHeld);
     // Read committed: each statement of the query takes its snapshot when it starts, so the head
     // check, after the locks, sees the heads the previous holder committed.
     if (c.expect?.length) lead.push(`SELECT author, max(seq) AS seq FROM entries WHERE author IN (${c.expect.map((e) => client.escapeLiteral(e.author)).join(', ')}) GROUP BY author`);
@@ -272,10 +411,7 @@ export class PostgresStore implements Store {
       }
     }
 
-    // A node computed twice in one commit is stored once (the last wins, as a replace would).
-    const nodes = new Map<string, { author: string; level: number; idx: number; hash: Buffer }>();
-    for (const { author, nodes: list } of c.nodes ?? []) for (const n of list) if (n.level > 0) nodes.set(`${author}/${n.level}/${n.index}`, { author, level: n.level, idx: n.index, hash: n.hash });
-    const all = [...nodes.values()];
+    const all = merkleRows(c);
     const merkleParams = [all.map((n) => n.author), all.map((n) => n.level), all.map((n) => n.idx), all.map((n) => n.hash)];
     const merkleInsert = (first: number) =>
       `INSERT INTO merkle (author, level, idx, hash) SELECT * FROM unnest($${first}::text[], $${first + 1}::int[], $${first + 2}::bigint[], $${first + 3}::bytea[])
@@ -471,7 +607,241 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#session?.close();
     await this.#ready.catch(() => {});
     await this.#pool.end();
   }
+}
+
+/**
+ * True for a failure to reach the server: a refused or cut connection, a server shutting down or
+ * starting (SQLSTATE classes 08 and 57P), a connection the pool could not make in time.
+ */
+function unreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/.test(code) || /^08|^57P0[1-3]$/.test(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(message);
+}
+
+/** A commit whose rows carry at most this many bytes is sent as one simple query, its rows as literals. */
+const MAX_INLINE_BYTES = 1 << 20;
+/** The message of the exception the one-round-trip commit raises when a head moved. */
+const STALE_MARK = 'parley: stale head';
+
+function inlineBytes(c: Commit): number {
+  let n = 0;
+  for (const r of c.entries ?? []) n += r.header.length + r.sig.length + (r.content?.length ?? 0) + 128;
+  for (const a of c.attach ?? []) n += a.content.length + 64;
+  for (const e of c.equivocations ?? []) n += e.otherHeader.length + e.otherSig.length + 256;
+  for (const [k, v] of c.meta ?? []) n += k.length + v.length;
+  for (const { nodes } of c.nodes ?? []) n += nodes.length * 64;
+  return n;
+}
+
+/**
+ * A commit's transaction start and locks, in one order (by key) so that two committers never wait
+ * for each other in a cycle: first each author's writing turn in shared mode (waiting while
+ * another process holds it, unless this commit runs in it), then the authors. The locks end with
+ * the transaction. Keys are decimal integers made here.
+ */
+function lockStatements(c: Commit, turnHeld: string | undefined): string[] {
+  const authors = authorsOf(c);
+  const turns = sortedKeys([...authors].filter((a) => a !== turnHeld).map(turnKey));
+  const keys = sortedKeys([...authors].map(lockKey));
+  return ['BEGIN', ...turns.map((key) => `SELECT pg_advisory_xact_lock_shared(${key})`), ...keys.map((key) => `SELECT pg_advisory_xact_lock(${key})`)];
+}
+
+/** A commit's Merkle nodes above the leaves; a node computed twice is stored once (the last wins, as a replace would). */
+function merkleRows(c: Commit): { author: string; level: number; idx: number; hash: Buffer }[] {
+  const nodes = new Map<string, { author: string; level: number; idx: number; hash: Buffer }>();
+  for (const { author, nodes: list } of c.nodes ?? []) for (const n of list) if (n.level > 0) nodes.set(`${author}/${n.level}/${n.index}`, { author, level: n.level, idx: n.index, hash: n.hash });
+  return [...nodes.values()];
+}
+
+function authorsOf(c: Commit): Set<string> {
+  return new Set<string>([...(c.expect ?? []).map((e) => e.author), ...(c.entries ?? []).map((e) => e.author)]);
+}
+
+/** Distinct lock keys in ascending order, as decimal text. */
+function sortedKeys(keys: string[]): string[] {
+  return [...new Set(keys)].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0)).map((k) => BigInt(k).toString());
+}
+
+/** What a commit tells the other processes, or undefined when it stored and completed no entry. */
+function changeOf(c: Commit): StoreChange | undefined {
+  if (!c.entries?.length && !c.attach?.length) return undefined;
+  const heads: Record<string, number> = {};
+  for (const e of c.entries ?? []) heads[e.author] = Math.max(heads[e.author] ?? 0, e.seq);
+  return { heads, attached: (c.attach ?? []).slice(0, MAX_NOTIFIED_IDS).map((a) => a.id) };
+}
+
+/**
+ * The process's own connection to the database besides the pool: it listens for other
+ * processes' commits and holds the session advisory locks (peer links). It is checked every
+ * second; one that does not answer within SESSION_DEAD_MS is dropped, and with it every lock
+ * (the server, which sees it gone through TCP keepalives set low here, frees them too), and a new
+ * one is made.
+ */
+class Session {
+  readonly #url: string;
+  readonly #ready: Promise<void>;
+  readonly #watchers = new Set<(change: StoreChange | undefined) => void>();
+  readonly #lostListeners = new Set<() => void>();
+  readonly #held = new Set<string>();
+  #client: pg.Client | undefined;
+  #connecting: Promise<pg.Client> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #beating = false;
+  #closed = false;
+
+  constructor(url: string, ready: Promise<void>) {
+    this.#url = url;
+    this.#ready = ready;
+  }
+
+  watch(listener: (change: StoreChange | undefined) => void): () => void {
+    this.#watchers.add(listener);
+    this.#start();
+    this.#connect().catch(() => {});
+    return () => this.#watchers.delete(listener);
+  }
+
+  onLost(listener: () => void): () => void {
+    this.#lostListeners.add(listener);
+    return () => this.#lostListeners.delete(listener);
+  }
+
+  async tryLock(name: string): Promise<boolean> {
+    if (this.#held.has(name)) return true;
+    this.#start();
+    let client: pg.Client;
+    try {
+      client = await this.#connect();
+    } catch {
+      return false;
+    }
+    try {
+      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [lockKey(`lock:${name}`)]);
+      if (!r.rows[0]?.ok || this.#client !== client) return false;
+      this.#held.add(name);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async unlock(name: string): Promise<void> {
+    if (!this.#held.delete(name)) return;
+    await this.#client?.query('SELECT pg_advisory_unlock($1)', [lockKey(`lock:${name}`)]).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#held.clear();
+    const c = this.#client ?? (await this.#connecting?.catch(() => undefined));
+    this.#client = undefined;
+    await c?.end().catch(() => {});
+  }
+
+  #start(): void {
+    if (this.#timer || this.#closed) return;
+    this.#timer = setInterval(() => void this.#beat(), SESSION_BEAT_MS);
+    this.#timer.unref?.();
+  }
+
+  /** Reconnects a dropped session (while someone watches), or checks that the one held answers. */
+  async #beat(): Promise<void> {
+    if (this.#beating || this.#closed) return;
+    this.#beating = true;
+    try {
+      const c = this.#client;
+      if (!c) {
+        if (this.#watchers.size) await this.#connect().catch(() => {});
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const dead = new Promise<'dead'>((resolve) => (timer = setTimeout(() => resolve('dead'), SESSION_DEAD_MS)));
+      const answer = await Promise.race([c.query('SELECT 1').then(() => 'ok' as const, () => 'dead' as const), dead]);
+      clearTimeout(timer);
+      if (answer === 'dead') this.#drop(c);
+    } finally {
+      this.#beating = false;
+    }
+  }
+
+  #connect(): Promise<pg.Client> {
+    if (this.#client) return Promise.resolve(this.#client);
+    if (this.#closed) return Promise.reject(new ParleyError('PARLEY_ERR_CLOSED'));
+    this.#connecting ??= (async () => {
+      await this.#ready;
+      const c = new pg.Client({ connectionString: this.#url, application_name: 'parley session', keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: SESSION_DEAD_MS });
+      c.on('error', () => this.#drop(c));
+      c.on('end', () => this.#drop(c));
+      c.on('notification', (m) => this.#notified(m.channel, m.payload));
+      try {
+        await c.connect();
+        // The server notices a vanished process within seconds, and frees its locks.
+        await c.query(`SET tcp_keepalives_idle = 2; SET tcp_keepalives_interval = 1; SET tcp_keepalives_count = 3; LISTEN ${CHANNEL}`);
+      } catch (err) {
+        destroy(c);
+        throw err;
+      }
+      if (this.#closed) {
+        destroy(c);
+        throw new ParleyError('PARLEY_ERR_CLOSED');
+      }
+      this.#client = c;
+      // Commits made while no connection listened are not heard: watchers read the heads again.
+      this.#emit(undefined);
+      return c;
+    })().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  #drop(c: pg.Client): void {
+    if (this.#client !== c) return;
+    this.#client = undefined;
+    destroy(c);
+    if (this.#held.size) {
+      this.#held.clear();
+      for (const l of this.#lostListeners) {
+        try {
+          l();
+        } catch {
+          // one listener's failure does not keep the others from hearing it
+        }
+      }
+    }
+  }
+
+  #notified(channel: string, payload: string | undefined): void {
+    if (channel !== CHANNEL) return;
+    let change: StoreChange | undefined;
+    try {
+      const v = JSON.parse(payload ?? '') as StoreChange;
+      if (v && typeof v.heads === 'object' && Array.isArray(v.attached)) change = v;
+    } catch {
+      // not ours: read the heads instead
+    }
+    this.#emit(change);
+  }
+
+  #emit(change: StoreChange | undefined): void {
+    for (const w of this.#watchers) {
+      try {
+        w(change);
+      } catch {
+        // one watcher's failure does not keep the others from hearing it
+      }
+    }
+  }
+}
+
+/** Closes a client's socket at once (ending politely may wait on a server that is gone). */
+function destroy(c: pg.Client): void {
+  (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  c.end().catch(() => {});
 }

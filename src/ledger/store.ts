@@ -123,9 +123,47 @@ export interface StoreReader {
   metaEntries(): Promise<[key: string, value: string][]>;
 }
 
+/**
+ * What several processes of one node learn of each other's commits: the heads a commit extended
+ * (author → its last seq after the commit) and the entries whose content it attached.
+ */
+export interface StoreChange {
+  heads: Record<string, number>;
+  attached: string[];
+}
+
+/**
+ * What a store shared by several node processes offers them (PostgreSQL); a store one process owns
+ * (SQLite) has none of it, and nothing above changes.
+ */
+export interface SharedStore {
+  /**
+   * Hears commits of every process on the database (this one's too). `undefined`: commits may
+   * have been missed (the listening connection was down): read the heads again.
+   */
+  watch(listener: (change: StoreChange | undefined) => void): () => void;
+  /**
+   * Holds the lock `name` for this process unless another process holds it: true if this process
+   * holds it (now, or already). A lock lives as long as this process's connection to the database:
+   * a process that dies releases its locks within seconds.
+   */
+  tryLock(name: string): Promise<boolean>;
+  unlock(name: string): Promise<void>;
+  /** Hears that the locks this process held are lost (its connection to the database dropped). */
+  onLost(listener: () => void): () => void;
+  /**
+   * Runs `work` with this process's writing turn for `author`: other processes' commits touching
+   * that author wait until `work` ends; turns are granted in the order asked. A writer that lost a
+   * race for a head takes its turn, so another process cannot keep it waiting.
+   */
+  withTurn<T>(author: string, work: () => Promise<T>): Promise<T>;
+}
+
 export interface Store extends StoreReader {
   /** The dialect's name (`sqlite`, `postgres`): for messages and reader specs only. */
   readonly dialect: string;
+  /** Present when several processes may share the store (PostgreSQL). */
+  readonly shared?: SharedStore;
   /** Makes `commit` durable in one transaction, or refuses it (stale head) and changes nothing. */
   commit(commit: Commit): Promise<CommitResult>;
   /** Adds or updates a roster party (name and URL; the key is pinned by the roster above). */

@@ -38,6 +38,7 @@ export const ERRORS = {
   PARLEY_ERR_NO_CHECKPOINT: { status: 409, message: 'The entry is its author\'s latest; a proof needs a later header of that author to cover it.' },
   PARLEY_ERR_BAD_PROOF: { status: 400, message: 'The proof bundle does not prove what it claims.' },
   PARLEY_ERR_STORE: { status: 500, message: 'The store failed; nothing was acknowledged.' },
+  PARLEY_ERR_STORE_UNAVAILABLE: { status: 503, message: 'The node\'s database cannot be reached; nothing was acknowledged. Retry when it is back.' },
   PARLEY_ERR_STALE_HEAD: { status: 409, message: 'Another writer extended the log since this commit was decided; nothing was written.' },
   PARLEY_ERR_CLOSED: { status: 503, message: 'The node is shutting down and takes no new work.' },
   // federation and operator API

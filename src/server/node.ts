@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fast
 import { ParleyError } from '../protocol/errors.js';
 import { loadNode, openNodeStore, type NodeFolder } from '../node/folder.js';
 import { Ledger, type Clock, type LedgerEntry } from '../ledger/ledger.js';
+import { isPostgresLocation } from '../ledger/postgres.js';
 import { Federation, type FederationOptions } from '../federation/federation.js';
 import { createApp, registerRoutes } from './app.js';
 import type { AppContext } from './context.js';
@@ -70,7 +71,8 @@ export interface RunningNode {
 export async function startNode(options: StartOptions): Promise<RunningNode> {
   const folder = loadNode(options.dir);
   const running = readRunInfo(folder.dir);
-  if (running && running.pid !== process.pid) {
+  // Several processes may serve one node whose store is a PostgreSQL database (they coordinate through it).
+  if (running && running.pid !== process.pid && !isPostgresLocation(folder.config.store ?? '')) {
     throw new ParleyError('PARLEY_ERR_NODE_DIR', `the node of ${running.party} in ${folder.dir} already runs (pid ${running.pid}, ${running.url}); stop it first`);
   }
   const party = folder.config.party;

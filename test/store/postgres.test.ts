@@ -75,8 +75,32 @@ describe('the PostgreSQL schema', () => {
   });
 });
 
+describe('the PostgreSQL commit', () => {
+  it('takes a commit larger than one simple query carries (a store copy batch with contents) by parameters, stale heads refused alike', async () => {
+    const location = await server.fresh();
+    const store = openStore(location);
+    try {
+      await store.commit({ expect: [{ author: 'USA', seq: 0 }], entries: [fakeRow('USA', 1)] });
+      const big = 'c'.repeat(400_000);
+      const rows = [2, 3, 4].map((seq) => fakeRow('USA', seq, big));
+      // Decided on seq 0: refused, nothing of it written.
+      await expect(store.commit({ expect: [{ author: 'USA', seq: 0 }], entries: rows })).rejects.toMatchObject({ code: 'PARLEY_ERR_STALE_HEAD', detail: { author: 'USA', expected: 0, held: 1 } });
+      expect(await store.count()).toBe(1);
+      const { positions } = await store.commit({ expect: [{ author: 'USA', seq: 1 }], entries: rows, meta: [['k', 'v']] });
+      expect(positions).toHaveLength(3);
+      expect((await store.entryBySeq('USA', 3))?.content?.toString()).toBe(big);
+      expect(await store.getMeta('k')).toBe('v');
+      // And a small one after it, in one round trip, refused on the old head too.
+      await expect(store.commit({ expect: [{ author: 'USA', seq: 1 }], entries: [fakeRow('USA', 2)] })).rejects.toMatchObject({ code: 'PARLEY_ERR_STALE_HEAD', detail: { author: 'USA', expected: 1, held: 4 } });
+      expect((await store.heads()).map((h) => h.seq)).toEqual([4]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('the PostgreSQL store when the server drops its connections', () => {
-  it('fails the calls in progress with PARLEY_ERR_STORE, keeps what was committed, and answers the next call without a restart', async () => {
+  it('fails the calls in progress with PARLEY_ERR_STORE_UNAVAILABLE, keeps what was committed, and answers the next call without a restart', async () => {
     const location = await server.fresh();
     const store = openStore(location);
     try {
@@ -85,7 +109,7 @@ describe('the PostgreSQL store when the server drops its connections', () => {
       const pages = store.scanChain()[Symbol.asyncIterator]();
       expect((await pages.next()).value).toHaveLength(1000);
       await sql(location, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
-      await expect(pages.next()).rejects.toMatchObject({ code: 'PARLEY_ERR_STORE' });
+      await expect(pages.next()).rejects.toMatchObject({ code: 'PARLEY_ERR_STORE_UNAVAILABLE' });
       // The pool reconnects: reads and commits go on.
       expect(await store.count()).toBe(1500);
       await store.commit({ expect: [{ author: 'USA', seq: 1500 }], entries: [fakeRow('USA', 1501)] });

@@ -615,7 +615,9 @@ export class HotlineRuntime {
     const next = this.#lastOwnLinkTest !== undefined ? Math.max(now, this.#lastOwnLinkTest + interval) : now + interval;
     // Timers hold at most 2^31-1 ms; a longer interval is waited out in steps.
     this.#linkTestTimer = setTimeout(() => {
-      if (this.#now() < next - 5) return this.#scheduleLinkTest();
+      // Another process of this node (a shared store) may have sent one meanwhile: its commit was heard.
+      const due = this.#lastOwnLinkTest !== undefined ? Math.max(next, this.#lastOwnLinkTest + interval) : next;
+      if (this.#now() < due - 5) return this.#scheduleLinkTest();
       this.sendLinkTest()
         .then((e) => {
           // With no peers, nothing was sent: try again an interval later.
