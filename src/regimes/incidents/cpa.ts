@@ -197,18 +197,23 @@ function walk(a: Prepared, b: Prepared, from: number, to: number, visit: (p: Pie
     const aEnd = a.n > 1 ? a.t[i + 1] : cur;
     const bEnd = b.n > 1 ? b.t[j + 1] : cur;
     const next = Math.min(aEnd, bEnd, hi);
-    // Positions at cur and next, by linear interpolation in time.
-    const [ax0, ay0, az0, aa0] = at(a, i, cur);
-    const [bx0, by0, bz0, ba0] = at(b, j, cur);
-    const [ax1, ay1, az1, aa1] = at(a, i, next);
-    const [bx1, by1, bz1, ba1] = at(b, j, next);
+    // Positions at cur and next, by linear interpolation in time (a single fix stands still).
+    const ia = a.n > 1 ? i + 1 : i;
+    const jb = b.n > 1 ? j + 1 : j;
+    const ka0 = a.t[ia] > a.t[i] ? (cur - a.t[i]) / (a.t[ia] - a.t[i]) : 0;
+    const ka1 = a.t[ia] > a.t[i] ? (next - a.t[i]) / (a.t[ia] - a.t[i]) : 0;
+    const kb0 = b.t[jb] > b.t[j] ? (cur - b.t[j]) / (b.t[jb] - b.t[j]) : 0;
+    const kb1 = b.t[jb] > b.t[j] ? (next - b.t[j]) / (b.t[jb] - b.t[j]) : 0;
+    const adx = a.x[ia] - a.x[i], ady = a.y[ia] - a.y[i], adz = a.z[ia] - a.z[i];
+    const bdx = b.x[jb] - b.x[j], bdy = b.y[jb] - b.y[j], bdz = b.z[jb] - b.z[j];
+    const ox = b.x[j] - a.x[i], oy = b.y[j] - a.y[i], oz = b.z[j] - a.z[i];
+    const dx0 = ox + bdx * kb0 - adx * ka0;
+    const dy0 = oy + bdy * kb0 - ady * ka0;
+    const dz0 = oz + bdz * kb0 - adz * ka0;
+    const dx1 = ox + bdx * kb1 - adx * ka1;
+    const dy1 = oy + bdy * kb1 - ady * ka1;
+    const dz1 = oz + bdz * kb1 - adz * ka1;
     const f = { sinLat: a.sinLat[i], cosLat: a.cosLat[i], sinLon: a.sinLon[i], cosLon: a.cosLon[i] };
-    const dx0 = bx0 - ax0;
-    const dy0 = by0 - ay0;
-    const dz0 = bz0 - az0;
-    const dx1 = bx1 - ax1;
-    const dy1 = by1 - ay1;
-    const dz1 = bz1 - az1;
     const T = next - cur;
     piece.t0 = cur;
     piece.T = T;
@@ -218,6 +223,10 @@ function walk(a: Prepared, b: Prepared, from: number, to: number, visit: (p: Pie
     const n1 = north(f, dx1, dy1, dz1);
     piece.we = T > 0 ? (e1 - piece.pe) / T : 0;
     piece.wn = T > 0 ? (n1 - piece.pn) / T : 0;
+    const aa0 = a.alt[i] + (a.alt[ia] - a.alt[i]) * ka0;
+    const aa1 = a.alt[i] + (a.alt[ia] - a.alt[i]) * ka1;
+    const ba0 = b.alt[j] + (b.alt[jb] - b.alt[j]) * kb0;
+    const ba1 = b.alt[j] + (b.alt[jb] - b.alt[j]) * kb1;
     piece.dz = ba0 - aa0;
     piece.vz = T > 0 ? (ba1 - aa1 - piece.dz) / T : 0;
     piece.i = i;
@@ -238,20 +247,6 @@ function seek(p: Prepared, t: number): number {
     else hi = mid - 1;
   }
   return lo;
-}
-
-const scratch = [0, 0, 0, 0];
-/** ECEF and altitude of `p` at instant `t` on its segment from fix i (a fresh array: callers destructure). */
-function at(p: Prepared, i: number, t: number): number[] {
-  if (p.n === 1) return [p.x[0], p.y[0], p.z[0], p.alt[0]];
-  const t0 = p.t[i];
-  const t1 = p.t[i + 1];
-  const k = t1 > t0 ? (t - t0) / (t1 - t0) : 0;
-  scratch[0] = p.x[i] + (p.x[i + 1] - p.x[i]) * k;
-  scratch[1] = p.y[i] + (p.y[i + 1] - p.y[i]) * k;
-  scratch[2] = p.z[i] + (p.z[i + 1] - p.z[i]) * k;
-  scratch[3] = p.alt[i] + (p.alt[i + 1] - p.alt[i]) * k;
-  return scratch.slice();
 }
 
 const fixes = (p: Prepared, i: number): [number, number] => [i, Math.min(i + 1, p.n - 1)];
