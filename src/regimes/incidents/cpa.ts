@@ -293,9 +293,9 @@ const EPSILON_MS = 1e-6;
 export interface DetectOptions {
   from?: number;
   to?: number;
-  /** Length of the time slices of the index (default 120 s). */
+  /** Length of the time slices of the index (default 300 s). */
   sliceMs?: number;
-  /** Edge of the grid cells, metres (default 20 km). */
+  /** Edge of the grid cells, metres (default 50 km). */
   cellMetres?: number;
 }
 
@@ -315,8 +315,8 @@ export function detect(tracks: readonly Track[], thresholdsOf: ThresholdsOf, opt
 }
 
 export function detectPrepared(prepared: readonly Prepared[], thresholdsOf: ThresholdsOf, options: DetectOptions = {}): Encounter[] {
-  const slice = options.sliceMs ?? 120_000;
-  const cell = options.cellMetres ?? 20_000;
+  const slice = options.sliceMs ?? 300_000;
+  const cell = options.cellMetres ?? 50_000;
   const from = options.from ?? -Infinity;
   const to = options.to ?? Infinity;
   let tMin = Infinity;
