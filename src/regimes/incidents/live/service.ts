@@ -106,6 +106,11 @@ export const encounterAlarmSchema = {
   },
 } as const;
 
+const positionSchema = {
+  type: 'object',
+  properties: { party: str, unit: str, kind: str, t: str, lat: num, lon: num, alt: num, speed: num, course: num, entry: str },
+} as const;
+
 const incidentSchema = {
   type: 'object',
   properties: {
@@ -216,11 +221,11 @@ export function incidentsRoutes(api: FastifyInstance, runtime: IncidentsRuntime,
     method: 'GET',
     url: '/api/v1/encounters/live',
     tag: 'operator',
-    summary: 'Predicted close encounters now: the raised incidents.encounter alarms, with the units watched',
+    summary: 'Predicted close encounters now: the raised incidents.encounter alarms, and each unit\'s latest fix',
     roles: READERS,
     querystring: query,
-    responses: { 200: { description: 'The watch.', schema: { type: 'object', properties: { units: { type: 'integer' }, alarms: { type: 'array', items: encounterAlarmSchema } } } } },
-    handler: async () => ({ units: runtime.watch.units(), alarms: runtime.watch.alarms() }),
+    responses: { 200: { description: 'The watch.', schema: { type: 'object', properties: { units: { type: 'integer' }, alarms: { type: 'array', items: encounterAlarmSchema }, positions: { type: 'array', items: positionSchema } } } } },
+    handler: async () => ({ units: runtime.watch.units(), alarms: runtime.watch.alarms(), positions: runtime.watch.positions() }),
   });
 }
 

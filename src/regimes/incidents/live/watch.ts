@@ -32,6 +32,21 @@ export interface EncounterAlarm extends ServiceAlarm {
   draft: { type: 'hotline.message'; to: string[]; body: { priority: 'flash'; subject: string; text: string; language: 'en' } };
 }
 
+/** A unit's latest fix as the watch holds it. */
+export interface UnitPosition {
+  party: string;
+  unit: string;
+  kind: string;
+  t: string;
+  lat: number;
+  lon: number;
+  alt: number;
+  speed: number;
+  course: number;
+  /** The tracks entry that carried it. */
+  entry: string;
+}
+
 interface UnitState {
   party: string;
   unit: string;
@@ -111,6 +126,13 @@ export class EncounterWatch {
 
   units(): number {
     return this.#units.size;
+  }
+
+  /** Each unit's latest fix, by (party, unit): what the console's live map draws. */
+  positions(): UnitPosition[] {
+    return [...this.#units.values()]
+      .map((u) => ({ party: u.party, unit: u.unit, kind: u.kind, t: new Date(u.fix.t).toISOString(), lat: u.fix.lat, lon: u.fix.lon, alt: u.fix.alt, speed: round1(u.fix.speed), course: round1(u.fix.course), entry: u.entry }))
+      .sort((a, b) => (a.party < b.party ? -1 : a.party > b.party ? 1 : a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
   }
 
   /** Raised alarms, oldest first. */
