@@ -32,9 +32,7 @@ export function hoursOf(body: { from: string; until: string }): number[] {
   const until = Date.parse(body.until);
   if (!(until >= from)) return [];
   const out: number[] = [];
-  for (let h = Math.floor((from - MARGIN_MS - HOUR_MS) / HOUR_MS + 1) * HOUR_MS; h <= until + MARGIN_MS; h += HOUR_MS) {
-    if (h + HOUR_MS + MARGIN_MS >= from && h - MARGIN_MS <= until) out.push(h);
-  }
+  for (let h = Math.ceil((from - MARGIN_MS - HOUR_MS) / HOUR_MS) * HOUR_MS; h - MARGIN_MS <= until; h += HOUR_MS) out.push(h);
   return out;
 }
 
