@@ -42,6 +42,22 @@ it('the scenario\'s intercept raises the live alarm two minutes ahead on each si
   }
 });
 
+it('a feed that stops: its units are forgotten after the stale time, and the alarm they were in clears', () => {
+  const changes: EncounterAlarm[] = [];
+  const watch = new EncounterWatch('USA', { horizonMs: 600_000, staleMs: 300_000 }, () => DEFAULT_THRESHOLDS, (a) => changes.push(a));
+  const wall = Date.parse('2026-12-03T12:00:00Z');
+  watch.add('usa-tracks-intercept-1', 'USA', step('usa-tracks-intercept-1').body as TracksBody, wall);
+  watch.add('rus-tracks-intercept-1', 'RUS', step('rus-tracks-intercept-1').body as TracksBody, wall + 60_000);
+  watch.predict(wall + 60_000);
+  expect(changes.map((c) => c.state)).toEqual(['raised']);
+  watch.expire(wall + 300_000);
+  expect([watch.units(), changes.length]).toEqual([2, 1]);
+  // USA's feed has been silent for more than 5 minutes: its aircraft is no longer predicted.
+  watch.expire(wall + 300_001);
+  expect(watch.units()).toBe(1);
+  expect(changes.map((c) => c.state)).toEqual(['raised', 'cleared']);
+});
+
 it('played into node folders: both parties list the same encounter and find it; the flash is acknowledged in time; the report is answered', () => {
   const run = parley(['scenario', 'run', SCENARIO, '--dir', join(dir.path, 'winter'), '--json']);
   expect(run.code, run.stderr).toBe(0);

@@ -8,8 +8,8 @@
  *
  * Settings: config.json's `incidents` object — `webhook` (a URL or {url, secret}: every alarm change
  * is POSTed there, as the hotline's), `horizonSeconds` (default 600: how far ahead to predict),
- * `staleSeconds` (default 300: a unit whose latest fix is older than this behind the newest is no
- * longer predicted).
+ * `staleSeconds` (default 300: a unit whose latest fix is older than this behind the newest, or
+ * of which this node has taken no fix for that long, is no longer predicted).
  */
 import type { FastifyInstance } from 'fastify';
 import { READERS } from '../../../http/auth.js';
@@ -139,11 +139,14 @@ export class IncidentsRuntime {
   readonly watch: EncounterWatch;
   readonly #deps: ServiceDeps;
   readonly #webhook: Webhook | undefined;
+  readonly #staleMs: number;
   #unsubscribe: (() => void) | undefined;
+  #tick: NodeJS.Timeout | undefined;
 
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
     const s = incidentsSettings(deps.config, (deps.overrides ?? {}) as IncidentsConfig);
+    this.#staleMs = s.staleMs;
     this.#webhook = s.webhook ? new Webhook({ url: s.webhook.url, secret: s.webhook.secret, attempts: 5, timeoutMs: 5000, retryMs: 500 }, deps.log) : undefined;
     this.watch = new EncounterWatch(
       deps.ledger.party,
@@ -159,9 +162,13 @@ export class IncidentsRuntime {
     let any = false;
     for await (const e of this.#deps.ledger.all()) if (e.type === TRACKS && e.body) any = this.watch.add(e.id, e.author, e.body as unknown as TracksBody) || any;
     if (any) this.watch.predict(Date.now());
+    // A feed that stops: its units are forgotten after the stale time, and their alarms clear.
+    this.#tick = setInterval(() => this.watch.expire(Date.now()), Math.min(5000, this.#staleMs / 4));
+    this.#tick.unref?.();
   }
 
   async stop(): Promise<void> {
+    if (this.#tick) clearInterval(this.#tick);
     this.#unsubscribe?.();
     await this.#webhook?.close(1000);
   }

@@ -53,6 +53,8 @@ interface UnitState {
   kind: UnitKind;
   fix: Fix;
   entry: string;
+  /** When this node took the fix (wall clock): a unit silent for the stale time is no longer predicted. */
+  received: number;
 }
 
 export interface WatchSettings {
@@ -108,8 +110,8 @@ export class EncounterWatch {
     this.#announce = announce;
   }
 
-  /** Takes a held tracks batch of `author` (entry `id`); returns whether it brought a newer fix. */
-  add(id: string, author: string, body: TracksBody): boolean {
+  /** Takes a held tracks batch of `author` (entry `id`), at wall time `wall`; returns whether it brought a newer fix. */
+  add(id: string, author: string, body: TracksBody, wall = Date.now()): boolean {
     const fixes = fixesOf(body);
     if (!fixes) return false;
     let changed = false;
@@ -118,10 +120,24 @@ export class EncounterWatch {
       const key = `${author}\u0000${u.unit}`;
       const had = this.#units.get(key);
       if (had && had.fix.t >= u.t[u.t.length - 1]) continue;
-      this.#units.set(key, { party: author, unit: u.unit, kind: u.kind, fix: latest(u, had?.fix), entry: id });
+      this.#units.set(key, { party: author, unit: u.unit, kind: u.kind, fix: latest(u, had?.fix), entry: id, received: wall });
       changed = true;
     }
     return changed;
+  }
+
+  /**
+   * Forgets the units this node has had no fix of for the stale time (wall clock: a feed that
+   * stopped), and predicts again if any was forgotten — clearing the alarms they were in.
+   */
+  expire(wall: number): void {
+    let any = false;
+    for (const [key, u] of this.#units) {
+      if (u.received >= wall - this.#settings.staleMs) continue;
+      this.#units.delete(key);
+      any = true;
+    }
+    if (any) this.predict(wall);
   }
 
   units(): number {
