@@ -388,13 +388,12 @@ export function detectPrepared(prepared: readonly Prepared[], thresholdsOf: Thre
               if (boxes[q] > boxes[o + 1] || boxes[o] > boxes[q + 1] || boxes[q + 2] > boxes[o + 3] || boxes[o + 2] > boxes[q + 3] || boxes[q + 4] > boxes[o + 5] || boxes[o + 4] > boxes[q + 5]) continue;
               const th = thresholds.of(v, u);
               if (th.verticalMetres !== null && (boxes[q + 6] - th.verticalMetres > boxes[o + 7] || boxes[o + 6] - th.verticalMetres > boxes[q + 7])) continue;
-              const key2 = v * n + u;
-              let list2 = episodes.get(key2);
-              if (list2 === undefined) {
-                list2 = [];
-                episodes.set(key2, list2);
+              let found = episodes.get(pair);
+              if (found === undefined) {
+                found = [];
+                episodes.set(pair, found);
               }
-              pairEncounters(prepared[v], p, th, lo, hi, list2);
+              pairEncounters(prepared[v], p, th, lo, hi, found);
             }
             list.push(u);
           }
@@ -402,7 +401,7 @@ export function detectPrepared(prepared: readonly Prepared[], thresholdsOf: Thre
       }
     }
   }
-  return collect(prepared, episodes, n, thresholds);
+  return collect(prepared, episodes, n);
 }
 
 /** The same episodes by comparing every pair of units of different parties over the whole span: the reference `detect` must equal. */
@@ -418,7 +417,7 @@ export function detectNaive(tracks: readonly Track[], thresholdsOf: ThresholdsOf
       if (list.length) episodes.set(v * n + u, list);
     }
   }
-  return collect(prepared, episodes, n, thresholds);
+  return collect(prepared, episodes, n);
 }
 
 function thresholdCache(prepared: readonly Prepared[], thresholdsOf: ThresholdsOf): { maxHorizontal: number; of: (v: number, u: number) => Threshold } {
@@ -444,8 +443,7 @@ function thresholdCache(prepared: readonly Prepared[], thresholdsOf: ThresholdsO
   };
 }
 
-function collect(prepared: readonly Prepared[], episodes: Map<number, { from: number; to: number; cpa: Approach }[]>, n: number, thresholds: { of: (v: number, u: number) => Threshold }): Encounter[] {
-  void thresholds;
+function collect(prepared: readonly Prepared[], episodes: Map<number, { from: number; to: number; cpa: Approach }[]>, n: number): Encounter[] {
   const out: Encounter[] = [];
   for (const [key, list] of episodes) {
     const v = Math.floor(key / n);
