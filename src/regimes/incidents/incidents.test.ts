@@ -101,6 +101,9 @@ describe('encounters in shared tracks (INC.encounter)', () => {
     const r = new RecordBuilder();
     const proposal = r.add('USA', T0 - D, 'agreement.proposal', { title: 'Tracks', text: 'Close encounters at 200 m.', parties, effective: iso(T0 - D), terms: { incidents: { thresholds: { 'surface-surface': { horizontalMetres: 200 }, 'air-surface': { horizontalMetres: 200 }, 'air-air': { horizontalMetres: 200 } } } } });
     r.add('RUS', T0 - D + H, 'agreement.endorsement', { proposal: proposal.id, title: 'Tracks', text: 'Close encounters at 200 m.', parties, effective: iso(T0 - D), terms: (proposal.body as { terms: object }).terms }, { refs: [proposal.id] });
+    expect(catalogue().validate('agreement.proposal', proposal.body, 'USA').ok).toBe(true);
+    const wrong = catalogue().validate('agreement.proposal', { ...proposal.body, terms: { incidents: { thresholds: { 'air-sea': { horizontalMetres: 200 } } } } }, 'USA');
+    expect(JSON.stringify(wrong)).toContain('air-sea');
     shareTracks(r, feed.tracks, parties);
     const tight = encountersHeld(r.entries);
     expect(tight.every((e) => e.dcpaMetres <= 200 && e.thresholds.horizontalMetres === 200)).toBe(true);
