@@ -5,6 +5,11 @@
  * units of different parties over the same feed (`detectNaive`), which must find the same; and,
  * when Debian's PostGIS is installed, PostGIS `ST_CPAWithin` over the same pairs.
  */
+import { createHash } from 'node:crypto';
+import { Evaluation } from '../src/regimes/engine.js';
+import type { RecordEntry } from '../src/regimes/types.js';
+import { incidents } from '../src/regimes/incidents/index.js';
+import { batchFixes, type FixRow } from '../src/regimes/incidents/tracks.js';
 import { detectNaive, detectPrepared, prepare, type Track } from '../src/regimes/incidents/cpa.js';
 import { DEFAULT_THRESHOLDS } from '../src/regimes/incidents/rules.js';
 import { synthetic } from '../src/regimes/incidents/synthetic.js';
@@ -131,4 +136,58 @@ async function benchPostgis(all: readonly Track[]): Promise<NonNullable<Incident
     await client.end();
     await server.stop();
   }
+}
+
+export interface RetrospectiveBench {
+  fixesPerSecond: number;
+  units: number;
+  batchesHeld: number;
+  /** CPU ms to take one more minute of the feed (its batches, one per party) into an evaluation holding the hour before it, and bring the result up to date. */
+  minuteMs: number;
+  runs: number;
+  findings: number;
+}
+
+/**
+ * The regime as a node runs it: an hour of a feed of about 150 fixes/s (more than the whole Danish
+ * AIS), four parties, one-minute batches, held in the engine; then each next minute's batches
+ * added and the findings brought up to date — which re-reads that hour's tracks (encounters.ts).
+ */
+export function benchRetrospective(runs = 5): RetrospectiveBench {
+  const parties = FEED.parties;
+  const start = Date.parse('2022-01-14T06:00:00.000Z');
+  const { tracks } = synthetic({ seed: 15, parties, units: 1500, points: 360 + 6 * runs, intervalMs: 10_000, encounters: 20, maxPlantedMetres: 3000, start });
+  const entries: RecordEntry[] = [];
+  const seq = new Map<string, number>();
+  for (const party of parties) {
+    const rows: FixRow[] = [];
+    for (const t of tracks) if (t.party === party) for (let i = 0; i < t.t.length; i++) rows.push({ unit: t.unit, kind: t.kind, t: t.t[i], lat: t.lat[i], lon: t.lon[i], alt: t.alt[i] });
+    for (const body of batchFixes(rows)) {
+      const n = (seq.get(party) ?? 0) + 1;
+      seq.set(party, n);
+      entries.push({ id: createHash('sha256').update(`${party}#${n}`).digest('hex'), author: party, seq: n, time: new Date(Date.parse(body.until) + 5000).toISOString(), type: 'incidents.tracks', to: parties.filter((p) => p !== party), refs: [], body: body as unknown as Record<string, unknown> });
+    }
+  }
+  entries.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.author < b.author ? -1 : 1));
+  const minuteOf = (e: RecordEntry) => Math.floor((Date.parse(e.time) - start) / 60_000);
+  const ev = new Evaluation([incidents]);
+  const held = entries.filter((e) => minuteOf(e) < 60);
+  ev.addAll(held).result(Date.parse(held[held.length - 1].time));
+  const times: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const next = entries.filter((e) => minuteOf(e) === 60 + k);
+    const c = process.cpuUsage();
+    for (const e of next) ev.add(e);
+    ev.update(Date.parse(next[next.length - 1].time));
+    times.push(cpuMs(c));
+  }
+  const last = entries.filter((e) => minuteOf(e) < 60 + runs);
+  return {
+    fixesPerSecond: 1500 / 10,
+    units: tracks.length,
+    batchesHeld: held.length,
+    minuteMs: median(times),
+    runs,
+    findings: ev.result(Date.parse(last[last.length - 1].time)).findings.length,
+  };
 }
