@@ -94,7 +94,10 @@ it('an encounter planted 2 minutes ahead raises the alarm on both nodes within o
   for (let s = STEP_S; s <= 160; s += STEP_S) {
     await new Promise((r) => setTimeout(r, BATCH_WALL_MS / 4));
     await Promise.all([share(USA, 'USA', t0, s, 'RUS'), share(RUS, 'RUS', t0, s, 'USA')]);
-    if (s <= 120) await waitFor(`both batches of s = ${s} held`, () => watchOf(USA).units() === 2 && watchOf(RUS).units() === 2, BATCH_WALL_MS * 5);
+    const at = new Date(t0 + s * 1000).toISOString();
+    await waitFor(`both fixes of s = ${s} at both nodes`, () => [USA, RUS].every((n) => watchOf(n).positions().filter((p) => p.t === at).length === 2), BATCH_WALL_MS * 5);
+    // Until the pass, the alarm stays raised (the same one: no new announcement).
+    if (s < 120) expect([watchOf(USA).alarms().length, watchOf(RUS).alarms().length]).toEqual([1, 1]);
   }
   await waitFor('the alarm to clear on both nodes', () => watchOf(USA).alarms().length === 0 && watchOf(RUS).alarms().length === 0, BATCH_WALL_MS * 5, 10);
 
