@@ -12,7 +12,8 @@ import { encodeTracks } from '../../src/regimes/incidents/tracks.js';
 import type { IncidentsService } from '../../src/regimes/incidents/live/service.js';
 import type { EncounterAlarm } from '../../src/regimes/incidents/live/watch.js';
 import type { RunningNode } from '../../src/server/node.js';
-import { operatorApi as api, startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
+import { startNode } from '../../src/server/node.js';
+import { FAST_TIMINGS, operatorApi as api, startNetwork, waitFor, type TestNetwork } from '../federation/support.js';
 import { recordEvents, webhookReceiver, type EventRecorder, type WebhookReceiver } from '../hotline/support.js';
 
 let net: TestNetwork | undefined;
@@ -116,4 +117,26 @@ it('an encounter planted 2 minutes ahead raises the alarm on both nodes within o
   expect(usa.json).toHaveLength(1);
   expect(usa.json[0]).toMatchObject({ a: { party: 'RUS' }, b: { party: 'USA' }, domain: 'air-air', tcpa: new Date(t0 + 120_000).toISOString() });
   expect(usa.json[0].dcpaMetres).toBeCloseTo(100, -1);
+});
+
+it('a node restarted while an encounter is predicted raises it again without paging again, and pages its clearing', async () => {
+  hook = await webhookReceiver();
+  const settings = { incidents: { webhook: hook.url } };
+  net = await startNetwork(['USA', 'RUS'], { settings });
+  const { USA, RUS } = net.nodes;
+  const t0 = Math.floor(Date.now() / 1000) * 1000;
+  await Promise.all([share(USA, 'USA', t0, 0, 'RUS'), share(RUS, 'RUS', t0, 0, 'USA')]);
+  const id = 'encounter:RUS/Su-27 RF-92212:USA/RC-135 64-14845';
+  const paged = (node: string) => hook!.bodies.filter((b) => b.node === node && (b.alarm as unknown as EncounterAlarm).id === id).map((b) => b.alarm.state);
+  await waitFor('the alarm paged by USA', () => paged('USA').length === 1);
+
+  await USA.close();
+  const back = await startNode({ dir: USA.dir, port: USA.port, logger: false, runFile: false, federation: { timings: FAST_TIMINGS }, settings });
+  net.nodes.USA = back;
+  expect(watchOf(back).alarms().map((a) => a.id)).toEqual([id]);
+  expect((await api(back, '/api/v1/status')).json.alerts).toContainEqual(expect.objectContaining({ id, state: 'raised' }));
+  // RUS keeps sending; USA takes the pass and the separation.
+  for (const s of [60, 120, 160]) await Promise.all([share(back, 'USA', t0, s, 'RUS'), share(RUS, 'RUS', t0, s, 'USA')]);
+  await waitFor('the clearing paged by USA', () => paged('USA').length === 2, 10_000);
+  expect(paged('USA')).toEqual(['raised', 'cleared']);
 });

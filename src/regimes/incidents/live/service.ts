@@ -53,6 +53,9 @@ export function incidentsSettings(config: unknown, overrides: IncidentsConfig = 
   return { webhook, horizonMs: seconds(c.horizonSeconds, 'horizonSeconds', 600), staleMs: seconds(c.staleSeconds, 'staleSeconds', 300) };
 }
 
+/** Store meta: the encounter alarms raised (JSON), so that a restart does not page again for them. */
+const ALARMS_META = 'incidents:alarms';
+
 const str = { type: 'string' } as const;
 const num = { type: 'number' } as const;
 const unit = { type: 'object', properties: { party: str, unit: str, kind: str } } as const;
@@ -142,6 +145,9 @@ export class IncidentsRuntime {
   readonly #staleMs: number;
   #unsubscribe: (() => void) | undefined;
   #tick: NodeJS.Timeout | undefined;
+  /** Alarms paged before a restart (store meta), by id: raised again silently; those gone by now announced cleared. */
+  #notified = new Map<string, EncounterAlarm>();
+  #persisting: Promise<void> = Promise.resolve();
 
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
@@ -157,11 +163,22 @@ export class IncidentsRuntime {
   }
 
   async start(): Promise<void> {
+    try {
+      const raw = await this.#deps.ledger.meta(ALARMS_META);
+      for (const a of raw ? (JSON.parse(raw) as EncounterAlarm[]) : []) this.#notified.set(a.id, a);
+    } catch (err) {
+      this.#deps.log.warn({ err }, 'could not read the encounter alarms raised before the restart');
+    }
     // Follow commits first, then read what is held: a batch committed meanwhile is taken twice, harmlessly.
     this.#unsubscribe = this.#deps.ledger.onCommit((entries) => this.#onCommit(entries));
     let any = false;
     for await (const e of this.#deps.ledger.all()) if (e.type === TRACKS && e.body) any = this.watch.add(e.id, e.author, e.body as unknown as TracksBody) || any;
     if (any) this.watch.predict(Date.now());
+    // What was paged before the restart and is no longer predicted: announced cleared, once.
+    const now = new Date().toISOString();
+    for (const a of this.#notified.values()) this.#announce({ ...a, state: 'cleared', at: now, message: `${a.a.party} ${a.a.unit} and ${a.b.party} ${a.b.unit} no longer predicted within the thresholds (after a restart)` });
+    this.#notified.clear();
+    this.#persist();
     // A feed that stops: its units are forgotten after the stale time, and their alarms clear.
     this.#tick = setInterval(() => this.watch.expire(Date.now()), Math.min(5000, this.#staleMs / 4));
     this.#tick.unref?.();
@@ -170,6 +187,7 @@ export class IncidentsRuntime {
   async stop(): Promise<void> {
     if (this.#tick) clearInterval(this.#tick);
     this.#unsubscribe?.();
+    await this.#persisting;
     await this.#webhook?.close(1000);
   }
 
@@ -188,7 +206,23 @@ export class IncidentsRuntime {
     }
   }
 
+  /** Writes the raised alarms to store meta after this change, one write at a time (the latest state wins). */
+  #persist(): void {
+    this.#persisting = this.#persisting
+      .then(async () => {
+        const raised = JSON.stringify([...this.watch.alarms(), ...this.#notified.values()]);
+        if (((await this.#deps.ledger.meta(ALARMS_META)) ?? '[]') !== raised) await this.#deps.ledger.saveMeta({ [ALARMS_META]: raised });
+      })
+      .catch((err: unknown) => this.#deps.log.warn({ err }, 'could not write the raised encounter alarms'));
+  }
+
   #announce(alarm: EncounterAlarm): void {
+    // Raised again after a restart: it was paged already; not again.
+    if (alarm.state === 'raised' && this.#notified.delete(alarm.id)) {
+      this.#persist();
+      return;
+    }
+    this.#persist();
     const line = { alarm: alarm.id, kind: alarm.kind, state: alarm.state, party: alarm.party };
     if (alarm.state === 'raised') this.#deps.log.warn(line, alarm.message);
     else this.#deps.log.info(line, alarm.message);
