@@ -16,6 +16,7 @@ import { runFederationBench } from './federation.js';
 import { benchRegimes } from './regimes.js';
 import { runHotlineBench } from './hotline.js';
 import { benchDivergence, benchTalksShare } from './talks.js';
+import { benchIncidents, benchRetrospective } from './incidents.js';
 
 interface Row {
   figure: string;
@@ -93,6 +94,39 @@ async function main(): Promise<void> {
         '≤ 2,000 ms (as the regimes)',
       );
       add('the talks record alone over the same record (the engine still holds every entry)', `${fmt(s.talksAloneMs)} ms (${fmt(s.talksObligations)} obligations, ${fmt(s.talksFindings)} findings)`);
+    }
+
+    if (want('incidents')) {
+      console.log('\nIncidents: close-encounter detection (issue 14):');
+      const b = await benchIncidents();
+      const feed = `${fmt(b.points)} fixes of ${fmt(b.units)} units, ${b.parties} parties`;
+      add(
+        `encounter detection, ${feed} (1 core, grid per time slice)`,
+        `${fmt(b.pointsPerSec)} fixes/s (${fmt(b.detectMs)} ms CPU median of ${b.runs}, ${fmt(b.detectWallMs)} ms wall on this shared machine; ${fmt(b.encounters)} encounters, ${b.plantedWithin} of ${b.planted} planted pairs within the thresholds)`,
+        `naive scan of all ${fmt(b.naivePairs)} pairs: ${fmt(b.naivePointsPerSec)} fixes/s (${fmt(b.naiveMs)} ms CPU)`,
+        `${fmt(b.pointsPerSec / b.naivePointsPerSec, 1)}× naive; same encounters: ${b.sameAsNaive ? 'yes' : 'NO'}`,
+        '≥ 1,000,000 fixes/s/core',
+      );
+      const danish = 11e6 / 86_400;
+      add('whole Danish AIS feeds (11 million positions a day) one core detects encounters in, at that rate', fmt(b.pointsPerSec / danish, 0));
+      const r = benchRetrospective();
+      add(
+        `the regime in the engine: one more minute of a ${fmt(r.fixesPerSecond)} fixes/s feed (${fmt(r.units)} units, 4 parties) into an hour held (${fmt(r.batchesHeld)} batches), findings brought up to date`,
+        `${fmt(r.minuteMs)} ms CPU median of ${r.runs} (${r.findings} encounter findings)`,
+        '60,000 ms: the minute itself',
+        `${fmt(r.minuteMs / 600, 2)} % of a core`,
+      );
+      add('whole Danish AIS feeds one core keeps up with, findings re-evaluated per one-minute batch', fmt((60_000 / r.minuteMs) * (r.fixesPerSecond / danish), 0));
+      if (b.postgis) {
+        const p = b.postgis;
+        add(
+          `PostGIS ST_CPAWithin over the same feed's ${fmt(p.pairs)} pairs of ships of different parties`,
+          `${fmt(p.ms)} ms (${fmt(p.pairsPerSec)} pairs/s), ${p.within} pairs within`,
+          `Parley on the same ships: ${fmt(p.parleySamePairsMs)} ms, ${p.parleyWithin} pairs`,
+          `Parley ${fmt(p.ms / p.parleySamePairsMs, 1)}× faster; agree: ${p.agree ? 'yes' : 'NO'}`,
+          'ahead of PostGIS',
+        );
+      } else add('PostGIS ST_CPAWithin', 'not measured: PostGIS is not installed (apt-get install postgresql-15-postgis-3)');
     }
 
     if (want('federation')) {

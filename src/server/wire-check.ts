@@ -9,6 +9,8 @@ import type { NodeStatus } from '../federation/federation.js';
 import type { HotlineAlarm, HotlineStatus, HotlineView, PeerHealth } from '../regimes/hotline/live/runtime.js';
 import type { RegimeReport } from '../regimes/monitor.js';
 import type { Briefing, Commitment, DivergenceReport, Meeting, MeetingSummary, Position, Readout, StatementStatus } from '../regimes/talks/index.js';
+import type { EncounterView, IncidentSummary } from '../regimes/incidents/index.js';
+import type { EncounterAlarm, UnitPosition } from '../regimes/incidents/live/watch.js';
 import type * as wire from '../wire/types.js';
 
 type Sends<Server extends Wire, Wire> = [Server, Wire];
@@ -31,4 +33,8 @@ export type WireConformance = [
   Sends<Position, wire.TalksPositionBody>,
   Sends<Commitment, wire.TalksCommitmentBody>,
   Sends<Briefing, wire.TalksBriefingBody>,
+  Sends<IncidentSummary, wire.Incident>,
+  Sends<EncounterView, wire.Encounter>,
+  Sends<EncounterAlarm, wire.EncounterAlarm>,
+  Sends<UnitPosition, wire.UnitPosition>,
 ];

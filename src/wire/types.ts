@@ -246,3 +246,69 @@ export interface TalksBriefingBody {
   at: string;
   summary?: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Incidents at sea and in the air (GET /api/v1/incidents, /api/v1/encounters, /api/v1/encounters/live).
+
+/** An incident report held, with the replies and requests for consultations about it. */
+export interface Incident {
+  id: string;
+  author: string;
+  reported: string;
+  at: string;
+  position: { lat: number; lon: number };
+  region?: string;
+  units: { party: string; kind: string; id: string; name?: string }[];
+  categories: string[];
+  closestMetres?: number;
+  narrative: string;
+  replies: { party: string; id: string; stance?: string }[];
+  consultations: string[];
+}
+
+/** A close encounter in the shared tracks held: the closest approach of an episode within the agreed thresholds. */
+export interface Encounter {
+  a: { party: string; unit: string; kind: string };
+  b: { party: string; unit: string; kind: string };
+  domain: string;
+  tcpa: string;
+  dcpaMetres: number;
+  verticalMetres: number;
+  from: string;
+  to: string;
+  at: string;
+  thresholds: { horizontalMetres: number; verticalMetres: number | null };
+  evidence: string[];
+}
+
+/** A predicted close encounter, among the status's alerts: with a flash hotline message ready to send. */
+export interface EncounterAlarm extends ServiceAlarm {
+  a: { party: string; unit: string; kind: string };
+  b: { party: string; unit: string; kind: string };
+  tcpa: string;
+  tcpaSeconds: number;
+  dcpaMetres: number;
+  verticalMetres: number;
+  evidence: string[];
+  draft: { type: string; to: string[]; body: { priority: string; subject: string; text: string; language: string } };
+}
+
+/** A unit's latest fix, as the encounter watch holds it. */
+export interface UnitPosition {
+  party: string;
+  unit: string;
+  kind: string;
+  t: string;
+  lat: number;
+  lon: number;
+  alt: number;
+  speed: number;
+  course: number;
+  entry: string;
+}
+
+export interface EncountersLive {
+  units: number;
+  alarms: EncounterAlarm[];
+  positions: UnitPosition[];
+}

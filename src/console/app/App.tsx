@@ -21,6 +21,7 @@ import { Talks } from '../pages/Talks';
 
 // MapLibre and the Natural Earth boundaries are large: loaded when the map is first opened.
 const MapPage = lazy(() => import('../pages/MapPage'));
+const Incidents = lazy(() => import('../pages/Incidents'));
 
 const TOKEN_KEY = 'parley.token';
 
@@ -114,6 +115,7 @@ const SECTIONS = [
   ['notifications', 'Notifications'],
   ['findings', 'Findings'],
   ['talks', 'Talks'],
+  ['incidents', 'Incidents'],
   ['map', 'Map'],
   ['timeline', 'Timeline'],
   ['audit', 'Audit'],
@@ -239,6 +241,12 @@ function Page() {
       );
     case 'talks':
       return <Talks meeting={route.rest[0]} />;
+    case 'incidents':
+      return (
+        <Suspense fallback={<p>Loading incidents…</p>}>
+          <Incidents />
+        </Suspense>
+      );
     case 'timeline':
       return <Timeline />;
     case 'audit':

@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { EntryList, EntryView, Finding, HotlineView, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement } from '../../wire/types';
+import type { Encounter, EncountersLive, EntryList, EntryView, Finding, HotlineView, Incident, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement } from '../../wire/types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -140,6 +140,21 @@ export class Api {
   /** The divergence report of a meeting's readouts, as this node computes it from what it holds. */
   talksCompare(meeting: string): Promise<TalksDivergence> {
     return this.request<TalksDivergence>(`/api/v1/talks/${encodeURIComponent(meeting)}/compare`);
+  }
+
+  /** Incident reports held, with their replies. */
+  incidents(): Promise<Incident[]> {
+    return this.request<unknown>('/api/v1/incidents').then((r) => listOf<Incident>(r, 'incidents'));
+  }
+
+  /** Close encounters in the shared tracks held, as the incidents regime finds them. */
+  encounters(): Promise<Encounter[]> {
+    return this.request<unknown>('/api/v1/encounters').then((r) => listOf<Encounter>(r, 'encounters'));
+  }
+
+  /** The encounter watch: raised alarms and each unit's latest fix. */
+  encountersLive(): Promise<EncountersLive> {
+    return this.request<EncountersLive>('/api/v1/encounters/live');
   }
 
   /** The regimes' obligations as of `at` (epoch ms; default the node's now). */
