@@ -36,10 +36,10 @@ describe('the winter 2021–22 scenario', () => {
     const ukr = join(dir.path, 'winter', 'UKR');
     const obligations = parley(['obligations', '--dir', ukr, '--at', AT, '--json']).json().obligations;
     const missed = obligations.filter((o: { status: string; debtor: string }) => o.status === 'missed' && o.debtor === 'RUS').map((o: { citation: string }) => o.citation);
-    expect(missed).toEqual(expect.arrayContaining(['VD11 §16', 'VD11 §16.2']));
+    expect(missed).toEqual(expect.arrayContaining(['VD11 §16.1.3', 'VD11 §16.2']));
     // Just before the 48 hours ran out, the reply was still open.
     const before = parley(['obligations', '--dir', ukr, '--at', '2022-02-13T12:00:00.000Z', '--json']).json().obligations;
-    expect(before.find((o: { citation: string }) => o.citation === 'VD11 §16').status).toBe('open');
+    expect(before.find((o: { citation: string }) => o.citation === 'VD11 §16.1.3').status).toBe('open');
     const findings = parley(['findings', '--dir', ukr, '--at', AT, '--json']).json().findings as { citation: string; severity: string; parties: string[]; explanation: string; evidence: string[] }[];
     const late = findings.find((f) => f.citation === 'VD11 §38' && f.parties[0] === 'BLR' && /deadline/.test(f.explanation));
     expect(late?.severity).toBe('violation');

@@ -71,8 +71,10 @@ async function up(opts: UpOptions): Promise<ExitCode> {
   await introduce(members.map((m) => m.folder));
 
   // 2b. History first, on its own dates, while no node runs: the scenario's steps, once.
+  let moment: string | undefined;
   if (opts.scenario) {
     const report = await playScenario(opts.scenario, root, { folders: new Map(members.map((m) => [m.folder.config.party, m.folder])) });
+    moment = report.moment;
     if (!opts.json) process.stderr.write(report.outcome === 'reused' ? `scenario "${report.title}" already played in ${root}; reusing it\n` : `played scenario "${report.title}": ${report.steps.length} steps\n`);
   }
 
@@ -98,10 +100,13 @@ async function up(opts: UpOptions): Promise<ExitCode> {
     throw e;
   }
 
-  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: `${m.url}/console/#token=${m.folder.tokens.officer}`, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
-  print(opts.json, { nodes }, () =>
+  // Every console opens at the scenario's moment (the link carries it); "Back to live" is one click.
+  const at = moment ? `?at=${encodeURIComponent(moment)}` : '';
+  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: `${m.url}/console/${at}#token=${m.folder.tokens.officer}`, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
+  print(opts.json, { nodes, ...(moment ? { moment } : {}) }, () =>
     [
       `Parley network of ${nodes.length} parties in ${root} (Ctrl-C stops them all):`,
+      ...(moment ? [`  consoles open at the scenario's moment, ${moment} ("Back to live" for the live clock)`] : []),
       ...nodes.map((n) => `  ${n.party.padEnd(6)} console ${n.console}\n         (opens signed in; or sign in at ${n.url}/console/ with the officer token ${n.officerToken})  log ${n.log}`),
     ].join('\n'),
   );

@@ -31,7 +31,7 @@ function notAddressed(ctx: GroupContext, request: HeldEntry, named: PartyCode, r
   });
 }
 
-/** §16: the responding State explains within 48 hours. */
+/** §16.1.3: the responding State explains within 48 hours of the request (§16.1.1). */
 export function explanationRequest(request: HeldEntry, ctx: GroupContext): void {
   const rule = VD11.explanationReply;
   const responding = (request.body as Request).respondingState!;
