@@ -100,9 +100,7 @@ async function up(opts: UpOptions): Promise<ExitCode> {
     throw e;
   }
 
-  // Every console opens at the scenario's moment (the link carries it); "Back to live" is one click.
-  const at = moment ? `?at=${encodeURIComponent(moment)}` : '';
-  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: `${m.url}/console/${at}#token=${m.folder.tokens.officer}`, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
+  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: consoleLink(m.url, m.folder.tokens.officer, moment), pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
   print(opts.json, { nodes, ...(moment ? { moment } : {}) }, () =>
     [
       `Parley network of ${nodes.length} parties in ${root} (Ctrl-C stops them all):`,
@@ -125,6 +123,14 @@ async function up(opts: UpOptions): Promise<ExitCode> {
 }
 
 /** The built CLI entry (dist/src/cli/main.js), which the child processes run. */
+/**
+ * The sign-in link of a node's console; with a scenario's moment, the console opens there (`?at=`),
+ * its "Back to live" one click away.
+ */
+export function consoleLink(url: string, token: string, moment?: string): string {
+  return `${url}/console/${moment ? `?at=${encodeURIComponent(moment)}` : ''}#token=${token}`;
+}
+
 function cliMain(): string {
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
   if (!existsSync(main)) throw new ParleyError('PARLEY_ERR_INTERNAL', `${main} is missing; run 'npm run build' first`);
