@@ -648,6 +648,21 @@ describe('what was counted counts: every figure-based rule on each State\'s coun
     expect(f[0].explanation).toMatch(/^on UKR's count, RUS carried out 2 activities .*"Zapad-2021" 2021, "Kavkaz-2022" 2022/);
   });
 
+  it('§67.2: six notified over 13,000 and a seventh notified at 12,000 but counted at 14,000 — seven in the year on UKR\'s count', () => {
+    const record = new CheckedRecord();
+    for (let i = 0; i < 6; i++) {
+      const start = `2021-0${i + 1}-10T00:00:00.000Z`;
+      record.add('RUS', T(start) - 60 * DAY, 'vd.activity.notification', notificationBody({ designation: `A${i}`, start, end: iso(T(start) + 5 * DAY), troops: 14_000 }));
+    }
+    const seventh = record.add('RUS', T('2021-08-10T00:00:00.000Z') - 60 * DAY, 'vd.activity.notification', notificationBody({ designation: 'A6', start: '2021-08-10T00:00:00.000Z', end: '2021-08-15T00:00:00.000Z', troops: 12_000 }));
+    expect(findings(at(record, '2022-01-01T00:00:00Z'), VD11.perYear)).toEqual([]);
+    const report = record.add('UKR', T('2021-08-11T00:00:00.000Z'), 'vd.observer.report', reportBody({ observedState: 'RUS', notification: seventh.id, start: '2021-08-10T00:00:00.000Z', end: '2021-08-11T00:00:00.000Z', counted: { troops: 14_000 } }));
+    const f = findings(at(record, '2022-01-01T00:00:00Z'), VD11.perYear);
+    expect(f).toEqual([expect.objectContaining({ citation: 'VD11 §67.2', severity: 'violation', parties: ['RUS', 'UKR'], at: report.time })]);
+    expect(f[0].explanation).toMatch(/^on UKR's count, RUS carried out 7 activities .* in 2021 \(.*"A6"\)/);
+    expect(f[0].evidence).toContain(report.id);
+  });
+
   it('whose count: two counting States, two findings, each naming its own', () => {
     const { record, notice } = countedAt(12_500, 20_000);
     record.add('LTU', T(START) + 3 * DAY, 'vd.observer.report', reportBody({ observedState: 'RUS', notification: notice.id, counted: { troops: 14_000 } }));
