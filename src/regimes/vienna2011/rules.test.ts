@@ -255,6 +255,13 @@ describe('VD11 §61: the calendar by 15 November; Ch. I: the exchange by 15 Dece
     expect([...findings(r, VD11.calendar), ...findings(r, VD11.annualExchange)]).toEqual([]);
   });
 
+  it('participation sets no figure: the vd11 terms are the empty object, anything else is refused', () => {
+    const body = (terms: object) => ({ title: 'Participation', parties: ['RUS', 'UKR'], terms: { vd11: terms }, effective: '2022-01-01T00:00:00.000Z' });
+    expect(catalogue().validate('agreement.proposal', body({})).ok).toBe(true);
+    const refused = catalogue().validate('agreement.proposal', body({ troops: 20_000 }));
+    expect(refused.ok ? undefined : [refused.error.code, refused.error.detail?.path]).toEqual(['PARLEY_ERR_SCHEMA', '/terms/vd11/troops']);
+  });
+
   it('owed from the year participation is in force, by the parties it names, only once every one has endorsed it', () => {
     const record = new CheckedRecord();
     const said = T('2022-03-01T00:00:00.000Z');
