@@ -16,6 +16,13 @@
  *   planned activity: it already owes its notification (a cancelled activity is removed from a
  *   revised calendar; an activity moved to another year leaves its old year's calendar).
  *
+ * What was counted counts: the thresholds are about what an activity involves (§40.1.1 "involves
+ * at any time"), so an activity is also read on each counting State's figures — each figure the
+ * larger of the notification's and what that State's reports counted — and every figure-based rule
+ * (§38/§41, §47.4/§47.5, §68, §67) is applied to that reading too. A finding on a count says whose
+ * count it is ("on UKR's count"), names that State among its parties and its reports among its
+ * evidence, and is made only where the count crosses what the notified figures did not.
+ *
  * Years are UTC calendar years, at every party alike: an activity from 28 December to 5 January
  * counts in both years for §67.2, and belongs to the calendar of the year it starts.
  *
