@@ -46,6 +46,8 @@ describe('the winter 2021–22 scenario', () => {
     expect(findings.find((f) => f.severity === 'warning' && /12,800/.test(f.explanation))?.parties).toEqual(['RUS']);
     const overCount = findings.find((f) => /counted 30,000/.test(f.explanation));
     expect(overCount?.evidence).toHaveLength(2);
+    // What UKR counted is read against the observation threshold too, and says whose count it is.
+    expect(findings.find((f) => f.citation === 'VD11 §47.4' && f.severity === 'violation')).toMatchObject({ parties: ['BLR', 'UKR'], explanation: expect.stringMatching(/^on UKR's count, "Union Resolve 2022" involved 30,000 troops.*BLR invited none$/) });
     // The hotline exchange is between USA and RUS: its late acknowledgement is a finding there.
     const usa = parley(['findings', '--dir', join(dir.path, 'winter', 'USA'), '--at', AT, '--party', 'RUS', '--json']).json().findings;
     expect(usa.some((f: { citation: string; explanation: string }) => /flash/.test(f.explanation) && /after its 5 min deadline/.test(f.explanation))).toBe(true);
