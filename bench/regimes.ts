@@ -83,6 +83,11 @@ export function syntheticRecord(shape: Partial<RecordShape> = {}): RecordEntry[]
     airborneTroops: rnd() < 0.1 ? Math.floor(rnd() * 4000) : 0,
   });
 
+  // Participation in the Vienna Document, declared in the record: one agreement naming every State, endorsed by each.
+  const participation = { parties: states, terms: { vd11: {} }, effective: new Date(start).toISOString() };
+  const proposal = push(states[0], start - 30 * DAY, 'agreement.proposal', { title: 'Participation in the Vienna Document 2011', ...participation });
+  for (const p of states.slice(1)) push(p, start - 29 * DAY, 'agreement.endorsement', { proposal: proposal.id, ...participation }, ['*'], [proposal.id]);
+
   // Yearly exchanges.
   for (const p of states) {
     for (let y = firstYear; y < firstYear + years; y++) {

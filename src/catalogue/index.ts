@@ -23,10 +23,20 @@ export type ContentSchema = Record<string, unknown> & { title: string; descripti
 export const COMPOSED_BY = 'x-parley-composed-by';
 export type ComposedBy = 'node' | 'service';
 
+/**
+ * The schema annotation saying to whom an entry of a type must be addressed: `all` — to "*", so
+ * that every party judging the obligations it bears on holds its content (a request under the
+ * Vienna Document circulates to all participating States). Refused otherwise, with
+ * PARLEY_ERR_ADDRESSEES, at append and at accept.
+ */
+export const ADDRESSED = 'x-parley-addressed';
+
 /** A problem JSON Schema cannot express, at a JSON Pointer into the body (e.g. `/end`). */
 export interface SchemaProblem {
   path: string;
   message: string;
+  /** The refusal's code when it is not the body's shape but its addressees (`to`). */
+  code?: 'PARLEY_ERR_ADDRESSEES';
 }
 
 /**
@@ -35,7 +45,7 @@ export interface SchemaProblem {
  * is closed"). It is not part of the served schema: a peer implementing Parley elsewhere reads
  * these rules in the type's description and in the code that defines the check.
  */
-export type CatalogueEntry = ContentSchema & { check?: (body: never, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => SchemaProblem | undefined };
+export type CatalogueEntry = ContentSchema & { check?: (body: never, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => SchemaProblem | undefined };
 
 /**
  * What a semantic check may read of the record it is about to join: an entry held by id. A check
@@ -43,7 +53,7 @@ export type CatalogueEntry = ContentSchema & { check?: (body: never, record: Rec
  * an entry not held, or held as a stub, is `undefined` or has no `type` — and passes otherwise.
  */
 export interface RecordView {
-  held(id: string): { readonly author?: string; readonly type?: string; readonly body?: Readonly<Record<string, unknown>> } | undefined;
+  held(id: string): { readonly author?: string; readonly type?: string; readonly to?: readonly string[]; readonly body?: Readonly<Record<string, unknown>> } | undefined;
 }
 
 const NO_RECORD: RecordView = Object.freeze({ held: () => undefined });
@@ -51,25 +61,29 @@ const NO_RECORD: RecordView = Object.freeze({ held: () => undefined });
 interface Compiled {
   schemas: Map<string, ContentSchema>;
   validators: Map<string, ValidateFunction>;
-  checks: Map<string, (body: unknown, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => SchemaProblem | undefined>;
+  checks: Map<string, (body: unknown, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => SchemaProblem | undefined>;
+  /** The types whose entries must be addressed to "*" (ADDRESSED: all). */
+  toAll: Set<string>;
 }
 
 // ajv-formats ships CommonJS; its module.exports is the plugin function.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 function compile(tables: readonly Readonly<Record<string, CatalogueEntry>>[]): Compiled {
-  const c: Compiled = { schemas: new Map(), validators: new Map(), checks: new Map() };
+  const c: Compiled = { schemas: new Map(), validators: new Map(), checks: new Map(), toAll: new Set() };
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
   addFormats(ajv);
   // An annotation, not a constraint: who composes a type (see ComposedBy), served for the console.
   ajv.addKeyword({ keyword: COMPOSED_BY, schemaType: 'string' });
+  ajv.addKeyword({ keyword: ADDRESSED, schemaType: 'string' });
   for (const table of tables) {
     for (const [type, entry] of Object.entries(table)) {
       if (c.schemas.has(type)) throw new Error(`content type ${type} registered twice`);
       const { check, ...schema } = entry;
       c.schemas.set(type, Object.freeze(schema as ContentSchema));
       c.validators.set(type, ajv.compile(schema));
-      if (check) c.checks.set(type, check as (body: unknown, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => SchemaProblem | undefined);
+      if (check) c.checks.set(type, check as (body: unknown, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => SchemaProblem | undefined);
+      if (schema[ADDRESSED] === 'all') c.toAll.add(type);
     }
   }
   return c;
@@ -116,14 +130,19 @@ export class Catalogue {
    * (PARLEY_ERR_SCHEMA) names the JSON Pointer of the first problem in `detail.path`. `author` is
    * the party saying it, for a check that depends on who speaks (a readout by a party that
    * attended the meeting), and `refs` the entries it names (an endorsement names its proposal
-   * there); a check given neither judges the body alone.
+   * there); a check given neither judges the body alone. `to`, when given, is checked against the
+   * type's ADDRESSED annotation and its check (PARLEY_ERR_ADDRESSEES).
    */
-  validate(type: string, body: unknown, author?: string, refs?: readonly string[]): Result<void> {
+  validate(type: string, body: unknown, author?: string, refs?: readonly string[], to?: readonly string[]): Result<void> {
     const validator = this.#c.validators.get(type);
     if (!validator) return fail('PARLEY_ERR_UNKNOWN_TYPE', `content type "${type}" is not in the message catalogue`, { type });
     if (validator(body)) {
-      const problem = this.#c.checks.get(type)?.(body, this.#record, author, refs);
+      if (to !== undefined && this.#c.toAll.has(type) && !(to.length === 1 && to[0] === '*')) {
+        return fail('PARLEY_ERR_ADDRESSEES', `a ${type} is addressed to "*": every party that judges the obligations it bears on must hold it (it was addressed to ${to.join(', ') || 'nobody'})`, { type, to: [...to] });
+      }
+      const problem = this.#c.checks.get(type)?.(body, this.#record, author, refs, to);
       if (!problem) return ok(undefined);
+      if (problem.code) return fail(problem.code, `${type}: ${problem.message}`, { type, path: problem.path, keyword: 'check' });
       return fail('PARLEY_ERR_SCHEMA', `${type} body ${problem.path}: ${problem.message}`, { type, path: problem.path, keyword: 'check' });
     }
     const e = (validator.errors ?? [])[0] as ErrorObject | undefined;

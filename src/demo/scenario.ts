@@ -15,6 +15,7 @@ import YAML from 'yaml';
 import { isPlainObject } from '../protocol/bytes.js';
 import { isPartyCode } from '../protocol/entry.js';
 import { ParleyError } from '../protocol/errors.js';
+import { parseInstant } from '../protocol/time.js';
 import type { Ledger, LedgerEntry } from '../ledger/ledger.js';
 import { initNode, isNodeFolder, loadNode, openLedger, type NodeFolder } from '../node/folder.js';
 
@@ -33,6 +34,8 @@ export interface ScenarioStep {
 export interface Scenario {
   title: string;
   description?: string;
+  /** The moment the scenario is about (RFC 3339 UTC): where consoles open and findings are read. */
+  moment?: string;
   parties: { party: string; name: string }[];
   steps: ScenarioStep[];
 }
@@ -48,6 +51,8 @@ export interface PlayedStep {
 
 export interface PlayReport {
   title: string;
+  /** The moment the scenario is about, if it names one: where consoles open. */
+  moment?: string;
   file: string;
   sha256: string;
   /** 'played' now, or 'reused': this folder already holds this very scenario. */
@@ -110,7 +115,13 @@ export function parseScenario(text: string, file: string): Scenario {
       note: typeof s.note === 'string' ? s.note : undefined,
     };
   });
-  return { title: raw.title, description: typeof raw.description === 'string' ? raw.description : undefined, parties, steps };
+  let moment: string | undefined;
+  if (raw.moment !== undefined) {
+    const m = raw.moment instanceof Date ? raw.moment.toISOString() : raw.moment;
+    if (typeof m !== 'string') throw bad(`${file}: moment must be an RFC 3339 time`);
+    moment = new Date(parseInstant(m, `${file}: moment`)).toISOString();
+  }
+  return { title: raw.title, description: typeof raw.description === 'string' ? raw.description : undefined, moment, parties, steps };
 }
 
 /** YAML reads an unquoted timestamp as a Date; the catalogue wants RFC 3339 strings. */
@@ -227,7 +238,7 @@ export async function playScenario(file: string, dir: string, options: PlayOptio
       played.push(p);
       options.onStep?.(p, i, scenario.steps.length);
     }
-    const report: PlayReport = { title: scenario.title, file, sha256, outcome: 'played', steps: played };
+    const report: PlayReport = { title: scenario.title, ...(scenario.moment ? { moment: scenario.moment } : {}), file, sha256, outcome: 'played', steps: played };
     writeFileSync(marker, JSON.stringify(report, null, 2) + '\n');
     return report;
   } finally {

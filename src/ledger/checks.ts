@@ -128,7 +128,7 @@ export const contentFitsSchema: Check = {
   needs: 'catalogue',
   problem: (c, _t, ctx) => {
     if (!c.content) return undefined;
-    const v = ctx.catalogue!.validate(c.content.type, c.content.body, c.header.author, c.content.refs);
+    const v = ctx.catalogue!.validate(c.content.type, c.content.body, c.header.author, c.content.refs, c.content.to);
     return v.ok ? undefined : v.error.message;
   },
 };
@@ -158,7 +158,7 @@ function applies(check: Check, c: Candidate, ctx: CheckContext): boolean {
 }
 
 function problemOf(check: Check, message: string): CheckProblem {
-  // A schema refusal keeps the catalogue's own code (PARLEY_ERR_UNKNOWN_TYPE or PARLEY_ERR_SCHEMA).
+  // A schema refusal keeps the catalogue's own code (PARLEY_ERR_UNKNOWN_TYPE, PARLEY_ERR_SCHEMA or PARLEY_ERR_ADDRESSEES).
   return {
     check: check.name,
     code: check.code,
@@ -190,7 +190,7 @@ export function firstProblem(checks: readonly Check[], c: Candidate, tip: ChainT
 
 function schemaAware(check: Check, c: Candidate, ctx: CheckContext, message: string): CheckProblem {
   if (check !== contentFitsSchema || !c.content) return problemOf(check, message);
-  const v = ctx.catalogue!.validate(c.content.type, c.content.body, c.header.author, c.content.refs);
+  const v = ctx.catalogue!.validate(c.content.type, c.content.body, c.header.author, c.content.refs, c.content.to);
   if (v.ok) return problemOf(check, message);
   return {
     check: check.name,

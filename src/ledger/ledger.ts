@@ -390,7 +390,7 @@ export class Ledger {
     };
     const shape = checkContentShape(content as unknown as Record<string, unknown>);
     if (shape) throw shape;
-    const valid = this.catalogue.validate(content.type, content.body, this.party, content.refs);
+    const valid = this.catalogue.validate(content.type, content.body, this.party, content.refs, content.to);
     if (!valid.ok) throw valid.error;
     if (!(content.to.length === 1 && content.to[0] === '*')) {
       for (const p of content.to) {

@@ -28,6 +28,7 @@ export const ERRORS = {
   PARLEY_ERR_UNKNOWN_TYPE: { status: 400, message: 'The content type is not in the message catalogue.' },
   PARLEY_ERR_SCHEMA: { status: 400, message: 'The content body does not satisfy its type\'s JSON Schema.' },
   PARLEY_ERR_UNKNOWN_ADDRESSEE: { status: 400, message: 'An addressee is not in the roster.' },
+  PARLEY_ERR_ADDRESSEES: { status: 400, message: 'The entry is not addressed to every party that judges the obligations it bears on; each of them must hold its content.' },
   PARLEY_ERR_EQUIVOCATION: { status: 409, message: 'The author signed two different entries at the same seq; both are kept as evidence.' },
   // ledger and node
   PARLEY_ERR_NOT_FOUND: { status: 404, message: 'No such entry, party or resource.' },

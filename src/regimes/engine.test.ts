@@ -7,11 +7,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, Evaluation, count, formatDuration, isoTime, utcYear } from './engine.js';
 import { REGIMES, evaluateAll, openEvaluation } from './index.js';
+import { catalogue } from './registry.js';
 import { vienna2011 } from './vienna2011/index.js';
 import { RecordBuilder } from '../../test/support/record.js';
 import { prng } from '../../bench/stats.js';
 import type { RecordEntry, Regime, RegimeResult } from './types.js';
-import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from '../../test/support/vienna-bodies.js';
+import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, participation, reportBody } from '../../test/support/vienna-bodies.js';
 
 
 const BASE = Date.UTC(2021, 0, 1);
@@ -37,6 +38,9 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
     return e;
   };
   const later = (e: RecordEntry | undefined, spread: number): number => (e ? Date.parse(e.time) + Math.floor(rnd() * spread) : time());
+  // Who takes part in the Vienna Document is declared: some of the States, from some time (POL never).
+  const participants = STATES.filter((s) => s !== 'POL' && rnd() < 0.8);
+  if (participants.length > 0) participation(r, participants, time(), BASE + Math.floor(rnd() * 400) * DAY);
   for (let i = 0; i < size; i++) {
     const a = pick(STATES);
     const b = pick(STATES.filter((s) => s !== a));
@@ -93,13 +97,14 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
         counted: { troops: pick(TROOPS), ...(rnd() < 0.5 ? { battleTanks: pick([0, 250, 400]) } : {}) },
       }));
     } else if (k < 0.5) {
-      add(a, time(), 'vd.explanation.request', explanationRequestBody(b), { to: rnd() < 0.9 ? [b] : [a === 'POL' ? 'UKR' : 'POL'] });
+      // Addressed to all, as the catalogue asks; now and then a request of an older record that was not.
+      add(a, time(), 'vd.explanation.request', explanationRequestBody(b), { to: rnd() < 0.9 ? ['*'] : [a === 'POL' ? 'UKR' : 'POL'] });
     } else if (k < 0.58) {
       const q = pick([...of('vd.explanation.request'), ...of('vd.meeting.request')]);
       const responder = q ? (q.body!.respondingState as string) : b;
       const type = q?.type === 'vd.meeting.request' ? 'vd.meeting.reply' : 'vd.explanation.reply';
       const body = type === 'vd.meeting.reply' ? (rnd() < 0.8 ? { accepted: true, meetingTime: new Date(later(q, 80 * HOUR)).toISOString() } : { accepted: false }) : { explanation: 'Scheduled exercises' };
-      add(rnd() < 0.9 ? responder : a, later(q, 72 * HOUR), type, body, { to: q ? [q.author] : [b], refs: q && rnd() < 0.95 ? [q.id] : [] });
+      add(rnd() < 0.9 ? responder : a, later(q, 72 * HOUR), type, body, { refs: q && rnd() < 0.95 ? [q.id] : [] });
     } else if (k < 0.62) {
       const q = pick(of('vd.explanation.request'));
       add(q?.author ?? a, later(q, 72 * HOUR), 'vd.meeting.request', { respondingState: q ? (q.body!.respondingState as string) : b, format: 'with-responding-State', purpose: 'Clarify' }, { to: ['*'], refs: q ? [q.id] : [] });
@@ -119,6 +124,16 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
       add(a, Date.UTC(2020 + Math.floor(rnd() * 2), 11, 1 + Math.floor(rnd() * 30)), 'vd.annual-exchange', annualExchangeBody(2021 + Math.floor(rnd() * 2), Math.floor(rnd() * 200)));
     } else if (k < 0.92) {
       add(a, time(), 'vd.hazardous-incident', { incident: 'Close approach', time: new Date(time()).toISOString(), location: 'Black Sea' }, { to: [b] });
+    } else if (k < 0.935) {
+      const c = pick(STATES.filter((s) => s !== a && s !== b));
+      add(a, time(), 'hotline.message', { priority: pick(['flash', 'immediate', 'routine']), subject: 'Status', text: 'Confirm.', language: 'en' }, { to: [b, c] });
+    } else if (k < 0.95) {
+      const m = pick(of('hotline.message'));
+      if (m) {
+        const debtor = pick(m.to!);
+        const others = m.to!.filter((p) => p !== debtor);
+        add(debtor, later(m, 40 * 60_000), 'hotline.ack', {}, { to: rnd() < 0.9 ? [m.author, ...others] : [m.author], refs: [m.id] });
+      }
     } else if (k < 0.96) {
       add(a, time(), 'receipt', { of: b, upto: 1, head: '0'.repeat(64) }, { to: [b] });
     } else {
@@ -139,6 +154,60 @@ function shuffled<T>(xs: readonly T[], rnd: () => number): T[] {
 }
 
 const json = (r: RegimeResult): string => JSON.stringify(r);
+
+/**
+ * The record as node `party` holds it: the content of the entries addressed to it (or to "*") and
+ * of its own, a stub of every other — of the entries the catalogue accepts with their addressees.
+ */
+function viewOf(record: readonly RecordEntry[], party: string): RecordEntry[] {
+  return record.map((e) => (e.type === undefined || e.author === party || e.to!.includes('*') || e.to!.includes(party) ? e : RecordBuilder.stub(e)));
+}
+
+/** The entries of `record` the catalogue accepts, with their addressees (a node refuses the others at append and at accept). */
+function accepted(record: readonly RecordEntry[]): RecordEntry[] {
+  const byId = new Map(record.map((e) => [e.id, e]));
+  const c = catalogue().withRecord({ held: (id) => byId.get(id) });
+  return record.filter((e) => e.type === undefined || c.validate(e.type, e.body, e.author, e.refs, e.to).ok);
+}
+
+const violations = (r: RegimeResult): Map<string, string> => new Map(r.findings.filter((f) => f.severity === 'violation').map((f) => [f.id, f.explanation]));
+
+/**
+ * No conviction from a partial record. A node holds the content of what was addressed to it and a
+ * stub of everything else: whatever it is, its violations are among those every content shows.
+ * (An entry not yet received is no different from one not yet said: a record is judged as it
+ * stands. What a node may never hold is what the catalogue makes sure it does: every entry a rule
+ * it judges reads.)
+ */
+describe('no conviction from a partial record', () => {
+  it('the violations a node finds on what it holds (stubs of the rest) are among those found on every content', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 20, max: 220 }), (seed, size) => {
+        const record = accepted(randomRecord(seed, size));
+        const at = BASE + 800 * DAY;
+        const whole = violations(evaluateAll(record, at));
+        for (const party of STATES) {
+          for (const [id, explanation] of violations(evaluateAll(viewOf(record, party), at))) {
+            expect(whole.has(id), `${party} finds a violation the whole record does not show: ${explanation}`).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('fails for a record the catalogue refuses: an acknowledgement addressed only to the message\'s author convicts at the other addressee', () => {
+    const r = new RecordBuilder();
+    const m = r.add('USA', BASE, 'hotline.message', { priority: 'flash', subject: 'Status', text: 'Confirm.', language: 'en' }, { to: ['RUS', 'UKR'] });
+    r.add('RUS', BASE + 60_000, 'hotline.ack', {}, { to: ['USA'], refs: [m.id] });
+    r.add('UKR', BASE + 60_000, 'hotline.ack', {}, { to: ['USA', 'RUS'], refs: [m.id] });
+    const at = BASE + DAY;
+    expect(violations(evaluateAll(r.entries, at)).size).toBe(0);
+    // UKR holds RUS's acknowledgement only as a stub: it would convict RUS — so the catalogue refuses it.
+    expect([...violations(evaluateAll(viewOf(r.entries, 'UKR'), at)).values()]).toEqual([expect.stringMatching(/RUS did not acknowledge/)]);
+    expect(accepted(r.entries).map((e) => e.author)).toEqual(['USA', 'UKR']);
+  });
+});
 
 describe('incremental evaluation', () => {
   it('equals full evaluation after every step, whatever the arrival order and the moves of the clock', () => {

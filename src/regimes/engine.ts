@@ -261,7 +261,7 @@ class Context implements GroupContext {
   finding(f: FindingInput): void {
     const evidence = f.evidence.map((h) => h.id);
     const out: Finding = {
-      id: this.store.hash(['finding', f.rule.id, f.key ?? '', ...evidence]),
+      id: this.store.hash(['finding', f.rule.id, f.key ?? '', ...(f.anchor ?? evidence)]),
       rule: f.rule.id,
       citation: f.citation ?? f.rule.citation,
       severity: f.severity,
@@ -781,9 +781,11 @@ export function deadline(ctx: GroupContext, spec: DeadlineSpec): ObligationStatu
       explanation: status === 'missed' ? spec.missed : spec.late(spec.answer!.at - spec.due),
       evidence: status === 'missed' || spec.evidence.includes(spec.answer!.by) ? spec.evidence : [...spec.evidence, spec.answer!.by],
       at: spec.due + 1,
-      // The obligation's identity is part of the finding's: two obligations with the same
-      // evidence (two activities of one calendar) give two findings.
-      key: [spec.debtor, spec.key ?? '', ...(spec.anchor ?? []), status].join('|'),
+      // The obligation's identity is the finding's, late or missed: two obligations with the
+      // same evidence (two activities of one calendar) give two findings, and an answer that
+      // comes late turns the one finding from missed to late.
+      key: [spec.debtor, spec.key ?? '', ...(spec.anchor ?? [])].join('|'),
+      anchor: spec.evidence.map((h) => h.id),
     });
   }
   return status;

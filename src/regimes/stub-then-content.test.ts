@@ -14,7 +14,7 @@ describe('an entry first held as a stub, then with its content', () => {
     expect(evaluation.add(ask)).toBe(false);
     expect(evaluation.add(RecordBuilder.stub(ask))).toBe(false);
     const whole = evaluateAll(r.entries, at);
-    expect(whole.obligations.some((o) => o.citation === 'VD11 §16' && o.status === 'missed')).toBe(true);
+    expect(whole.obligations.some((o) => o.citation === 'VD11 §16.1.3' && o.status === 'missed')).toBe(true);
     expect(JSON.stringify(evaluation.result(at))).toBe(JSON.stringify(whole));
   });
 });

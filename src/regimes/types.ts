@@ -192,6 +192,11 @@ export interface FindingInput {
   at: number;
   /** Extra words for the id when one rule finds several things in the same entries. */
   key?: string;
+  /**
+   * The entry ids the finding's id is derived from, when they are not exactly `evidence` (a
+   * deadline's finding keeps one id whether the answer came late or never).
+   */
+  anchor?: readonly string[];
 }
 
 /**

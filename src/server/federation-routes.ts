@@ -54,7 +54,7 @@ export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc:
     responses: { 200: { description: 'The batch is held (or was already).', schema: pushReplySchema } },
     refusals: [
       'PARLEY_ERR_MALFORMED_JSON', 'PARLEY_ERR_BAD_ENVELOPE', 'PARLEY_ERR_BAD_HEADER', 'PARLEY_ERR_BAD_SIGNATURE', 'PARLEY_ERR_CHAIN_ORDER',
-      'PARLEY_ERR_BAD_PREV', 'PARLEY_ERR_BAD_ROOT', 'PARLEY_ERR_CONTENT_HASH', 'PARLEY_ERR_FUTURE_TIME', 'PARLEY_ERR_SCHEMA', 'PARLEY_ERR_UNKNOWN_TYPE',
+      'PARLEY_ERR_BAD_PREV', 'PARLEY_ERR_BAD_ROOT', 'PARLEY_ERR_CONTENT_HASH', 'PARLEY_ERR_FUTURE_TIME', 'PARLEY_ERR_SCHEMA', 'PARLEY_ERR_ADDRESSEES', 'PARLEY_ERR_UNKNOWN_TYPE',
       'PARLEY_ERR_FORBIDDEN', 'PARLEY_ERR_TOO_LARGE', 'PARLEY_ERR_CLOSED',
     ],
     handler: async (request) => {

@@ -81,7 +81,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     roles: ['officer'],
     body: sendSchema,
     responses: { 201: { description: 'Appended (durable).', schema: sentSchema } },
-    refusals: ['PARLEY_ERR_UNKNOWN_TYPE', 'PARLEY_ERR_SCHEMA', 'PARLEY_ERR_BAD_CONTENT', 'PARLEY_ERR_UNKNOWN_ADDRESSEE', 'PARLEY_ERR_NOT_FOUND', 'PARLEY_ERR_CONTENT_TOO_LARGE', 'PARLEY_ERR_TOO_LARGE', 'PARLEY_ERR_MALFORMED_JSON', 'PARLEY_ERR_CLOSED'],
+    refusals: ['PARLEY_ERR_UNKNOWN_TYPE', 'PARLEY_ERR_SCHEMA', 'PARLEY_ERR_BAD_CONTENT', 'PARLEY_ERR_UNKNOWN_ADDRESSEE', 'PARLEY_ERR_ADDRESSEES', 'PARLEY_ERR_NOT_FOUND', 'PARLEY_ERR_CONTENT_TOO_LARGE', 'PARLEY_ERR_TOO_LARGE', 'PARLEY_ERR_MALFORMED_JSON', 'PARLEY_ERR_CLOSED'],
     handler: async (request, reply) => {
       const e = await ledger.append(request.body as AppendInput);
       void reply.code(201);

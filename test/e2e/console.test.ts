@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../federation/support.js';
+import { consoleLink } from '../../src/cli/commands/network.js';
 import { api, ensureConsoleBuilt, launchBrowser, outputDir, pageProblems, root, screenshot, send, signIn, square, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
 
 const SECRET = 'USA-RUS only: the text UKR must never see';
@@ -152,6 +153,30 @@ describe('the console', { timeout: 120_000 }, () => {
     // The obligation links to the request that created it.
     await overdue.first().getByRole('link').click();
     await expect(page.getByTestId('entry-id').textContent()).resolves.toBe(step('ukr-explanation-request'));
+    await page.close();
+  });
+
+  it('opens at the scenario\'s moment from the link `npm start` prints: the crisis\'s open obligations first, the live clock one click away', async () => {
+    expect(net.moment).toBe('2022-02-14T00:00:00.000Z');
+    const node = net.nodes.UKR!;
+    const page = await browser.context.newPage();
+    await page.goto(consoleLink(node.url, node.folder.tokens.officer, net.moment));
+    await page.getByTestId('party').waitFor();
+    await expect(page.getByTestId('asof-banner').textContent()).resolves.toContain('2022-02-14');
+    expect(page.url()).toContain('at=2022-02-14T00');
+    const rows = page.locator('[data-testid="obligations"] tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThan(1);
+    // First the 48 hours Russia let pass, then the meeting Ukraine asked for, due the next day.
+    await expect(rows.nth(0).textContent()).resolves.toMatch(/RUS.*explain to UKR/);
+    await expect(rows.nth(1).textContent()).resolves.toMatch(/RUS.*meet UKR/);
+    await expect(rows.nth(1).locator('.countdown').textContent()).resolves.toBe('1d 13:00:00');
+    // Nothing owed for a year the record does not touch: participation from 2022 owes the calendar and exchange for 2023 only.
+    const owed = (await page.getByTestId('obligations').textContent()) ?? '';
+    expect(owed).toContain('for 2023');
+    expect(owed).not.toMatch(/for 2022 by|for 202[4-9]/);
+    await page.getByRole('button', { name: 'Back to live' }).click();
+    await expect.poll(() => page.url()).not.toContain('at=');
+    await expect.poll(() => page.getByTestId('asof-banner').count()).toBe(0);
     await page.close();
   });
 

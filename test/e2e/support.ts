@@ -40,6 +40,8 @@ export interface ScenarioNetwork {
   nodes: Record<string, RunningNode>;
   /** Entry ids of the scenario's labelled steps (`usa-flash` → its id). */
   steps: Record<string, string>;
+  /** The moment the scenario names: where `npm start` opens the consoles. */
+  moment?: string;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startScenarioNetwork(file = WINTER_SCENARIO): Promise<Scen
   return {
     nodes,
     steps: Object.fromEntries(report.steps.filter((s) => s.id).map((s) => [s.id!, s.entry])),
+    moment: report.moment,
     close: async () => {
       for (const n of Object.values(nodes)) await n.close().catch(() => {});
       dir.remove();

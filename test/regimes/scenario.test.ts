@@ -36,16 +36,18 @@ describe('the winter 2021–22 scenario', () => {
     const ukr = join(dir.path, 'winter', 'UKR');
     const obligations = parley(['obligations', '--dir', ukr, '--at', AT, '--json']).json().obligations;
     const missed = obligations.filter((o: { status: string; debtor: string }) => o.status === 'missed' && o.debtor === 'RUS').map((o: { citation: string }) => o.citation);
-    expect(missed).toEqual(expect.arrayContaining(['VD11 §16', 'VD11 §16.2']));
+    expect(missed).toEqual(expect.arrayContaining(['VD11 §16.1.3', 'VD11 §16.2']));
     // Just before the 48 hours ran out, the reply was still open.
     const before = parley(['obligations', '--dir', ukr, '--at', '2022-02-13T12:00:00.000Z', '--json']).json().obligations;
-    expect(before.find((o: { citation: string }) => o.citation === 'VD11 §16').status).toBe('open');
+    expect(before.find((o: { citation: string }) => o.citation === 'VD11 §16.1.3').status).toBe('open');
     const findings = parley(['findings', '--dir', ukr, '--at', AT, '--json']).json().findings as { citation: string; severity: string; parties: string[]; explanation: string; evidence: string[] }[];
     const late = findings.find((f) => f.citation === 'VD11 §38' && f.parties[0] === 'BLR' && /deadline/.test(f.explanation));
     expect(late?.severity).toBe('violation');
     expect(findings.find((f) => f.severity === 'warning' && /12,800/.test(f.explanation))?.parties).toEqual(['RUS']);
     const overCount = findings.find((f) => /counted 30,000/.test(f.explanation));
     expect(overCount?.evidence).toHaveLength(2);
+    // What UKR counted is read against the observation threshold too, and says whose count it is.
+    expect(findings.find((f) => f.citation === 'VD11 §47.4' && f.severity === 'violation')).toMatchObject({ parties: ['BLR', 'UKR'], explanation: expect.stringMatching(/^on UKR's count, "Union Resolve 2022" involved 30,000 troops.*BLR invited none$/) });
     // The hotline exchange is between USA and RUS: its late acknowledgement is a finding there.
     const usa = parley(['findings', '--dir', join(dir.path, 'winter', 'USA'), '--at', AT, '--party', 'RUS', '--json']).json().findings;
     expect(usa.some((f: { citation: string; explanation: string }) => /flash/.test(f.explanation) && /after its 5 min deadline/.test(f.explanation))).toBe(true);

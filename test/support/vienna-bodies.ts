@@ -7,6 +7,8 @@
  */
 import type { ActivityNotification, Calendar, CalendarActivity, ObserverReport } from '../../src/regimes/vienna2011/schemas.js';
 import type { Forces } from '../../src/regimes/vienna2011/rules.js';
+import type { RecordEntry } from '../../src/regimes/types.js';
+import type { RecordBuilder } from './record.js';
 
 /** A square in Belarus, as a closed GeoJSON ring. */
 export const AREA = Object.freeze({
@@ -96,3 +98,15 @@ export const evaluationRequestBody = (receivingState: string) => ({
   proposedDate: '2022-03-01',
   evaluators: 3,
 });
+
+/**
+ * Participation in the Vienna Document, as the record declares it: an agreement proposal setting
+ * `vd11` terms (the empty object) naming `parties`, endorsed by each of them one minute later.
+ * Returns the proposal.
+ */
+export function participation(record: RecordBuilder, parties: string[], said: number, effective = said): RecordEntry {
+  const body = { parties, terms: { vd11: {} }, effective: new Date(effective).toISOString() };
+  const proposal = record.add(parties[0], said, 'agreement.proposal', { title: 'Participation in the Vienna Document 2011', ...body });
+  for (const p of parties.slice(1)) record.add(p, said + 60_000, 'agreement.endorsement', { proposal: proposal.id, ...body }, { refs: [proposal.id] });
+  return proposal;
+}

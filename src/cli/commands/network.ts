@@ -71,8 +71,10 @@ async function up(opts: UpOptions): Promise<ExitCode> {
   await introduce(members.map((m) => m.folder));
 
   // 2b. History first, on its own dates, while no node runs: the scenario's steps, once.
+  let moment: string | undefined;
   if (opts.scenario) {
     const report = await playScenario(opts.scenario, root, { folders: new Map(members.map((m) => [m.folder.config.party, m.folder])) });
+    moment = report.moment;
     if (!opts.json) process.stderr.write(report.outcome === 'reused' ? `scenario "${report.title}" already played in ${root}; reusing it\n` : `played scenario "${report.title}": ${report.steps.length} steps\n`);
   }
 
@@ -98,10 +100,11 @@ async function up(opts: UpOptions): Promise<ExitCode> {
     throw e;
   }
 
-  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: `${m.url}/console/#token=${m.folder.tokens.officer}`, pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
-  print(opts.json, { nodes }, () =>
+  const nodes = members.map((m) => ({ party: m.folder.config.party, url: m.url, console: consoleLink(m.url, m.folder.tokens.officer, moment), pid: m.child!.pid, officerToken: m.folder.tokens.officer, dir: m.folder.dir, log: m.log }));
+  print(opts.json, { nodes, ...(moment ? { moment } : {}) }, () =>
     [
       `Parley network of ${nodes.length} parties in ${root} (Ctrl-C stops them all):`,
+      ...(moment ? [`  consoles open at the scenario's moment, ${moment} ("Back to live" for the live clock)`] : []),
       ...nodes.map((n) => `  ${n.party.padEnd(6)} console ${n.console}\n         (opens signed in; or sign in at ${n.url}/console/ with the officer token ${n.officerToken})  log ${n.log}`),
     ].join('\n'),
   );
@@ -120,6 +123,14 @@ async function up(opts: UpOptions): Promise<ExitCode> {
 }
 
 /** The built CLI entry (dist/src/cli/main.js), which the child processes run. */
+/**
+ * The sign-in link of a node's console; with a scenario's moment, the console opens there (`?at=`),
+ * its "Back to live" one click away.
+ */
+export function consoleLink(url: string, token: string, moment?: string): string {
+  return `${url}/console/${moment ? `?at=${encodeURIComponent(moment)}` : ''}#token=${token}`;
+}
+
 function cliMain(): string {
   const main = fileURLToPath(new URL('../main.js', import.meta.url));
   if (!existsSync(main)) throw new ParleyError('PARLEY_ERR_INTERNAL', `${main} is missing; run 'npm run build' first`);

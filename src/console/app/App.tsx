@@ -51,7 +51,7 @@ export function App() {
     // A sign-in link (/console/#token=…): take the token, then drop it from the address bar.
     const fromLink = () => {
       const token = /^#token=([^&]+)/.exec(window.location.hash)?.[1];
-      if (token) history.replaceState(null, '', `${window.location.pathname}#/dashboard`);
+      if (token) history.replaceState(null, '', `${window.location.pathname}${window.location.search}#/dashboard`);
       return token ? decodeURIComponent(token) : undefined;
     };
     const token = fromLink() ?? sessionStorage.getItem(TOKEN_KEY);

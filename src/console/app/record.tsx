@@ -57,7 +57,15 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   const [live, setLive] = useState<Live>('connecting');
   const [loadedAt, setLoadedAt] = useState<number | undefined>(undefined);
   const [revision, setRevision] = useState(0);
-  const [asOf, setAsOf] = useState<number | undefined>(undefined);
+  const [asOf, setAsOfState] = useState<number | undefined>(asOfInLink);
+  // The link carries the instant (`?at=`): a reload, or a link passed on, opens at the same moment.
+  const setAsOf = useCallback((t: number | undefined) => {
+    setAsOfState(t);
+    const url = new URL(window.location.href);
+    if (t === undefined) url.searchParams.delete('at');
+    else url.searchParams.set('at', new Date(t).toISOString());
+    window.history.replaceState(window.history.state, '', url);
+  }, []);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Entries are immutable once held: each refresh reads only those stored after the cursor.
   const cursor = useRef<number | undefined>(undefined);
@@ -152,6 +160,17 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     signOut: props.onSignOut,
   };
   return <PictureContext.Provider value={picture}>{props.children}</PictureContext.Provider>;
+}
+
+/**
+ * The instant the link opens at: `?at=` as RFC 3339 UTC (`2022-02-14T00:00:00.000Z`, as
+ * `npm start` writes it for a scenario's moment); anything else opens live.
+ */
+export function asOfInLink(): number | undefined {
+  const at = new URLSearchParams(window.location.search).get('at');
+  if (at === null || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(at)) return undefined;
+  const t = Date.parse(at);
+  return Number.isFinite(t) ? t : undefined;
 }
 
 /** The instant the console reasons about: the analyst's "as of", or now (ticking every second). */

@@ -106,9 +106,12 @@ function Compose(props: { query: URLSearchParams }) {
   const [sending, setSending] = useState(false);
   const peers = useMemo(() => p.roster.map((r) => r.party).filter((c) => c !== p.party), [p.roster, p.party]);
 
+  // A type the rules read is addressed to all parties (the catalogue's x-parley-addressed: all).
+  const toAll = schema?.['x-parley-addressed'] === 'all';
   useEffect(() => {
     setDraft(schema ? emptyDraft(schema, schema) : undefined);
     setRefusal(undefined);
+    if (toAll) setTo(['*']);
   }, [type, schema === undefined]);
 
   const submit = async (e: FormEvent) => {
@@ -155,8 +158,9 @@ function Compose(props: { query: URLSearchParams }) {
           <legend>To</legend>
           <div className="checks">
             <label>
-              <input type="checkbox" checked={to.includes('*')} onChange={(e) => setTo(e.target.checked ? ['*'] : [])} /> all parties
+              <input type="checkbox" checked={to.includes('*')} disabled={toAll} onChange={(e) => setTo(e.target.checked ? ['*'] : [])} /> all parties
             </label>
+            {toAll && <span className="hint">Every party judges what this type bears on, so it goes to all.</span>}
             {peers.map((c) => (
               <label key={c}>
                 <input

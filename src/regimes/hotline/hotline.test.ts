@@ -197,3 +197,19 @@ describe('hotline content types', () => {
     expect(path('link.test', { n: 0 })).toBe('/n');
   });
 });
+
+describe('an acknowledgement reaches every party that judges it', () => {
+  it('is refused (PARLEY_ERR_ADDRESSEES) unless addressed to the message\'s author and its other addressees, where the node holds the message', () => {
+    const r = new RecordBuilder();
+    const m = r.add('USA', '2022-02-12T16:00:00.000Z', 'hotline.message', { priority: 'flash', subject: 'Status', text: 'Confirm.', language: 'en' }, { to: ['RUS', 'UKR'] });
+    const byId = new Map(r.entries.map((e) => [e.id, e]));
+    const c = catalogue().withRecord({ held: (id) => byId.get(id) });
+    const only = c.validate('hotline.ack', {}, 'RUS', [m.id], ['USA']);
+    expect(only.ok ? undefined : [only.error.code, only.error.message]).toEqual(['PARLEY_ERR_ADDRESSEES', expect.stringContaining('UKR is missing')]);
+    expect(c.validate('hotline.ack', {}, 'RUS', [m.id], ['USA', 'UKR']).ok).toBe(true);
+    expect(c.validate('hotline.ack', {}, 'RUS', [m.id], ['*']).ok).toBe(true);
+    // A node that holds only the message's stub cannot judge, and lets it pass.
+    const stubOnly = catalogue().withRecord({ held: (id) => (id === m.id ? RecordBuilder.stub(m) : undefined) });
+    expect(stubOnly.validate('hotline.ack', {}, 'RUS', [m.id], ['USA']).ok).toBe(true);
+  });
+});

@@ -7,7 +7,7 @@
  * that every party holding the message can compute the same obligation). The machine `receipt`
  * (Protocol v1) is a different fact: the peer's node holds the entry, nobody has read it yet.
  */
-import type { CatalogueEntry, SchemaProblem } from '../../catalogue/index.js';
+import type { CatalogueEntry, RecordView, SchemaProblem } from '../../catalogue/index.js';
 import { PRIORITIES, type Priority } from './rules.js';
 
 /**
@@ -33,6 +33,28 @@ export interface HotlineAck {
 
 export interface LinkTest {
   n: number;
+}
+
+/**
+ * An acknowledgement is addressed to every party that holds a message it acknowledges and judges
+ * its obligations: the message's author and its addressees. Judged on the messages this node
+ * holds with their content; a message held as a stub (or not at all) cannot be judged here.
+ */
+function ackAddressees(record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined): SchemaProblem | undefined {
+  if (!to || !refs || to.includes('*')) return undefined;
+  for (const id of refs) {
+    const m = record.held(id);
+    if (m?.type !== 'hotline.message' || !m.to || m.to.includes('*')) continue;
+    const missing = [...new Set([m.author!, ...m.to])].filter((p) => p !== author && !to.includes(p)).sort();
+    if (missing.length > 0) {
+      return {
+        path: '/',
+        code: 'PARLEY_ERR_ADDRESSEES',
+        message: `the acknowledgement of ${id.slice(0, 12)}… must be addressed to every party that holds that message and judges its acknowledgements; ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing from its addressees`,
+      };
+    }
+  }
+  return undefined;
 }
 
 export const hotlineSchemas: Record<string, CatalogueEntry> = {
@@ -70,13 +92,14 @@ export const hotlineSchemas: Record<string, CatalogueEntry> = {
     title: 'Hotline acknowledgement',
     'x-parley-composed-by': 'service',
     description:
-      'A duty officer has read the hotline message(s) named in the content\'s refs: the human acknowledgement the hotline agreement asks for (HL §3), distinct from the machine receipt that says only that the node holds the message. Address it to the message\'s author (and its other addressees).',
+      'A duty officer has read the hotline message(s) named in the content\'s refs: the human acknowledgement the hotline agreement asks for (HL §3), distinct from the machine receipt that says only that the node holds the message. Addressed to the message\'s author and its other addressees (or "*"): each of them judges the acknowledgements the message is owed, so each must hold it — refused otherwise (PARLEY_ERR_ADDRESSEES) when the node holds the message.',
     type: 'object',
     additionalProperties: false,
     properties: {
       officer: { type: 'string', minLength: 1, maxLength: 200, description: 'Who read it: a name, call sign or watch position.' },
       note: { type: 'string', minLength: 1, maxLength: 2000, description: 'A word with the acknowledgement (it is not the reply; a reply is a hotline.message).' },
     },
+    check: (_body: unknown, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => ackAddressees(record, author, refs, to),
   },
   'link.test': {
     title: 'Link test',

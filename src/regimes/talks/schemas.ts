@@ -159,13 +159,29 @@ function commitmentProblem(body: Commitment, record: RecordView): SchemaProblem 
   return undefined;
 }
 
-function briefingProblem(body: Briefing, record: RecordView, author: string | undefined): SchemaProblem | undefined {
+function briefingProblem(body: Briefing, record: RecordView, author: string | undefined, to: readonly string[] | undefined): SchemaProblem | undefined {
   const i = body.briefed.indexOf(author ?? '');
   if (i >= 0) return { path: `/briefed/${i}`, message: 'a party does not brief itself' };
   const { problem, meeting } = heldMeeting(record, body.meeting);
   if (problem) return problem;
   if (meeting && Date.parse(body.at) < Date.parse(meeting.at)) return { path: '/at', message: `is before the meeting (${meeting.at})` };
-  return undefined;
+  return meeting ? briefingAddressees(record.held(body.meeting)!, author, to) : undefined;
+}
+
+/**
+ * Every party that holds the meeting judges the briefings owed about it (TALKS §briefing), so a
+ * briefing reaches each of them: addressed to "*", or to the meeting's author and addressees.
+ */
+function briefingAddressees(m: { readonly author?: string; readonly to?: readonly string[] }, author: string | undefined, to: readonly string[] | undefined): SchemaProblem | undefined {
+  if (!to || to.includes('*') || !m.to) return undefined;
+  const judges = m.to.includes('*') ? ['*'] : [...new Set([m.author!, ...m.to])].filter((p) => p !== author);
+  const missing = judges.filter((p) => !to.includes(p)).sort();
+  if (missing.length === 0) return undefined;
+  return {
+    path: '/',
+    code: 'PARLEY_ERR_ADDRESSEES',
+    message: `a briefing is addressed to every party that holds its meeting and judges the briefings owed about it (${judges.includes('*') ? 'the meeting went to "*", so "*"' : `${missing.join(', ')} missing`})`,
+  };
 }
 
 const language = (description: string) => ({ type: 'string', pattern: BCP47, maxLength: 35, description }) as const;
@@ -326,7 +342,8 @@ export const talksSchemas: Record<string, CatalogueEntry> = {
   },
   'talks.briefing': {
     title: 'Briefing',
-    description: 'The author briefed the parties it names about a meeting, at the time it gives. With an agreed briefing deadline, it meets the obligations to brief the parties an agenda item concerns (TALKS §briefing).',
+    description:
+      'The author briefed the parties it names about a meeting, at the time it gives. With an agreed briefing deadline, it meets the obligations to brief the parties an agenda item concerns (TALKS §briefing). Addressed to "*", or to the meeting\'s author and addressees: each of them judges those obligations (refused otherwise, PARLEY_ERR_ADDRESSEES, where the meeting is held).',
     type: 'object',
     additionalProperties: false,
     required: ['meeting', 'briefed', 'at'],
@@ -336,6 +353,6 @@ export const talksSchemas: Record<string, CatalogueEntry> = {
       at: { type: 'string', format: 'date-time', description: 'When the briefing took place.' },
       summary: text(5000, 'What they were told, if the author records it.'),
     },
-    check: (body: Briefing, record: RecordView, author: string | undefined) => briefingProblem(body, record, author),
+    check: (body: Briefing, record: RecordView, author: string | undefined, _refs: readonly string[] | undefined, to: readonly string[] | undefined) => briefingProblem(body, record, author, to),
   },
 };

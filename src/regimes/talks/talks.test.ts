@@ -141,6 +141,27 @@ describe('briefings (TALKS §briefing, agreed terms)', () => {
   });
 });
 
+describe('a briefing reaches every party that judges it', () => {
+  it('is refused (PARLEY_ERR_ADDRESSEES) when the meeting went to all and the briefing only to the party briefed', () => {
+    const r = new RecordBuilder();
+    const m = meeting(r);
+    const byId = new Map(r.entries.map((e) => [e.id, e]));
+    const c = catalogue().withRecord({ held: (id) => byId.get(id) });
+    const body = { meeting: m.id, briefed: ['UKR'], at: iso(T0 + 2 * H) };
+    const refused = c.validate('talks.briefing', body, 'USA', [m.id], ['UKR']);
+    expect(refused.ok ? undefined : refused.error.code).toBe('PARLEY_ERR_ADDRESSEES');
+    expect(c.validate('talks.briefing', body, 'USA', [m.id], ['*']).ok).toBe(true);
+    // A meeting held only by its delegations: the briefing goes to them.
+    const r2 = new RecordBuilder('b');
+    const m2 = r2.add('USA', T0 + H, 'talks.meeting', meetingBody, { to: ['RUS'] });
+    const c2 = catalogue().withRecord({ held: (id) => (id === m2.id ? m2 : undefined) });
+    const b2 = { meeting: m2.id, briefed: ['UKR'], at: iso(T0 + 2 * H) };
+    expect(c2.validate('talks.briefing', b2, 'USA', [m2.id], ['UKR', 'RUS']).ok).toBe(true);
+    const short = c2.validate('talks.briefing', b2, 'USA', [m2.id], ['UKR']);
+    expect(short.ok ? undefined : short.error.message).toContain('RUS missing');
+  });
+});
+
 describe('working groups meet on the agreed cadence (TALKS §group, agreed terms)', () => {
   const SS = 'strategic-stability';
   const groups = (cadenceDays: number, members = ['USA', 'RUS']) => ({ talks: { groups: { [SS]: { members, cadenceDays } } } });

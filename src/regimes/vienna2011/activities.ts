@@ -16,6 +16,13 @@
  *   planned activity: it already owes its notification (a cancelled activity is removed from a
  *   revised calendar; an activity moved to another year leaves its old year's calendar).
  *
+ * What was counted counts: the thresholds are about what an activity involves (§40.1.1 "involves
+ * at any time"), so an activity is also read on each counting State's figures — each figure the
+ * larger of the notification's and what that State's reports counted — and every figure-based rule
+ * (§38/§41, §47.4/§47.5, §68, §67) is applied to that reading too. A finding on a count says whose
+ * count it is ("on UKR's count"), names that State among its parties and its reports among its
+ * evidence, and is made only where the count crosses what the notified figures did not.
+ *
  * Years are UTC calendar years, at every party alike: an activity from 28 December to 5 January
  * counts in both years for §67.2, and belongs to the calendar of the year it starts.
  *
@@ -25,7 +32,7 @@
  * and one per State for reports that name no notification (`evaluateUnnamedReports`).
  */
 import { DAY, compareHeld, count, deadline, endOfDayUtc, formatDuration, parseTime, utcYear } from '../engine.js';
-import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
+import type { GroupContext, HeldEntry, PartyCode, RuleRow } from '../types.js';
 import { FIELD_WORDS, FORCE_FIELDS, VD11, crossingFields, meets, nearMisses, notifiableBy, observableBy, type ForceField, type Forces } from './rules.js';
 import { normalDesignation, type ActivityNotification, type Calendar, type ObservationInvitation, type ObserverReport } from './schemas.js';
 
@@ -50,7 +57,14 @@ interface Activity {
   forces: Forces;
   /** The ids its obligations derive from: its first appearance in the record. */
   anchor: string[];
+  /** The entry id its chain of notifications is rooted at (the first notification, or the one its corrections name). */
+  root?: string;
+  /** Figures counted above those notified, with the reports that counted them (an activity read on one State's count). */
+  counted?: { by: PartyCode; reports: HeldEntry[] };
 }
+
+/** The evidence of a finding on an activity's figures: its first notification and the correction its figures are read from. */
+const versionsOf = (a: Activity): HeldEntry[] => (a.versions.length > 1 ? [a.versions[0], a.versions[a.versions.length - 1]] : a.versions.slice());
 
 function forcesOf(body: Partial<Record<ForceField, unknown>>): Forces {
   const f = {} as Forces;
@@ -110,6 +124,7 @@ function notifiedActivities(notifications: readonly HeldEntry[]): Activity[] {
         alert: b.alertActivity === true,
         forces: forcesOf(b),
         anchor: [versions[0].id],
+        root: rootOf.get(versions[0].id),
       });
     }
   }
@@ -150,6 +165,7 @@ export function evaluateActivity(party: PartyCode, key: string, ctx: GroupContex
     thresholdMargin(party, a, ctx);
     inCalendar(party, a, listings, ctx);
     reportsNaming(party, a, ctx);
+    for (const c of countedVersions(party, a, ctx)) countedRules(party, a, c, invitations, listings, ctx);
   }
 }
 
@@ -222,7 +238,7 @@ function priorNotification(party: PartyCode, a: Activity, ctx: GroupContext): vo
       ? `notify alert activity ${a.name} when its troops start, ${new Date(a.start).toISOString()} (notifiable under ${threshold.citation})`
       : `notify ${a.name}, starting ${day(a.start)}, ${days} days before its start (notifiable under ${threshold.citation})`,
     due: a.alert ? a.start : a.start - days * DAY,
-    evidence: a.calendar ? [a.calendar] : [first],
+    evidence: a.calendar ? [a.calendar, ...(a.versions.length > 1 ? [latestOf(a)] : [])] : versionsOf(a),
     anchor: a.anchor,
     answer: first ? { by: first, at: first.t } : undefined,
     late: (d) =>
@@ -242,13 +258,7 @@ function priorNotification(party: PartyCode, a: Activity, ctx: GroupContext): vo
 function observationInvitation(party: PartyCode, a: Activity, byDesignation: readonly HeldEntry[], ctx: GroupContext): void {
   const threshold = observableBy(a.forces, a.alert, a.end - a.start);
   if (!threshold) return;
-  const candidates = [...byDesignation];
-  for (const v of a.versions) {
-    for (const h of ctx.referrers(v.id)) {
-      if (h.type === 'vd.observation.invitation' && h.author === party && (h.body as unknown as ObservationInvitation).notification === v.id) candidates.push(h);
-    }
-  }
-  const invitation = candidates.sort(compareHeld)[0];
+  const invitation = invitationOf(party, a, byDesignation, ctx);
   const figures = describe(a.forces, crossingFields(threshold, a.forces));
   deadline(ctx, {
     rule: VD11.observation,
@@ -257,13 +267,24 @@ function observationInvitation(party: PartyCode, a: Activity, byDesignation: rea
     creditors: ['*'],
     what: `invite observers of all participating States to ${a.name} (${figures}) by the time its notification is due`,
     due: a.alert ? a.start : a.start - VD11.priorNotification.figures.days * DAY,
-    evidence: a.calendar ? [a.calendar, ...a.versions.slice(0, 1)] : a.versions.slice(0, 1),
+    evidence: a.calendar ? [a.calendar, ...versionsOf(a)] : versionsOf(a),
     anchor: a.anchor,
     answer: invitation ? { by: invitation, at: invitation.t } : undefined,
     late: (d) => `${party} invited observers to ${a.name} ${formatDuration(d)} after its notification was due`,
     missed: `${party} did not invite observers to ${a.name} (${figures}) by the time its notification was due`,
     parties: [party],
   });
+}
+
+/** The first invitation to the activity: by designation, or naming one of its notifications. */
+function invitationOf(party: PartyCode, a: Activity, byDesignation: readonly HeldEntry[], ctx: GroupContext): HeldEntry | undefined {
+  const candidates = [...byDesignation];
+  for (const v of a.versions) {
+    for (const h of ctx.referrers(v.id)) {
+      if (h.type === 'vd.observation.invitation' && h.author === party && (h.body as unknown as ObservationInvitation).notification === v.id) candidates.push(h);
+    }
+  }
+  return candidates.sort(compareHeld)[0];
 }
 
 /** A declared figure within the margin under a threshold: the Zapad-2017 pattern (warning). */
@@ -295,9 +316,9 @@ function inCalendar(party: PartyCode, a: Activity, listings: Listings, ctx: Grou
   ctx.finding({
     rule: row,
     severity: 'violation',
-    parties: [party],
     explanation: `${party} notified ${a.name} with ${describe(a.forces, crossingFields(row, a.forces))}, more than ${count(row.figures.troops)} troops or ${count(row.figures.battleTanks)} battle tanks, and it was not in its calendar for ${y} exchanged by 15 November ${y - 1}`,
-    evidence: calendar ? [calendar, latest].sort(compareHeld) : [latest],
+    parties: [party],
+    evidence: calendar ? [calendar, ...versionsOf(a)].sort(compareHeld) : versionsOf(a),
     at: latest.t,
   });
 }
@@ -320,12 +341,120 @@ function reportsNaming(party: PartyCode, a: Activity, ctx: GroupContext): void {
       ctx.finding({
         rule: VD11.observedOverNotified,
         severity: 'violation',
-        parties: [party, r.author],
         explanation: `${r.author}'s ${b.basis} counted ${describe(b.counted, over)} at ${a.name} where ${party} notified ${describe(stated, over)}`,
+        parties: [party, r.author],
         evidence: [version, r].sort(compareHeld),
         at: r.t,
       });
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What was counted: the thresholds are about what an activity involves (§40.1.1 "involves at any
+// time"), so every figure-based rule is read on each counting State's figures too — kept apart
+// from the notified-figure findings, and saying whose count it is.
+
+/** The reports of `party`'s activity that name one of its notifications, by counting State, in record order of the counters. */
+function reportsOf(party: PartyCode, a: Activity, ctx: GroupContext): Map<PartyCode, HeldEntry[]> {
+  const by = new Map<PartyCode, HeldEntry[]>();
+  for (const v of a.versions) {
+    for (const r of ctx.referrers(v.id)) {
+      const b = r.body as unknown as ObserverReport;
+      if (r.type !== 'vd.observer.report' || b.notification !== v.id || b.observedState !== party) continue;
+      const list = by.get(r.author);
+      if (list) list.push(r);
+      else by.set(r.author, [r]);
+    }
+  }
+  return by;
+}
+
+/** The activity as each counting State's reports show it: each figure the larger of notified and counted; only where a count exceeds the notification. */
+function countedVersions(party: PartyCode, a: Activity, ctx: GroupContext, reports = reportsOf(party, a, ctx)): Activity[] {
+  const out: Activity[] = [];
+  for (const by of [...reports.keys()].sort()) {
+    const list = reports.get(by)!.sort(compareHeld);
+    const forces = { ...a.forces };
+    let more = false;
+    for (const r of list) {
+      const counted = (r.body as unknown as ObserverReport).counted;
+      for (const k of FORCE_FIELDS) {
+        const v = counted[k];
+        if (typeof v === 'number' && v > forces[k]) {
+          forces[k] = v;
+          more = true;
+        }
+      }
+    }
+    if (more) out.push({ ...a, forces, counted: { by, reports: list } });
+  }
+  return out;
+}
+
+/** "on UKR's count" */
+const onCount = (c: Activity): string => `on ${c.counted!.by}'s count`;
+
+/**
+ * The per-activity rules on one State's count, where the notified figures did not cross the
+ * threshold but the counted ones do: §38/§41 (notifiable), §47.4/§47.5 (observers invited),
+ * §68 (in the calendar). A violation unless this node holds the notifying State's entries only
+ * as stubs (a correction, an invitation or a calendar could be among them).
+ */
+function countedRules(party: PartyCode, a: Activity, c: Activity, invitations: readonly HeldEntry[], listings: Listings, ctx: GroupContext): void {
+  const first = a.versions[0];
+  const reportsAt = Math.max(...c.counted!.reports.map((r) => r.t));
+  const evidence = [...versionsOf(a), ...c.counted!.reports].sort(compareHeld);
+  const dueNotice = a.alert ? a.start : a.start - VD11.priorNotification.figures.days * DAY;
+  const find = (row: RuleRow, citation: string, words: string, at: number): void => {
+    ctx.finding({
+      rule: row,
+      citation,
+      severity: 'violation',
+      explanation: `${onCount(c)}, ${words}`,
+      parties: [party, c.counted!.by],
+      evidence,
+      at,
+      key: `count:${c.counted!.by}`,
+    });
+  };
+
+  const notifiable = notifiableBy(c.forces);
+  if (notifiable && !notifiableBy(a.forces) && first.t > dueNotice) {
+    const rule = a.alert ? VD11.alertNotification : VD11.priorNotification;
+    find(
+      rule,
+      rule.citation,
+      `${a.name} involved ${describe(c.forces, crossingFields(notifiable, c.forces))}, notifiable under ${notifiable.citation}, and ${party} notified it ${a.alert ? `${formatDuration(first.t - a.start)} after its troops started` : `${formatDuration(Math.max(0, a.start - first.t))} before its start, after the ${VD11.priorNotification.figures.days}-day deadline`}`,
+      Math.max(reportsAt, dueNotice + 1),
+    );
+  }
+
+  const observable = observableBy(c.forces, a.alert, a.end - a.start);
+  if (observable && !observableBy(a.forces, a.alert, a.end - a.start)) {
+    const invitation = invitationOf(party, a, invitations, ctx);
+    if (!invitation || invitation.t > dueNotice) {
+      const at = Math.max(reportsAt, dueNotice + 1);
+      if (ctx.reached(at)) {
+        find(
+          VD11.observation,
+          observable.citation,
+          `${a.name} involved ${describe(c.forces, crossingFields(observable, c.forces))}, at the observation threshold of ${observable.citation}: observers of all participating States were to be invited by ${day(dueNotice)}, and ${party} ${invitation ? `invited them ${formatDuration(invitation.t - dueNotice)} late` : 'invited none'}`,
+          at,
+        );
+      }
+    }
+  }
+
+  const row = VD11.inCalendar;
+  const y = utcYear(a.start);
+  if (!a.alert && meets(row, c.forces) && !meets(row, a.forces) && !listings.onTime.has(y)) {
+    find(
+      row,
+      row.citation,
+      `${a.name} involved ${describe(c.forces, crossingFields(row, c.forces))}, more than ${count(row.figures.troops)} troops or ${count(row.figures.battleTanks)} battle tanks, and it was not in ${party}'s calendar for ${y} exchanged by 15 November ${y - 1}`,
+      Math.max(reportsAt, latestOf(a).t),
+    );
   }
 }
 
@@ -338,11 +467,44 @@ export function mattersToConstraints(h: HeldEntry): boolean {
   return b.corrects !== undefined || [VD11.perYear, VD11.simultaneous, VD11.threeYears].some((row) => meets(row, forcesOf(b)));
 }
 
-/** Group `state:STATE`: its notifications that can matter to Chapter VIII (`mattersToConstraints`). */
+const byStart = (x: Activity, y: Activity): number => x.start - y.start || (x.anchor[0] < y.anchor[0] ? -1 : 1);
+
+/**
+ * Group `state:STATE`: its notifications that can matter to Chapter VIII (`mattersToConstraints`),
+ * and the reports that name one of its notifications. The constraints are read on the notified
+ * figures, then on each counting State's figures (findings on a count are kept apart: only those
+ * naming an activity whose count crossed what its notification did not).
+ */
 export function evaluateState(party: PartyCode, ctx: GroupContext): void {
-  const notifications = ctx.members().filter((h) => h.type === 'vd.activity.notification' && h.author === party);
-  const activities = notifiedActivities(notifications).sort((x, y) => x.start - y.start || (x.anchor[0] < y.anchor[0] ? -1 : 1));
+  const notifications: HeldEntry[] = [];
+  const namedIds = new Set<string>();
+  for (const h of ctx.members()) {
+    if (h.type === 'vd.activity.notification' && h.author === party) notifications.push(h);
+    else if (h.type === 'vd.observer.report' && (h.body as unknown as ObserverReport).observedState === party) namedIds.add((h.body as unknown as ObserverReport).notification!);
+  }
+  const activities = notifiedActivities(notifications).sort(byStart);
   constraints(party, activities, ctx);
+  if (namedIds.size === 0) return;
+
+  // The activities the reports name: among those above, or read from the named notification.
+  const extra: Activity[] = [];
+  for (const id of [...namedIds].sort()) {
+    if (activities.some((a) => a.root === id || a.versions.some((v) => v.id === id)) || extra.some((a) => a.root === id)) continue;
+    const n = ctx.get(id);
+    if (n && n.type === 'vd.activity.notification' && n.author === party) extra.push(...notifiedActivities([n]));
+  }
+  const all = [...activities, ...extra].sort(byStart);
+  const byCounter = new Map<PartyCode, Map<Activity, Activity>>();
+  for (const a of all) {
+    for (const c of countedVersions(party, a, ctx)) {
+      let m = byCounter.get(c.counted!.by);
+      if (!m) byCounter.set(c.counted!.by, (m = new Map()));
+      m.set(a, c);
+    }
+  }
+  for (const [, m] of [...byCounter].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0))) {
+    constraints(party, all.map((a) => m.get(a) ?? a), ctx);
+  }
 }
 
 /** Group `unnamed:STATE`: its notifications, and the reports about it that name none. */
@@ -376,17 +538,38 @@ export function reportNaming(r: HeldEntry, ctx: GroupContext): void {
   });
 }
 
-/** When the record first showed all of these activities (their latest notifications). */
-const shownAt = (list: readonly Activity[]): number => Math.max(...list.map((a) => latestOf(a).t));
-const evidenceOf = (list: readonly Activity[]): HeldEntry[] => list.map(latestOf).sort(compareHeld);
+/** When the record first showed all of these activities (their latest notifications, and the reports of a count). */
+const shownAt = (list: readonly Activity[]): number => Math.max(...list.flatMap((a) => [latestOf(a).t, ...(a.counted?.reports.map((r) => r.t) ?? [])]));
+const evidenceOf = (list: readonly Activity[]): HeldEntry[] => [...new Set(list.flatMap((a) => [...versionsOf(a), ...(a.counted?.reports ?? [])]))].sort(compareHeld);
+const named = (list: readonly Activity[], year = false): string => list.map((a) => (year ? `${a.name} ${utcYear(a.start)}` : a.name)).join(', ');
+
+/** §67.2 and §67.2.1 count activities over their threshold but not over §67.1's (40,000 troops or 900 battle tanks). */
+const inBand = (row: RuleRow, f: Forces): boolean => meets(row, f) && (row === VD11.threeYears || row === VD11.simultaneous || !meets(VD11.threeYears, f));
 
 /**
- * Chapter VIII, over the State's notified activities (each read from its latest notification;
- * the finding is dated when the record first showed all the activities it names):
- * §67.1 at most one in any three consecutive calendar years, §67.2 at most six per calendar year
- * of which three larger, §67.3 at most three under way at once (periods as closed intervals).
+ * Chapter VIII, over the State's activities (each read from its latest notification, or on one
+ * State's count; the finding is dated when the record first showed all the activities it names):
+ * §67.1 at most one in any three consecutive calendar years; §67.2 at most six per calendar year
+ * between 13,000 and 40,000 troops (or 300 and 900 battle tanks), §67.2.1 of which three over
+ * 25,000 troops or 400 battle tanks; §67.3 at most three under way at once (periods as closed
+ * intervals). On a count, only findings that name an activity read on that count are made.
  */
 function constraints(party: PartyCode, activities: readonly Activity[], ctx: GroupContext): void {
+  const counter = activities.find((a) => a.counted)?.counted?.by;
+  const emit = (row: RuleRow, list: readonly Activity[], words: string, at: number, key?: string): void => {
+    if (counter !== undefined && !list.some((a) => a.counted)) return;
+    ctx.finding({
+      rule: row,
+      severity: 'violation',
+      explanation: counter === undefined ? `${party} notified ${words}` : `on ${counter}'s count, ${party} carried out ${words}`,
+      parties: counter === undefined ? [party] : [party, counter],
+      evidence: evidenceOf(list),
+      at,
+      key: counter === undefined ? key : `count:${counter}${key === undefined ? '' : `:${key}`}`,
+    });
+  };
+  const over = (row: RuleRow): string => `more than ${count(row.figures.troops)} troops or ${count(row.figures.battleTanks)} battle tanks`;
+
   const r1 = VD11.threeYears;
   const big = activities.filter((a) => meets(r1, a.forces));
   for (let j = 0; j < big.length; j++) {
@@ -394,20 +577,13 @@ function constraints(party: PartyCode, activities: readonly Activity[], ctx: Gro
     const window = big.slice(0, j).filter((a) => yj - utcYear(a.start) < r1.figures.calendarYears);
     if (window.length < r1.figures.activities) continue;
     const list = [...window, big[j]];
-    ctx.finding({
-      rule: r1,
-      severity: 'violation',
-      parties: [party],
-      explanation: `${party} notified ${list.length} activities of more than ${count(r1.figures.troops)} troops or ${count(r1.figures.battleTanks)} battle tanks within ${r1.figures.calendarYears} calendar years (${list.map((a) => `${a.name} ${utcYear(a.start)}`).join(', ')}); at most ${r1.figures.activities} is allowed`,
-      evidence: evidenceOf(list),
-      at: shownAt(list),
-    });
+    emit(r1, list, `${list.length} activities of ${over(r1)} within ${r1.figures.calendarYears} calendar years (${named(list, true)}); at most ${r1.figures.activities} is allowed`, shownAt(list));
   }
 
   for (const row of [VD11.perYear, VD11.perYearLarge]) {
     const byYear = new Map<number, Activity[]>();
     for (const a of activities) {
-      if (!meets(row, a.forces)) continue;
+      if (!inBand(row, a.forces)) continue;
       for (let y = utcYear(a.start); y <= utcYear(a.end); y++) {
         const list = byYear.get(y);
         if (list) list.push(a);
@@ -416,16 +592,9 @@ function constraints(party: PartyCode, activities: readonly Activity[], ctx: Gro
     }
     for (const [y, list] of byYear) {
       if (list.length <= row.figures.activities) continue;
-      const byNotice = list.map((a) => latestOf(a).t).sort((p, q) => p - q);
-      ctx.finding({
-        rule: row,
-        severity: 'violation',
-        parties: [party],
-        explanation: `${party} notified ${list.length} activities of more than ${count(row.figures.troops)} troops or ${count(row.figures.battleTanks)} battle tanks under way in ${y}; at most ${row.figures.activities} are allowed`,
-        evidence: evidenceOf(list),
-        at: byNotice[row.figures.activities],
-        key: String(y),
-      });
+      const byNotice = list.map((a) => shownAt([a])).sort((p, q) => p - q);
+      const band = `${over(row)}, and not ${over(r1)},`;
+      emit(row, list, `${list.length} activities of ${band} under way in ${y} (${named(list)}); at most ${row.figures.activities} are allowed`, byNotice[row.figures.activities], String(y));
     }
   }
 
@@ -436,14 +605,7 @@ function constraints(party: PartyCode, activities: readonly Activity[], ctx: Gro
     active = active.filter((x) => x.end >= a.start);
     active.push(a);
     if (active.length <= r3.figures.activities) continue;
-    ctx.finding({
-      rule: r3,
-      severity: 'violation',
-      parties: [party],
-      explanation: `${party} notified ${active.length} activities of more than ${count(r3.figures.troops)} troops or ${count(r3.figures.battleTanks)} battle tanks under way at once on ${day(a.start)}; at most ${r3.figures.activities} are allowed`,
-      evidence: evidenceOf(active),
-      at: shownAt(active),
-    });
+    emit(r3, active, `${active.length} activities of ${over(r3)} under way at once on ${day(a.start)} (${named(active)}); at most ${r3.figures.activities} are allowed`, shownAt(active));
   }
 }
 
@@ -467,11 +629,11 @@ function unnamedReport(party: PartyCode, r: HeldEntry, notifications: readonly H
   ctx.finding({
     rule: VD11.observedNotNotified,
     severity: overlapping.length === 0 ? 'violation' : 'warning',
-    parties: [party, r.author],
     explanation:
       overlapping.length === 0
         ? `${what}, and ${party} notified no activity then`
         : `${what}; the report names no notification, and ${overlapping.length} ${overlapping.length === 1 ? 'notification' : 'notifications'} of ${party} cover part of its period`,
+    parties: [party, r.author],
     evidence: [r, ...overlapping].sort(compareHeld),
     at: r.t,
   });

@@ -7,18 +7,19 @@
  * |--------------------|------------------------------------------------------------------|-----------|
  * | `act:STATE:KEY`    | one activity's notifications; calendars and invitations naming its designation (invitations naming a notification are found by link) | activities.ts — §38, §41, §47, §68, margin, counted over notified |
  * | `plan:STATE:YEAR`  | the State's calendars for YEAR, its notifications starting in YEAR | activities.ts — planned activities owe §38 |
- * | `state:STATE`      | the State's notifications over 13,000 troops or 300 tanks, and amendments | activities.ts — §67 |
+ * | `state:STATE`      | the State's notifications over 13,000 troops or 300 tanks, and amendments; reports naming one of its notifications | activities.ts — §67, on the notified figures and on each State's count |
  * | `unnamed:STATE`    | the State's notifications; reports about it naming no notification | activities.ts — counted but not notified |
  * | `rep:ID`           | one observer report naming a notification                        | activities.ts — the name is a notification of the observed State |
- * | `year:STATE:YEAR`  | its `vd.*` entries said in YEAR−1 or YEAR; its calendar and exchange for YEAR+1 | periodic.ts — Ch. I exchange, §61 calendar |
- * | `req:ID`           | one explanation or meeting request (replies found by `refs`)     | requests.ts — §16, §16.2 |
+ * | `part:STATE`       | agreement proposals naming STATE with `vd11` terms (its participation); its calendars and exchanges | periodic.ts — Ch. I exchange, §61 calendar, owed by participating States only |
+ * | `req:ID`           | one explanation or meeting request (replies found by `refs`)     | requests.ts — §16.1.3, §16.2 |
  * | `insp:STATE:YEAR`  | inspection requests to STATE made in YEAR                        | requests.ts — Ch. IX inspections |
  * | `eval:STATE:YEAR`  | evaluation requests to STATE in YEAR; STATE's Ch. I exchange for YEAR | requests.ts — Ch. IX evaluation visits |
  * | `inc:ID`           | one hazardous incident report                                    | requests.ts — §17 |
  */
+import { PROPOSAL } from '../agreement/book.js';
 import { evaluate, parseTime, utcYear } from '../engine.js';
 import type { RegimeModule } from '../module.js';
-import type { HeldEntry } from '../types.js';
+import type { HeldEntry, TermsProblem, TermsSpec } from '../types.js';
 import { activityKeyOf, designationKey, evaluateActivity, evaluatePlan, evaluateState, evaluateUnnamedReports, mattersToConstraints, reportNaming } from './activities.js';
 import { yearlyObligations } from './periodic.js';
 import { evaluations, explanationRequest, hazardousIncident, inspections, meetingRequest } from './requests.js';
@@ -29,10 +30,10 @@ const NONE: readonly string[] = Object.freeze([]);
 
 function groupsOf(h: HeldEntry): readonly string[] {
   const type = h.type;
+  if (type === PROPOSAL && h.body) return participantsOf(h).map((p) => `part:${p}`);
   if (type === undefined || !type.startsWith('vd.') || !h.body) return NONE;
   const body = h.body as Record<string, unknown>;
-  const said = utcYear(h.t);
-  const groups = [`year:${h.author}:${said}`, `year:${h.author}:${said + 1}`];
+  const groups: string[] = [];
   switch (type) {
     case 'vd.activity.notification': {
       groups.push(`act:${h.author}:${activityKeyOf(h)}`, `unnamed:${h.author}`);
@@ -43,7 +44,7 @@ function groupsOf(h: HeldEntry): readonly string[] {
     }
     case 'vd.calendar': {
       const calendar = body as unknown as Calendar;
-      groups.push(`plan:${h.author}:${calendar.year}`, `year:${h.author}:${calendar.year - 1}`);
+      groups.push(`plan:${h.author}:${calendar.year}`, `part:${h.author}`);
       for (const a of calendar.activities) groups.push(`act:${h.author}:${designationKey(a.designation)}`);
       break;
     }
@@ -53,7 +54,9 @@ function groupsOf(h: HeldEntry): readonly string[] {
     case 'vd.observer.report':
       // A report naming a notification is compared with it by the activity's group (found by
       // link); `rep:ID` checks that the name is right. One naming none is for the State's group.
-      groups.push(typeof body.notification === 'string' ? `rep:${h.id}` : `unnamed:${String(body.observedState)}`);
+      // What it counted is read against Chapter VIII with the State's other activities too.
+      if (typeof body.notification === 'string') groups.push(`rep:${h.id}`, `state:${String(body.observedState)}`);
+      else groups.push(`unnamed:${String(body.observedState)}`);
       break;
     case 'vd.explanation.request':
     case 'vd.meeting.request':
@@ -69,11 +72,17 @@ function groupsOf(h: HeldEntry): readonly string[] {
       groups.push(`eval:${String(body.receivingState)}:${utcYear(h.t)}`);
       break;
     case 'vd.annual-exchange':
-      groups.push(`eval:${h.author}:${String(body.year)}`, `year:${h.author}:${Number(body.year) - 1}`);
+      groups.push(`eval:${h.author}:${String(body.year)}`, `part:${h.author}`);
       break;
   }
-  // A calendar or exchange said in the year before the one it serves is in that year's group once.
-  return groups.length > 2 ? [...new Set(groups)] : groups;
+  return groups.length > 1 ? [...new Set(groups)] : groups;
+}
+
+/** The parties an agreement proposal setting `vd11` terms names: their participation, once it is adopted. */
+function participantsOf(h: HeldEntry): readonly string[] {
+  const body = h.body as { parties?: unknown; terms?: Record<string, unknown> };
+  if (!body.terms || !Object.hasOwn(body.terms, 'vd11') || !Array.isArray(body.parties)) return NONE;
+  return body.parties.filter((p): p is string => typeof p === 'string');
 }
 
 /** Invitations and observer reports name the notification they are about in a body field. */
@@ -90,16 +99,38 @@ function parseKey(key: string): [string, string, string] {
 }
 
 /**
- * The Vienna Document is a treaty text, not a network's agreement: it has no terms an agreement
- * sets. The threshold-gaming margin is an analyst's warning level (EvaluateOptions.margin,
- * `--margin`), not an agreed figure.
+ * The Vienna Document is a treaty text, not a network's agreement: no figure of it is set by an
+ * agreement. What the network adopts is who takes part: an agreement setting `vd11` terms — the
+ * empty object — names the participating States, from its effective time (periodic.ts). The
+ * threshold-gaming margin is an analyst's warning level (EvaluateOptions.margin, `--margin`),
+ * not an agreed figure.
  */
+export const VD11_TERMS: TermsSpec<Readonly<Record<string, never>>> = Object.freeze({
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {},
+    description:
+      'Participation: an adopted agreement setting these terms (the empty object) names the States that take part in the Vienna Document on this network, from its effective time; they owe the annual calendar and exchange. The Document\'s figures are the treaty\'s, not terms.',
+  },
+  defaults: {},
+  check(terms: unknown): TermsProblem | undefined {
+    if (typeof terms !== 'object' || terms === null || Array.isArray(terms)) return { field: '', message: 'must be the empty object (participation)' };
+    const [k] = Object.keys(terms);
+    return k === undefined ? undefined : { field: k, message: 'is not a term: the Vienna Document\'s figures are the treaty\'s; the terms object is empty (participation)' };
+  },
+  resolve: () => NO_TERMS,
+});
+const NO_TERMS: Readonly<Record<string, never>> = Object.freeze({});
+
 export const vienna2011: RegimeModule = Object.freeze({
   id: 'vd11',
-  version: '1.0.0',
+  // 1.1.0: counted figures read against every threshold; §67.2's band; participation declared.
+  version: '1.1.0',
   title: 'Vienna Document 2011',
   rules: VD11_RULES,
   types: viennaSchemas,
+  terms: VD11_TERMS,
   groupsOf,
   linksOf,
   evaluateGroup(key, ctx) {
@@ -113,8 +144,8 @@ export const vienna2011: RegimeModule = Object.freeze({
         return evaluateState(a, ctx);
       case 'unnamed':
         return evaluateUnnamedReports(a, ctx);
-      case 'year':
-        return yearlyObligations(a, Number(rest), ctx);
+      case 'part':
+        return yearlyObligations(a, ctx);
       case 'rep': {
         const [report] = ctx.members();
         return report ? reportNaming(report, ctx) : undefined;

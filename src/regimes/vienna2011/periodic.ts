@@ -3,16 +3,16 @@
  * (by 15 December, valid from 1 January next) and the Chapter VII annual calendar (by
  * 15 November, §61), each for the following calendar year.
  *
- * Who owes them: the record cannot know who signed the Document, and a party that only runs a
- * hotline owes nothing. So a party owes year Y+1's calendar and exchange when it has taken part
- * in the Vienna Document on this network lately: it authored a `vd.*` entry in year Y−1 or Y, at
- * or before the deadline. (A State that sends only its calendar and exchange stays a participant
- * from one year to the next; a party silent for over a calendar year is no longer counted.)
- * The obligation exists from 1 January of year Y; until its deadline it is open.
- *
- * A missed yearly obligation has no evidence entry: what proves it is an absence.
+ * Who owes them is a fact of the record, never a guess from activity: a party takes part in the
+ * Vienna Document on this network from the time an adopted agreement naming it and setting `vd11`
+ * terms is in force (see VD11_TERMS: the participation entry the network adopts). A party that
+ * only filed a report, or a party that runs only the hotline, owes nothing. For each calendar
+ * year Y from the year its participation begins up to the evaluation's year, a participating
+ * State owes Y+1's calendar and exchange when its participation is in force at their deadline;
+ * the obligations exist from then (or from 1 January of Y) and are open until the deadline. The
+ * agreement is their evidence.
  */
-import { deadline, endOfDayUtc, formatDuration } from '../engine.js';
+import { deadline, endOfDayUtc, formatDuration, utcYear } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode, RuleRow } from '../types.js';
 import { VD11 } from './rules.js';
 
@@ -22,33 +22,48 @@ const ROWS: [DatedRow, string, string][] = [
   [VD11.annualExchange, 'vd.annual-exchange', 'military information (annual exchange)'],
 ];
 
-/** Group `year:STATE:Y`: the State's `vd.*` entries said in Y−1 or Y, and its calendars and exchanges for Y+1. */
-export function yearlyObligations(party: PartyCode, year: number, ctx: GroupContext): void {
-  if (ctx.currentYear() < year) return;
+/**
+ * Group `part:STATE`: the adopted-agreement proposals naming STATE with `vd11` terms (they start
+ * the group; whether they are in force is read through `ctx.agreement`), and STATE's calendars and
+ * exchanges (the answers).
+ */
+export function yearlyObligations(party: PartyCode, ctx: GroupContext): void {
   const members = ctx.members();
-  for (const [rule, type, words] of ROWS) {
-    const due = endOfDayUtc(year, rule.figures.month, rule.figures.day);
-    let participates = false;
-    let answer: HeldEntry | undefined;
-    for (const h of members) {
-      if (h.author !== party) continue;
-      if (h.t <= due) participates = true;
-      if (!answer && h.type === type && (h.body as { year: number }).year === year + 1) answer = h;
+  let first = Infinity;
+  for (const h of members) {
+    if (h.type !== 'agreement.proposal') continue;
+    const effective = Date.parse(String((h.body as { effective?: unknown }).effective));
+    first = Math.min(first, Math.max(h.t, Number.isFinite(effective) ? effective : h.t));
+  }
+  if (first === Infinity) return;
+  const current = ctx.currentYear();
+  for (let year = utcYear(first); year <= current; year++) {
+    for (const [rule, type, words] of ROWS) {
+      const due = endOfDayUtc(year, rule.figures.month, rule.figures.day);
+      const participation = ctx.agreement([party], due);
+      if (!participation) continue;
+      const agreement = ctx.get(participation.id);
+      let answer: HeldEntry | undefined;
+      for (const h of members) {
+        if (h.author === party && h.type === type && (h.body as { year: number }).year === year + 1) {
+          answer = h;
+          break;
+        }
+      }
+      const by = new Date(due).toISOString().slice(0, 10);
+      deadline(ctx, {
+        rule,
+        debtor: party,
+        creditors: ['*'],
+        what: `exchange its ${words} for ${year + 1} by ${by}`,
+        due,
+        evidence: agreement ? [agreement] : [],
+        anchor: [`${party}:${year + 1}`],
+        answer: answer ? { by: answer, at: answer.t } : undefined,
+        late: (d) => `${party} exchanged its ${words} for ${year + 1} ${formatDuration(d)} after ${by}`,
+        missed: `${party} did not exchange its ${words} for ${year + 1} by ${by}`,
+        parties: [party],
+      });
     }
-    if (!participates) continue;
-    const by = new Date(due).toISOString().slice(0, 10);
-    deadline(ctx, {
-      rule,
-      debtor: party,
-      creditors: ['*'],
-      what: `exchange its ${words} for ${year + 1} by ${by}`,
-      due,
-      evidence: [],
-      anchor: [`${party}:${year + 1}`],
-      answer: answer ? { by: answer, at: answer.t } : undefined,
-      late: (d) => `${party} exchanged its ${words} for ${year + 1} ${formatDuration(d)} after ${by}`,
-      missed: `${party} did not exchange its ${words} for ${year + 1} by ${by}`,
-      parties: [party],
-    });
   }
 }

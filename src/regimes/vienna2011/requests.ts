@@ -6,6 +6,11 @@
  * owed to the requesting State; the obligation is met by the first answer of the right type from
  * that State whose `refs` include the request. A request not addressed to the State it names
  * creates no obligation (that State was not asked) and is a warning instead.
+ *
+ * Requests and replies are addressed to "*" (the catalogue refuses them otherwise): the Document
+ * circulates them to all participating States, and a quota is judged on every request and reply of
+ * the year, so every node judging one holds them all. The warning above is for a record written
+ * before that rule, or by a node that did not apply it.
  */
 import { HOUR, compareHeld, deadline, formatDuration, parseTime } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode, RuleRow } from '../types.js';
@@ -31,7 +36,7 @@ function notAddressed(ctx: GroupContext, request: HeldEntry, named: PartyCode, r
   });
 }
 
-/** §16: the responding State explains within 48 hours. */
+/** §16.1.3: the responding State explains within 48 hours of the request (§16.1.1). */
 export function explanationRequest(request: HeldEntry, ctx: GroupContext): void {
   const rule = VD11.explanationReply;
   const responding = (request.body as Request).respondingState!;

@@ -8,7 +8,7 @@ import { DAY, HOUR } from '../engine.js';
 import { evaluateAll } from '../index.js';
 import { RecordBuilder } from '../../../test/support/record.js';
 import type { Finding, Obligation, RecordEntry, RegimeResult } from '../types.js';
-import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, reportBody } from '../../../test/support/vienna-bodies.js';
+import { annualExchangeBody, calendarBody, evaluationRequestBody, explanationRequestBody, inspectionRequestBody, notificationBody, participation, reportBody } from '../../../test/support/vienna-bodies.js';
 import { FIGURE_FIELDS, VD11, type ForceField } from './rules.js';
 import { catalogue } from '../registry.js';
 
@@ -197,9 +197,10 @@ describe('VD11 §47.4, §47.5: observers invited at the thresholds', () => {
 });
 
 describe('VD11 §61: the calendar by 15 November; Ch. I: the exchange by 15 December', () => {
+  /** RUS takes part from 1 January 2021, as an adopted agreement in the record says. */
   function participant(): CheckedRecord {
     const record = new CheckedRecord();
-    record.add('RUS', '2021-02-01T00:00:00.000Z', 'vd.explanation.request', explanationRequestBody('UKR'), { to: ['UKR'] });
+    participation(record, ['RUS'], T('2020-12-01T00:00:00.000Z'), T('2021-01-01T00:00:00.000Z'));
     return record;
   }
 
@@ -213,7 +214,7 @@ describe('VD11 §61: the calendar by 15 November; Ch. I: the exchange by 15 Dece
     const d = late.add('RUS', '2021-11-16T00:00:00.000Z', 'vd.calendar', calendarBody(2022));
     const r = at(late, '2021-12-31T23:59:59.999Z');
     expect(obligations(r, VD11.calendar)).toEqual([expect.objectContaining({ status: 'met-late', metBy: d.id })]);
-    expect(findings(r, VD11.calendar)).toEqual([expect.objectContaining({ severity: 'violation', evidence: [d.id], at: '2021-11-16T00:00:00.000Z' })]);
+    expect(findings(r, VD11.calendar)).toEqual([expect.objectContaining({ severity: 'violation', evidence: [late.entries[0].id, d.id], at: '2021-11-16T00:00:00.000Z' })]);
   });
 
   it('a calendar said at 02:30 on 16 November in Moscow (23:30 UTC on the 15th) is on time: deadlines are UTC', () => {
@@ -223,31 +224,58 @@ describe('VD11 §61: the calendar by 15 November; Ch. I: the exchange by 15 Dece
     expect(obligations(at(record, '2022-01-01T00:00:00Z'), VD11.calendar)[0].status).toBe('met');
   });
 
-  it('open until the deadline, missed 1 ms after, with no evidence entry (an absence)', () => {
+  it('open until the deadline, missed 1 ms after; its evidence is the participation, not an absence', () => {
     const record = participant();
-    expect(obligations(at(record, '2021-11-15T23:59:59.999Z'), VD11.calendar)).toEqual([expect.objectContaining({ status: 'open', evidence: [] })]);
+    const agreement = record.entries[0].id;
+    expect(obligations(at(record, '2021-11-15T23:59:59.999Z'), VD11.calendar)).toEqual([expect.objectContaining({ status: 'open', evidence: [agreement] })]);
     const r = at(record, '2021-11-16T00:00:00.000Z');
     expect(obligations(r, VD11.calendar)).toEqual([expect.objectContaining({ status: 'missed' })]);
-    expect(findings(r, VD11.calendar)).toEqual([expect.objectContaining({ evidence: [], at: '2021-11-16T00:00:00.000Z', parties: ['RUS'] })]);
+    expect(findings(r, VD11.calendar)).toEqual([expect.objectContaining({ evidence: [agreement], at: '2021-11-16T00:00:00.000Z', parties: ['RUS'] })]);
   });
 
   it('the Chapter I exchange for next year is due by 15 December', () => {
     const record = participant();
     const x = record.add('RUS', '2021-12-15T23:59:59.999Z', 'vd.annual-exchange', annualExchangeBody(2022, 3));
     expect(obligations(at(record, '2021-12-31T00:00:00Z'), VD11.annualExchange)).toEqual([expect.objectContaining({ status: 'met', metBy: x.id, due: '2021-12-15T23:59:59.999Z' })]);
-    // From 1 January, next year's is owed too (the exchange itself shows the State takes part).
+    // From 1 January, next year's is owed too.
     expect(obligations(at(record, '2022-01-01T00:00:00Z'), VD11.annualExchange).map((o) => [o.due, o.status])).toEqual([
       ['2021-12-15T23:59:59.999Z', 'met'],
       ['2022-12-15T23:59:59.999Z', 'open'],
     ]);
   });
 
-  it('only parties taking part in the Vienna Document owe them; a party silent for over a year no longer does', () => {
+  it('a party that only filed a report, a request or a notification owes no calendar and no exchange: participation is declared', () => {
     const record = new CheckedRecord();
     record.add('USA', '2021-02-01T00:00:00.000Z', 'note', { subject: 'hotline only', text: '' }, { to: ['RUS'] });
-    expect(at(record, '2022-01-01T00:00:00Z').obligations).toEqual([]);
-    const ru = participant();
-    expect(obligations(at(ru, '2023-12-31T00:00:00Z'), VD11.calendar).map((o) => o.due)).toEqual(['2021-11-15T23:59:59.999Z', '2022-11-15T23:59:59.999Z']);
+    record.add('UKR', '2021-03-01T00:00:00.000Z', 'vd.observer.report', reportBody({ observedState: 'RUS' }));
+    record.add('RUS', '2021-02-01T00:00:00.000Z', 'vd.explanation.request', explanationRequestBody('UKR'));
+    record.add('BLR', '2021-04-01T00:00:00.000Z', 'vd.activity.notification', notificationBody({ troops: 9000 }));
+    const r = at(record, '2023-01-01T00:00:00Z');
+    expect([...obligations(r, VD11.calendar), ...obligations(r, VD11.annualExchange)]).toEqual([]);
+    expect([...findings(r, VD11.calendar), ...findings(r, VD11.annualExchange)]).toEqual([]);
+  });
+
+  it('participation sets no figure: the vd11 terms are the empty object, anything else is refused', () => {
+    const body = (terms: object) => ({ title: 'Participation', parties: ['RUS', 'UKR'], terms: { vd11: terms }, effective: '2022-01-01T00:00:00.000Z' });
+    expect(catalogue().validate('agreement.proposal', body({})).ok).toBe(true);
+    const refused = catalogue().validate('agreement.proposal', body({ troops: 20_000 }));
+    expect(refused.ok ? undefined : [refused.error.code, refused.error.detail?.path]).toEqual(['PARLEY_ERR_SCHEMA', '/terms/vd11/troops']);
+  });
+
+  it('owed from the year participation is in force, by the parties it names, only once every one has endorsed it', () => {
+    const record = new CheckedRecord();
+    const said = T('2022-03-01T00:00:00.000Z');
+    const body = { parties: ['RUS', 'UKR'], terms: { vd11: {} }, effective: '2022-06-01T00:00:00.000Z' };
+    const p = record.add('RUS', said, 'agreement.proposal', { title: 'Participation', ...body });
+    // Proposed, not endorsed by UKR: nobody owes anything.
+    expect(obligations(at(record, '2023-01-01T00:00:00Z'), VD11.calendar)).toEqual([]);
+    record.add('UKR', said + DAY, 'agreement.endorsement', { proposal: p.id, ...body }, { refs: [p.id] });
+    const r = at(record, '2022-12-31T00:00:00Z');
+    // 2022 is the first year: the calendar for 2023; nothing for the years before.
+    expect(obligations(r, VD11.calendar).map((o) => [o.debtor, o.due, o.status, o.evidence]).sort()).toEqual([
+      ['RUS', '2022-11-15T23:59:59.999Z', 'missed', [p.id]],
+      ['UKR', '2022-11-15T23:59:59.999Z', 'missed', [p.id]],
+    ]);
   });
 });
 
@@ -348,7 +376,7 @@ describe('VD11 §16, §16.2: explanation within 48 hours, meeting within 48 hour
     const ok = asked();
     const reply = ok.record.add('RUS', due, 'vd.explanation.reply', { explanation: 'Scheduled exercises' }, { to: ['UKR'], refs: [ok.request.id] });
     expect(obligations(at(ok.record, due + DAY), VD11.explanationReply)).toEqual([
-      { id: expect.any(String), rule: 'vd11.iii.explanation-reply', citation: 'VD11 §16', debtor: 'RUS', creditors: ['UKR'], what: expect.any(String), due: iso(due), status: 'met', metBy: reply.id, evidence: [ok.request.id] },
+      { id: expect.any(String), rule: 'vd11.iii.explanation-reply', citation: 'VD11 §16.1.3', debtor: 'RUS', creditors: ['UKR'], what: expect.any(String), due: iso(due), status: 'met', metBy: reply.id, evidence: [ok.request.id] },
     ]);
     const late = asked();
     const lateReply = late.record.add('RUS', due + 1, 'vd.explanation.reply', { explanation: 'Scheduled exercises' }, { to: ['UKR'], refs: [late.request.id] });
@@ -380,7 +408,7 @@ describe('VD11 §16, §16.2: explanation within 48 hours, meeting within 48 hour
     record.add('UKR', ASKED, 'vd.explanation.request', explanationRequestBody('RUS'), { to: ['BLR'] });
     const r = at(record, T(ASKED) + 3 * DAY);
     expect(obligations(r, VD11.explanationReply)).toEqual([]);
-    expect(findings(r, VD11.addressing)).toEqual([expect.objectContaining({ severity: 'warning', citation: 'VD11 §16', parties: ['UKR', 'RUS'] })]);
+    expect(findings(r, VD11.addressing)).toEqual([expect.objectContaining({ severity: 'warning', citation: 'VD11 §16.1.3', parties: ['UKR', 'RUS'] })]);
   });
 
   it('§16.2: the meeting must be held within 48 hours of its request', () => {
@@ -581,5 +609,165 @@ describe('the rule table', () => {
     const rows = Object.values(VD11);
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
     for (const r of rows) expect(r.citation).toMatch(/^VD11 (§\d+(\.\d+)*|Ch\. [IVX]+)/);
+  });
+});
+
+describe('what was counted counts: every figure-based rule on each State\'s count, kept apart from the notified figures', () => {
+  /** RUS notifies `designation` at `troops`, 60 days ahead; UKR observes and counts `counted`. */
+  function countedAt(troops: number, counted: number, start = START, designation = 'Kavkaz'): { record: CheckedRecord; notice: RecordEntry; report: RecordEntry } {
+    const record = new CheckedRecord();
+    const notice = record.add('RUS', T(start) - 60 * DAY, 'vd.activity.notification', notificationBody({ designation, start, end: iso(T(start) + 6 * DAY), troops }));
+    const report = record.add('UKR', T(start) + 2 * DAY, 'vd.observer.report', reportBody({ observedState: 'RUS', notification: notice.id, start, end: iso(T(start) + DAY), counted: { troops: counted } }));
+    return { record, notice, report };
+  }
+
+  it('§47.4: notified at 12,500, counted at 20,000 — observers were to be invited, on UKR\'s count; notified figures alone find nothing', () => {
+    const { record, notice, report } = countedAt(12_500, 20_000);
+    const r = at(record, AFTER);
+    expect(obligations(r, VD11.observation)).toEqual([]);
+    const f = findings(r, VD11.observation);
+    expect(f).toEqual([expect.objectContaining({ severity: 'violation', citation: 'VD11 §47.4', parties: ['RUS', 'UKR'], evidence: [notice.id, report.id] })]);
+    expect(f[0].explanation).toMatch(/^on UKR's count, "Kavkaz" involved 20,000 troops, at the observation threshold of VD11 §47\.4: .* RUS invited none$/);
+    // An invitation in time answers it: nothing on the count.
+    record.add('RUS', T(START) - 50 * DAY, 'vd.observation.invitation', { designation: 'Kavkaz', observersPerState: 2, arrivalPoint: 'Rostov', arrivalTime: START });
+    expect(findings(at(record, AFTER), VD11.observation)).toEqual([]);
+    // The notified-figure finding is apart: counting over the notification is its own finding.
+    expect(findings(r, VD11.observedOverNotified)).toHaveLength(1);
+  });
+
+  it('§68: counted over 40,000 troops with no calendar entry is a violation on the count', () => {
+    const { record } = countedAt(30_000, 45_000);
+    const f = findings(at(record, AFTER), VD11.inCalendar);
+    expect(f).toEqual([expect.objectContaining({ severity: 'violation', citation: 'VD11 §68', parties: ['RUS', 'UKR'] })]);
+    expect(f[0].explanation).toMatch(/^on UKR's count, "Kavkaz" involved 45,000 troops, more than 40,000 troops/);
+    expect(findings(at(countedAt(30_000, 40_000).record, AFTER), VD11.inCalendar)).toEqual([]);
+  });
+
+  it('§67.1: two activities counted over 40,000 within three calendar years, though notified under it, on the count', () => {
+    const record = new CheckedRecord();
+    const a = record.add('RUS', T('2021-04-01T00:00:00.000Z'), 'vd.activity.notification', notificationBody({ designation: 'Zapad-2021', start: '2021-06-01T00:00:00.000Z', end: '2021-06-07T00:00:00.000Z', troops: 12_800 }));
+    const b = record.add('RUS', T('2022-04-01T00:00:00.000Z'), 'vd.activity.notification', notificationBody({ designation: 'Kavkaz-2022', start: '2022-06-01T00:00:00.000Z', end: '2022-06-07T00:00:00.000Z', troops: 12_800 }));
+    const ra = record.add('UKR', T('2021-06-02T00:00:00.000Z'), 'vd.observer.report', reportBody({ observedState: 'RUS', notification: a.id, start: '2021-06-01T00:00:00.000Z', end: '2021-06-02T00:00:00.000Z', counted: { troops: 60_000 } }));
+    expect(findings(at(record, '2022-12-01T00:00:00Z'), VD11.threeYears)).toEqual([]);
+    const rb = record.add('UKR', T('2022-06-02T00:00:00.000Z'), 'vd.observer.report', reportBody({ observedState: 'RUS', notification: b.id, start: '2022-06-01T00:00:00.000Z', end: '2022-06-02T00:00:00.000Z', counted: { troops: 50_000 } }));
+    const f = findings(at(record, '2022-12-01T00:00:00Z'), VD11.threeYears);
+    expect(f).toEqual([expect.objectContaining({ severity: 'violation', parties: ['RUS', 'UKR'], evidence: [a.id, ra.id, b.id, rb.id], at: rb.time })]);
+    expect(f[0].explanation).toMatch(/^on UKR's count, RUS carried out 2 activities .*"Zapad-2021" 2021, "Kavkaz-2022" 2022/);
+  });
+
+  it('§67.2: six notified over 13,000 and a seventh notified at 12,000 but counted at 14,000 — seven in the year on UKR\'s count', () => {
+    const record = new CheckedRecord();
+    for (let i = 0; i < 6; i++) {
+      const start = `2021-0${i + 1}-10T00:00:00.000Z`;
+      record.add('RUS', T(start) - 60 * DAY, 'vd.activity.notification', notificationBody({ designation: `A${i}`, start, end: iso(T(start) + 5 * DAY), troops: 14_000 }));
+    }
+    const seventh = record.add('RUS', T('2021-08-10T00:00:00.000Z') - 60 * DAY, 'vd.activity.notification', notificationBody({ designation: 'A6', start: '2021-08-10T00:00:00.000Z', end: '2021-08-15T00:00:00.000Z', troops: 12_000 }));
+    expect(findings(at(record, '2022-01-01T00:00:00Z'), VD11.perYear)).toEqual([]);
+    const report = record.add('UKR', T('2021-08-11T00:00:00.000Z'), 'vd.observer.report', reportBody({ observedState: 'RUS', notification: seventh.id, start: '2021-08-10T00:00:00.000Z', end: '2021-08-11T00:00:00.000Z', counted: { troops: 14_000 } }));
+    const f = findings(at(record, '2022-01-01T00:00:00Z'), VD11.perYear);
+    expect(f).toEqual([expect.objectContaining({ citation: 'VD11 §67.2', severity: 'violation', parties: ['RUS', 'UKR'], at: report.time })]);
+    expect(f[0].explanation).toMatch(/^on UKR's count, RUS carried out 7 activities .* in 2021 \(.*"A6"\)/);
+    expect(f[0].evidence).toContain(report.id);
+  });
+
+  it('whose count: two counting States, two findings, each naming its own', () => {
+    const { record, notice } = countedAt(12_500, 20_000);
+    record.add('LTU', T(START) + 3 * DAY, 'vd.observer.report', reportBody({ observedState: 'RUS', notification: notice.id, counted: { troops: 14_000 } }));
+    expect(findings(at(record, AFTER), VD11.observation).map((f) => f.explanation.slice(0, 16)).sort()).toEqual(["on LTU's count, ", "on UKR's count, "]);
+  });
+});
+
+describe('corrected citations', () => {
+  function yearOf(troops: number[]): CheckedRecord {
+    const record = new CheckedRecord();
+    troops.forEach((n, i) => {
+      const start = `2021-${String(i + 1).padStart(2, '0')}-10T00:00:00.000Z`;
+      record.add('RUS', T(start) - 60 * DAY, 'vd.activity.notification', notificationBody({ designation: `A${i}`, start, end: iso(T(start) + 5 * DAY), troops: n }));
+    });
+    return record;
+  }
+
+  it('§67.2 counts only activities between 13,000 and 40,000 troops: six of 14,000 and one of 45,000 break no §67.2 rule', () => {
+    const r = at(yearOf([14_000, 14_000, 14_000, 14_000, 14_000, 14_000, 45_000]), '2022-01-01T00:00:00Z');
+    expect(findings(r, VD11.perYear)).toEqual([]);
+    const seven = findings(at(yearOf(Array(7).fill(14_000)), '2022-01-01T00:00:00Z'), VD11.perYear);
+    expect(seven).toEqual([expect.objectContaining({ citation: 'VD11 §67.2' })]);
+    // §67 findings name the activities, not only entry ids.
+    expect(seven[0].explanation).toContain('"A0", "A1", "A2", "A3", "A4", "A5", "A6"');
+  });
+
+  it('three over 25,000 is §67.2.1, and counts only activities not over 40,000', () => {
+    const four = findings(at(yearOf([26_000, 26_000, 26_000, 26_000]), '2022-01-01T00:00:00Z'), VD11.perYearLarge);
+    expect(four).toEqual([expect.objectContaining({ citation: 'VD11 §67.2.1' })]);
+    expect(findings(at(yearOf([26_000, 26_000, 26_000, 41_000]), '2022-01-01T00:00:00Z'), VD11.perYearLarge)).toEqual([]);
+  });
+
+  it('the 48-hour reply is §16.1.3; counted more than notified is a rule on the notification\'s content, not §38', () => {
+    expect(VD11.explanationReply.citation).toBe('VD11 §16.1.3');
+    expect(VD11.explanationReply.figures.hours).toBe(48);
+    expect(VD11.observedOverNotified.citation).not.toContain('§38');
+    expect(VD11.observedOverNotified.citation).toMatch(/Ch\. V/);
+  });
+});
+
+describe('the evidence of a finding that rests on a correction lists the correction', () => {
+  it('§68: a correction that raised the figures over 40,000 is in the evidence, with the first notification', () => {
+    const record = new CheckedRecord();
+    const first = record.add('RUS', LONG_BEFORE, 'vd.activity.notification', notificationBody({ designation: 'Zapad', start: START, end: END, troops: 30_000 }));
+    const correction = record.add('RUS', T(LONG_BEFORE) + DAY, 'vd.activity.notification', notificationBody({ designation: 'Zapad', start: START, end: END, troops: 45_000, corrects: first.id }));
+    expect(findings(at(record, AFTER), VD11.inCalendar)).toEqual([expect.objectContaining({ evidence: [first.id, correction.id] })]);
+  });
+
+  it('§47.4 and §38: an activity made notifiable and observable by a correction lists it among the evidence', () => {
+    const record = new CheckedRecord();
+    const first = record.add('RUS', T(START) - 10 * DAY, 'vd.activity.notification', notificationBody({ designation: 'Zapad', start: START, end: END, troops: 8_000 }));
+    const correction = record.add('RUS', T(START) - 9 * DAY, 'vd.activity.notification', notificationBody({ designation: 'Zapad', start: START, end: END, troops: 15_000, corrects: first.id }));
+    const r = at(record, AFTER);
+    expect(findings(r, VD11.observation)).toEqual([expect.objectContaining({ evidence: [first.id, correction.id] })]);
+    expect(findings(r, VD11.priorNotification)).toEqual([expect.objectContaining({ evidence: [first.id, correction.id] })]);
+  });
+});
+
+describe('entries a rule reads are addressed to every participating State', () => {
+  it('the catalogue refuses an inspection request, a reply or a request for explanation not addressed to "*"', () => {
+    const c = catalogue();
+    expect(c.validate('vd.inspection.request', inspectionRequestBody('BLR'), 'POL', [], ['*']).ok).toBe(true);
+    for (const [type, body] of [
+      ['vd.inspection.request', inspectionRequestBody('BLR')],
+      ['vd.inspection.reply', { accepted: false }],
+      ['vd.explanation.request', explanationRequestBody('RUS')],
+      ['vd.explanation.reply', { explanation: 'Scheduled exercises' }],
+    ] as const) {
+      const v = c.validate(type, body, 'BLR', [], ['POL']);
+      expect(v.ok, type).toBe(false);
+      if (!v.ok) expect(v.error.code).toBe('PARLEY_ERR_ADDRESSEES');
+    }
+    // A hazardous-incident report may go to the States concerned: no rule convicts on it.
+    expect(c.validate('vd.hazardous-incident', { incident: 'Close approach', time: START, location: 'Black Sea' }, 'UKR', [], ['RUS']).ok).toBe(true);
+  });
+
+  it('a node holding only stubs of other States\' inspection requests and replies would convict on the quota: the catalogue refuses such addressing, so a node holds what the quota rests on', () => {
+    const record = new CheckedRecord();
+    const year = '2022-03-01T00:00:00.000Z';
+    // LTU, LVA and EST inspect BLR, which accepts all three; POL's is the fourth and declined.
+    for (const [i, from] of ['LTU', 'LVA', 'EST'].entries()) {
+      const q = record.add(from, T(year) + i * DAY, 'vd.inspection.request', inspectionRequestBody('BLR'));
+      record.add('BLR', T(year) + i * DAY + HOUR, 'vd.inspection.reply', { accepted: true, pointOfEntry: 'Minsk', entryTime: iso(T(year) + i * DAY + 2 * HOUR) }, { refs: [q.id] });
+    }
+    const pol = record.add('POL', T(year) + 5 * DAY, 'vd.inspection.request', inspectionRequestBody('BLR'));
+    record.add('BLR', T(year) + 5 * DAY + HOUR, 'vd.inspection.reply', { accepted: false, reason: 'Quota reached' }, { refs: [pol.id] });
+    const whole = at(record, '2022-12-01T00:00:00Z');
+    expect(findings(whole, VD11.inspectionEntry)).toEqual([]);
+    expect(findings(whole, VD11.inspectionQuota)).toEqual([expect.objectContaining({ severity: 'info', parties: ['BLR', 'POL'] })]);
+    // The same record as a node that was not addressed would hold it: stubs of the others' requests and replies.
+    const polView = record.entries.map((e) => (e.author === 'POL' || e.refs?.includes(pol.id) ? e : RecordBuilder.stub(e)));
+    const partial = evaluateAll(polView, T('2022-12-01T00:00:00Z'));
+    // It would convict ("declined within its quota, 0 of 3 accepted") — which is why such a record is refused.
+    expect(findings(partial, VD11.inspectionEntry)).toEqual([expect.objectContaining({ severity: 'violation', explanation: expect.stringContaining('0 of 3 accepted') })]);
+    // Those requests and replies, addressed to BLR or to the requester only, are refused: no node can hold them as stubs for good.
+    for (const e of record.entries.filter((x) => x.author !== 'POL' && !x.refs?.includes(pol.id))) {
+      const v = catalogue().validate(e.type!, e.body, e.author, e.refs, e.author === 'BLR' ? ['LTU'] : ['BLR']);
+      expect(v.ok ? undefined : v.error.code).toBe('PARLEY_ERR_ADDRESSEES');
+    }
   });
 });

@@ -55,9 +55,10 @@ export const VD11 = {
   // Chapter III
   explanationReply: {
     id: 'vd11.iii.explanation-reply',
-    citation: 'VD11 §16',
+    citation: 'VD11 §16.1.3',
     title: 'Explanation of unusual military activities',
-    description: 'A participating State concerned about an unusual and unscheduled military activity may request an explanation; the responding State replies within 48 hours.',
+    description:
+      'A participating State concerned about an unusual and unscheduled military activity may request an explanation (§16.1.1); the responding State replies within 48 hours (§16.1.3). The request and the reply are transmitted to all other participating States.',
     figures: { hours: 48 },
   },
   meeting: {
@@ -115,9 +116,10 @@ export const VD11 = {
   },
   observedOverNotified: {
     id: 'vd11.v.observed-over-notified',
-    citation: 'VD11 §38',
+    citation: 'VD11 Ch. V (notified figures)',
     title: 'More counted than notified',
-    description: 'An inspection, observation or evaluation counted more of a force figure than the activity\'s notification stated.',
+    description:
+      'A notification states the forces an activity involves; an inspection, observation or evaluation counted more of a force figure than the activity\'s notification stated. (A rule on what a notification must contain, not on its timing.)',
     figures: {},
   },
   observedNotNotified: {
@@ -172,15 +174,16 @@ export const VD11 = {
     id: 'vd11.viii.six-per-year',
     citation: 'VD11 §67.2',
     title: 'Constraint: six large activities per calendar year',
-    description: 'No participating State carries out within a calendar year more than six notifiable activities of more than 13,000 troops or 300 battle tanks.',
+    description:
+      'No participating State carries out within a calendar year more than six notifiable activities of more than 13,000 troops or 300 battle tanks but not more than 40,000 troops or 900 battle tanks (activities above that band fall under §67.1 and do not count here).',
     comparison: 'more-than',
     figures: { troops: 13000, battleTanks: 300, activities: 6 },
   },
   perYearLarge: {
     id: 'vd11.viii.three-larger-per-year',
-    citation: 'VD11 §67.2',
+    citation: 'VD11 §67.2.1',
     title: 'Constraint: of those, three over 25,000 troops or 400 tanks',
-    description: 'Of those six, at most three may involve more than 25,000 troops or 400 battle tanks.',
+    description: 'Of those six (activities not over 40,000 troops or 900 battle tanks), at most three may involve more than 25,000 troops or 400 battle tanks.',
     comparison: 'more-than',
     figures: { troops: 25000, battleTanks: 400, activities: 3 },
   },

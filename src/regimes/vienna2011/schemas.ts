@@ -3,11 +3,18 @@
  * type, in the treaty's words, plus the semantic checks JSON Schema cannot state (an end not
  * before its start, closed GeoJSON rings, a calendar's activities in its year).
  *
+ * Who holds them: every type a rule reads is addressed to "*" (ADDRESSED: all), refused
+ * otherwise with PARLEY_ERR_ADDRESSEES — the Document circulates notifications, calendars,
+ * exchanges, Chapter III requests and replies and Chapter IX requests and replies to all
+ * participating States, and so every party judging an obligation holds what it is judged by.
+ * Hazardous-incident reports (information only) and replies to invitations (read by no rule) may
+ * go to the States concerned.
+ *
  * How entries link: a reply names what it answers in the content's `refs` (the protocol's link);
  * a body field names an entry when the link is part of what is said — `corrects` (the notification
  * this one amends), `notification` (the activity an invitation or an observer report is about).
  */
-import type { CatalogueEntry, SchemaProblem } from '../../catalogue/index.js';
+import { ADDRESSED, type CatalogueEntry, type SchemaProblem } from '../../catalogue/index.js';
 import { area, position, ringProblem, type Area } from '../../catalogue/geojson.js';
 import { FORCE_FIELDS, VD11, type Forces } from './rules.js';
 
@@ -137,6 +144,7 @@ export function normalDesignation(s: string): string {
 export const viennaSchemas: Record<string, CatalogueEntry> = {
   'vd.annual-exchange': {
     title: 'Annual exchange of military information (VD11 Ch. I)',
+    [ADDRESSED]: 'all',
     description:
       'A participating State\'s military forces as of 1 January of `year`, exchanged with all participating States not later than 15 December before it: command organisation down to brigade/regiment level, unit locations and major weapon systems. The number of `units` sets its evaluation visit quota (Ch. IX).',
     type: 'object',
@@ -171,6 +179,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.explanation.request': {
     title: 'Request for explanation of unusual military activities (VD11 §16)',
+    [ADDRESSED]: 'all',
     description:
       'A participating State concerned about an unusual and unscheduled military activity of significance, outside normal peacetime locations, asks the State where it takes place for an explanation. The responding State replies within 48 hours. The request must be addressed (`to`) to the responding State.',
     type: 'object',
@@ -189,6 +198,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.explanation.reply': {
     title: 'Explanation of unusual military activities (VD11 §16)',
+    [ADDRESSED]: 'all',
     description: 'The responding State\'s explanation; `refs` names the request it answers.',
     type: 'object',
     additionalProperties: false,
@@ -201,6 +211,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.meeting.request': {
     title: 'Request for a meeting on unusual military activities (VD11 §16.2)',
+    [ADDRESSED]: 'all',
     description:
       'After the explanation (or its absence), the requesting State asks for a meeting with the responding State, or of all participating States, held within 48 hours of this request. `refs` names the request for explanation.',
     type: 'object',
@@ -218,6 +229,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.meeting.reply': {
     title: 'Reply to a request for a meeting (VD11 §16.2)',
+    [ADDRESSED]: 'all',
     description: 'The responding State accepts the meeting and says when and where it is held, or declines. `refs` names the meeting request.',
     type: 'object',
     additionalProperties: false,
@@ -253,6 +265,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.activity.notification': {
     title: 'Prior notification of a military activity (VD11 Ch. V)',
+    [ADDRESSED]: 'all',
     description:
       'A military activity, notified to all participating States 42 days or more before its start (§38) — or, for an alert activity, when the troops start it (§41). Notifiable at 9,000 troops, 250 battle tanks, 500 armoured combat vehicles or 250 artillery pieces (§40.1.1), 200 fixed-wing sorties (§40.1.2), 3,000 troops in an amphibious landing or parachute assault (§40.1.3). A notification that amends an earlier one names it in `corrects`. Checked beyond the schema: `end` is not before `start`; every ring of `area` is closed.',
     type: 'object',
@@ -277,6 +290,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.observation.invitation': {
     title: 'Invitation of observers (VD11 Ch. VI)',
+    [ADDRESSED]: 'all',
     description:
       'The host State invites observers of all other participating States to an activity at the observation thresholds (13,000 troops, 300 battle tanks, 500 armoured combat vehicles, 250 artillery pieces, §47.4; 3,500 troops in an amphibious landing or parachute assault, §47.5), together with its notification. Names the activity by its notification or designation.',
     type: 'object',
@@ -308,6 +322,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.calendar': {
     title: 'Annual calendar of military activities (VD11 Ch. VII)',
+    [ADDRESSED]: 'all',
     description:
       'A participating State\'s forecast of its notifiable military activities in calendar year `year`, exchanged by 15 November before it (§61). Activities of more than 40,000 troops or 900 battle tanks may only be carried out if they were in it (§68). A later calendar for the same year replaces the earlier one. Checked beyond the schema: each activity\'s end is not before its start and its start falls in `year` (UTC); designations are unique; rings are closed.',
     type: 'object',
@@ -353,6 +368,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.inspection.request': {
     title: 'Request for an inspection (VD11 Ch. IX)',
+    [ADDRESSED]: 'all',
     description:
       'A request to inspect a specified area of the receiving State. The receiving State replies within 24 hours and, within its quota (3 per calendar year, 1 from the same State), lets the team of up to 4 inspectors enter within 36 hours of the request. Addressed (`to`) at least to the receiving State.',
     type: 'object',
@@ -370,6 +386,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.inspection.reply': {
     title: 'Reply to a request for an inspection (VD11 Ch. IX)',
+    [ADDRESSED]: 'all',
     description: 'The receiving State accepts, stating the point and time of entry, or declines (quota reached, force majeure). `refs` names the request.',
     type: 'object',
     additionalProperties: false,
@@ -388,6 +405,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.evaluation.request': {
     title: 'Request for an evaluation visit (VD11 Ch. IX)',
+    [ADDRESSED]: 'all',
     description:
       'A request to visit a formation or unit the receiving State reported under Chapter I, to evaluate that information. Quota: one visit per 60 units reported, at most 15 a year, at most one fifth of the quota from the same State.',
     type: 'object',
@@ -403,6 +421,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.evaluation.reply': {
     title: 'Reply to a request for an evaluation visit (VD11 Ch. IX)',
+    [ADDRESSED]: 'all',
     description: 'The receiving State accepts, stating the date of the visit, or declines. `refs` names the request.',
     type: 'object',
     additionalProperties: false,
@@ -417,6 +436,7 @@ export const viennaSchemas: Record<string, CatalogueEntry> = {
 
   'vd.observer.report': {
     title: 'Report of what an inspection, observation or evaluation counted',
+    [ADDRESSED]: 'all',
     description:
       'The forces the inspectors, observers or evaluators counted at an activity of `observedState`, with its area and time, naming the activity\'s notification if there is one. Compared with the notification: counting more than was notified — or counting a notifiable activity with no notification — is a finding. Checked beyond the schema: `end` is not before `start`; rings are closed.',
     type: 'object',
