@@ -1,0 +1,78 @@
+/**
+ * Frontier zones and observers: reciprocal ceilings on both sides of a border, declarations,
+ * movement notices, observer missions and their reports, restrictions and access requests — the
+ * arrangement proposed in December 2021 and never agreed, made checkable. Every figure is an
+ * agreed term (rules.ts): with no adopted agreement setting `zones` terms, nothing is owed.
+ *
+ * | group   | members | evaluator |
+ * |---------|---------|-----------|
+ * | `zones` | agreement proposals setting zones terms; every zones.* entry; vd.activity.notification; the stubs held | evaluateZones — ZONES §ceiling, §declaration, §movement, §observation, §access, §activity, §record |
+ *
+ * One group, because which zone a report falls in is computed from its position against the
+ * zones of the agreement in force (a group key may depend only on the entry itself).
+ *
+ * @example
+ *   import { evaluate } from '../engine.js';
+ *   const { obligations, findings } = evaluate([zones], entries, Date.now());
+ */
+import { evaluate } from '../engine.js';
+import type { RegimeModule } from '../module.js';
+import type { HeldEntry, RecordEntry } from '../types.js';
+import { mapOf, statusOf, type ZonesMap, type ZonesStatus } from './views.js';
+import { PROPOSAL } from '../agreement/book.js';
+import { VD_NOTIFICATION, evaluateZones } from './evaluators.js';
+import { ZONES_RULES, ZONES_TERMS } from './rules.js';
+import { ACCESS_REPLY, zonesSchemas } from './schemas.js';
+import { zonesService } from './live/service.js';
+
+const GROUP = ['zones'] as const;
+const NONE: readonly string[] = Object.freeze([]);
+
+function groupsOf(h: HeldEntry): readonly string[] {
+  // A stub: this node cannot read it, and it may be the very entry a finding would say is missing.
+  if (h.type === undefined) return GROUP;
+  if (!h.body) return NONE;
+  if (h.type === PROPOSAL) return (h.body.terms as Record<string, unknown> | undefined)?.zones !== undefined ? GROUP : NONE;
+  return h.type.startsWith('zones.') || h.type === VD_NOTIFICATION ? GROUP : NONE;
+}
+
+/** The access request a reply names in its body: found by `ctx.referrers(request)`. */
+function linksOf(h: HeldEntry): readonly string[] {
+  if (h.type !== ACCESS_REPLY || !h.body) return NONE;
+  const q = h.body.request;
+  return typeof q === 'string' && !h.refs.includes(q) ? [q] : NONE;
+}
+
+export const zones: RegimeModule = Object.freeze({
+  id: 'zones',
+  version: '1.0.0',
+  title: 'Frontier zones and observers (ceilings, declarations, movement notices, observer reports, access)',
+  rules: ZONES_RULES,
+  types: zonesSchemas,
+  terms: ZONES_TERMS,
+  // Loaded only by a running node: the regime itself stays pure.
+  service: (deps) => zonesService(zones)(deps),
+  groupsOf,
+  linksOf,
+  evaluateGroup(key, ctx) {
+    if (key === 'zones') evaluateZones(ctx);
+  },
+  evaluate(entries, at, options) {
+    return evaluate([zones], entries, at, options);
+  },
+} satisfies RegimeModule);
+
+export { ZONES, ZONES_RULES, ZONES_TERMS, CATEGORIES, CATEGORY_NAMES, type Category, type Counts, type ZoneTerms, type ZonesTerms } from './rules.js';
+export { zonesSchemas, type AccessReply, type AccessRequest, type Declaration, type Mission, type Movement, type Report, type Restriction } from './schemas.js';
+export { ZoneIndex, PreparedPolygon, type Area } from './geometry.js';
+export { zonesList, type ZoneStatus, type ZonesMap, type ZonesStatus, type ZoneSummary } from './views.js';
+
+/** Per zone in force at `at`: side, ceilings, latest declared and observed figures, findings (views.ts). */
+export function zonesStatus(entries: Iterable<RecordEntry>, at: number): ZonesStatus {
+  return statusOf(zones, entries, at);
+}
+
+/** The status with what a map draws: areas, observer posts, reports and restrictions with their zones. */
+export function zonesMap(entries: Iterable<RecordEntry>, at: number): ZonesMap {
+  return mapOf(zones, entries, at);
+}
