@@ -6,9 +6,17 @@
  * restrictions, access requests and the Vienna Document activity notifications of its parties.
  *
  * Which zone an observed position falls in is computed here, from the agreement's GeoJSON
- * (geometry.ts): so the regime keeps every zone-related entry in one group (`zones`), together
- * with the stubs this node holds — the entries it cannot read, which stop it from asserting an
- * absence (ZONES §record).
+ * (geometry.ts): so the regime keeps every zone-related entry in one group (`zones`).
+ *
+ * What a node cannot see (ZONES §record). A finding of absence — a declaration missing, a count
+ * over what was declared, forces with no notice, a request unanswered — is made only from
+ * entries every node that holds the obligation also holds: a declaration or movement notice
+ * counts when it reaches every addressee of the agreement (addressed to "*" when the agreement
+ * is), an access reply when it reaches every addressee of the request. A node that holds only the
+ * stub of one addressed to fewer — it was not among them — knows that it does not count, and
+ * finds exactly what a node holding its content finds; only the addressees, who can read it,
+ * are told (information) that it does not count, and see what its content shows (a declared
+ * figure over a ceiling is the party's own word to them).
  */
 import { compareHeld, count, deadline, formatDuration, isoTime, parseTime } from '../engine.js';
 import { PROPOSAL } from '../agreement/book.js';
@@ -49,8 +57,6 @@ interface Kinds {
   restrictions: HeldEntry[];
   requests: HeldEntry[];
   notifications: HeldEntry[];
-  /** Entries held as stubs, by author. */
-  stubs: Map<PartyCode, HeldEntry[]>;
   /** Declarations by author and zone: [entry, asOf, counts], in record order. */
   declared: Map<string, { h: HeldEntry; asOf: number; counts: Counts }[]>;
   /** Movement notices by author and zone. */
@@ -60,14 +66,8 @@ interface Kinds {
 const pairKey = (party: string, zone: string): string => `${party}\u0000${zone}`;
 
 function sortKinds(members: readonly HeldEntry[]): Kinds {
-  const k: Kinds = { declarations: [], movements: [], reports: [], restrictions: [], requests: [], notifications: [], stubs: new Map(), declared: new Map(), moving: new Map() };
+  const k: Kinds = { declarations: [], movements: [], reports: [], restrictions: [], requests: [], notifications: [], declared: new Map(), moving: new Map() };
   for (const h of members) {
-    if (h.type === undefined) {
-      const list = k.stubs.get(h.author);
-      if (list) list.push(h);
-      else k.stubs.set(h.author, [h]);
-      continue;
-    }
     if (!h.body) continue;
     if (h.type === DECLARATION) {
       k.declarations.push(h);
@@ -157,29 +157,37 @@ function add(a: Counts, b: Counts): Counts {
   return out;
 }
 
-/** The stubs of `party` said in (after, upTo]: entries this node cannot read. */
-function hidden(kinds: Kinds, party: PartyCode, after: number, upTo: number): HeldEntry[] {
-  return (kinds.stubs.get(party) ?? []).filter((h) => h.t > after && h.t <= upTo);
+/**
+ * Whether `answer` reaches every party `origin` reached: addressed to "*", or (origin not to "*")
+ * to each of origin's addressees and its author. Then every node that holds `origin` with its
+ * content holds `answer` with its content too.
+ */
+export function reaches(answer: HeldEntry, origin: HeldEntry): boolean {
+  if (answer.to.includes('*')) return true;
+  if (origin.to.includes('*')) return false;
+  const to = new Set([...answer.to, answer.author]);
+  return [...origin.to, origin.author].every((p) => to.has(p));
 }
 
-function unseen(ctx: GroupContext, span: Span, zone: string | undefined, party: PartyCode, stubs: readonly HeldEntry[], what: string, at: number, key: string): void {
+/** ZONES §record: an entry this node can read that does not count, because it was not addressed to all the parties that judge it. */
+function notCounted(ctx: GroupContext, span: Span, h: HeldEntry, what: string, zone?: string): void {
   ctx.finding({
-    rule: ZONES.unseen,
-    citation: citation(ZONES.unseen, span, zone),
+    rule: ZONES.record,
+    citation: citation(ZONES.record, span, zone),
     severity: 'info',
-    parties: [party],
-    explanation: `this node holds only stubs of ${stubs.length} of ${party}'s entries (${isoTime(stubs[0].t)} to ${isoTime(stubs[stubs.length - 1].t)}): it cannot tell ${what}, and claims nothing`,
-    evidence: inRecord([span.agreement, ...stubs.slice(0, 20)]),
-    at,
-    key,
+    parties: [h.author],
+    explanation: `${h.author}'s ${what} was addressed to ${h.to.join(', ')} only: it does not count, since the other parties that judge it cannot read it`,
+    evidence: inRecord([span.agreement, h]),
+    at: h.t,
+    key: `${span.agreement.id}|${h.id}|record`,
   });
 }
 
-/** The latest declaration of `party` for `zone` with asOf ≤ `asOf`, said at or before `said`. */
-function declarationAsOf(kinds: Kinds, party: PartyCode, zone: string, asOf: number, said: number) {
+/** The latest counting declaration of `party` for `zone` with asOf ≤ `asOf`, said at or before `said`. */
+function declarationAsOf(kinds: Kinds, span: Span, party: PartyCode, zone: string, asOf: number, said: number) {
   let best: { h: HeldEntry; asOf: number; counts: Counts } | undefined;
   for (const d of kinds.declared.get(pairKey(party, zone)) ?? []) {
-    if (d.asOf > asOf || d.h.t > said) continue;
+    if (d.asOf > asOf || d.h.t > said || !reaches(d.h, span.agreement)) continue;
     if (!best || d.asOf > best.asOf || (d.asOf === best.asOf && compareHeld(d.h, best.h) > 0)) best = d;
   }
   return best;
@@ -203,6 +211,7 @@ function ceilings(span: Span, zones: Map<string, ResolvedZone>, kinds: Kinds, pa
     const b = d.body as unknown as Declaration;
     const asOf = parseTime(b.asOf);
     if (asOf === undefined || !within(span, asOf) || !parties.has(d.author)) continue;
+    if (!reaches(d, span.agreement)) notCounted(ctx, span, d, `declaration as of ${b.asOf}`);
     for (const holding of b.holdings) {
       const z = zones.get(holding.zone);
       const limit = z?.ceilings[d.author];
@@ -241,40 +250,38 @@ function* periods(span: Span): Generator<{ k: number; start: number; end: number
 /** ZONES §declaration: each party with a ceiling in a zone declares its holdings there in every period. */
 function declarations(span: Span, kinds: Kinds, ctx: GroupContext): void {
   if (!span.terms.declarations) return;
-  const owed: [PartyCode, ResolvedZone][] = [];
-  for (const z of span.terms.zones) for (const p of Object.keys(z.ceilings).sort()) if (span.parties.includes(p)) owed.push([p, z]);
+  // What does not change from one period to the next, once per party and zone.
+  const owed: { party: PartyCode; z: ResolvedZone; name: string; cite: string; creditors: PartyCode[]; declared: { h: HeldEntry; asOf: number }[] }[] = [];
+  for (const z of span.terms.zones) {
+    for (const party of Object.keys(z.ceilings).sort()) {
+      if (!span.parties.includes(party)) continue;
+      const creditors = span.parties.filter((p) => p !== party);
+      const declared = (kinds.declared.get(pairKey(party, z.id)) ?? []).filter((d) => reaches(d.h, span.agreement));
+      owed.push({ party, z, name: zoneName(z), cite: citation(ZONES.declaration, span, z.id), creditors: creditors.length ? creditors : [party], declared });
+    }
+  }
   if (!owed.length) return;
   const every = span.terms.declarations.every === 'month' ? 'every month' : `every ${span.terms.declarations.every} d`;
   const window = formatDuration(span.terms.declarations.withinDays * DAY);
   for (const { k, start, end, due } of periods(span)) {
     if (!ctx.reached(start)) return;
-    const said = new Set<PartyCode>();
-    for (const [party, z] of owed) {
-      const creditors = span.parties.filter((p) => p !== party);
-      const answers = (kinds.declared.get(pairKey(party, z.id)) ?? []).filter((d) => d.asOf >= start && d.asOf < end);
-      const by = answers[0];
-      const onTime = by !== undefined && by.h.t <= due;
-      if (!onTime && ctx.reached(due + 1)) {
-        const stubs = hidden(kinds, party, start - 1, due);
-        if (stubs.length) {
-          if (!said.has(party)) unseen(ctx, span, undefined, party, stubs, `whether ${party} declared its holdings for ${isoTime(start)} to ${isoTime(end)} in time`, due + 1, `${span.agreement.id}|${party}#${k}`);
-          said.add(party);
-          continue;
-        }
-      }
+    const period = `${isoTime(start)} to ${isoTime(end)}`;
+    const dueText = isoTime(due);
+    for (const { party, z, name, cite, creditors, declared } of owed) {
+      const by = declared.find((d) => d.asOf >= start && d.asOf < end);
       deadline(ctx, {
         rule: ZONES.declaration,
-        citation: citation(ZONES.declaration, span, z.id),
+        citation: cite,
         debtor: party,
-        creditors: creditors.length ? creditors : [party],
-        what: `declare holdings in ${zoneName(z)} ${every}: period ${k}, ${isoTime(start)} to ${isoTime(end)}, within ${window}`,
+        creditors,
+        what: `declare holdings in ${name} ${every}: period ${k}, ${period}, within ${window}`,
         due,
         evidence: [span.agreement],
         anchor: [span.agreement.id, `${z.id}#${k}`],
         key: party,
         answer: by ? { by: by.h, at: by.h.t } : undefined,
-        late: (d) => `${party} declared its holdings in ${zoneName(z)} for period ${k} (${isoTime(start)} to ${isoTime(end)}) ${formatDuration(d)} late`,
-        missed: `${party} did not declare its holdings in ${zoneName(z)} for period ${k} (${isoTime(start)} to ${isoTime(end)}), due ${isoTime(due)}`,
+        late: (d) => `${party} declared its holdings in ${name} for period ${k} (${period}) ${formatDuration(d)} late`,
+        missed: `${party} did not declare its holdings in ${name} for period ${k} (${period}), due ${dueText}`,
       });
     }
   }
@@ -287,6 +294,10 @@ function movements(span: Span, zones: Map<string, ResolvedZone>, kinds: Kinds, p
     const z = zones.get(b.zone);
     const enters = parseTime(b.enters);
     if (!z || enters === undefined || !within(span, enters) || !parties.has(m.author)) continue;
+    if (!reaches(m, span.agreement)) {
+      notCounted(ctx, span, m, `movement notice for ${b.enters}`, z.id);
+      continue;
+    }
     const lead = enters - m.t;
     if (span.terms.movementNoticeMs > 0 && lead < span.terms.movementNoticeMs) {
       ctx.finding({
@@ -302,8 +313,8 @@ function movements(span: Span, zones: Map<string, ResolvedZone>, kinds: Kinds, p
     }
     const limit = z.ceilings[m.author];
     if (!limit) continue;
-    const base = declarationAsOf(kinds, m.author, z.id, enters, m.t);
-    const others = (kinds.moving.get(pairKey(m.author, z.id)) ?? []).filter((n) => n.h.t <= m.t && n.enters <= enters && n.enters > (base?.asOf ?? span.from - 1));
+    const base = declarationAsOf(kinds, span, m.author, z.id, enters, m.t);
+    const others = (kinds.moving.get(pairKey(m.author, z.id)) ?? []).filter((n) => n.h.t <= m.t && n.enters <= enters && n.enters > (base?.asOf ?? span.from - 1) && reaches(n.h, span.agreement));
     const projected = others.reduce((sum, n) => add(sum, n.counts), base?.counts ?? {});
     const o = over(projected, limit, 'ceiling');
     if (!o.cats.length) continue;
@@ -330,18 +341,13 @@ function reports(span: Span, zones: Map<string, ResolvedZone>, kinds: Kinds, par
     for (const id of span.terms.index.zonesAt(b.position[0], b.position[1])) {
       const z = zones.get(id)!;
       const cite = citation(ZONES.counted, span, z.id);
-      const decl = declarationAsOf(kinds, party, z.id, at, r.t);
+      const decl = declarationAsOf(kinds, span, party, z.id, at, r.t);
       const declared = decl?.counts ?? {};
       const counted = CATEGORIES.filter((c) => b.counts[c] !== undefined);
       const overDeclared = counted.filter((c) => b.counts[c]! > (declared[c] ?? 0));
       if (!overDeclared.length) continue;
-      const place = b.place ? `at ${b.place} ` : '';
-      const stubs = hidden(kinds, party, decl?.h.t ?? span.from - 1, r.t);
-      if (stubs.length) {
-        unseen(ctx, span, z.id, party, stubs, `what ${party} declared or notified for ${zoneName(z)} before ${r.author}'s count of ${b.at}`, r.t, `${span.agreement.id}|${z.id}|${r.id}`);
-        continue;
-      }
-      const notices = (kinds.moving.get(pairKey(party, z.id)) ?? []).filter((n) => n.h.t <= r.t && n.enters <= at && n.enters > (decl?.asOf ?? span.from - 1));
+      const place = b.place ? `(${b.place}) ` : '';
+      const notices = (kinds.moving.get(pairKey(party, z.id)) ?? []).filter((n) => n.h.t <= r.t && n.enters <= at && n.enters > (decl?.asOf ?? span.from - 1) && reaches(n.h, span.agreement));
       const expected = notices.reduce((sum, n) => add(sum, n.counts), declared);
       const beyond = counted.filter((c) => b.counts[c]! > (expected[c] ?? 0));
       const against = `${decl ? `declared as of ${isoTime(decl.asOf)}` : 'declared (no declaration)'}${notices.length ? ` and ${notices.length} notified entering since` : ''}`;
@@ -386,7 +392,7 @@ function restrictions(span: Span, zones: Map<string, ResolvedZone>, kinds: Kinds
         citation: citation(ZONES.access, span, z.id),
         severity: 'violation',
         parties: [b.deniedBy, x.author, ...span.parties],
-        explanation: `on ${x.author}'s report, ${b.deniedBy} denied its observers access ${b.place ? `at ${b.place} ` : ''}in ${zoneName(z)} on ${b.at}${b.reason ? `; reason given: ${b.reason}` : '; no reason given'}`,
+        explanation: `on ${x.author}'s report, ${b.deniedBy} denied its observers access ${b.place ? `(${b.place}) ` : ''}in ${zoneName(z)} on ${b.at}${b.reason ? `; reason given: ${b.reason}` : '; no reason given'}`,
         evidence: inRecord([span.agreement, x]),
         at: x.t,
         key: `${span.agreement.id}|${z.id}|restriction`,
@@ -405,15 +411,9 @@ function requests(span: Span, kinds: Kinds, parties: Set<string>, ctx: GroupCont
     if (zone === undefined) continue;
     const due = q.t + span.terms.accessReplyMs;
     const replies = ctx.referrers(q.id).filter((h) => h.type === ACCESS_REPLY && h.author === b.of && h.body && (h.body as unknown as AccessReply).request === q.id);
-    const by = replies[0];
+    for (const h of replies) if (!reaches(h, q)) notCounted(ctx, span, h, `reply to ${q.author}'s access request of ${isoTime(q.t)}`, zone);
+    const by = replies.find((h) => reaches(h, q));
     const cite = citation(ZONES.access, span, zone);
-    if (!by && ctx.reached(due + 1)) {
-      const stubs = hidden(kinds, b.of, q.t, due);
-      if (stubs.length) {
-        unseen(ctx, span, zone, b.of, stubs, `whether ${b.of} answered ${q.author}'s access request of ${isoTime(q.t)}`, due + 1, `${span.agreement.id}|${q.id}`);
-        continue;
-      }
-    }
     const place = b.place ? ` to ${b.place}` : '';
     deadline(ctx, {
       rule: ZONES.access,

@@ -6,7 +6,7 @@
  *
  * | group   | members | evaluator |
  * |---------|---------|-----------|
- * | `zones` | agreement proposals setting zones terms; every zones.* entry; vd.activity.notification; the stubs held | evaluateZones — ZONES §ceiling, §declaration, §movement, §observation, §access, §activity, §record |
+ * | `zones` | agreement proposals setting zones terms; every zones.* entry; vd.activity.notification | evaluateZones — ZONES §ceiling, §declaration, §movement, §observation, §access, §activity, §record |
  *
  * One group, because which zone a report falls in is computed from its position against the
  * zones of the agreement in force (a group key may depend only on the entry itself).
@@ -29,9 +29,7 @@ const GROUP = ['zones'] as const;
 const NONE: readonly string[] = Object.freeze([]);
 
 function groupsOf(h: HeldEntry): readonly string[] {
-  // A stub: this node cannot read it, and it may be the very entry a finding would say is missing.
-  if (h.type === undefined) return GROUP;
-  if (!h.body) return NONE;
+  if (!h.body || h.type === undefined) return NONE;
   if (h.type === PROPOSAL) return (h.body.terms as Record<string, unknown> | undefined)?.zones !== undefined ? GROUP : NONE;
   return h.type.startsWith('zones.') || h.type === VD_NOTIFICATION ? GROUP : NONE;
 }

@@ -41,7 +41,7 @@ export const ZONES = {
     id: 'zones.declaration',
     citation: 'ZONES §declaration (agreed terms)',
     title: 'Holdings declared on the agreed cadence',
-    description: `Each party with a ceiling in a zone declares its holdings there (a zones.declaration with a holding for the zone, \`asOf\` a date in the period) in every period of the agreed cadence — calendar months, or a number of days from the agreement's entry into force — within the agreed days of the period's start (terms \`declarations\`). Late or missing is a finding. A node that holds only stubs of the party's entries in the period says it cannot see, and does not convict. ${NO_TREATY}`,
+    description: `Each party with a ceiling in a zone declares its holdings there (a zones.declaration with a holding for the zone, \`asOf\` a date in the period) in every period of the agreed cadence — calendar months, or a number of days from the agreement's entry into force — within the agreed days of the period's start (terms \`declarations\`). Late or missing is a finding. Only a declaration addressed to every addressee of the agreement counts (ZONES §record). ${NO_TREATY}`,
     figures: {},
   },
   movement: {
@@ -55,7 +55,7 @@ export const ZONES = {
     id: 'zones.counted',
     citation: 'ZONES §observation (agreed terms)',
     title: 'Observers count no more than was declared',
-    description: `An observer report places its count in the zones its position falls in. Where it counts more of a party's forces in a category than the party declared for that zone (its latest declaration as of the report, plus the movements it notified entering since), it is a warning on the observer's count — the count is the observer's claim, and the finding says whose. With \`movementNoticeDays\` agreed, forces counted over the declaration with no movement notice at all since it are a violation, on the same observer's count. A node holding only stubs of the party's entries since its declaration says it cannot see. ${NO_TREATY}`,
+    description: `An observer report places its count in the zones its position falls in. Where it counts more of a party's forces in a category than the party declared for that zone (its latest declaration as of the report, plus the movements it notified entering since), it is a warning on the observer's count — the count is the observer's claim, and the finding says whose. With \`movementNoticeDays\` agreed, forces counted over the declaration with no movement notice at all since it are a violation, on the same observer's count. Only declarations and notices addressed to every addressee of the agreement count (ZONES §record). ${NO_TREATY}`,
     figures: {},
   },
   activity: {
@@ -70,15 +70,15 @@ export const ZONES = {
     id: 'zones.access',
     citation: 'ZONES §access (agreed terms)',
     title: 'Observers have access to the zones',
-    description: `An observer's access request to a party (zones.access.request) is answered by a zones.access.reply within the agreed hours (terms \`accessReplyHours\`, default 24); unanswered, late, or refused (granted false) is a violation by the requested party. A restriction an observer reports (zones.restriction: access denied where, when, by whom, the reason given) at a position in a zone is a violation on the observer's report; outside every zone it is information. ${NO_TREATY}`,
+    description: `An observer's access request to a party (zones.access.request) is answered by a zones.access.reply within the agreed hours (terms \`accessReplyHours\`, default 24; 0: no deadline) when the place asked is in a zone; unanswered, late, or refused (granted false) is a violation by the requested party. A restriction an observer reports (zones.restriction: access denied where, when, by whom, the reason given) at a position in a zone is a violation by the party that denied access, on the observer's report; outside every zone the agreement does not reach, and it is only shown (the map lists it as outside every zone). ${NO_TREATY}`,
     figures: { accessReplyHours: 24 },
   },
-  unseen: {
-    id: 'zones.unseen',
+  record: {
+    id: 'zones.record',
     citation: 'ZONES §record',
-    title: 'What this node cannot see',
+    title: 'What counts is what every judging party can read',
     description:
-      'A finding that depends on the absence of an entry (a declaration missing, a count over the declaration, forces with no movement notice) is not made where this node holds only stubs of the party\'s entries in the time that matters: one of them may be that entry. It says so instead (information), and names the stubs.',
+      'A finding of absence (a declaration missing, a count over what was declared, forces with no movement notice, an access request unanswered) rests only on entries that every node judging it holds with their content: a declaration or movement notice counts when it is addressed to every addressee of the agreement (to "*" when the agreement is), an access reply when it reaches every addressee of the request. A node that holds only the stub of one addressed to fewer parties — it was not among them — therefore finds exactly what a node holding it finds, and asserts nothing that depends on its content; the addressees, who can read it, are told that it does not count (information).',
     figures: {},
   },
 } as const satisfies Record<string, RuleRow>;
@@ -268,7 +268,7 @@ export const ZONES_TERMS: TermsSpec<ResolvedZonesTerms> = Object.freeze({
         properties: { every: { oneOf: [{ const: 'month' }, { type: 'integer', minimum: 1, maximum: 366 }] }, withinDays: { type: 'integer', minimum: 0, maximum: 366 } },
       },
       movementNoticeDays: { type: 'number', minimum: 0, description: `Forces entering a zone are announced this many days ahead; 0: no notice required (${ZONES.movement.citation}).` },
-      accessReplyHours: { type: 'number', minimum: 0, description: `An observer's access request is answered within this many hours (${ZONES.access.citation}).` },
+      accessReplyHours: { type: 'number', minimum: 0, description: `An observer's access request is answered within this many hours; 0: no deadline (${ZONES.access.citation}).` },
     },
   },
   defaults: Object.freeze({ zones: Object.freeze({}), movementNoticeDays: ZONES.movement.figures.movementNoticeDays, accessReplyHours: ZONES.access.figures.accessReplyHours }),

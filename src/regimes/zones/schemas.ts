@@ -3,8 +3,9 @@
  * `zones.movement` notice of forces entering a zone, an observer `zones.mission` (mandate, posts
  * on both sides, patrol areas), the observers' `zones.report` (a count at a position: the zone is
  * computed from the position, never stated), their `zones.restriction` (access denied), and the
- * `zones.access.request` / `zones.access.reply` pair. Address them to "*": a finding that
- * depends on a declaration is made only by a node that holds it (see rules.ts, ZONES §record).
+ * `zones.access.request` / `zones.access.reply` pair. Address them to "*": a declaration or a
+ * movement notice counts only when it reaches every addressee of the agreement, a reply every
+ * addressee of its request (rules.ts, ZONES §record).
  */
 import type { CatalogueEntry, RecordView, SchemaProblem } from '../../catalogue/index.js';
 import { area, position, ringProblem } from '../../catalogue/geojson.js';

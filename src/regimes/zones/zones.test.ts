@@ -164,7 +164,7 @@ describe('ZONES §observation: counts against declarations, on the observer\'s c
     const found = findings(r2.entries, at + D, 'zones.counted');
     expect(found.map((f) => f.severity).sort()).toEqual(['violation', 'warning']);
     const counted = found.find((f) => f.severity === 'warning')!;
-    expect(counted.explanation).toMatch(/^on OSCE's count, RUS had 9,001 troops \(against 9,000\) in zone ru \(Russian side\) at near Valuyki/);
+    expect(counted.explanation).toMatch(/^on OSCE's count, RUS had 9,001 troops \(against 9,000\) in zone ru \(Russian side\) \(near Valuyki\) on/);
     expect(counted.parties).toEqual(['RUS', 'OSCE', 'UKR']);
     expect(counted.evidence).toContain(x.id);
     expect(found.find((f) => f.severity === 'violation')!.explanation).toContain('with no movement notice');
@@ -248,39 +248,58 @@ describe('ZONES §access: requests answered in 24 hours, restrictions', () => {
     add(r, 'OSCE', T0 + 4 * D, 'zones.restriction', { at: iso(T0 + 4 * D - H), position: [FAR.lon, FAR.lat], deniedBy: 'UKR' });
     const found = findings(r.entries, T0 + 5 * D, 'zones.access');
     expect(found.map((f) => [f.severity, f.parties[0], f.explanation])).toEqual([
-      ['violation', 'RUS', 'on OSCE\'s report, RUS denied its observers access at road to the depot in zone ru (Russian side) on ' + iso(T0 + 4 * D - H) + '; reason given: Exercise under way.'],
+      ['violation', 'RUS', 'on OSCE\'s report, RUS denied its observers access (road to the depot) in zone ru (Russian side) on ' + iso(T0 + 4 * D - H) + '; reason given: Exercise under way.'],
     ]);
   });
 });
 
-describe('a node holding only stubs of a party\'s entries (ZONES §record)', () => {
-  it('does not find the declaration missing nor the count over it: it says what it cannot see', () => {
+describe('a node holding only the stub of a party\'s declaration (ZONES §record)', () => {
+  /** RUS declares over its ceiling, to UKR only; OSCE counts in the zone; RUS's reply to an access request goes to OSCE only. */
+  function record() {
     const r = new RecordBuilder();
     agree(r);
-    const rus = declare(r, 'RUS', T0 + H, T0, { ru: { troops: 12_000 } });
+    const rus = add(r, 'RUS', T0 + H, 'zones.declaration', { asOf: iso(T0), holdings: [{ zone: 'ru', counts: { troops: 12_000 } }] }, { to: ['UKR'] });
     declare(r, 'UKR', T0 + H, T0, { ua: { troops: 5000 } });
     add(r, 'OSCE', T0 + 10 * D, 'zones.report', { at: iso(T0 + 10 * D), position: [RU.lon, RU.lat], observedParty: 'RUS', counts: { troops: 11_000 } });
-    const at = T0 + 20 * D;
-    const whole = run(r.entries, at);
-    // The node holding RUS's declaration: over the ceiling; the count is under the declaration.
-    expect(whole.findings.map((f) => f.rule)).toEqual(['zones.ceiling']);
-    const partial = r.entries.map((e) => (e.id === rus.id ? RecordBuilder.stub(e) : e));
-    const seen = run(partial, at);
-    expect(seen.findings.filter((f) => f.severity !== 'info')).toEqual([]);
-    expect(seen.obligations.filter((o) => o.debtor === 'RUS' && o.status === 'missed')).toEqual([]);
-    const info = seen.findings.map((f) => [f.rule, f.parties[0], f.severity]);
-    expect(info).toEqual([
-      ['zones.unseen', 'RUS', 'info'],
-      ['zones.unseen', 'RUS', 'info'],
-    ]);
-    expect(seen.findings.every((f) => f.evidence.includes(rus.id) && f.explanation.includes('cannot tell'))).toBe(true);
-    // With no stub at all, the same partial record would convict: the stub is what stops it.
-    const without = run(r.entries.filter((e) => e.id !== rus.id), at);
-    expect(without.findings.map((f) => [f.rule, f.severity]).sort()).toEqual([
+    const q = add(r, 'OSCE', T0 + 11 * D, 'zones.access.request', { of: 'RUS', position: [RU.lon, RU.lat], from: iso(T0 + 12 * D), purpose: 'Count.' });
+    const reply = add(r, 'RUS', T0 + 11 * D + H, 'zones.access.reply', { request: q.id, granted: true }, { to: ['OSCE'], refs: [q.id] });
+    return { r, rus, reply };
+  }
+  const at = T0 + 20 * D;
+  const judged = (f: Finding) => f.severity !== 'info';
+
+  it('asserts nothing that depends on the content it lacks: its verdicts are those of the node that reads the declaration', () => {
+    const { r, rus, reply } = record();
+    // UKR's node reads RUS's declaration (it was addressed to UKR); USA's holds only its stub, and the reply's.
+    const atUkr = run(r.entries.map((e) => (e.id === reply.id ? RecordBuilder.stub(e) : e)), at);
+    const atUsa = run(r.entries.map((e) => (e.id === rus.id || e.id === reply.id ? RecordBuilder.stub(e) : e)), at);
+    // The ceiling breach is in the declaration's content: only its reader asserts it.
+    expect(atUkr.findings.filter((f) => f.rule === 'zones.ceiling').map((f) => f.parties[0])).toEqual(['RUS']);
+    expect(atUsa.findings.filter((f) => f.rule === 'zones.ceiling')).toEqual([]);
+    // Everything else, byte for byte the same: a declaration to UKR only does not count for anyone.
+    const absence = (out: ReturnType<typeof run>) => JSON.stringify({ o: out.obligations, f: out.findings.filter((f) => judged(f) && f.rule !== 'zones.ceiling') });
+    expect(absence(atUsa)).toBe(absence(atUkr));
+    expect(atUsa.findings.filter(judged).map((f) => [f.rule, f.severity]).sort()).toEqual([
+      ['zones.access', 'violation'],
       ['zones.counted', 'violation'],
       ['zones.counted', 'warning'],
       ['zones.declaration', 'violation'],
     ]);
+    expect(atUsa.findings.find((f) => f.rule === 'zones.counted' && f.severity === 'warning')!.explanation).toContain('against 0');
+    // The reader is told why the declaration does not count; the node holding the stub is told nothing it cannot see.
+    expect(atUkr.findings.filter((f) => f.rule === 'zones.record').map((f) => [f.severity, f.evidence.includes(rus.id)])).toEqual([['info', true]]);
+    expect(atUsa.findings.filter((f) => f.rule === 'zones.record')).toEqual([]);
+    expect(atUsa.findings.flatMap((f) => f.evidence)).not.toContain(rus.id);
+    // OSCE reads the reply addressed to it: it counts only for parties it reached, so OSCE too finds the request unanswered, and is told why.
+    const atOsce = run(r.entries.map((e) => (e.id === rus.id ? RecordBuilder.stub(e) : e)), at);
+    expect(atOsce.obligations.filter((o) => o.rule === 'zones.access').map((o) => o.status)).toEqual(['missed']);
+    expect(atOsce.findings.filter((f) => f.rule === 'zones.record').map((f) => f.evidence.at(-1))).toEqual([reply.id]);
+  });
+  it('a declaration to all counts at every node, and the same record then finds no absence', () => {
+    const { r } = record();
+    const open = r.entries.map((e) => (e.type === 'zones.declaration' || e.type === 'zones.access.reply' ? { ...e, to: ['*'] } : e));
+    const out = run(open, at);
+    expect(out.findings.map((f) => f.rule).sort()).toEqual(['zones.ceiling']);
   });
 });
 
