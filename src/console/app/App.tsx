@@ -21,6 +21,8 @@ import { Talks } from '../pages/Talks';
 
 // MapLibre and the Natural Earth boundaries are large: loaded when the map is first opened.
 const MapPage = lazy(() => import('../pages/MapPage'));
+// The zones page draws a map too: loaded when first opened.
+const Zones = lazy(() => import('../pages/Zones'));
 
 const TOKEN_KEY = 'parley.token';
 
@@ -115,6 +117,7 @@ const SECTIONS = [
   ['findings', 'Findings'],
   ['talks', 'Talks'],
   ['map', 'Map'],
+  ['zones', 'Zones'],
   ['timeline', 'Timeline'],
   ['audit', 'Audit'],
 ] as const;
@@ -239,6 +242,12 @@ function Page() {
       );
     case 'talks':
       return <Talks meeting={route.rest[0]} />;
+    case 'zones':
+      return (
+        <Suspense fallback={<p>Loading the zones…</p>}>
+          <Zones zone={route.rest[0]} />
+        </Suspense>
+      );
     case 'timeline':
       return <Timeline />;
     case 'audit':

@@ -23,7 +23,7 @@ export interface ZoneSummary {
   agreement: string;
   parties: string[];
   inForce: string;
-  band: ZoneTerms['band'] | null;
+  band: NonNullable<ZoneTerms['band']> | null;
   ceilings: Record<string, Counts>;
   activityLimit: Counts;
 }
