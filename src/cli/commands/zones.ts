@@ -36,7 +36,8 @@ export function registerZones(program: Command): void {
 
   withCommon(zones.command('list').description('the zones of the agreements in force: side, ceilings per party, activity limit').option('--at <time>', 'as of this instant (RFC 3339 or a date); default now')).action(
     action(async (opts: AtOptions) => {
-      const list = zonesList(await folderEntries(opts.dir), instant(opts.at));
+      const at = instant(opts.at);
+      const list = zonesList(await folderEntries(opts.dir), at);
       print(opts.json, list, () =>
         list.length === 0
           ? 'no zone in force'
@@ -47,7 +48,8 @@ export function registerZones(program: Command): void {
 
   withCommon(zones.command('status').description('per zone: side, ceilings, latest declared and observed figures, findings').option('--at <time>', 'as of this instant (RFC 3339 or a date); default now')).action(
     action(async (opts: AtOptions) => {
-      const s = zonesStatus(await folderEntries(opts.dir), instant(opts.at));
+      const at = instant(opts.at);
+      const s = zonesStatus(await folderEntries(opts.dir), at);
       print(opts.json, s, () => {
         const lines = [`as of ${s.at}`];
         if (!s.zones.length) lines.push('no zone in force');
