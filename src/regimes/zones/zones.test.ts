@@ -135,7 +135,7 @@ describe('ZONES §movement: notice days ahead, projected holdings', () => {
     }
   });
   it('the declaration plus the forces announced, against the ceiling: at it nothing, over it a warning before they move', () => {
-    for (const [troops, expected] of [[1000, 0], [1001, 1]] as const) {
+    for (const [troops, expected] of [[999, 0], [1000, 0], [1001, 1]] as const) {
       const r = new RecordBuilder();
       agree(r);
       january(r);
@@ -151,12 +151,14 @@ describe('ZONES §movement: notice days ahead, projected holdings', () => {
 describe('ZONES §observation: counts against declarations, on the observer\'s count', () => {
   const at = T0 + 10 * D;
   const report = (r: RecordBuilder, troops: number, where = RU) => add(r, 'OSCE', at + H, 'zones.report', { at: iso(at), position: [where.lon, where.lat], place: 'near Valuyki', observedParty: 'RUS', counts: { troops, battleTanks: 10 }, units: ['tanks with white Z markings'] });
-  it('as many as declared: nothing; one more: a warning naming the observer, and a violation for forces with no movement notice', () => {
-    const r = new RecordBuilder();
-    agree(r);
-    january(r);
-    report(r, 9000);
-    expect(findings(r.entries, at + D, 'zones.counted')).toEqual([]);
+  it('fewer or as many as declared: nothing; one more: a warning naming the observer, and a violation for forces with no movement notice', () => {
+    for (const troops of [8999, 9000]) {
+      const r = new RecordBuilder();
+      agree(r);
+      january(r);
+      report(r, troops);
+      expect(findings(r.entries, at + D, 'zones.counted')).toEqual([]);
+    }
     const r2 = new RecordBuilder();
     agree(r2);
     january(r2);
@@ -170,7 +172,7 @@ describe('ZONES §observation: counts against declarations, on the observer\'s c
     expect(found.find((f) => f.severity === 'violation')!.explanation).toContain('with no movement notice');
   });
   it('forces announced in a movement notice are expected: the count is over only beyond declared plus announced', () => {
-    for (const [troops, expected] of [[11_000, 0], [11_001, 1]] as const) {
+    for (const [troops, expected] of [[10_999, 0], [11_000, 0], [11_001, 1]] as const) {
       const r = new RecordBuilder();
       agree(r);
       january(r);
@@ -201,7 +203,7 @@ describe('ZONES §activity: a notified activity meeting a zone, above its limit'
     });
   it('at the limit nothing; over it a violation per zone its area meets; an area away from the zones nothing', () => {
     const straddling = box(36.5, 49.8, 37.5, 50.2);
-    for (const [troops, area, expected] of [[4000, straddling, []], [4001, straddling, ['ru', 'ua']], [4001, box(36.5, 50.2, 37, 50.4), ['ru']], [90_000, box(20, 50, 21, 51), []]] as const) {
+    for (const [troops, area, expected] of [[3999, straddling, []], [4000, straddling, []], [4001, straddling, ['ru', 'ua']], [4001, box(36.5, 50.2, 37, 50.4), ['ru']], [90_000, box(20, 50, 21, 51), []]] as const) {
       const r = new RecordBuilder();
       agree(r);
       notification(r, troops, area);
