@@ -54,6 +54,10 @@ describe('the Zones page', { timeout: 120_000 }, () => {
     await expect(reports.locator('li[data-zone="rus-ukr-rus"]').textContent()).resolves.toContain('near Valuyki');
     await expect(page.getByTestId('zone-restrictions').textContent()).resolves.toContain('RUS refused OSCE');
     await expect(page.getByTestId('zone-posts').locator('li').count()).resolves.toBe(5);
+    // What the agreement limits, side by side: OSCE, a party to it, has no ceiling anywhere; Russia has one on Belarus's side too.
+    const limits = page.getByTestId('limits');
+    expect(await limits.locator('tr[data-party="OSCE"]').getAttribute('data-limited')).toBeNull();
+    await expect(limits.locator('tr[data-party="RUS"] td').allTextContents()).resolves.toEqual(['0; 0', 'no ceiling', '10,000; 100', 'no ceiling']);
     await screenshot(page, 'zones-1280x800');
 
     // A zone's page: its history, oldest first.

@@ -157,6 +157,48 @@ function ZoneTable(props: { z: ZoneStatus }) {
   );
 }
 
+/**
+ * What each agreement limits, party by party and zone by zone, side by side: a party with no
+ * ceiling anywhere, or ceilings on one side only, shows as such (an asymmetric agreement is visible).
+ */
+function Limits(props: { zones: ZoneStatus[] }) {
+  const agreements = [...new Set(props.zones.map((z) => z.agreement))];
+  return (
+    <>
+      {agreements.map((a) => {
+        const zones = props.zones.filter((z) => z.agreement === a);
+        const parties = zones[0].parties;
+        return (
+          <table key={a} className="zone-figures" data-testid="limits">
+            <caption>What agreement {a.slice(0, 12)} limits, party by party (troops; tanks)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Party</th>
+                {zones.map((z) => (
+                  <th scope="col" key={z.zone}>
+                    {z.zone} <span className="muted">({z.side} side)</span>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {parties.map((party) => (
+                <tr key={party} data-party={party} data-limited={zones.some((z) => z.ceilings[party]) || undefined}>
+                  <th scope="row">{party}</th>
+                  {zones.map((z) => {
+                    const c = z.ceilings[party];
+                    return <td key={z.zone}>{c ? `${n(c.troops)}; ${n(c.battleTanks)}` : <span className="muted">no ceiling</span>}</td>;
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        );
+      })}
+    </>
+  );
+}
+
 /** A zone's history: its declarations and counts in record order, from the entries this node holds. */
 function History(props: { z: ZoneStatus; data: ZonesMap }) {
   const p = usePicture();
@@ -262,6 +304,7 @@ export default function Zones(props: { zone: string | undefined }) {
               </ul>
             </div>
           </div>
+          {!selected && data.zones.length > 0 && <Limits zones={data.zones} />}
           {shownZones.map((z) => (
             <section key={z.agreement + z.zone} className="zone" aria-labelledby={`zone-${z.zone}`} data-testid={`zone-${z.zone}`}>
               <h2 id={`zone-${z.zone}`}>
