@@ -112,7 +112,7 @@ async function main(): Promise<void> {
         `full evaluation, a year of monthly declarations: ${e.parties} parties × ${e.zones} zones (${fmt(e.entries)} entries, ${fmt(e.obligations)} obligations, ${fmt(e.findings)} findings)`,
         `${fmt(e.fullMs)} ms CPU (${fmt(e.fullWallMs)} ms wall)`,
       );
-      add('one more observer report into that evaluation (the zones are one group: all of it is judged again)', `${fmt(e.addOneMs)} ms CPU (${fmt(e.addOneWallMs)} ms wall)`);
+      add('one more observer report into that evaluation (what observers report is judged again; each party\'s declarations are not)', `${fmt(e.addOneMs)} ms CPU (${fmt(e.addOneWallMs)} ms wall)`);
     }
 
     if (want('federation')) {

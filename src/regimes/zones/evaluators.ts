@@ -131,13 +131,42 @@ function spansOf(list: readonly string[], ctx: GroupContext): Span[] {
   return spans.reverse();
 }
 
-/** ZONES, all rules: the obligations and findings of every agreement's span. */
+/**
+ * ZONES, the rules on what observers see (§observation, §access, §activity): group `zones`, every
+ * zone-related entry, since which zone a position is in depends on the agreement in force.
+ */
 export function evaluateZones(ctx: GroupContext): void {
+  evaluateWith(ctx, (span, kinds) => {
+    const zones = new Map(span.terms.zones.map((z) => [z.id, z]));
+    const parties = new Set(span.parties);
+    reports(span, zones, kinds, parties, ctx);
+    restrictions(span, zones, kinds, ctx);
+    requests(span, kinds, parties, ctx);
+    activities(span, zones, kinds, parties, ctx);
+  });
+}
+
+/**
+ * ZONES, the rules on one party's own word (§ceiling, §declaration, §movement): group
+ * `party:P`, the agreements naming P and P's declarations and notices — so that a count or a
+ * request added to the record does not judge every party's declarations again.
+ */
+export function evaluateParty(party: PartyCode, ctx: GroupContext): void {
+  evaluateWith(ctx, (span, kinds) => {
+    const zones = new Map(span.terms.zones.map((z) => [z.id, z]));
+    const parties = new Set(span.parties);
+    ceilings(span, zones, kinds, parties, ctx);
+    declarations(span, kinds, ctx, party);
+    movements(span, zones, kinds, parties, ctx);
+  });
+}
+
+function evaluateWith(ctx: GroupContext, judge: (span: Span, kinds: Kinds) => void): void {
   const members = ctx.members();
   const lists = partyLists(members);
   if (!lists.length) return;
   const kinds = sortKinds(members);
-  for (const list of lists) for (const span of spansOf(list, ctx)) judge(span, kinds, ctx);
+  for (const list of lists) for (const span of spansOf(list, ctx)) judge(span, kinds);
 }
 
 const within = (span: Span, t: number): boolean => t >= span.from && t < span.until;
@@ -193,18 +222,6 @@ function declarationAsOf(kinds: Kinds, span: Span, party: PartyCode, zone: strin
   return best;
 }
 
-function judge(span: Span, kinds: Kinds, ctx: GroupContext): void {
-  const zones = new Map(span.terms.zones.map((z) => [z.id, z]));
-  const parties = new Set(span.parties);
-  ceilings(span, zones, kinds, parties, ctx);
-  declarations(span, kinds, ctx);
-  movements(span, zones, kinds, parties, ctx);
-  reports(span, zones, kinds, parties, ctx);
-  restrictions(span, zones, kinds, ctx);
-  requests(span, kinds, parties, ctx);
-  activities(span, zones, kinds, parties, ctx);
-}
-
 /** ZONES §ceiling: each declared holding against the declaring party's ceiling in that zone. */
 function ceilings(span: Span, zones: Map<string, ResolvedZone>, kinds: Kinds, parties: Set<string>, ctx: GroupContext): void {
   for (const d of kinds.declarations) {
@@ -248,13 +265,13 @@ function* periods(span: Span): Generator<{ k: number; start: number; end: number
 }
 
 /** ZONES §declaration: each party with a ceiling in a zone declares its holdings there in every period. */
-function declarations(span: Span, kinds: Kinds, ctx: GroupContext): void {
+function declarations(span: Span, kinds: Kinds, ctx: GroupContext, only: PartyCode): void {
   if (!span.terms.declarations) return;
   // What does not change from one period to the next, once per party and zone.
   const owed: { party: PartyCode; z: ResolvedZone; name: string; cite: string; creditors: PartyCode[]; declared: { h: HeldEntry; asOf: number }[] }[] = [];
   for (const z of span.terms.zones) {
     for (const party of Object.keys(z.ceilings).sort()) {
-      if (!span.parties.includes(party)) continue;
+      if (party !== only || !span.parties.includes(party)) continue;
       const creditors = span.parties.filter((p) => p !== party);
       const declared = (kinds.declared.get(pairKey(party, z.id)) ?? []).filter((d) => reaches(d.h, span.agreement));
       owed.push({ party, z, name: zoneName(z), cite: citation(ZONES.declaration, span, z.id), creditors: creditors.length ? creditors : [party], declared });

@@ -4,12 +4,14 @@
  * arrangement proposed in December 2021 and never agreed, made checkable. Every figure is an
  * agreed term (rules.ts): with no adopted agreement setting `zones` terms, nothing is owed.
  *
- * | group   | members | evaluator |
- * |---------|---------|-----------|
- * | `zones` | agreement proposals setting zones terms; every zones.* entry; vd.activity.notification | evaluateZones — ZONES §ceiling, §declaration, §movement, §observation, §access, §activity, §record |
+ * | group     | members | evaluator |
+ * |-----------|---------|-----------|
+ * | `party:P` | agreement proposals setting zones terms that name P; P's declarations and movement notices | evaluateParty — ZONES §ceiling, §declaration, §movement, §record |
+ * | `zones`   | agreement proposals setting zones terms; every zones.* entry; vd.activity.notification | evaluateZones — ZONES §observation, §access, §activity, §record |
  *
- * One group, because which zone a report falls in is computed from its position against the
- * zones of the agreement in force (a group key may depend only on the entry itself).
+ * What observers report is one group, because which zone a position falls in is computed against
+ * the zones of the agreement in force (a group key may depend only on the entry itself); what each
+ * party declares is its own group, so that a new count does not judge every declaration again.
  *
  * @example
  *   import { evaluate } from '../engine.js';
@@ -20,17 +22,23 @@ import type { RegimeModule } from '../module.js';
 import type { HeldEntry, RecordEntry } from '../types.js';
 import { mapOf, statusOf, type ZonesMap, type ZonesStatus } from './views.js';
 import { PROPOSAL } from '../agreement/book.js';
-import { VD_NOTIFICATION, evaluateZones } from './evaluators.js';
+import { VD_NOTIFICATION, evaluateParty, evaluateZones } from './evaluators.js';
 import { ZONES_RULES, ZONES_TERMS } from './rules.js';
 import { ACCESS_REPLY, zonesSchemas } from './schemas.js';
 import { zonesService } from './live/service.js';
 
 const GROUP = ['zones'] as const;
 const NONE: readonly string[] = Object.freeze([]);
+const OWN = new Set(['zones.declaration', 'zones.movement']);
 
 function groupsOf(h: HeldEntry): readonly string[] {
   if (!h.body || h.type === undefined) return NONE;
-  if (h.type === PROPOSAL) return (h.body.terms as Record<string, unknown> | undefined)?.zones !== undefined ? GROUP : NONE;
+  if (h.type === PROPOSAL) {
+    if ((h.body.terms as Record<string, unknown> | undefined)?.zones === undefined) return NONE;
+    const parties = Array.isArray(h.body.parties) ? (h.body.parties as unknown[]).filter((p): p is string => typeof p === 'string') : [];
+    return ['zones', ...[...new Set(parties)].map((p) => `party:${p}`)];
+  }
+  if (OWN.has(h.type)) return ['zones', `party:${h.author}`];
   return h.type.startsWith('zones.') || h.type === VD_NOTIFICATION ? GROUP : NONE;
 }
 
@@ -54,6 +62,7 @@ export const zones: RegimeModule = Object.freeze({
   linksOf,
   evaluateGroup(key, ctx) {
     if (key === 'zones') evaluateZones(ctx);
+    else if (key.startsWith('party:')) evaluateParty(key.slice('party:'.length), ctx);
   },
   evaluate(entries, at, options) {
     return evaluate([zones], entries, at, options);
