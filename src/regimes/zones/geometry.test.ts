@@ -63,9 +63,17 @@ describe('frontier zone geometry', () => {
     expect(index.zonesMeeting(square(20, 50, 0.5))).toEqual([]);
   });
 
-  it('covers the border without gaps: 1 km off each point of the border, on either side, is in that side\'s band', () => {
+  it.each([
+    ['RUS', 'UKR'],
+    ['BLR', 'UKR'],
+  ])('covers the %s–%s border without gaps: 1 km off each point of the border, on either side, is in that side\'s band', (a, b) => {
+    const drawn = a === 'RUS' ? band : borderBand(a, b, WIDTH);
+    const zones = new ZoneIndex([
+      { id: a, area: drawn.sides[a] },
+      { id: b, area: drawn.sides[b] },
+    ]);
     let checked = 0;
-    for (const line of band.border.coordinates) {
+    for (const line of drawn.border.coordinates) {
       for (let i = 0; i + 1 < line.length; i++) {
         const [x0, y0] = line[i];
         const [x1, y1] = line[i + 1];
@@ -75,9 +83,9 @@ describe('frontier zone geometry', () => {
         const [mx, my] = [(x0 + x1) / 2, (y0 + y1) / 2];
         const [nx, ny] = [(-(y1 - y0) / len) * 0.012, ((x1 - x0) / len) * 0.009];
         for (const [x, y] of [[mx + nx, my + ny], [mx - nx, my - ny]]) {
-          if (inside(band.territory.RUS, x, y)) expect(index.zonesAt(x, y), `${x},${y} in Russia`).toContain('rus');
-          else if (inside(band.territory.UKR, x, y)) expect(index.zonesAt(x, y), `${x},${y} in Ukraine`).toContain('ukr');
-          else continue;
+          const side = inside(drawn.territory[a], x, y) ? a : inside(drawn.territory[b], x, y) ? b : undefined;
+          if (!side) continue;
+          expect(zones.zonesAt(x, y), `${x},${y} in ${side}`).toContain(side);
           checked++;
         }
       }
