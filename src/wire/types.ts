@@ -295,6 +295,7 @@ export interface ZonesMap {
   outside: ZoneObserved[];
   areas: Record<string, { type: 'Polygon'; coordinates: readonly (readonly (readonly number[])[])[] } | { type: 'MultiPolygon'; coordinates: readonly (readonly (readonly (readonly number[])[])[])[] }>;
   posts: { mission: string; observers: string; name: string; side: string; position: [number, number] }[];
+  patrols: { mission: string; observers: string; area: ZonesMap['areas'][string] }[];
   reports: (ZoneLocated & { party: string; counts: ZoneCounts })[];
   restrictions: (ZoneLocated & { deniedBy: string; reason: string | null })[];
 }

@@ -31,6 +31,7 @@ describe('the Zones page', { timeout: 120_000 }, () => {
     await map.waitFor();
     await expect.poll(() => map.getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
     expect(await map.getAttribute('data-zones')).toBe('4');
+    expect(await map.getAttribute('data-patrols')).toBe('2');
     // The map itself draws all four zones (what MapLibre says it rendered, not what was handed to it).
     await expect.poll(async () => Number(await map.getAttribute('data-rendered')), { timeout: 30_000 }).toBe(4);
 

@@ -1,6 +1,6 @@
 /**
  * The frontier zones: the zones in force on the map (each side its own colour), the observers'
- * posts, their reports (a report outside every zone drawn and listed as such) and the places
+ * posts and patrol areas (dashed), their reports (a report outside every zone drawn and listed as such) and the places
  * where they were refused; per zone, side by side for each party, its ceiling, its latest
  * declaration and the latest observed count per category, and the zone's findings. A zone's page
  * (#/zones/<id>) adds its history: every declaration and count in it, oldest first. Everything is
@@ -41,13 +41,14 @@ function style(): StyleSpecification {
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
   return {
     version: 8,
-    sources: { countries: { type: 'geojson', data: boundaries }, zones: empty, points: empty },
+    sources: { countries: { type: 'geojson', data: boundaries }, zones: empty, patrols: empty, points: empty },
     layers: [
       { id: 'sea', type: 'background', paint: { 'background-color': '#cfdbe4' } },
       { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f6f5f1' } },
       { id: 'borders', type: 'line', source: 'countries', paint: { 'line-color': '#8d969d', 'line-width': 0.7 } },
       { id: 'zone-fill', type: 'fill', source: 'zones', paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.3 } },
       { id: 'zone-line', type: 'line', source: 'zones', paint: { 'line-color': ['get', 'colour'], 'line-width': 1.5 } },
+      { id: 'patrol-line', type: 'line', source: 'patrols', paint: { 'line-color': '#222', 'line-width': 1.2, 'line-dasharray': [3, 2] } },
       {
         id: 'points',
         type: 'circle',
@@ -97,9 +98,11 @@ function ZonesMapView(props: { data: ZonesMap; colour: (side: string) => string 
       ...data.restrictions.map((r) => point('restriction', r.position, r.entry)),
     ];
     (m.getSource('zones') as GeoJSONSource).setData({ type: 'FeatureCollection', features: zones });
+    const patrols: GeoJSON.Feature[] = data.patrols.map((p) => ({ type: 'Feature', properties: { mission: p.mission }, geometry: p.area as unknown as GeoJSON.Geometry }));
+    (m.getSource('patrols') as GeoJSONSource).setData({ type: 'FeatureCollection', features: patrols });
     (m.getSource('points') as GeoJSONSource).setData({ type: 'FeatureCollection', features: points });
   }, [ready, data, colour]);
-  return <div ref={container} className="map" role="region" aria-label="Map of the frontier zones, observer posts, reports and restrictions" data-testid="zones-map" data-ready={ready || undefined} data-zones={data.zones.length} data-rendered={rendered} />;
+  return <div ref={container} className="map" role="region" aria-label="Map of the frontier zones, observer posts, reports and restrictions" data-testid="zones-map" data-ready={ready || undefined} data-zones={data.zones.length} data-patrols={data.patrols.length} data-rendered={rendered} />;
 }
 
 /** Per party with a ceiling or a declaration, per category: ceiling, declared, observed. */

@@ -83,6 +83,8 @@ export interface Located {
 export interface ZonesMap extends ZonesStatus {
   areas: Record<string, Area>;
   posts: Post[];
+  /** The missions' patrol areas. */
+  patrols: { mission: string; observers: string; area: Area }[];
   reports: (Located & { party: string; counts: Counts })[];
   restrictions: (Located & { deniedBy: string; reason: string | null })[];
 }
@@ -223,6 +225,7 @@ export function mapOf(regime: Regime, entries: Iterable<RecordEntry>, at: number
   const areas: Record<string, Area> = {};
   for (const z of all) areas[z.zone] = z.area;
   const posts: Post[] = [];
+  const patrols: ZonesMap['patrols'] = [];
   const reports: ZonesMap['reports'] = [];
   const restrictions: ZonesMap['restrictions'] = [];
   for (const h of held) {
@@ -230,6 +233,7 @@ export function mapOf(regime: Regime, entries: Iterable<RecordEntry>, at: number
     if (h.type === MISSION) {
       const b = h.body as unknown as Mission;
       for (const p of b.posts) posts.push({ mission: h.id, observers: b.observers, name: p.name, side: p.side, position: [p.position[0], p.position[1]] });
+      for (const area of b.patrolAreas ?? []) patrols.push({ mission: h.id, observers: b.observers, area });
     } else if (h.type === REPORT) {
       const o = observedOf(h);
       reports.push({ entry: h.id, by: o.by, at: o.at, position: o.position, place: o.place, zones: zonesAt(o.position), party: o.party, counts: o.counts });
@@ -238,5 +242,5 @@ export function mapOf(regime: Regime, entries: Iterable<RecordEntry>, at: number
       restrictions.push({ entry: h.id, by: h.author, at: b.at, position: [b.position[0], b.position[1]], place: b.place ?? null, zones: zonesAt(b.position), deniedBy: b.deniedBy, reason: b.reason ?? null });
     }
   }
-  return { ...rest, areas, posts, reports, restrictions };
+  return { ...rest, areas, posts, patrols, reports, restrictions };
 }

@@ -351,6 +351,26 @@ describe('views', () => {
     expect(ru.findings.map((f) => f.rule).sort()).toEqual(['zones.counted', 'zones.counted']);
     expect(s.zones[1].findings).toEqual([]);
   });
+  it('the map: areas, the mission\'s posts on both sides and its patrol areas, each report with its zones', () => {
+    const r = new RecordBuilder();
+    agree(r);
+    const mission = add(r, 'OSCE', T0 + D, 'zones.mission', {
+      mandate: 'Observe both sides.',
+      observers: 'OSCE',
+      posts: [
+        { name: 'North', position: [RU.lon, RU.lat], side: 'RUS' },
+        { name: 'South', position: [UA.lon, UA.lat], side: 'UKR' },
+      ],
+      patrolAreas: [box(36.5, 50.2, 37.5, 50.8)],
+      from: iso(T0 + D),
+    });
+    add(r, 'OSCE', T0 + 2 * D, 'zones.report', { mission: mission.id, at: iso(T0 + 2 * D), position: [UA.lon, UA.lat], observedParty: 'UKR', counts: { troops: 1 } }, { refs: [mission.id] });
+    const m = zonesMap(r.entries, T0 + 3 * D);
+    expect(Object.keys(m.areas)).toEqual(['ru', 'ua']);
+    expect(m.posts.map((p) => [p.name, p.side, p.mission])).toEqual([['North', 'RUS', mission.id], ['South', 'UKR', mission.id]]);
+    expect(m.patrols.map((p) => [p.mission, p.area.type])).toEqual([[mission.id, 'Polygon']]);
+    expect(m.reports.map((x) => x.zones)).toEqual([['ua']]);
+  });
 });
 
 describe('terms and content checks', () => {

@@ -58,6 +58,7 @@ export const zonesMapSchema = {
     ...zonesStatusSchema.properties,
     areas: { type: 'object', additionalProperties: { type: 'object', additionalProperties: true } },
     posts: { type: 'array', items: { type: 'object', properties: { mission: str, observers: str, name: str, side: str, position } } },
+    patrols: { type: 'array', items: { type: 'object', properties: { mission: str, observers: str, area: { type: 'object', additionalProperties: true } } } },
     reports: { type: 'array', items: { type: 'object', properties: { ...located, party: str, counts } } },
     restrictions: { type: 'array', items: { type: 'object', properties: { ...located, deniedBy: str, reason: nullableStr } } },
   },
