@@ -17,6 +17,7 @@ import { benchRegimes } from './regimes.js';
 import { runHotlineBench } from './hotline.js';
 import { benchDivergence, benchTalksShare } from './talks.js';
 import { benchIncidents, benchRetrospective } from './incidents.js';
+import { benchAssignment, benchZones, benchZonesEvaluation } from './zones.js';
 
 interface Row {
   figure: string;
@@ -127,6 +128,25 @@ async function main(): Promise<void> {
           'ahead of PostGIS',
         );
       } else add('PostGIS ST_CPAWithin', 'not measured: PostGIS is not installed (apt-get install postgresql-15-postgis-3)');
+    }
+
+    if (want('zones')) {
+      console.log('\nFrontier zones (issue 13):');
+      const shapes = benchZones();
+      const a = benchAssignment(shapes);
+      add(
+        `zone assignment, ${fmt(a.points)} positions over ${a.zones} zones (${fmt(a.vertices)} vertices; ${fmt(a.inZones)} in a zone), flatbush + prepared polygons`,
+        `${fmt(a.indexPerSec)} positions/s per CPU-second of one core (${fmt(a.indexPerWallSec)}/s wall)`,
+        `turf booleanPointInPolygon, zone by zone, first ${fmt(a.turfPoints)} of the same positions: ${fmt(a.turfPerSec)}/s (${fmt(a.turfPerWallSec)}/s wall); ${a.disagreements} disagreements`,
+        `${fmt(a.indexPerSec / a.turfPerSec, 0)}×`,
+        '≥ 1,000,000/s on one core',
+      );
+      const e = benchZonesEvaluation(shapes);
+      add(
+        `full evaluation, a year of monthly declarations: ${e.parties} parties × ${e.zones} zones (${fmt(e.entries)} entries, ${fmt(e.obligations)} obligations, ${fmt(e.findings)} findings)`,
+        `${fmt(e.fullMs)} ms CPU (${fmt(e.fullWallMs)} ms wall)`,
+      );
+      add('one more observer report into that evaluation (what observers report is judged again; each party\'s declarations are not)', `${fmt(e.addOneMs)} ms CPU (${fmt(e.addOneWallMs)} ms wall)`);
     }
 
     if (want('federation')) {

@@ -24,6 +24,7 @@ import { registerScenario } from './commands/scenario.js';
 import { registerTalks } from './commands/talks.js';
 import { registerStore } from './commands/store.js';
 import { registerIncidents } from './commands/incidents.js';
+import { registerZones } from './commands/zones.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -48,6 +49,7 @@ registerScenario(program);
 registerTalks(program);
 registerStore(program);
 registerIncidents(program);
+registerZones(program);
 
 process.exitCode = await runCli(program, process.argv);
 

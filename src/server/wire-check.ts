@@ -11,6 +11,7 @@ import type { RegimeReport } from '../regimes/monitor.js';
 import type { Briefing, Commitment, DivergenceReport, Meeting, MeetingSummary, Position, Readout, StatementStatus } from '../regimes/talks/index.js';
 import type { EncounterView, IncidentSummary } from '../regimes/incidents/index.js';
 import type { EncounterAlarm, UnitPosition } from '../regimes/incidents/live/watch.js';
+import type { ZonesMap } from '../regimes/zones/index.js';
 import type * as wire from '../wire/types.js';
 
 type Sends<Server extends Wire, Wire> = [Server, Wire];
@@ -37,4 +38,5 @@ export type WireConformance = [
   Sends<EncounterView, wire.Encounter>,
   Sends<EncounterAlarm, wire.EncounterAlarm>,
   Sends<UnitPosition, wire.UnitPosition>,
+  Sends<ZonesMap, wire.ZonesMap>,
 ];

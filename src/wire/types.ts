@@ -312,3 +312,56 @@ export interface EncountersLive {
   alarms: EncounterAlarm[];
   positions: UnitPosition[];
 }
+
+/** Counts by category in a frontier zone (troops, battleTanks, armouredCombatVehicles, artillery, combatAircraft, attackHelicopters, missileLaunchers). */
+export type ZoneCounts = Partial<Record<'troops' | 'battleTanks' | 'armouredCombatVehicles' | 'artillery' | 'combatAircraft' | 'attackHelicopters' | 'missileLaunchers', number>>;
+
+/** An observer's count in `GET /api/v1/zones`. */
+export interface ZoneObserved {
+  by: string;
+  party: string;
+  at: string;
+  place: string | null;
+  position: [number, number];
+  counts: ZoneCounts;
+  entry: string;
+}
+
+/** One zone in force in `GET /api/v1/zones`. */
+export interface ZoneStatus {
+  zone: string;
+  name: string;
+  side: string;
+  agreement: string;
+  parties: string[];
+  inForce: string;
+  band: { between: [string, string]; widthKm: number; resolution?: string } | null;
+  ceilings: Record<string, ZoneCounts>;
+  activityLimit: ZoneCounts;
+  declared: Record<string, { asOf: string; counts: ZoneCounts; entry: string }>;
+  observed: ZoneObserved[];
+  findings: Finding[];
+}
+
+/** A position an observer report or restriction names, with the zones it falls in (empty: outside every zone). */
+export interface ZoneLocated {
+  entry: string;
+  by: string;
+  at: string;
+  position: [number, number];
+  place: string | null;
+  zones: string[];
+}
+
+/** `GET /api/v1/zones/map`: the zones in force with their areas, observer posts, reports and restrictions. */
+export interface ZonesMap {
+  at: string;
+  zones: ZoneStatus[];
+  findings: Finding[];
+  outside: ZoneObserved[];
+  areas: Record<string, { type: 'Polygon'; coordinates: readonly (readonly (readonly number[])[])[] } | { type: 'MultiPolygon'; coordinates: readonly (readonly (readonly (readonly number[])[])[])[] }>;
+  posts: { mission: string; observers: string; name: string; side: string; position: [number, number] }[];
+  patrols: { mission: string; observers: string; area: ZonesMap['areas'][string] }[];
+  reports: (ZoneLocated & { party: string; counts: ZoneCounts })[];
+  restrictions: (ZoneLocated & { deniedBy: string; reason: string | null })[];
+}

@@ -141,6 +141,7 @@ describe('operator API', () => {
         'GET /api/v1/regimes', 'GET /api/v1/roster', 'GET /api/v1/status', 'GET /api/v1/talks', 'GET /api/v1/talks/statements', 'GET /api/v1/talks/{meeting}/compare', 'GET /api/v1/verify', 'GET /federation/v1/log/{author}', 'POST /api/v1/entries', 'POST /api/v1/proofs/check',
         'POST /api/v1/roster', 'POST /federation/v1/push',
         'GET /api/v1/incidents', 'GET /api/v1/encounters', 'GET /api/v1/encounters/live',
+        'GET /api/v1/zones', 'GET /api/v1/zones/map',
       ].sort(),
     );
     const send = doc.json.paths['/api/v1/entries'].post;

@@ -76,6 +76,33 @@ describe('the winter 2021–22 scenario', () => {
     ]);
   });
 
+  it('checks the illustrative frontier-zones agreement: the count over the declaration on OSCE\'s count, the restriction, the exercise above the limit, the missing declaration — the same at all five parties', () => {
+    type Z = { zone: string; side: string; ceilings: Record<string, unknown>; declared: Record<string, { counts: { troops: number } }>; observed: { by: string }[]; findings: { rule: string; severity: string; parties: string[]; explanation: string }[] };
+    const status = (p: string) => parley(['zones', 'status', '--dir', join(dir.path, 'winter', p), '--at', AT, '--json']);
+    const ukr = status('UKR').json() as { zones: Z[]; outside: { by: string; party: string }[] };
+    // In the order of the agreement's terms as signed (canonical JSON: keys sorted).
+    expect(ukr.zones.map((z) => [z.zone, z.side])).toEqual([['blr-ukr-blr', 'BLR'], ['blr-ukr-ukr', 'UKR'], ['rus-ukr-rus', 'RUS'], ['rus-ukr-ukr', 'UKR']]);
+    const ru = ukr.zones[2];
+    expect(ru.declared.RUS.counts.troops).toBe(9800);
+    expect(ru.observed.map((o) => o.by)).toEqual(['OSCE']);
+    const explained = (z: Z, rule: string) => z.findings.filter((f) => f.rule === rule).map((f) => f.explanation).join('\n');
+    expect(explained(ru, 'zones.counted')).toMatch(/^on OSCE's count, RUS had 14,500 troops \(against 9,800\)/);
+    expect(explained(ru, 'zones.counted')).toMatch(/with no movement notice/);
+    expect(explained(ru, 'zones.access')).toMatch(/RUS denied its observers access/);
+    expect(explained(ru, 'zones.activity')).toMatch(/Southern Shield 2022.*12,800 troops \(limit 4,000\)/);
+    expect(explained(ru, 'zones.declaration')).toMatch(/RUS did not declare .* period 2/);
+    expect(explained(ukr.zones[0], 'zones.activity')).toMatch(/Union Resolve 2022/);
+    expect(explained(ukr.zones[0], 'zones.access')).toMatch(/BLR did not answer OSCE's access request/);
+    expect(ukr.outside.map((o) => [o.by, o.party])).toEqual([['OSCE', 'RUS']]);
+    const findings = (out: string) => JSON.stringify((JSON.parse(out) as { zones: Z[] }).zones.map((z) => z.findings));
+    const printed = PARTIES.map((p) => findings(status(p).stdout));
+    for (const p of printed) expect(p).toBe(printed[0]);
+    const list = parley(['zones', 'list', '--dir', join(dir.path, 'winter', 'OSCE'), '--at', AT, '--json']).json() as { zone: string; band: { widthKm: number } }[];
+    expect(list.map((z) => z.band.widthKm)).toEqual([50, 50, 50, 50]);
+    // Before the agreement was adopted, no zone is in force.
+    expect(parley(['zones', 'list', '--dir', join(dir.path, 'winter', 'OSCE'), '--at', '2022-01-15T00:00:00Z', '--json']).json()).toEqual([]);
+  });
+
   it('prints byte-identical findings at every party holding the same entries, and the same offline from an export', () => {
     // The scenario with every step addressed to all: every party then holds every content.
     const all = YAML.parse(readFileSync(SCENARIO, 'utf8'));

@@ -22,6 +22,8 @@ import { Talks } from '../pages/Talks';
 // MapLibre and the Natural Earth boundaries are large: loaded when the map is first opened.
 const MapPage = lazy(() => import('../pages/MapPage'));
 const Incidents = lazy(() => import('../pages/Incidents'));
+// The zones page draws a map too: loaded when first opened.
+const Zones = lazy(() => import('../pages/Zones'));
 
 const TOKEN_KEY = 'parley.token';
 
@@ -117,6 +119,7 @@ const SECTIONS = [
   ['talks', 'Talks'],
   ['incidents', 'Incidents'],
   ['map', 'Map'],
+  ['zones', 'Zones'],
   ['timeline', 'Timeline'],
   ['audit', 'Audit'],
 ] as const;
@@ -245,6 +248,12 @@ function Page() {
       return (
         <Suspense fallback={<p>Loading incidents…</p>}>
           <Incidents />
+        </Suspense>
+      );
+    case 'zones':
+      return (
+        <Suspense fallback={<p>Loading the zones…</p>}>
+          <Zones zone={route.rest[0]} />
         </Suspense>
       );
     case 'timeline':

@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { Encounter, EncountersLive, EntryList, EntryView, Finding, HotlineView, Incident, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement } from '../../wire/types';
+import type { Encounter, EncountersLive, EntryList, EntryView, Finding, HotlineView, Incident, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement, ZonesMap } from '../../wire/types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -133,6 +133,11 @@ export class Api {
   }
 
   /** The joint statements held, with who has endorsed that exact text. */
+  /** The frontier zones in force as of `at` (epoch ms; default the node's now), with areas, posts, reports and restrictions. */
+  zonesMap(at?: number): Promise<ZonesMap> {
+    return this.request<ZonesMap>(`/api/v1/zones/map${atQuery(at)}`);
+  }
+
   talksStatements(): Promise<TalksStatement[]> {
     return this.request<unknown>('/api/v1/talks/statements').then((r) => listOf<TalksStatement>(r, 'statements'));
   }
