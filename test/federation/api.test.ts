@@ -140,6 +140,7 @@ describe('operator API', () => {
         'GET /api/v1/catalogue', 'GET /api/v1/entries', 'GET /api/v1/entries/{id}', 'GET /api/v1/entries/{id}/proof', 'GET /api/v1/events', 'GET /api/v1/findings', 'GET /api/v1/hotline', 'GET /api/v1/obligations', 'GET /api/v1/openapi.json',
         'GET /api/v1/regimes', 'GET /api/v1/roster', 'GET /api/v1/status', 'GET /api/v1/talks', 'GET /api/v1/talks/statements', 'GET /api/v1/talks/{meeting}/compare', 'GET /api/v1/verify', 'GET /federation/v1/log/{author}', 'POST /api/v1/entries', 'POST /api/v1/proofs/check',
         'POST /api/v1/roster', 'POST /federation/v1/push',
+        'GET /api/v1/missiles/sites', 'GET /api/v1/missiles/visits',
       ].sort(),
     );
     const send = doc.json.paths['/api/v1/entries'].post;

@@ -1,0 +1,312 @@
+/**
+ * The missile regime's evaluators: the deployment check of each site declaration against the
+ * agreed classes and area, and each visit from request to the host's answer to the report —
+ * reply by the deadline, no decline within the quota, the visit held and reported, the report
+ * countersigned or disputed, an inconsistency reported.
+ *
+ * What a node cannot see it does not judge: where it holds entries by the party that owes an
+ * answer (or by the visiting party, for the quota) that it cannot read — stubs — and no answer
+ * with content, it says so in an `info` finding instead of finding a lapse.
+ */
+import { compareHeld, count, formatDuration, isoTime, parseTime } from '../engine.js';
+import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
+import { distanceToTerritoryKm } from './geo.js';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { MISSILES, coveringClasses, type ResolvedMissilesTerms, type ResolvedSide } from './rules.js';
+import { COUNTERSIGN, DISPUTE, REPLY, REPORT, REQUEST, SITE, type ReportAnswer, type SiteDeclaration, type VisitReply, type VisitReport, type VisitRequest } from './schemas.js';
+
+/** The link under which a party's stubs are indexed (see index.ts linksOf). */
+export const stubsOf = (party: PartyCode): string => `stubs:${party}`;
+
+/** Agreements in turn governing a pair read at most. */
+const MAX_AGREEMENTS = 50;
+
+const quote = (s: string): string => `"${s.length > 80 ? `${s.slice(0, 77)}...` : s}"`;
+const cite = (citation: string, agreement: string): string => citation.replace(')', `, ${agreement.slice(0, 12)})`);
+const place = (d: SiteDeclaration): string => `${d.name} (${d.position[1].toFixed(2)} N, ${d.position[0].toFixed(2)} E)`;
+
+/** The entries answering `id` of `type`, by `author`, naming it in `field`. */
+function answers(ctx: GroupContext, id: string, type: string, author: PartyCode, field: string): HeldEntry[] {
+  return ctx.referrers(id).filter((h) => h.type === type && h.author === author && h.body?.[field] === id);
+}
+
+/** The stubs of `party` this node holds said in [from, to]. */
+function unseen(ctx: GroupContext, party: PartyCode, from: number, to: number): HeldEntry[] {
+  return ctx.referrers(stubsOf(party)).filter((h) => h.t >= from && h.t <= to);
+}
+
+// ---------------------------------------------------------------------------------------------
+// MISSILES §deployment
+
+/**
+ * The declarations of `party` (group `sites:PARTY`, with the agreement proposals naming it): each
+ * declaration, until the party's next declaration of that site, against the terms of each
+ * agreement with another party in force over that span.
+ */
+export function deployment(party: PartyCode, ctx: GroupContext): void {
+  const members = ctx.members();
+  const others = new Set<PartyCode>();
+  for (const h of members) if (h.type === 'agreement.proposal') for (const p of (h.body?.parties as string[] | undefined) ?? []) if (p !== party) others.add(p);
+  if (!others.size) return;
+  const declarations = members.filter((h) => h.type === SITE && h.author === party && h.body);
+  for (const [i, d] of declarations.entries()) {
+    const body = d.body as unknown as SiteDeclaration;
+    if (body.withdrawn) continue;
+    const next = declarations.slice(i + 1).find((n) => (n.body as unknown as SiteDeclaration).site === body.site);
+    const end = next ? next.t : Infinity;
+    for (const other of [...others].sort()) {
+      const pair = [party, other].sort();
+      let t = end === Infinity ? Infinity : end - 1;
+      for (let n = 0; n < MAX_AGREEMENTS; n++) {
+        const a = ctx.agreement(pair, t);
+        if (!a) break;
+        const from = Math.max(a.inForce, d.t);
+        if (from < end) judgeSite(party, other, d, body, a, from, ctx);
+        if (a.inForce <= d.t) break;
+        t = a.inForce - 1;
+      }
+    }
+  }
+}
+
+function judgeSite(party: PartyCode, other: PartyCode, d: HeldEntry, body: SiteDeclaration, a: { id: string; inForce: number }, from: number, ctx: GroupContext): void {
+  if (!ctx.reached(from)) return;
+  const agreement = ctx.get(a.id);
+  if (!agreement) return;
+  const terms = ctx.terms<ResolvedMissilesTerms>([party, other], from);
+  const rule = MISSILES.deployment;
+  const citation = cite(rule.citation, a.id);
+  const evidence = [agreement, d].sort(compareHeld);
+  for (const s of body.systems) {
+    if (!s.present) continue;
+    const classes = coveringClasses(terms, s.kind, s.rangeKm);
+    if (!classes.length) continue;
+    const system = `${s.name} (${s.kind}, ${count(s.rangeKm!)} km; ${classes.map((c) => c.id).join(', ')})`;
+    const key = `${other}|${s.name}`;
+    if (terms.area.kind === 'named') {
+      if (!booleanPointInPolygon([body.position[0], body.position[1]], terms.area.polygon as never)) continue;
+      ctx.finding({ rule, citation, severity: 'violation', parties: [party, other], explanation: `${party} declares ${system} present at ${place(body)}, inside the agreed area ${quote(terms.area.name)}`, evidence, at: from, key });
+      continue;
+    }
+    const territory = terms.territory(other);
+    const km = territory ? distanceToTerritoryKm(body.position, territory) : undefined;
+    if (km === undefined) {
+      ctx.finding({
+        rule,
+        citation,
+        severity: 'info',
+        parties: [party, other],
+        explanation: `${party} declares ${system} present at ${place(body)}; this node cannot tell whether it reaches ${other}: the agreement names no territory of ${other} that the shipped boundaries hold`,
+        evidence,
+        at: from,
+        key: `${key}|territory`,
+      });
+      continue;
+    }
+    if (km > s.rangeKm!) continue;
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'violation',
+      parties: [party, other],
+      explanation: `${party} declares ${system} present at ${place(body)}, ${count(Math.round(km))} km from ${other}'s territory: within its declared range`,
+      evidence,
+      at: from,
+      key,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Visits: MISSILES §reply, §quota, §visit, §report
+
+/** `visits:VISITOR>HOST:YEAR`: the visitor's requests to the host made in that calendar year, in record order. */
+export function visits(visitor: PartyCode, host: PartyCode, year: number, ctx: GroupContext): void {
+  const requests = ctx.members().filter((h) => h.type === REQUEST && h.author === visitor && h.body);
+  const yearStart = Date.UTC(year, 0, 1);
+  requests.forEach((r, i) => {
+    const a = ctx.agreement([visitor, host], r.t);
+    const agreement = a && ctx.get(a.id);
+    if (!a || !agreement) return;
+    const side = ctx.terms<ResolvedMissilesTerms>([visitor, host], r.t).side(visitor);
+    visit({ visitor, host, r, n: i + 1, hidden: unseen(ctx, visitor, yearStart, r.t).filter((h) => compareHeld(h, r) < 0).length, side, agreement }, ctx);
+  });
+}
+
+interface Visit {
+  visitor: PartyCode;
+  host: PartyCode;
+  r: HeldEntry;
+  /** The request's place among the visitor's requests to the host this year. */
+  n: number;
+  /** Entries by the visitor this year before the request that this node cannot read. */
+  hidden: number;
+  side: ResolvedSide;
+  agreement: HeldEntry;
+}
+
+function visit(v: Visit, ctx: GroupContext): void {
+  const { visitor, host, r, side, agreement } = v;
+  const body = r.body as unknown as VisitRequest;
+  const arrival = parseTime(body.arrival);
+  if (arrival === undefined) return;
+  const site = ctx.get(body.declaration);
+  const siteName = site?.type === SITE ? (site.body as unknown as SiteDeclaration).name : `the site declared in ${body.declaration.slice(0, 12)}`;
+  const what = `${visitor}'s visit to ${siteName} (${host}), requested ${isoTime(r.t)}`;
+  const evidence = [agreement, r].sort(compareHeld);
+  const replies = answers(ctx, r.id, REPLY, host, 'request');
+  const reply = replies[0];
+
+  // §reply: the host replies by the deadline.
+  const due = r.t + side.replyMs;
+  const rule = MISSILES.reply;
+  const citation = cite(rule.citation, agreement.id);
+  const replied = reply !== undefined && ctx.reached(reply.t);
+  const blind = !replied ? unseen(ctx, host, r.t, Infinity) : [];
+  const past = ctx.reached(due + 1);
+  const status = replied ? (reply.t <= due ? 'met' : 'met-late') : past && !blind.length ? 'missed' : 'open';
+  ctx.obligation({ rule, citation, debtor: host, creditors: [visitor], what: `reply to ${what} by ${isoTime(due)}`, due, status, metBy: replied ? reply : undefined, evidence, key: 'reply' });
+  if (status === 'met-late' || status === 'missed') {
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'violation',
+      parties: [host, visitor],
+      explanation: status === 'missed' ? `${host} did not reply to ${what} within ${formatDuration(side.replyMs)}` : `${host} replied to ${what} ${formatDuration(reply!.t - due)} after its ${formatDuration(side.replyMs)} deadline`,
+      evidence: status === 'missed' ? evidence : [...evidence, reply!],
+      at: due + 1,
+      key: `reply|${status}`,
+    });
+  } else if (status === 'open' && past) {
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'info',
+      parties: [host, visitor],
+      explanation: `no reply to ${what} is held here by its ${isoTime(due)} deadline, but this node holds ${blind.length} later ${blind.length === 1 ? 'entry' : 'entries'} by ${host} it cannot read: it cannot tell whether ${host} replied`,
+      evidence,
+      at: Math.max(due + 1, blind[0].t),
+      key: 'reply|unseen',
+    });
+  }
+  if (!replied) return;
+  const answer = reply.body as unknown as VisitReply;
+
+  // §quota: a request within the quota, with the agreed notice, is not declined.
+  const quota = side.visitsPerYear;
+  const notice = arrival - r.t >= side.noticeMs;
+  const within = v.n + v.hidden <= quota ? 'within' : v.n > quota ? 'beyond' : 'unknown';
+  const decline = MISSILES.decline;
+  const declineCitation = cite(decline.citation, agreement.id);
+  const place = `request ${v.n} of ${visitor} to ${host} in ${new Date(r.t).getUTCFullYear()}, quota ${quota}`;
+  if (!answer.accepted && notice && within !== 'beyond') {
+    ctx.finding({
+      rule: decline,
+      citation: declineCitation,
+      severity: within === 'within' ? 'violation' : 'info',
+      parties: [host, visitor],
+      explanation:
+        within === 'within'
+          ? `${host} declined ${what}, ${place}, with ${formatDuration(arrival - r.t)} notice: ${quote(answer.reason)}`
+          : `${host} declined ${what}, ${place}; this node holds ${v.hidden} earlier ${v.hidden === 1 ? 'entry' : 'entries'} by ${visitor} this year it cannot read, so it cannot tell whether the request was within the quota`,
+      evidence: [...evidence, reply],
+      at: reply.t,
+      key: `decline|${within}`,
+    });
+  }
+  if (!answer.accepted) return;
+  const start = parseTime(answer.window.start)!;
+  const end = parseTime(answer.window.end)!;
+  if (notice && within !== 'beyond' && end - start < side.visitMs) {
+    ctx.finding({
+      rule: decline,
+      citation: declineCitation,
+      severity: 'warning',
+      parties: [host, visitor],
+      explanation: `${host} accepted ${what} for ${formatDuration(end - start)}, shorter than the agreed visit of ${formatDuration(side.visitMs)}`,
+      evidence: [...evidence, reply],
+      at: reply.t,
+      key: 'decline|short',
+    });
+  }
+
+  // §visit: the accepted visit is held and reported.
+  const held = MISSILES.held;
+  const heldCitation = cite(held.citation, agreement.id);
+  const reports = answers(ctx, r.id, REPORT, visitor, 'request');
+  const report = reports[0];
+  const reportDue = end + side.reportMs;
+  const reported = report !== undefined && ctx.reached(report.t);
+  const blindV = !reported ? unseen(ctx, visitor, reply.t, Infinity) : [];
+  const reportPast = ctx.reached(reportDue + 1);
+  const reportStatus = reported ? (report.t <= reportDue ? 'met' : 'met-late') : reportPast && !blindV.length ? 'missed' : 'open';
+  const window = `${isoTime(start)} to ${isoTime(end)}`;
+  ctx.obligation({ rule: held, citation: heldCitation, debtor: visitor, creditors: [host], what: `report ${what}, accepted for ${window}, by ${isoTime(reportDue)}`, due: reportDue, status: reportStatus, metBy: reported ? report : undefined, evidence: [...evidence, reply], anchor: [r.id], key: 'report' });
+  if (reportStatus === 'missed') {
+    ctx.finding({
+      rule: held,
+      citation: heldCitation,
+      severity: 'warning',
+      parties: [visitor, host],
+      explanation: `${what} was accepted for ${window} but is not shown held: no report by ${visitor} by ${isoTime(reportDue)}`,
+      evidence: [...evidence, reply],
+      at: reportDue + 1,
+      key: 'held|missed',
+    });
+  } else if (reportStatus === 'open' && reportPast) {
+    ctx.finding({
+      rule: held,
+      citation: heldCitation,
+      severity: 'info',
+      parties: [visitor, host],
+      explanation: `no report of ${what} is held here by ${isoTime(reportDue)}, but this node holds ${blindV.length} later ${blindV.length === 1 ? 'entry' : 'entries'} by ${visitor} it cannot read: it cannot tell whether the visit was held`,
+      evidence: [...evidence, reply],
+      at: Math.max(reportDue + 1, blindV[0].t),
+      key: 'held|unseen',
+    });
+  }
+  if (!reported) return;
+  judgeReport(v, what, report, ctx);
+}
+
+/** §report: the host countersigns or disputes; an inconsistency (or a visit not held) is a finding. */
+function judgeReport(v: Visit, what: string, report: HeldEntry, ctx: GroupContext): void {
+  const { visitor, host, side, agreement, r } = v;
+  const body = report.body as unknown as VisitReport;
+  const rule = MISSILES.report;
+  const citation = cite(rule.citation, agreement.id);
+  const answer = [...answers(ctx, report.id, COUNTERSIGN, host, 'report'), ...answers(ctx, report.id, DISPUTE, host, 'report')].sort(compareHeld)[0];
+  const due = report.t + side.acknowledgeMs;
+  const answered = answer !== undefined && ctx.reached(answer.t);
+  const blind = !answered ? unseen(ctx, host, report.t, Infinity) : [];
+  const past = ctx.reached(due + 1);
+  const status = answered ? (answer.t <= due ? 'met' : 'met-late') : past && !blind.length ? 'missed' : 'open';
+  const evidence = [agreement, r, report].sort(compareHeld);
+  ctx.obligation({ rule, citation, debtor: host, creditors: [visitor], what: `countersign or dispute ${visitor}'s report of ${what} by ${isoTime(due)}`, due, status, metBy: answered ? answer : undefined, evidence, key: 'acknowledge' });
+  if (status === 'missed' || status === 'met-late') {
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'violation',
+      parties: [host, visitor],
+      explanation: status === 'missed' ? `${host} neither countersigned nor disputed ${visitor}'s report of ${what} within ${formatDuration(side.acknowledgeMs)}: it stands unacknowledged` : `${host} answered ${visitor}'s report of ${what} ${formatDuration(answer!.t - due)} after its deadline`,
+      evidence: status === 'missed' ? evidence : [...evidence, answer!],
+      at: due + 1,
+      key: `acknowledge|${status}`,
+    });
+  }
+  if (body.outcome === 'consistent') return;
+  const disputed = answered && answer.type === DISPUTE;
+  const said = body.outcome === 'not-held' ? 'the visit was not held' : 'the site was not consistent with the declaration and the commitment';
+  const state = !answered ? `not countersigned by ${host}` : disputed ? `disputed by ${host}: ${quote((answer.body as unknown as ReportAnswer).reason ?? '')}` : `countersigned by ${host}`;
+  ctx.finding({
+    rule,
+    citation,
+    severity: answered && !disputed ? 'violation' : 'warning',
+    parties: [host, visitor],
+    explanation: `${visitor} reports of ${what} that ${said} (${quote(body.observations)}); ${state}`,
+    evidence: answered ? [...evidence, answer] : evidence,
+    at: answered ? answer.t : report.t,
+    key: `inconsistent|${!answered ? 'unacknowledged' : disputed ? 'disputed' : 'countersigned'}`,
+  });
+}
