@@ -9,6 +9,7 @@ import type { NodeStatus } from '../federation/federation.js';
 import type { HotlineAlarm, HotlineStatus, HotlineView, PeerHealth } from '../regimes/hotline/live/runtime.js';
 import type { RegimeReport } from '../regimes/monitor.js';
 import type { Briefing, Commitment, DivergenceReport, Meeting, MeetingSummary, Position, Readout, StatementStatus } from '../regimes/talks/index.js';
+import type { SitesReport, VisitsReport } from '../regimes/missiles/index.js';
 import type * as wire from '../wire/types.js';
 
 type Sends<Server extends Wire, Wire> = [Server, Wire];
@@ -31,4 +32,6 @@ export type WireConformance = [
   Sends<Position, wire.TalksPositionBody>,
   Sends<Commitment, wire.TalksCommitmentBody>,
   Sends<Briefing, wire.TalksBriefingBody>,
+  Sends<SitesReport, wire.MissilesSites>,
+  Sends<VisitsReport, wire.MissilesVisits>,
 ];

@@ -21,6 +21,7 @@ import { Talks } from '../pages/Talks';
 
 // MapLibre and the Natural Earth boundaries are large: loaded when the map is first opened.
 const MapPage = lazy(() => import('../pages/MapPage'));
+const Missiles = lazy(() => import('../pages/Missiles'));
 
 const TOKEN_KEY = 'parley.token';
 
@@ -115,6 +116,7 @@ const SECTIONS = [
   ['findings', 'Findings'],
   ['talks', 'Talks'],
   ['map', 'Map'],
+  ['missiles', 'Missiles'],
   ['timeline', 'Timeline'],
   ['audit', 'Audit'],
 ] as const;
@@ -239,6 +241,12 @@ function Page() {
       );
     case 'talks':
       return <Talks meeting={route.rest[0]} />;
+    case 'missiles':
+      return (
+        <Suspense fallback={<p>Loading the missile record…</p>}>
+          <Missiles />
+        </Suspense>
+      );
     case 'timeline':
       return <Timeline />;
     case 'audit':

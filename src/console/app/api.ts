@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { EntryList, EntryView, Finding, HotlineView, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement } from '../../wire/types';
+import type { EntryList, EntryView, Finding, HotlineView, MissilesSites, MissilesVisits, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement } from '../../wire/types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -140,6 +140,16 @@ export class Api {
   /** The divergence report of a meeting's readouts, as this node computes it from what it holds. */
   talksCompare(meeting: string): Promise<TalksDivergence> {
     return this.request<TalksDivergence>(`/api/v1/talks/${encodeURIComponent(meeting)}/compare`);
+  }
+
+  /** The missile commitments in force and each party's declared sites, as of `at` (epoch ms; default now). */
+  missilesSites(at?: number): Promise<MissilesSites> {
+    return this.request<MissilesSites>(`/api/v1/missiles/sites${atQuery(at)}`);
+  }
+
+  /** Each party's transparency visits, from request to the host's answer to the report, and quota use; as of `at`. */
+  missilesVisits(at?: number): Promise<MissilesVisits> {
+    return this.request<MissilesVisits>(`/api/v1/missiles/visits${atQuery(at)}`);
   }
 
   /** The regimes' obligations as of `at` (epoch ms; default the node's now). */

@@ -304,7 +304,7 @@ function judgeReport(v: Visit, what: string, report: HeldEntry, ctx: GroupContex
     citation,
     severity: answered && !disputed ? 'violation' : 'warning',
     parties: [host, visitor],
-    explanation: `${visitor} reports of ${what} that ${said} (${quote(body.observations)}); ${state}`,
+    explanation: `${visitor}'s report of ${what}: ${said} (${quote(body.observations)}); ${state}`,
     evidence: answered ? [...evidence, answer] : evidence,
     at: answered ? answer.t : report.t,
     key: `inconsistent|${!answered ? 'unacknowledged' : disputed ? 'disputed' : 'countersigned'}`,

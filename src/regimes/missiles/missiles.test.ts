@@ -222,7 +222,7 @@ describe('MISSILES §visit and §report', () => {
   it('a report of inconsistency: unacknowledged, then countersigned (a violation) or disputed (a warning), both signatures kept', () => {
     const u = reported('not-consistent');
     const open = evaluateAt(u.r.entries, u.ackDue);
-    expect(open.findings.map((f) => [f.rule, f.severity, /; (.*)$/.exec(f.explanation)![1]])).toEqual([['missiles.visit.report', 'warning', 'not countersigned by RUS']]);
+    expect(open.findings.map((f) => [f.rule, f.severity, /"\); (.*)$/.exec(f.explanation)![1]])).toEqual([['missiles.visit.report', 'warning', 'not countersigned by RUS']]);
     expect(evaluateAt(u.r.entries, u.ackDue + 1).findings.map((f) => [f.severity, f.at])).toEqual([
       ['warning', iso(start + 10 * H)],
       ['violation', iso(u.ackDue + 1)],
