@@ -6,7 +6,7 @@
  * the entries arrive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt, launchBrowser, pageProblems, screenshot, send, signIn, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
+import { api, ensureConsoleBuilt, launchBrowser, pageProblems, screenshot, send, signIn, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
@@ -77,5 +77,19 @@ describe('the Missiles page', { timeout: 180_000 }, () => {
     expect(reply.id).not.toBe(report.id);
     await screenshot(page, 'missiles');
     expect(pageProblems(page)).toEqual([]);
+  });
+
+  it('answers GET /api/v1/missiles/sites and /visits byte-identically at every node for the same instant; refuses an at without a time zone', async () => {
+    const at = '2022-03-01T00:00:00Z';
+    for (const path of [`/api/v1/missiles/sites?at=${at}`, `/api/v1/missiles/visits?at=${at}`]) {
+      const texts = await Promise.all(
+        Object.values(net.nodes).map(async (n) => (await fetch(`${n!.url}${path}`, { headers: { authorization: `Bearer ${n!.folder.tokens.officer}` } })).text()),
+      );
+      expect(texts).toHaveLength(5);
+      expect(new Set(texts).size, path).toBe(1);
+    }
+    const bad = await api<{ error: { code: string } }>(net.nodes.UKR!, '/api/v1/missiles/visits?at=2022-03-01T00:00:00');
+    expect([bad.status, bad.json.error.code]).toEqual([400, 'PARLEY_ERR_BAD_ARGUMENT']);
+    expect((await fetch(`${net.nodes.UKR!.url}/api/v1/missiles/sites`)).status).toBe(401);
   });
 });

@@ -23,25 +23,27 @@ interface Country {
   polygons: Ring[][];
 }
 
-let countries: Map<string, Country> | undefined;
+type Countries = Topology<{ countries: GeometryCollection<{ name: string }> }>;
+let topology: Countries | undefined;
+const countries = new Map<string, Country | undefined>();
 
-function load(): Map<string, Country> {
-  if (countries) return countries;
-  const topology = createRequire(import.meta.url)('world-atlas/countries-50m.json') as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-  const out = new Map<string, Country>();
-  for (const f of feature(topology, topology.objects.countries).features) {
-    if (f.id === undefined || !f.geometry) continue;
-    const g = f.geometry;
-    const polygons = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
-    out.set(String(f.id), { name: f.properties.name, polygons });
+/** A country of the shipped boundaries by id, converted from TopoJSON the first time it is asked for. */
+function country(id: string): Country | undefined {
+  if (countries.has(id)) return countries.get(id);
+  topology ??= createRequire(import.meta.url)('world-atlas/countries-50m.json') as Countries;
+  const object = topology.objects.countries.geometries.find((g) => String(g.id) === id);
+  let out: Country | undefined;
+  if (object) {
+    const g = (feature(topology, object) as GeoJSON.Feature).geometry;
+    out = { name: (object.properties as { name?: string } | undefined)?.name ?? id, polygons: g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [] };
   }
-  countries = out;
+  countries.set(id, out);
   return out;
 }
 
 /** The Natural Earth name of a country id, or undefined if the boundaries have none. */
 export function countryName(id: string): string | undefined {
-  return load().get(id)?.name;
+  return country(id)?.name;
 }
 
 const memo = new Map<string, number | undefined>();
@@ -53,12 +55,11 @@ const memo = new Map<string, number | undefined>();
 export function distanceToTerritoryKm(position: readonly [number, number], ids: readonly string[]): number | undefined {
   const key = `${position[0]},${position[1]}|${[...ids].sort().join(',')}`;
   if (memo.has(key)) return memo.get(key);
-  const all = load();
   const p = point([position[0], position[1]]);
   let best = Infinity;
   let found = false;
   for (const id of ids) {
-    const c = all.get(id);
+    const c = country(id);
     if (!c) continue;
     found = true;
     for (const poly of c.polygons) {
