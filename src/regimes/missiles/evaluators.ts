@@ -30,9 +30,28 @@ function answers(ctx: GroupContext, id: string, type: string, author: PartyCode,
   return ctx.referrers(id).filter((h) => h.type === type && h.author === author && h.body?.[field] === id);
 }
 
-/** The stubs of `party` this node holds said in [from, to]. */
-function unseen(ctx: GroupContext, party: PartyCode, from: number, to: number): HeldEntry[] {
-  return ctx.referrers(stubsOf(party)).filter((h) => h.t >= from && h.t <= to);
+/**
+ * The stubs of `party` this node holds said in [from, to] (in record order, so found by bisection).
+ * Read only where an answer is missing or a count is in doubt: a group that never asks does not
+ * depend on the party's stubs, and is not evaluated again as they arrive.
+ */
+function unseen(ctx: GroupContext, party: PartyCode, from: number, to: number, before?: HeldEntry): { count: number; first?: HeldEntry } {
+  const list = ctx.referrers(stubsOf(party));
+  const bound = (t: number): number => {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].t < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const i = bound(from);
+  let j = to === Infinity ? list.length : bound(to + 1);
+  // Only those before `before` in record order (the same millisecond is ordered by author and seq).
+  while (before && j > i && compareHeld(list[j - 1], before) >= 0) j--;
+  return j > i ? { count: j - i, first: list[i] } : { count: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,51 +139,103 @@ function judgeSite(party: PartyCode, other: PartyCode, d: HeldEntry, body: SiteD
 // ---------------------------------------------------------------------------------------------
 // Visits: MISSILES §reply, §quota, §visit, §report
 
-/** `visits:VISITOR>HOST:YEAR`: the visitor's requests to the host made in that calendar year, in record order. */
-export function visits(visitor: PartyCode, host: PartyCode, year: number, ctx: GroupContext): void {
-  const requests = ctx.members().filter((h) => h.type === REQUEST && h.author === visitor && h.body);
-  const yearStart = Date.UTC(year, 0, 1);
-  requests.forEach((r, i) => {
-    const a = ctx.agreement([visitor, host], r.t);
-    const agreement = a && ctx.get(a.id);
-    if (!a || !agreement) return;
-    const side = ctx.terms<ResolvedMissilesTerms>([visitor, host], r.t).side(visitor);
-    visit({ visitor, host, r, n: i + 1, hidden: unseen(ctx, visitor, yearStart, r.t).filter((h) => compareHeld(h, r) < 0).length, side, agreement }, ctx);
-  });
-}
-
+/** A visit request as the rules read it: the agreement and figures it is made under, and the host's first reply. */
 interface Visit {
   visitor: PartyCode;
   host: PartyCode;
   r: HeldEntry;
-  /** The request's place among the visitor's requests to the host this year. */
-  n: number;
-  /** Entries by the visitor this year before the request that this node cannot read. */
-  hidden: number;
   side: ResolvedSide;
   agreement: HeldEntry;
+  arrival: number;
+  /** For explanations: whose visit to which site, requested when. */
+  what: string;
+  evidence: HeldEntry[];
+  reply: HeldEntry | undefined;
 }
 
-function visit(v: Visit, ctx: GroupContext): void {
-  const { visitor, host, r, side, agreement } = v;
+function visitOf(r: HeldEntry, ctx: GroupContext): Visit | undefined {
   const body = r.body as unknown as VisitRequest;
+  const visitor = r.author;
+  const host = body.host;
   const arrival = parseTime(body.arrival);
-  if (arrival === undefined) return;
+  const a = ctx.agreement([visitor, host], r.t);
+  const agreement = a && ctx.get(a.id);
+  if (!a || !agreement || arrival === undefined) return undefined;
+  const side = ctx.terms<ResolvedMissilesTerms>([visitor, host], r.t).side(visitor);
   const site = ctx.get(body.declaration);
   const siteName = site?.type === SITE ? (site.body as unknown as SiteDeclaration).name : `the site declared in ${body.declaration.slice(0, 12)}`;
   const what = `${visitor}'s visit to ${siteName} (${host}), requested ${isoTime(r.t)}`;
-  const evidence = [agreement, r].sort(compareHeld);
-  const replies = answers(ctx, r.id, REPLY, host, 'request');
-  const reply = replies[0];
+  const reply = answers(ctx, r.id, REPLY, host, 'request')[0];
+  return { visitor, host, r, side, agreement, arrival, what, evidence: [agreement, r].sort(compareHeld), reply };
+}
+
+/**
+ * §quota, group `quota:VISITOR>HOST:YEAR`: the visitor's requests to the host made in that
+ * calendar year, in record order; a decline (or a short window) within the quota is a finding.
+ */
+export function quota(visitor: PartyCode, host: PartyCode, year: number, ctx: GroupContext): void {
+  const requests = ctx.members().filter((h) => h.type === REQUEST && h.author === visitor && h.body);
+  const yearStart = Date.UTC(year, 0, 1);
+  requests.forEach((r, i) => {
+    const v = visitOf(r, ctx);
+    if (!v?.reply) return;
+    const { what, evidence, reply, side, arrival } = v;
+    const answer = reply.body as unknown as VisitReply;
+    const n = i + 1;
+    const limit = side.visitsPerYear;
+    const notice = arrival - r.t >= side.noticeMs;
+    // Entries by the visitor this year before the request that this node cannot read: read only when they decide.
+    const hidden = !answer.accepted && notice && n <= limit ? unseen(ctx, visitor, yearStart, r.t, r).count : 0;
+    const within = n > limit ? 'beyond' : n + hidden <= limit ? 'within' : 'unknown';
+    const rule = MISSILES.decline;
+    const citation = cite(rule.citation, v.agreement.id);
+    const place = `request ${n} of ${visitor} to ${host} in ${year}, quota ${limit}`;
+    if (!answer.accepted && notice && within !== 'beyond') {
+      ctx.finding({
+        rule,
+        citation,
+        severity: within === 'within' ? 'violation' : 'info',
+        parties: [host, visitor],
+        explanation:
+          within === 'within'
+            ? `${host} declined ${what}, ${place}, with ${formatDuration(arrival - r.t)} notice: ${quote(answer.reason)}`
+            : `${host} declined ${what}, ${place}; this node holds ${hidden} earlier ${hidden === 1 ? 'entry' : 'entries'} by ${visitor} this year it cannot read, so it cannot tell whether the request was within the quota`,
+        evidence: [...evidence, reply],
+        at: reply.t,
+        key: `decline|${within}`,
+      });
+    }
+    if (!answer.accepted || !notice || within === 'beyond') return;
+    const start = parseTime(answer.window.start)!;
+    const end = parseTime(answer.window.end)!;
+    if (end - start >= side.visitMs) return;
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'warning',
+      parties: [host, visitor],
+      explanation: `${host} accepted ${what} for ${formatDuration(end - start)}, shorter than the agreed visit of ${formatDuration(side.visitMs)}`,
+      evidence: [...evidence, reply],
+      at: reply.t,
+      key: 'decline|short',
+    });
+  });
+}
+
+/** §reply, §visit and §report, group `visit:REQUEST`: from the request to the host's answer to the report. */
+export function visit(r: HeldEntry, ctx: GroupContext): void {
+  const v = visitOf(r, ctx);
+  if (!v) return;
+  const { visitor, host, side, agreement, what, evidence, reply } = v;
 
   // §reply: the host replies by the deadline.
   const due = r.t + side.replyMs;
   const rule = MISSILES.reply;
   const citation = cite(rule.citation, agreement.id);
   const replied = reply !== undefined && ctx.reached(reply.t);
-  const blind = !replied ? unseen(ctx, host, r.t, Infinity) : [];
   const past = ctx.reached(due + 1);
-  const status = replied ? (reply.t <= due ? 'met' : 'met-late') : past && !blind.length ? 'missed' : 'open';
+  const blind = !replied && past ? unseen(ctx, host, r.t, Infinity) : { count: 0 };
+  const status = replied ? (reply.t <= due ? 'met' : 'met-late') : past && !blind.count ? 'missed' : 'open';
   ctx.obligation({ rule, citation, debtor: host, creditors: [visitor], what: `reply to ${what} by ${isoTime(due)}`, due, status, metBy: replied ? reply : undefined, evidence, key: 'reply' });
   if (status === 'met-late' || status === 'missed') {
     ctx.finding({
@@ -183,52 +254,17 @@ function visit(v: Visit, ctx: GroupContext): void {
       citation,
       severity: 'info',
       parties: [host, visitor],
-      explanation: `no reply to ${what} is held here by its ${isoTime(due)} deadline, but this node holds ${blind.length} later ${blind.length === 1 ? 'entry' : 'entries'} by ${host} it cannot read: it cannot tell whether ${host} replied`,
+      explanation: `no reply to ${what} is held here by its ${isoTime(due)} deadline, but this node holds ${blind.count} later ${blind.count === 1 ? 'entry' : 'entries'} by ${host} it cannot read: it cannot tell whether ${host} replied`,
       evidence,
-      at: Math.max(due + 1, blind[0].t),
+      at: Math.max(due + 1, blind.first!.t),
       key: 'reply|unseen',
     });
   }
   if (!replied) return;
   const answer = reply.body as unknown as VisitReply;
-
-  // §quota: a request within the quota, with the agreed notice, is not declined.
-  const quota = side.visitsPerYear;
-  const notice = arrival - r.t >= side.noticeMs;
-  const within = v.n + v.hidden <= quota ? 'within' : v.n > quota ? 'beyond' : 'unknown';
-  const decline = MISSILES.decline;
-  const declineCitation = cite(decline.citation, agreement.id);
-  const place = `request ${v.n} of ${visitor} to ${host} in ${new Date(r.t).getUTCFullYear()}, quota ${quota}`;
-  if (!answer.accepted && notice && within !== 'beyond') {
-    ctx.finding({
-      rule: decline,
-      citation: declineCitation,
-      severity: within === 'within' ? 'violation' : 'info',
-      parties: [host, visitor],
-      explanation:
-        within === 'within'
-          ? `${host} declined ${what}, ${place}, with ${formatDuration(arrival - r.t)} notice: ${quote(answer.reason)}`
-          : `${host} declined ${what}, ${place}; this node holds ${v.hidden} earlier ${v.hidden === 1 ? 'entry' : 'entries'} by ${visitor} this year it cannot read, so it cannot tell whether the request was within the quota`,
-      evidence: [...evidence, reply],
-      at: reply.t,
-      key: `decline|${within}`,
-    });
-  }
   if (!answer.accepted) return;
   const start = parseTime(answer.window.start)!;
   const end = parseTime(answer.window.end)!;
-  if (notice && within !== 'beyond' && end - start < side.visitMs) {
-    ctx.finding({
-      rule: decline,
-      citation: declineCitation,
-      severity: 'warning',
-      parties: [host, visitor],
-      explanation: `${host} accepted ${what} for ${formatDuration(end - start)}, shorter than the agreed visit of ${formatDuration(side.visitMs)}`,
-      evidence: [...evidence, reply],
-      at: reply.t,
-      key: 'decline|short',
-    });
-  }
 
   // §visit: the accepted visit is held and reported.
   const held = MISSILES.held;
@@ -237,9 +273,9 @@ function visit(v: Visit, ctx: GroupContext): void {
   const report = reports[0];
   const reportDue = end + side.reportMs;
   const reported = report !== undefined && ctx.reached(report.t);
-  const blindV = !reported ? unseen(ctx, visitor, reply.t, Infinity) : [];
   const reportPast = ctx.reached(reportDue + 1);
-  const reportStatus = reported ? (report.t <= reportDue ? 'met' : 'met-late') : reportPast && !blindV.length ? 'missed' : 'open';
+  const blindV = !reported && reportPast ? unseen(ctx, visitor, reply.t, Infinity) : { count: 0 };
+  const reportStatus = reported ? (report.t <= reportDue ? 'met' : 'met-late') : reportPast && !blindV.count ? 'missed' : 'open';
   const window = `${isoTime(start)} to ${isoTime(end)}`;
   ctx.obligation({ rule: held, citation: heldCitation, debtor: visitor, creditors: [host], what: `report ${what}, accepted for ${window}, by ${isoTime(reportDue)}`, due: reportDue, status: reportStatus, metBy: reported ? report : undefined, evidence: [...evidence, reply], anchor: [r.id], key: 'report' });
   if (reportStatus === 'missed') {
@@ -259,28 +295,28 @@ function visit(v: Visit, ctx: GroupContext): void {
       citation: heldCitation,
       severity: 'info',
       parties: [visitor, host],
-      explanation: `no report of ${what} is held here by ${isoTime(reportDue)}, but this node holds ${blindV.length} later ${blindV.length === 1 ? 'entry' : 'entries'} by ${visitor} it cannot read: it cannot tell whether the visit was held`,
+      explanation: `no report of ${what} is held here by ${isoTime(reportDue)}, but this node holds ${blindV.count} later ${blindV.count === 1 ? 'entry' : 'entries'} by ${visitor} it cannot read: it cannot tell whether the visit was held`,
       evidence: [...evidence, reply],
-      at: Math.max(reportDue + 1, blindV[0].t),
+      at: Math.max(reportDue + 1, blindV.first!.t),
       key: 'held|unseen',
     });
   }
   if (!reported) return;
-  judgeReport(v, what, report, ctx);
+  judgeReport(v, report, ctx);
 }
 
 /** §report: the host countersigns or disputes; an inconsistency (or a visit not held) is a finding. */
-function judgeReport(v: Visit, what: string, report: HeldEntry, ctx: GroupContext): void {
-  const { visitor, host, side, agreement, r } = v;
+function judgeReport(v: Visit, report: HeldEntry, ctx: GroupContext): void {
+  const { visitor, host, side, agreement, r, what } = v;
   const body = report.body as unknown as VisitReport;
   const rule = MISSILES.report;
   const citation = cite(rule.citation, agreement.id);
   const answer = [...answers(ctx, report.id, COUNTERSIGN, host, 'report'), ...answers(ctx, report.id, DISPUTE, host, 'report')].sort(compareHeld)[0];
   const due = report.t + side.acknowledgeMs;
   const answered = answer !== undefined && ctx.reached(answer.t);
-  const blind = !answered ? unseen(ctx, host, report.t, Infinity) : [];
   const past = ctx.reached(due + 1);
-  const status = answered ? (answer.t <= due ? 'met' : 'met-late') : past && !blind.length ? 'missed' : 'open';
+  const blind = !answered && past ? unseen(ctx, host, report.t, Infinity) : { count: 0 };
+  const status = answered ? (answer.t <= due ? 'met' : 'met-late') : past && !blind.count ? 'missed' : 'open';
   const evidence = [agreement, r, report].sort(compareHeld);
   ctx.obligation({ rule, citation, debtor: host, creditors: [visitor], what: `countersign or dispute ${visitor}'s report of ${what} by ${isoTime(due)}`, due, status, metBy: answered ? answer : undefined, evidence, key: 'acknowledge' });
   if (status === 'missed' || status === 'met-late') {

@@ -7,7 +7,8 @@
  * | group                     | members | evaluator |
  * |---------------------------|---------|-----------|
  * | `sites:PARTY`             | PARTY's missiles.site declarations; agreement proposals naming PARTY with missile terms | deployment — MISSILES §deployment |
- * | `visits:V>H:YEAR`         | V's missiles.visit.request to H made in YEAR (UTC) | visits — MISSILES §reply, §quota, §visit, §report |
+ * | `visit:REQUEST`           | one missiles.visit.request | visit — MISSILES §reply, §visit, §report |
+ * | `quota:V>H:YEAR`          | V's missiles.visit.request to H made in YEAR (UTC) | quota — MISSILES §quota |
  *
  * Replies, reports, countersignatures and disputes are read through the entry they name
  * (`linksOf`); so are a party's stubs (under `stubs:PARTY`), so that a node that cannot read an
@@ -21,7 +22,7 @@ import { evaluate, utcYear } from '../engine.js';
 import type { RegimeModule } from '../module.js';
 import type { HeldEntry } from '../types.js';
 import { PROPOSAL } from '../agreement/book.js';
-import { deployment, stubsOf, visits } from './evaluators.js';
+import { deployment, quota, stubsOf, visit } from './evaluators.js';
 import { MISSILES_RULES, MISSILES_TERMS } from './rules.js';
 import { COUNTERSIGN, DISPUTE, REPLY, REPORT, REQUEST, SITE, missilesSchemas } from './schemas.js';
 import { missilesService } from './live/service.js';
@@ -33,7 +34,7 @@ function groupsOf(h: HeldEntry): string[] {
     return terms && typeof terms === 'object' && 'missiles' in terms && Array.isArray(h.body.parties) ? (h.body.parties as string[]).map((p) => `sites:${p}`) : [];
   }
   if (h.type === SITE) return [`sites:${h.author}`];
-  if (h.type === REQUEST && typeof h.body.host === 'string') return [`visits:${h.author}>${h.body.host}:${utcYear(h.t)}`];
+  if (h.type === REQUEST && typeof h.body.host === 'string') return [`visit:${h.id}`, `quota:${h.author}>${h.body.host}:${utcYear(h.t)}`];
   return [];
 }
 
@@ -57,8 +58,13 @@ export const missiles: RegimeModule = Object.freeze({
   linksOf,
   evaluateGroup(key, ctx) {
     if (key.startsWith('sites:')) return deployment(key.slice('sites:'.length), ctx);
-    const m = /^visits:([^>]+)>(.+):(\d+)$/.exec(key);
-    if (m) visits(m[1], m[2], Number(m[3]), ctx);
+    if (key.startsWith('visit:')) {
+      const [r] = ctx.members();
+      if (r) visit(r, ctx);
+      return;
+    }
+    const m = /^quota:([^>]+)>(.+):(\d+)$/.exec(key);
+    if (m) quota(m[1], m[2], Number(m[3]), ctx);
   },
   evaluate(entries, at, options) {
     return evaluate([missiles], entries, at, options);
