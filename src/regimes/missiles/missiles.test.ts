@@ -103,6 +103,18 @@ describe('MISSILES §deployment: the range check', () => {
     expect(evaluateAt(r.entries, T0 + 5 * D).findings).toHaveLength(1);
     expect(d.id).toBeTruthy();
   });
+  it('a named area: a covered system inside it is a violation whatever its reach; outside it, none', () => {
+    const polygon = { type: 'Polygon', coordinates: [[[14, 49], [24, 49], [24, 55], [14, 55], [14, 49]]] };
+    const r = new RecordBuilder();
+    agree(r, T0, { ...TERMS, area: { kind: 'named', name: 'Central Europe', polygon } });
+    const inside = site(r, 'USA', T0 + D, 'in', NEAR, [glcm(500)]);
+    site(r, 'USA', T0 + D, 'out', FAR, [glcm(5000)]);
+    const { findings } = evaluateAt(r.entries, T0 + 2 * D);
+    expect(findings.map((f) => [f.severity, f.evidence.at(-1), /inside the agreed area "Central Europe"/.test(f.explanation)])).toEqual([['violation', inside.id, true]]);
+    expect(missilesSites(r.entries, T0 + 2 * D).commitments[0].area).toEqual({ kind: 'named', name: 'Central Europe' });
+    const open = { type: 'Polygon', coordinates: [[[14, 49], [24, 49], [24, 55], [14, 55]]] };
+    expect(JSON.stringify(catalogue().validate('agreement.proposal', { title: 'x', parties: ['USA', 'RUS'], terms: { missiles: { area: { kind: 'named', name: 'x', polygon: open } } }, effective: iso(T0) }))).toMatch(/not closed/);
+  });
   it('without an adopted agreement, nothing binds', () => {
     const r = new RecordBuilder();
     site(r, 'USA', T0, 'near', NEAR, [glcm(500)]);
