@@ -307,7 +307,7 @@ export interface MissilesVisit {
   reportDue: string | null;
   report: null | { id: string; at: string; outcome: 'consistent' | 'not-consistent' | 'not-held'; onSite?: { start: string; end: string }; checked: { item: string; result: string }[]; observations: string };
   acknowledgeDue: string | null;
-  acknowledgement: null | { state: 'unacknowledged' | 'countersigned' | 'disputed'; id?: string; at?: string; remarks?: string; reason?: string };
+  acknowledgement: null | { state: 'unacknowledged' | 'countersigned' | 'disputed'; id?: string; at?: string; remarks?: string; reason?: string; unreadable?: number };
   stage: 'requested' | 'accepted' | 'declined' | 'reported' | 'countersigned' | 'disputed';
 }
 

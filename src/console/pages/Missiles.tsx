@@ -342,7 +342,7 @@ function VisitItem(props: { v: MissilesVisit }) {
                 </>
               ) : (
                 <>
-                  unacknowledged · <Due due={v.acknowledgeDue!} />
+                  unacknowledged{v.acknowledgement.unreadable ? ` in what this node can read (${v.acknowledgement.unreadable} later entries by ${v.host} it cannot read)` : ''} · <Due due={v.acknowledgeDue!} />
                 </>
               )}
             </dd>

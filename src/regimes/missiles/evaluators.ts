@@ -334,7 +334,9 @@ function judgeReport(v: Visit, report: HeldEntry, ctx: GroupContext): void {
   if (body.outcome === 'consistent') return;
   const disputed = answered && answer.type === DISPUTE;
   const said = body.outcome === 'not-held' ? 'the visit was not held' : 'the site was not consistent with the declaration and the commitment';
-  const state = !answered ? `not countersigned by ${host}` : disputed ? `disputed by ${host}: ${quote((answer.body as unknown as ReportAnswer).reason ?? '')}` : `countersigned by ${host}`;
+  // Unanswered as far as this node can read: it says so when it holds later entries by the host it cannot read.
+  const hidden = !answered ? (blind.count || unseen(ctx, host, report.t, Infinity).count) : 0;
+  const state = !answered ? `not countersigned by ${host}${hidden ? ` in what this node can read (it holds ${hidden} later ${hidden === 1 ? 'entry' : 'entries'} by ${host} it cannot read)` : ''}` : disputed ? `disputed by ${host}: ${quote((answer.body as unknown as ReportAnswer).reason ?? '')}` : `countersigned by ${host}`;
   ctx.finding({
     rule,
     citation,

@@ -318,6 +318,23 @@ describe('a node holding stubs never convicts on what it cannot see', () => {
     const seen = two.r.entries.map((e) => (e.id === a.id ? RecordBuilder.stub(e) : e));
     expect(evaluateAt(seen, ask + 3 * D).findings.filter((f) => f.rule === 'missiles.visit.decline').map((f) => f.severity)).toEqual(['violation']);
   });
+  it('the host\'s answer held only as a stub: the report is not shown unanswered as if known, and no lapse is found', () => {
+    const { r, decl } = setup();
+    const q = request(r, ask, decl);
+    accept(r, ask + H, q, ask + 72 * H);
+    const rep = report(r, ask + 80 * H, q, 'not-consistent', ask + 72 * H);
+    const dispute = r.add('RUS', ask + 90 * H, 'missiles.report.dispute', { report: rep.id, reason: 'No' }, { refs: [rep.id] });
+    const partial = r.entries.map((e) => (e.id === dispute.id ? RecordBuilder.stub(e) : e));
+    const at = ask + 30 * D;
+    const out = evaluateAt(partial, at);
+    expect(out.obligations.find((o) => o.rule === 'missiles.visit.report')?.status).toBe('open');
+    expect(out.findings.map((f) => [f.severity, /"\); (.*)$/.exec(f.explanation)![1]])).toEqual([
+      ['warning', 'not countersigned by RUS in what this node can read (it holds 1 later entry by RUS it cannot read)'],
+    ]);
+    const view = missilesVisits(partial, at).parties.find((p) => p.party === 'USA')!.visits[0];
+    expect(view.acknowledgement).toEqual({ state: 'unacknowledged', unreadable: 1 });
+    expect(missilesVisits(r.entries, at).parties.find((p) => p.party === 'USA')!.visits[0].acknowledgement?.state).toBe('disputed');
+  });
   it('a report held only as a stub: no visit-not-held warning', () => {
     const { r, decl } = setup();
     const q = request(r, ask, decl);

@@ -80,8 +80,12 @@ export interface VisitView {
   reportDue: string | null;
   report: null | { id: EntryId; at: string; outcome: VisitReport['outcome']; onSite?: { start: string; end: string }; checked: { item: string; result: string }[]; observations: string };
   acknowledgeDue: string | null;
-  /** The host's answer to the report: unacknowledged until it countersigns or disputes; both signatures kept. */
-  acknowledgement: null | { state: ReportState; id?: EntryId; at?: string; remarks?: string; reason?: string };
+  /**
+   * The host's answer to the report: unacknowledged until it countersigns or disputes; both
+   * signatures kept. `unreadable`: entries by the host since the report that this node holds only
+   * as stubs (the answer may be among them).
+   */
+  acknowledgement: null | { state: ReportState; id?: EntryId; at?: string; remarks?: string; reason?: string; unreadable?: number };
   stage: 'requested' | 'accepted' | 'declined' | 'reported' | 'countersigned' | 'disputed';
 }
 
@@ -222,6 +226,9 @@ export function missilesVisits(entries: Iterable<RecordEntry>, at: number): Visi
     const link = h.type === REPLY || h.type === REPORT ? h.body?.request : h.type === COUNTERSIGN || h.type === DISPUTE ? h.body?.report : undefined;
     if (typeof link === 'string') about.set(link, [...(about.get(link) ?? []), h]);
   }
+  // Entries this node holds only as stubs: an answer may be among them.
+  const stubs = list.filter((h) => h.type === undefined);
+  const unreadableBy = (party: PartyCode, since: number): number => stubs.filter((h) => h.author === party && h.t >= since).length;
   const first = (id: string, types: string[], author: PartyCode) => (about.get(id) ?? []).find((h) => types.includes(h.type!) && h.author === author);
   const counted = new Map<string, number>();
   const quota = new Map<string, QuotaUse>();
@@ -273,7 +280,9 @@ export function missilesVisits(entries: Iterable<RecordEntry>, at: number): Visi
       acknowledgement: state
         ? answerEntry && answer
           ? { state, id: answerEntry.id, at: isoTime(answerEntry.t), ...(answer.remarks !== undefined ? { remarks: answer.remarks } : {}), ...(answer.reason !== undefined ? { reason: answer.reason } : {}) }
-          : { state }
+          : unreadableBy(host, reportEntry!.t) > 0
+            ? { state, unreadable: unreadableBy(host, reportEntry!.t) }
+            : { state }
         : null,
       stage: state === 'countersigned' || state === 'disputed' ? state : reportEntry ? 'reported' : reply ? (reply.accepted ? 'accepted' : 'declined') : 'requested',
     };
