@@ -5,6 +5,7 @@
  * then a new visit from Moscow to Redzikowo followed from request to the countersigned report as
  * the entries arrive.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, ensureConsoleBuilt, launchBrowser, pageProblems, screenshot, send, signIn, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
 
@@ -76,6 +77,10 @@ describe('the Missiles page', { timeout: 180_000 }, () => {
     await expect(visit(request.id).getByTestId('acknowledgement').getAttribute('data-state')).resolves.toBe('countersigned');
     expect(reply.id).not.toBe(report.id);
     await screenshot(page, 'missiles');
+    // The page's own content passes axe's WCAG A and AA rules (the map canvas is described by its region's label and the lists beside it).
+    const axe = await new AxeBuilder({ page: page as never }).include('main').withTags(['wcag2a', 'wcag2aa']).analyze();
+    expect(axe.passes.length).toBeGreaterThan(5);
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)).toEqual([]);
     expect(pageProblems(page)).toEqual([]);
   });
 
