@@ -79,6 +79,14 @@ describe('parley missiles on the January 2022 mechanism', () => {
     expect(ackOf('BLR', AT).state).toBe('disputed');
   });
 
+  it('prints a line per visit for a person', () => {
+    const out = parley(['missiles', 'visits', '--dir', node('UKR'), '--at', AT]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/USA visiting: 1 of 2 to RUS in 2022 \(1 accepted, 0 declined, 1 reported\)/);
+    expect(out.stdout).toMatch(/to RUS Kapustin Yar .*report not-consistent .*disputed/);
+    expect(parley(['missiles', 'sites', '--dir', node('UKR'), '--at', AT]).stdout).toMatch(/deveselu {2}Aegis Ashore Deveselu .*absent: Tomahawk \(BGM-109\); \d+ km from RUS/);
+  });
+
   it('refuses an --at without a time zone, with its code', () => {
     const out = parley(['missiles', 'visits', '--dir', node('USA'), '--at', '2022-02-06T13:00:00', '--json']);
     expect(out.code).not.toBe(0);

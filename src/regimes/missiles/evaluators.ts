@@ -302,6 +302,20 @@ export function visit(r: HeldEntry, ctx: GroupContext): void {
     });
   }
   if (!reported) return;
+  const onSite = (report.body as unknown as VisitReport).onSite;
+  const [from, until] = onSite ? [parseTime(onSite.start)!, parseTime(onSite.end)!] : [start, end];
+  if (from < start || until > end) {
+    ctx.finding({
+      rule: held,
+      citation: heldCitation,
+      severity: 'warning',
+      parties: [visitor, host],
+      explanation: `${visitor} reports ${what} held from ${isoTime(from)} to ${isoTime(until)}, outside the window accepted (${window})`,
+      evidence: [...evidence, reply, report],
+      at: report.t,
+      key: 'held|outside',
+    });
+  }
   judgeReport(v, report, ctx);
 }
 

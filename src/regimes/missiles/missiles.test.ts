@@ -224,6 +224,19 @@ describe('MISSILES §visit and §report', () => {
     const after = evaluateAt(r.entries, reportDue + 1);
     expect(after.findings.map((f) => [f.rule, f.severity, f.parties, f.at])).toEqual([['missiles.visit.held', 'warning', ['USA', 'RUS'], iso(reportDue + 1)]]);
   });
+  it('a visit reported held outside the accepted window is a warning; inside it, none', () => {
+    const { r, decl } = setup();
+    const q = request(r, ask, decl);
+    accept(r, ask + H, q, start);
+    report(r, start + 30 * H, q, 'consistent', start + 20 * H);
+    const out = evaluateAt(r.entries, start + 40 * H).findings;
+    expect(out.map((f) => [f.rule, f.severity, /outside the window accepted/.test(f.explanation)])).toEqual([['missiles.visit.held', 'warning', true]]);
+    const ok = setup();
+    const q2 = request(ok.r, ask, ok.decl);
+    accept(ok.r, ask + H, q2, start);
+    report(ok.r, start + 30 * H, q2, 'consistent', start + 16 * H);
+    expect(evaluateAt(ok.r.entries, start + 40 * H).findings).toEqual([]);
+  });
   function reported(outcome: string) {
     const { r, decl } = setup();
     const q = request(r, ask, decl);

@@ -42,7 +42,7 @@ export const MISSILES = {
     citation: 'MISSILES §visit (agreed terms)',
     title: 'An accepted visit is held and reported',
     description:
-      'A visit accepted is held in its window, and the visiting party reports it (missiles.visit.report) within `reportHours` after the window closes. With no report by then, the record does not show the visit held: a warning naming both parties, since it does not say whose doing that was.',
+      'A visit accepted is held in its window, and the visiting party reports it (missiles.visit.report) within `reportHours` after the window closes. With no report by then, the record does not show the visit held: a warning naming both parties, since it does not say whose doing that was. A report of time on site outside the accepted window is a warning too.',
     figures: { reportHours: 72 },
   },
   report: {
