@@ -18,6 +18,7 @@ import { runHotlineBench } from './hotline.js';
 import { benchDivergence, benchTalksShare } from './talks.js';
 import { benchIncidents, benchRetrospective } from './incidents.js';
 import { benchAssignment, benchZones, benchZonesEvaluation } from './zones.js';
+import { benchRange, benchVisits } from './missiles.js';
 
 interface Row {
   figure: string;
@@ -147,6 +148,15 @@ async function main(): Promise<void> {
         `${fmt(e.fullMs)} ms CPU (${fmt(e.fullWallMs)} ms wall)`,
       );
       add('one more observer report into that evaluation (what observers report is judged again; each party\'s declarations are not)', `${fmt(e.addOneMs)} ms CPU (${fmt(e.addOneWallMs)} ms wall)`);
+    }
+
+    if (want('missiles')) {
+      console.log('\nMissile non-deployment (issue 15):');
+      const g = benchRange();
+      add(`range check, km to a territory of ${fmt(g.vertices)} boundary points (1:50m), ${g.positions} new positions`, `${fmt(g.medianMs, 1)} ms median, ${fmt(g.p99Ms, 1)} ms p99`, `haversine to every boundary point once ${fmt(g.vertexFloorMs, 1)} ms`, `${fmt(g.medianMs / g.vertexFloorMs, 1)}×`);
+      const v = benchVisits();
+      add(`full evaluation, a year of visits: ${fmt(v.entries)} entries of which ${fmt(v.stubs)} stubs`, `${fmt(v.fullMs)} ms (${fmt(v.obligations)} obligations, ${fmt(v.findings)} findings)`, '', '', '≤ 2,000 ms (as the regimes)');
+      add('incremental evaluation per new entry (sites included: each new site is range-checked once)', `${fmt(v.incrementalMeanMs, 3)} ms mean, ${fmt(v.incrementalP99Ms, 3)} ms p99`, '', '', '≤ 1 ms (as the regimes)');
     }
 
     if (want('federation')) {

@@ -25,6 +25,7 @@ import { registerTalks } from './commands/talks.js';
 import { registerStore } from './commands/store.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerZones } from './commands/zones.js';
+import { registerMissiles } from './commands/missiles.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -50,6 +51,7 @@ registerTalks(program);
 registerStore(program);
 registerIncidents(program);
 registerZones(program);
+registerMissiles(program);
 
 process.exitCode = await runCli(program, process.argv);
 

@@ -440,6 +440,17 @@ export class Evaluation {
 
   /** Takes a stub out of its groups before its full entry is added in its place. */
   #forgetStub(stub: HeldEntry): void {
+    // A regime may index stubs by a link of their own (who said something this node cannot read):
+    // the stub leaves those lists too, and the groups that read them look again.
+    for (const regime of this.#regimes) {
+      for (const r of regime.linksOf?.(stub) ?? []) {
+        const list = this.#referrers.get(r);
+        const i = list ? list.indexOf(stub) : -1;
+        if (i < 0) continue;
+        list!.splice(i, 1);
+        this.#touch(this.#deps.refs, r);
+      }
+    }
     for (const regime of this.#regimes) {
       const groups = this.#groups.get(regime)!;
       for (const key of regime.groupsOf(stub)) {

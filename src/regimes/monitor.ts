@@ -24,6 +24,12 @@ export function recordOf(e: LedgerEntry): RecordEntry {
   return r;
 }
 
+/** Every entry a ledger holds, as the regimes read them (what a live service's views are computed over). */
+export async function recordsOf(ledger: Ledger): Promise<RecordEntry[]> {
+  const out: RecordEntry[] = [];
+  for await (const e of ledger.all()) out.push(recordOf(e));
+  return out;
+}
 
 /** While someone listens, the evaluation time follows the clock at this step, so passing deadlines are heard. */
 const TICK_MS = 250;

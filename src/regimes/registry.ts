@@ -11,6 +11,7 @@
  */
 import { hotline } from './hotline/index.js';
 import { incidents } from './incidents/index.js';
+import { missiles } from './missiles/index.js';
 import type { RegimeModule } from './module.js';
 import { talks } from './talks/index.js';
 import { vienna2011 } from './vienna2011/index.js';
@@ -19,7 +20,7 @@ import { createRegistry, type Registry } from './assembly.js';
 import type { Catalogue } from '../catalogue/index.js';
 
 /** Every regime this version of Parley runs, in a fixed order: adding a regime is its folder plus one line here. */
-export const MODULES: readonly RegimeModule[] = Object.freeze([vienna2011, hotline, talks, incidents, zones]);
+export const MODULES: readonly RegimeModule[] = Object.freeze([vienna2011, hotline, talks, incidents, zones, missiles]);
 
 let shared: Registry | undefined;
 /** The registry of this Parley version's MODULES (built once per process). */

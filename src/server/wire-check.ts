@@ -12,6 +12,7 @@ import type { Briefing, Commitment, DivergenceReport, Meeting, MeetingSummary, P
 import type { EncounterView, IncidentSummary } from '../regimes/incidents/index.js';
 import type { EncounterAlarm, UnitPosition } from '../regimes/incidents/live/watch.js';
 import type { ZonesMap } from '../regimes/zones/index.js';
+import type { SitesReport, VisitsReport } from '../regimes/missiles/index.js';
 import type * as wire from '../wire/types.js';
 
 type Sends<Server extends Wire, Wire> = [Server, Wire];
@@ -39,4 +40,6 @@ export type WireConformance = [
   Sends<EncounterAlarm, wire.EncounterAlarm>,
   Sends<UnitPosition, wire.UnitPosition>,
   Sends<ZonesMap, wire.ZonesMap>,
+  Sends<SitesReport, wire.MissilesSites>,
+  Sends<VisitsReport, wire.MissilesVisits>,
 ];

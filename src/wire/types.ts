@@ -365,3 +365,73 @@ export interface ZonesMap {
   reports: (ZoneLocated & { party: string; counts: ZoneCounts })[];
   restrictions: (ZoneLocated & { deniedBy: string; reason: string | null })[];
 }
+
+// --- Missile non-deployment (GET /api/v1/missiles/sites and /visits) ---
+
+/** The figures of one side of a missile commitment, as the visiting party. */
+export interface MissilesSide {
+  party: string;
+  visitsPerYear: number;
+  noticeHours: number;
+  replyHours: number;
+  visitHours: number;
+  reportHours: number;
+  acknowledgeHours: number;
+  territory: { id: string; name: string }[];
+}
+
+export interface MissilesCommitment {
+  agreement: string;
+  title: string;
+  parties: string[];
+  inForce: string;
+  classes: { id: string; title: string; kinds: string[]; minKm: number; maxKm: number }[];
+  area: { kind: 'reach' } | { kind: 'named'; name: string };
+  sides: MissilesSide[];
+}
+
+export interface MissilesSite {
+  site: string;
+  name: string;
+  /** [longitude, latitude]. */
+  position: [number, number];
+  country?: string;
+  launchers: { type: string; count: number }[];
+  systems: { name: string; kind: string; rangeKm?: number; present: boolean; count?: number; covered: string[] }[];
+  declaration: string;
+  declared: string;
+  declarations: number;
+  distances: { party: string; km: number }[];
+}
+
+/** GET /api/v1/missiles/sites. */
+export interface MissilesSites {
+  at: string;
+  commitments: MissilesCommitment[];
+  parties: { party: string; sites: MissilesSite[] }[];
+}
+
+export interface MissilesVisit {
+  request: string;
+  visitor: string;
+  host: string;
+  site: string;
+  siteName: string;
+  declaration: string;
+  requested: string;
+  arrival: string;
+  quota: { year: number; n: number; of: number; within: boolean; notice: boolean };
+  replyDue: string;
+  reply: null | { id: string; at: string; late: boolean; accepted: boolean; window?: { start: string; end: string }; reason?: string };
+  reportDue: string | null;
+  report: null | { id: string; at: string; outcome: 'consistent' | 'not-consistent' | 'not-held'; onSite?: { start: string; end: string }; checked: { item: string; result: string }[]; observations: string };
+  acknowledgeDue: string | null;
+  acknowledgement: null | { state: 'unacknowledged' | 'countersigned' | 'disputed'; id?: string; at?: string; remarks?: string; reason?: string; unreadable?: number };
+  stage: 'requested' | 'accepted' | 'declined' | 'reported' | 'countersigned' | 'disputed';
+}
+
+/** GET /api/v1/missiles/visits. */
+export interface MissilesVisits {
+  at: string;
+  parties: { party: string; visits: MissilesVisit[]; quota: { visitor: string; host: string; year: number; quota: number; requested: number; accepted: number; declined: number; reported: number }[] }[];
+}

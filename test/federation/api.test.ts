@@ -142,6 +142,7 @@ describe('operator API', () => {
         'POST /api/v1/roster', 'POST /federation/v1/push',
         'GET /api/v1/incidents', 'GET /api/v1/encounters', 'GET /api/v1/encounters/live',
         'GET /api/v1/zones', 'GET /api/v1/zones/map',
+        'GET /api/v1/missiles/sites', 'GET /api/v1/missiles/visits',
       ].sort(),
     );
     const send = doc.json.paths['/api/v1/entries'].post;

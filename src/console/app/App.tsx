@@ -24,6 +24,7 @@ const MapPage = lazy(() => import('../pages/MapPage'));
 const Incidents = lazy(() => import('../pages/Incidents'));
 // The zones page draws a map too: loaded when first opened.
 const Zones = lazy(() => import('../pages/Zones'));
+const Missiles = lazy(() => import('../pages/Missiles'));
 
 const TOKEN_KEY = 'parley.token';
 
@@ -120,6 +121,7 @@ const SECTIONS = [
   ['incidents', 'Incidents'],
   ['map', 'Map'],
   ['zones', 'Zones'],
+  ['missiles', 'Missiles'],
   ['timeline', 'Timeline'],
   ['audit', 'Audit'],
 ] as const;
@@ -254,6 +256,12 @@ function Page() {
       return (
         <Suspense fallback={<p>Loading the zones…</p>}>
           <Zones zone={route.rest[0]} />
+        </Suspense>
+      );
+    case 'missiles':
+      return (
+        <Suspense fallback={<p>Loading the missile record…</p>}>
+          <Missiles />
         </Suspense>
       );
     case 'timeline':

@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { Encounter, EncountersLive, EntryList, EntryView, Finding, HotlineView, Incident, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement, ZonesMap } from '../../wire/types';
+import type { Encounter, EncountersLive, EntryList, EntryView, Finding, HotlineView, Incident, MissilesSites, MissilesVisits, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement, ZonesMap } from '../../wire/types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -160,6 +160,16 @@ export class Api {
   /** The encounter watch: raised alarms and each unit's latest fix. */
   encountersLive(): Promise<EncountersLive> {
     return this.request<EncountersLive>('/api/v1/encounters/live');
+  }
+
+  /** The missile commitments in force and each party's declared sites, as of `at` (epoch ms; default now). */
+  missilesSites(at?: number): Promise<MissilesSites> {
+    return this.request<MissilesSites>(`/api/v1/missiles/sites${atQuery(at)}`);
+  }
+
+  /** Each party's transparency visits, from request to the host's answer to the report, and quota use; as of `at`. */
+  missilesVisits(at?: number): Promise<MissilesVisits> {
+    return this.request<MissilesVisits>(`/api/v1/missiles/visits${atQuery(at)}`);
   }
 
   /** The regimes' obligations as of `at` (epoch ms; default the node's now). */

@@ -5,41 +5,19 @@
  * The list beside the map says the same for keyboard users and screen readers.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Map as MapLibreMap, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type StyleSpecification } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { feature } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
-import countries50m from 'world-atlas/countries-50m.json';
+import type { GeoJSONSource, LngLatBoundsLike, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import { EUROPE, baseStyle, openMap } from '../app/basemap';
 import { activities, type Activity } from '../app/domain';
 import { typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, go } from '../app/route';
 
-setWorkerUrl(workerUrl);
-
-const topology = countries50m as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-const boundaries = feature(topology, topology.objects.countries);
-
-/** Europe, the zone of application of the Vienna Document, when there is nothing to fit. */
-const EUROPE: LngLatBoundsLike = [
-  [-12, 34],
-  [62, 71],
-];
-
-const COLORS = { sea: '#cfdbe4', land: '#f6f5f1', border: '#8d969d', area: '#1f5c99' };
+const COLORS = { area: '#1f5c99' };
 
 function style(): StyleSpecification {
-  return {
-    version: 8,
-    sources: {
-      countries: { type: 'geojson', data: boundaries },
-      activities: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
-    },
-    layers: [
-      { id: 'sea', type: 'background', paint: { 'background-color': COLORS.sea } },
-      { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': COLORS.land } },
-      { id: 'borders', type: 'line', source: 'countries', paint: { 'line-color': COLORS.border, 'line-width': 0.7 } },
+  return baseStyle(
+    { activities: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
+    [
       // Notified activities are drawn solid; areas named in other entries (observer reports, requests) dashed and lighter.
       {
         id: 'activity-fill',
@@ -50,7 +28,7 @@ function style(): StyleSpecification {
       { id: 'activity-line', type: 'line', source: 'activities', filter: ['==', ['get', 'kind'], 'notified'], paint: { 'line-color': COLORS.area, 'line-width': 2 } },
       { id: 'other-line', type: 'line', source: 'activities', filter: ['!=', ['get', 'kind'], 'notified'], paint: { 'line-color': COLORS.area, 'line-width': 1.5, 'line-dasharray': [3, 2] } },
     ],
-  };
+  );
 }
 
 function geometries(a: Activity): GeoJSON.Geometry[] {
@@ -96,10 +74,9 @@ export default function MapPage() {
 
   useEffect(() => {
     if (!container.current) return;
-    const m = new MapLibreMap({ container: container.current, style: style(), bounds: EUROPE, attributionControl: false, renderWorldCopies: false, maxZoom: 12 });
+    // The container keeps the map for the end-to-end tests, which click an area where the map itself says it is.
+    const m = openMap(container.current, style());
     map.current = m;
-    // For the end-to-end tests, which click an area where the map itself says it is.
-    (container.current as HTMLDivElement & { parleyMap?: MapLibreMap }).parleyMap = m;
     let hovered: string | number | undefined;
     m.on('load', () => setReady(true));
     m.on('click', 'activity-fill', (ev) => {

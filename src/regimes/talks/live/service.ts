@@ -13,9 +13,8 @@ import { READERS } from '../../../http/auth.js';
 import type { ApiDocument } from '../../../http/openapi.js';
 import type { Ledger } from '../../../ledger/ledger.js';
 import { ParleyError } from '../../../protocol/errors.js';
-import { recordOf } from '../../monitor.js';
+import { recordsOf } from '../../monitor.js';
 import type { LiveService, ServiceDeps } from '../../module.js';
-import type { RecordEntry } from '../../types.js';
 import { divergence } from '../divergence.js';
 import { talksList, talksStatements } from '../views.js';
 
@@ -55,12 +54,6 @@ export const divergenceSchema = {
   },
 } as const;
 
-async function heldEntries(ledger: Ledger): Promise<RecordEntry[]> {
-  const out: RecordEntry[] = [];
-  for await (const e of ledger.all()) out.push(recordOf(e));
-  return out;
-}
-
 export function talksRoutes(api: FastifyInstance, ledger: Ledger, doc: ApiDocument): void {
   const query = { type: 'object', additionalProperties: false, properties: { token: str } } as const;
   doc.route(api, {
@@ -71,7 +64,7 @@ export function talksRoutes(api: FastifyInstance, ledger: Ledger, doc: ApiDocume
     roles: READERS,
     querystring: query,
     responses: { 200: { description: 'Meetings, by time.', schema: meetingListSchema } },
-    handler: async () => talksList(await heldEntries(ledger)),
+    handler: async () => talksList(await recordsOf(ledger)),
   });
   doc.route(api, {
     method: 'GET',
@@ -81,7 +74,7 @@ export function talksRoutes(api: FastifyInstance, ledger: Ledger, doc: ApiDocume
     roles: READERS,
     querystring: query,
     responses: { 200: { description: 'Statements, in record order.', schema: statementListSchema } },
-    handler: async () => talksStatements(await heldEntries(ledger)),
+    handler: async () => talksStatements(await recordsOf(ledger)),
   });
   doc.route(api, {
     method: 'GET',
@@ -94,7 +87,7 @@ export function talksRoutes(api: FastifyInstance, ledger: Ledger, doc: ApiDocume
     responses: { 200: { description: 'The report; byte-identical at every node holding the same readouts.', schema: divergenceSchema } },
     handler: async (request) => {
       const { meeting } = request.params as { meeting: string };
-      const report = divergence(meeting, await heldEntries(ledger));
+      const report = divergence(meeting, await recordsOf(ledger));
       if (!report) throw new ParleyError('PARLEY_ERR_NOT_FOUND', `this node holds no talks.meeting ${meeting} with its content (see GET /api/v1/talks)`);
       return report;
     },

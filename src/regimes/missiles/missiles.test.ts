@@ -1,0 +1,372 @@
+/**
+ * The missile regime: the commitment's terms (checked, resolved, side by side), the range check
+ * against known distances, every visit rule at, before and after its deadline, quota per
+ * calendar year and per side, reports unacknowledged / countersigned / disputed identically
+ * however the entries arrive, and a node holding stubs that says what it cannot see.
+ */
+import { describe, expect, it } from 'vitest';
+import { RecordBuilder } from '../../../test/support/record.js';
+import { Evaluation } from '../engine.js';
+import { catalogue, defaultRegistry, MODULES } from '../registry.js';
+import type { RecordEntry } from '../types.js';
+import { missilesSites, missilesVisits } from './views.js';
+
+const H = 3_600_000;
+const D = 24 * H;
+const iso = (t: number) => new Date(t).toISOString();
+const T0 = Date.parse('2022-02-01T00:00:00.000Z');
+
+const TERMS = { visitsPerYear: 2, noticeHours: 72, replyHours: 24, visitHours: 24, reportHours: 72, acknowledgeHours: 48 };
+
+function agree(r: RecordBuilder, t: number, missiles: Record<string, unknown> = TERMS, parties = ['USA', 'RUS']) {
+  const p = r.add(parties[0], t, 'agreement.proposal', { title: 'Missile transparency', parties, terms: { missiles }, effective: iso(t) });
+  const b = p.body as Record<string, unknown>;
+  for (const other of parties.slice(1)) r.add(other, t + H, 'agreement.endorsement', { proposal: p.id, parties: b.parties, terms: b.terms, effective: b.effective }, { refs: [p.id] });
+  return p;
+}
+
+// Kaliningrad's southern boundary runs at about 54.4° N; along 20.5° E, 50.76° N is about 400 km south of it, 48.96° N about 600 km.
+const NEAR: [number, number] = [20.5, 50.76];
+const FAR: [number, number] = [20.5, 48.96];
+
+function site(r: RecordBuilder, party: string, t: number, key: string, position: [number, number], systems: object[]) {
+  return r.add(party, t, 'missiles.site', { site: key, name: `Site ${key}`, position, launchers: [{ type: 'Mk 41 VLS', count: 24 }], systems });
+}
+
+const glcm = (rangeKm: number, present = true) => ({ name: `GLCM-${rangeKm}`, kind: 'cruise', rangeKm, present });
+
+const evaluateAt = (entries: RecordEntry[], at: number) => {
+  const out = defaultRegistry().evaluate(entries, at);
+  return { obligations: out.obligations.filter((o) => o.rule.startsWith('missiles.')), findings: out.findings.filter((f) => f.rule.startsWith('missiles.')) };
+};
+
+describe('the commitment as agreed terms', () => {
+  it('refuses terms an agreement may not set, at the field', () => {
+    const c = catalogue();
+    const body = (missiles: unknown) => ({ title: 'x', parties: ['USA', 'RUS'], terms: { missiles }, effective: iso(T0) });
+    expect(c.validate('agreement.proposal', body(TERMS)).ok).toBe(true);
+    const bad = c.validate('agreement.proposal', body({ classes: [{ id: 'a', title: 'A', kinds: ['cruise'], minKm: 600, maxKm: 500 }] }));
+    expect(bad.ok).toBe(false);
+    expect(JSON.stringify(bad)).toMatch(/classes\.0\.maxKm|maxKm/);
+    expect(c.validate('agreement.proposal', body({ sides: { RUS: { visitsPerYear: -1 } } })).ok).toBe(false);
+  });
+  it('is reciprocal by default and shown side by side; one side set apart shows apart', () => {
+    const r = new RecordBuilder();
+    agree(r, T0, { ...TERMS, sides: { RUS: { visitsPerYear: 3 } }, territories: { USA: ['840'], RUS: ['643'] } });
+    const { commitments } = missilesSites(r.entries, T0 + D);
+    expect(commitments).toHaveLength(1);
+    expect(commitments[0].classes).toEqual([{ id: 'intermediate-range', title: expect.any(String), kinds: ['ballistic', 'cruise'], minKm: 500, maxKm: 5500 }]);
+    expect(commitments[0].sides.map((s) => [s.party, s.visitsPerYear, s.noticeHours, s.replyHours, s.territory.map((x) => x.name)])).toEqual([
+      ['RUS', 3, 72, 24, ['Russia']],
+      ['USA', 2, 72, 24, ['United States of America']],
+    ]);
+    // Before it is in force, nothing is shown.
+    expect(missilesSites(r.entries, T0).commitments).toEqual([]);
+  });
+});
+
+describe('MISSILES §deployment: the range check', () => {
+  it('a 500 km system about 400 km from the other\'s territory is a violation; about 600 km is not', () => {
+    const r = new RecordBuilder();
+    const a = agree(r, T0);
+    const near = site(r, 'USA', T0 + D, 'near', NEAR, [glcm(500)]);
+    site(r, 'USA', T0 + D, 'far', FAR, [glcm(500)]);
+    const { findings } = evaluateAt(r.entries, T0 + 2 * D);
+    expect(findings.map((f) => [f.rule, f.severity, f.evidence])).toEqual([['missiles.deployment', 'violation', [a.id, near.id]]]);
+    expect(findings[0].explanation).toMatch(/GLCM-500 \(cruise, 500 km; intermediate-range\) present at Site near .* 406 km from RUS's territory/);
+    expect(findings[0].citation).toBe(`MISSILES §deployment (agreed terms, ${a.id.slice(0, 12)})`);
+    const view = missilesSites(r.entries, T0 + 2 * D);
+    expect(view.parties[0].sites.map((s) => [s.site, s.distances])).toEqual([
+      ['far', [{ party: 'RUS', km: 605 }]],
+      ['near', [{ party: 'RUS', km: 406 }]],
+    ]);
+  });
+  it('covers the class band at both ends only, present systems only, of the kinds covered', () => {
+    const r = new RecordBuilder();
+    agree(r, T0, { ...TERMS, classes: [{ id: 'inf', title: 'INF', kinds: ['cruise'], minKm: 500, maxKm: 5500 }] });
+    site(r, 'USA', T0 + D, 'a', NEAR, [glcm(5500), { name: 'X', kind: 'cruise', rangeKm: 5501, present: true }, { name: 'Y', kind: 'cruise', rangeKm: 499, present: true }, glcm(600, false), { name: 'SM-3', kind: 'interceptor', rangeKm: 1200, present: true }, { name: 'B', kind: 'ballistic', rangeKm: 1000, present: true }]);
+    const { findings } = evaluateAt(r.entries, T0 + 2 * D);
+    expect(findings.map((f) => /declares (\S+)/.exec(f.explanation)![1])).toEqual(['GLCM-5500']);
+  });
+  it('a declaration made before the agreement is judged from its entry into force; a later declaration of absence ends it', () => {
+    const r = new RecordBuilder();
+    const d = site(r, 'RUS', T0, 's', [20.5, 54.0], [glcm(2000)]);
+    expect(evaluateAt(r.entries, T0 + D).findings).toEqual([]);
+    const a = agree(r, T0 + 2 * D, TERMS);
+    // The site is 44 km inside Poland from Kaliningrad's boundary, at the other party's border: RUS declares it, USA's territory is far.
+    expect(evaluateAt(r.entries, T0 + 3 * D).findings).toEqual([]);
+    site(r, 'USA', T0 + D, 'p', [20.5, 54.0], [glcm(600)]);
+    const out = evaluateAt(r.entries, T0 + 3 * D).findings;
+    expect(out.map((f) => [f.parties[0], f.at])).toEqual([['USA', iso(T0 + 2 * D + H)]]);
+    expect(out[0].evidence).toContain(a.id);
+    site(r, 'USA', T0 + 4 * D, 'p', [20.5, 54.0], [glcm(600, false)]);
+    expect(evaluateAt(r.entries, T0 + 5 * D).findings).toHaveLength(1);
+    expect(d.id).toBeTruthy();
+  });
+  it('a named area: a covered system inside it is a violation whatever its reach; outside it, none', () => {
+    const polygon = { type: 'Polygon', coordinates: [[[14, 49], [24, 49], [24, 55], [14, 55], [14, 49]]] };
+    const r = new RecordBuilder();
+    agree(r, T0, { ...TERMS, area: { kind: 'named', name: 'Central Europe', polygon } });
+    const inside = site(r, 'USA', T0 + D, 'in', NEAR, [glcm(500)]);
+    site(r, 'USA', T0 + D, 'out', FAR, [glcm(5000)]);
+    const { findings } = evaluateAt(r.entries, T0 + 2 * D);
+    expect(findings.map((f) => [f.severity, f.evidence.at(-1), /inside the agreed area "Central Europe"/.test(f.explanation)])).toEqual([['violation', inside.id, true]]);
+    expect(missilesSites(r.entries, T0 + 2 * D).commitments[0].area).toEqual({ kind: 'named', name: 'Central Europe' });
+    const open = { type: 'Polygon', coordinates: [[[14, 49], [24, 49], [24, 55], [14, 55]]] };
+    expect(JSON.stringify(catalogue().validate('agreement.proposal', { title: 'x', parties: ['USA', 'RUS'], terms: { missiles: { area: { kind: 'named', name: 'x', polygon: open } } }, effective: iso(T0) }))).toMatch(/not closed/);
+  });
+  it('without an adopted agreement, nothing binds', () => {
+    const r = new RecordBuilder();
+    site(r, 'USA', T0, 'near', NEAR, [glcm(500)]);
+    expect(evaluateAt(r.entries, T0 + D)).toEqual({ obligations: [], findings: [] });
+  });
+});
+
+/** A visit between USA (visitor) and RUS (host), with a declared site. */
+function setup(terms: Record<string, unknown> = TERMS) {
+  const r = new RecordBuilder();
+  agree(r, T0, terms);
+  const decl = site(r, 'RUS', T0 + 2 * H, 'rus-a', [40.0, 55.0], [{ name: '9M729', kind: 'cruise', rangeKm: 480, present: true }]);
+  return { r, decl };
+}
+const request = (r: RecordBuilder, t: number, decl: RecordEntry, noticeMs = 72 * H, visitor = 'USA', host = 'RUS') =>
+  r.add(visitor, t, 'missiles.visit.request', { host, declaration: decl.id, arrival: iso(t + noticeMs), team: 10 }, { refs: [decl.id] });
+const accept = (r: RecordBuilder, t: number, q: RecordEntry, start: number, hours = 24, host = 'RUS') =>
+  r.add(host, t, 'missiles.visit.reply', { request: q.id, accepted: true, window: { start: iso(start), end: iso(start + hours * H) } }, { refs: [q.id] });
+const decline = (r: RecordBuilder, t: number, q: RecordEntry, host = 'RUS') => r.add(host, t, 'missiles.visit.reply', { request: q.id, accepted: false, reason: 'Not now' }, { refs: [q.id] });
+const report = (r: RecordBuilder, t: number, q: RecordEntry, outcome: string, start: number, visitor = 'USA') =>
+  r.add(visitor, t, 'missiles.visit.report', { request: q.id, ...(outcome === 'not-held' ? {} : { onSite: { start: iso(start), end: iso(start + 8 * H) } }), checked: [{ item: 'launcher configuration', result: 'four launchers, canisters sealed' }], outcome, observations: outcome === 'consistent' ? 'As declared' : 'A fifth launcher' }, { refs: [q.id] });
+
+describe('MISSILES §reply', () => {
+  const ask = T0 + D;
+  const due = ask + 24 * H;
+  it('open before the deadline, met at its millisecond, late one millisecond after', () => {
+    const { r, decl } = setup();
+    const q = request(r, ask, decl);
+    expect(evaluateAt(r.entries, due).obligations.map((o) => [o.rule, o.status, o.due])).toEqual([['missiles.visit.reply', 'open', iso(due)]]);
+    const onTime = setup();
+    const q1 = request(onTime.r, ask, onTime.decl);
+    accept(onTime.r, due, q1, ask + 72 * H);
+    expect(evaluateAt(onTime.r.entries, due + D).obligations.find((o) => o.rule === 'missiles.visit.reply')?.status).toBe('met');
+    const late = setup();
+    const q2 = request(late.r, ask, late.decl);
+    accept(late.r, due + 1, q2, ask + 72 * H);
+    const out = evaluateAt(late.r.entries, due + D);
+    expect(out.obligations.find((o) => o.rule === 'missiles.visit.reply')?.status).toBe('met-late');
+    expect(out.findings.map((f) => [f.rule, f.at, f.parties])).toEqual([['missiles.visit.reply', iso(due + 1), ['RUS', 'USA']]]);
+    expect(q.body?.host).toBe('RUS');
+  });
+  it('no reply: no finding at the deadline, a violation from the next millisecond', () => {
+    const { r, decl } = setup();
+    request(r, ask, decl);
+    expect(evaluateAt(r.entries, due).findings).toEqual([]);
+    const out = evaluateAt(r.entries, due + 1);
+    expect(out.obligations[0].status).toBe('missed');
+    expect(out.findings.map((f) => [f.severity, f.explanation])).toEqual([['violation', expect.stringMatching(/RUS did not reply to USA's visit to Site rus-a \(RUS\).* within 1 d/)]]);
+  });
+});
+
+describe('MISSILES §quota', () => {
+  const ask = T0 + D;
+  it('a decline within the quota with the agreed notice is a violation; the third request of the year may be declined', () => {
+    const { r, decl } = setup();
+    const q1 = request(r, ask, decl);
+    decline(r, ask + H, q1);
+    const q2 = request(r, ask + 10 * D, decl);
+    accept(r, ask + 10 * D + H, q2, ask + 13 * D);
+    const q3 = request(r, ask + 20 * D, decl);
+    decline(r, ask + 20 * D + H, q3);
+    const declines = evaluateAt(r.entries, ask + 30 * D).findings.filter((f) => f.rule === 'missiles.visit.decline');
+    expect(declines.map((f) => [f.severity, f.evidence.at(-1)])).toEqual([['violation', r.entries.find((e) => e.body?.request === q1.id)!.id]]);
+    expect(declines[0].explanation).toMatch(/request 1 of USA to RUS in 2022, quota 2/);
+    expect(missilesVisits(r.entries, ask + 30 * D).parties.find((p) => p.party === 'USA')!.quota).toEqual([{ visitor: 'USA', host: 'RUS', year: 2022, quota: 2, requested: 3, accepted: 1, declined: 2, reported: 0 }]);
+  });
+  it('notice at exactly the agreed hours counts; an hour less is short notice, and its decline no violation', () => {
+    const exact = setup();
+    decline(exact.r, ask + H, request(exact.r, ask, exact.decl, 72 * H));
+    expect(evaluateAt(exact.r.entries, ask + D).findings.map((f) => f.severity)).toEqual(['violation']);
+    const short = setup();
+    decline(short.r, ask + H, request(short.r, ask, short.decl, 72 * H - 1));
+    expect(evaluateAt(short.r.entries, ask + D).findings).toEqual([]);
+  });
+  it('counts per calendar year (UTC) and per side', () => {
+    const { r, decl } = setup({ ...TERMS, visitsPerYear: 1 });
+    const usaSite = site(r, 'USA', T0 + 3 * H, 'usa-a', [24.35, 44.08], []);
+    const dec31 = Date.parse('2022-12-31T23:59:59.999Z');
+    request(r, T0 + D, decl); // USA's one visit of 2022
+    decline(r, dec31 + 2, request(r, dec31, decl)); // 2022's second: beyond
+    decline(r, dec31 + 3, request(r, dec31 + 1, decl)); // 2023's first: within
+    // RUS's own first request of 2022 is within its quota, whatever USA has used.
+    decline(r, T0 + 5 * D, request(r, T0 + 4 * D, usaSite, 72 * H, 'RUS', 'USA'), 'USA');
+    const declines = evaluateAt(r.entries, dec31 + D).findings.filter((f) => f.rule === 'missiles.visit.decline');
+    expect(declines.map((f) => [f.parties[0], /request (\d) of (\w+) to \w+ in (\d+)/.exec(f.explanation)!.slice(1).join(' ')])).toEqual([
+      ['USA', '1 RUS 2022'],
+      ['RUS', '1 USA 2023'],
+    ]);
+  });
+  it('an accepted window shorter than the agreed visit is a warning', () => {
+    const { r, decl } = setup();
+    accept(r, ask + H, request(r, ask, decl), ask + 72 * H, 12);
+    expect(evaluateAt(r.entries, ask + D).findings.map((f) => [f.rule, f.severity])).toEqual([['missiles.visit.decline', 'warning']]);
+  });
+});
+
+describe('MISSILES §visit and §report', () => {
+  const ask = T0 + D;
+  const start = ask + 72 * H;
+  const reportDue = start + 24 * H + 72 * H;
+  it('an accepted visit not reported: open at the deadline, a warning naming both after it', () => {
+    const { r, decl } = setup();
+    accept(r, ask + H, request(r, ask, decl), start);
+    const at = evaluateAt(r.entries, reportDue);
+    expect(at.obligations.find((o) => o.rule === 'missiles.visit.held')?.status).toBe('open');
+    expect(at.findings).toEqual([]);
+    const after = evaluateAt(r.entries, reportDue + 1);
+    expect(after.findings.map((f) => [f.rule, f.severity, f.parties, f.at])).toEqual([['missiles.visit.held', 'warning', ['USA', 'RUS'], iso(reportDue + 1)]]);
+  });
+  it('a visit reported held outside the accepted window is a warning; inside it, none', () => {
+    const { r, decl } = setup();
+    const q = request(r, ask, decl);
+    accept(r, ask + H, q, start);
+    report(r, start + 30 * H, q, 'consistent', start + 20 * H);
+    const out = evaluateAt(r.entries, start + 40 * H).findings;
+    expect(out.map((f) => [f.rule, f.severity, /outside the window accepted/.test(f.explanation)])).toEqual([['missiles.visit.held', 'warning', true]]);
+    const ok = setup();
+    const q2 = request(ok.r, ask, ok.decl);
+    accept(ok.r, ask + H, q2, start);
+    report(ok.r, start + 30 * H, q2, 'consistent', start + 16 * H);
+    expect(evaluateAt(ok.r.entries, start + 40 * H).findings).toEqual([]);
+  });
+  function reported(outcome: string) {
+    const { r, decl } = setup();
+    const q = request(r, ask, decl);
+    accept(r, ask + H, q, start);
+    const rep = report(r, start + 10 * H, q, outcome, start);
+    return { r, q, rep, ackDue: start + 10 * H + 48 * H };
+  }
+  it('a report of inconsistency: unacknowledged, then countersigned (a violation) or disputed (a warning), both signatures kept', () => {
+    const u = reported('not-consistent');
+    const open = evaluateAt(u.r.entries, u.ackDue);
+    expect(open.findings.map((f) => [f.rule, f.severity, /"\); (.*)$/.exec(f.explanation)![1]])).toEqual([['missiles.visit.report', 'warning', 'not countersigned by RUS']]);
+    expect(evaluateAt(u.r.entries, u.ackDue + 1).findings.map((f) => [f.severity, f.at])).toEqual([
+      ['warning', iso(start + 10 * H)],
+      ['violation', iso(u.ackDue + 1)],
+    ]);
+    const c = reported('not-consistent');
+    const sign = c.r.add('RUS', c.ackDue, 'missiles.report.countersign', { report: c.rep.id, remarks: 'The fifth launcher is a training launcher' }, { refs: [c.rep.id] });
+    const cf = evaluateAt(c.r.entries, c.ackDue + D).findings;
+    expect(cf.map((f) => [f.severity, f.evidence.at(-1)])).toEqual([['violation', sign.id]]);
+    expect(cf[0].explanation).toMatch(/countersigned by RUS$/);
+    const d = reported('not-consistent');
+    const dispute = d.r.add('RUS', d.ackDue - 1, 'missiles.report.dispute', { report: d.rep.id, reason: 'The launcher seen is a training launcher, not operational' }, { refs: [d.rep.id] });
+    const df = evaluateAt(d.r.entries, d.ackDue + D).findings;
+    expect(df.map((f) => [f.severity, f.evidence])).toEqual([['warning', [...df[0].evidence.slice(0, -1), dispute.id]]]);
+    expect(df[0].explanation).toMatch(/disputed by RUS: "The launcher seen is a training launcher/);
+    const views = [u, c, d].map((x) => missilesVisits(x.r.entries, x.ackDue + D).parties.find((p) => p.party === 'USA')!.visits[0]);
+    expect(views.map((v) => [v.stage, v.acknowledgement?.state])).toEqual([
+      ['reported', 'unacknowledged'],
+      ['countersigned', 'countersigned'],
+      ['disputed', 'disputed'],
+    ]);
+    // Both signatures stay: the report by the visitor, the answer by the host.
+    expect(views[2].report?.id).toBe(d.rep.id);
+    expect(views[2].acknowledgement).toEqual({ state: 'disputed', id: dispute.id, at: iso(d.ackDue - 1), reason: 'The launcher seen is a training launcher, not operational' });
+  });
+  it('a consistent report countersigned in time leaves no finding', () => {
+    const x = reported('consistent');
+    x.r.add('RUS', x.ackDue, 'missiles.report.countersign', { report: x.rep.id }, { refs: [x.rep.id] });
+    const out = evaluateAt(x.r.entries, x.ackDue + 10 * D);
+    expect(out.findings).toEqual([]);
+    expect(out.obligations.map((o) => o.status)).toEqual(['met', 'met', 'met']);
+  });
+  it('the same at every party: byte-identical views and findings whatever order the entries arrive in', () => {
+    const x = reported('not-consistent');
+    x.r.add('RUS', x.ackDue - H, 'missiles.report.dispute', { report: x.rep.id, reason: 'Not operational' }, { refs: [x.rep.id] });
+    const at = x.ackDue + D;
+    const orders = [x.r.entries, [...x.r.entries].reverse(), [...x.r.entries].sort((a, b) => (a.id < b.id ? -1 : 1))];
+    const outputs = orders.map((entries) => JSON.stringify([missilesVisits(entries, at), missilesSites(entries, at), evaluateAt(entries, at)]));
+    expect(new Set(outputs).size).toBe(1);
+    // And incrementally, entry by entry, as a running node evaluates.
+    const ev = new Evaluation(MODULES);
+    for (const e of orders[1]) {
+      ev.add(e);
+      ev.result(at);
+    }
+    expect(JSON.stringify(ev.result(at))).toBe(JSON.stringify(defaultRegistry().evaluate(x.r.entries, at)));
+  });
+});
+
+describe('a node holding stubs never convicts on what it cannot see', () => {
+  const ask = T0 + D;
+  const due = ask + 24 * H;
+  it('a reply held only as a stub: no missed reply, an info finding; the content then arrives and judges', () => {
+    const { r, decl } = setup();
+    const q = request(r, ask, decl);
+    const reply = decline(r, ask + H, q);
+    const partial = r.entries.map((e) => (e.id === reply.id ? RecordBuilder.stub(e) : e));
+    const out = evaluateAt(partial, due + D);
+    expect(out.obligations.map((o) => o.status)).toEqual(['open']);
+    expect(out.findings.map((f) => [f.severity, f.explanation])).toEqual([['info', expect.stringMatching(/holds 1 later entry by RUS it cannot read: it cannot tell whether RUS replied/)]]);
+    const ev = new Evaluation(MODULES).addAll(partial);
+    ev.result(due + D);
+    ev.add(reply);
+    const whole = defaultRegistry().evaluate(r.entries, due + D);
+    expect(JSON.stringify(ev.result(due + D))).toBe(JSON.stringify(whole));
+    expect(whole.findings.filter((f) => f.rule.startsWith('missiles.')).map((f) => [f.rule, f.severity])).toEqual([['missiles.visit.decline', 'violation']]);
+  });
+  it('an earlier entry by the visitor it cannot read: it cannot tell whether a decline was within the quota', () => {
+    const { r, decl } = setup({ ...TERMS, visitsPerYear: 1 });
+    const first = request(r, ask, decl);
+    const second = request(r, ask + D, decl);
+    decline(r, ask + D + H, second);
+    const partial = r.entries.map((e) => (e.id === first.id ? RecordBuilder.stub(e) : e));
+    const declines = evaluateAt(partial, ask + 3 * D).findings.filter((f) => f.rule === 'missiles.visit.decline');
+    expect(declines.map((f) => [f.severity, f.explanation])).toEqual([['info', expect.stringMatching(/1 earlier entry by USA this year it cannot read/)]]);
+    // With quota 1 and both requests visible, the second is beyond it: declining it is no violation.
+    expect(evaluateAt(r.entries, ask + 3 * D).findings.filter((f) => f.rule === 'missiles.visit.decline')).toEqual([]);
+    // Where the hidden entry leaves the request within the quota either way (quota 2), the decline is a violation.
+    const two = setup();
+    const a = request(two.r, ask, two.decl);
+    decline(two.r, ask + D + H, request(two.r, ask + D, two.decl));
+    const seen = two.r.entries.map((e) => (e.id === a.id ? RecordBuilder.stub(e) : e));
+    expect(evaluateAt(seen, ask + 3 * D).findings.filter((f) => f.rule === 'missiles.visit.decline').map((f) => f.severity)).toEqual(['violation']);
+  });
+  it('the host\'s answer held only as a stub: the report is not shown unanswered as if known, and no lapse is found', () => {
+    const { r, decl } = setup();
+    const q = request(r, ask, decl);
+    accept(r, ask + H, q, ask + 72 * H);
+    const rep = report(r, ask + 80 * H, q, 'not-consistent', ask + 72 * H);
+    const dispute = r.add('RUS', ask + 90 * H, 'missiles.report.dispute', { report: rep.id, reason: 'No' }, { refs: [rep.id] });
+    const partial = r.entries.map((e) => (e.id === dispute.id ? RecordBuilder.stub(e) : e));
+    const at = ask + 30 * D;
+    const out = evaluateAt(partial, at);
+    expect(out.obligations.find((o) => o.rule === 'missiles.visit.report')?.status).toBe('open');
+    expect(out.findings.map((f) => [f.severity, /"\); (.*)$/.exec(f.explanation)![1]])).toEqual([
+      ['warning', 'not countersigned by RUS in what this node can read (it holds 1 later entry by RUS it cannot read)'],
+    ]);
+    const view = missilesVisits(partial, at).parties.find((p) => p.party === 'USA')!.visits[0];
+    expect(view.acknowledgement).toEqual({ state: 'unacknowledged', unreadable: 1 });
+    expect(missilesVisits(r.entries, at).parties.find((p) => p.party === 'USA')!.visits[0].acknowledgement?.state).toBe('disputed');
+  });
+  it('a report held only as a stub: no visit-not-held warning', () => {
+    const { r, decl } = setup();
+    const q = request(r, ask, decl);
+    accept(r, ask + H, q, ask + 72 * H);
+    const rep = report(r, ask + 80 * H, q, 'consistent', ask + 72 * H);
+    const partial = r.entries.map((e) => (e.id === rep.id ? RecordBuilder.stub(e) : e));
+    const out = evaluateAt(partial, ask + 30 * D).findings;
+    expect(out.map((f) => [f.rule, f.severity])).toEqual([['missiles.visit.held', 'info']]);
+  });
+});
+
+describe('content checks', () => {
+  it('refuses a request to one\'s own site, a reply by another than the host, a declared-present system without a range', () => {
+    const c = catalogue();
+    expect(c.validate('missiles.site', { site: 'x', name: 'X', position: [20, 50], launchers: [], systems: [{ name: 'A', kind: 'cruise', present: true }] })).toMatchObject({ ok: false });
+    const decl = '0'.repeat(64);
+    expect(c.validate('missiles.visit.request', { host: 'USA', declaration: decl, arrival: iso(T0) }, 'USA', [decl])).toMatchObject({ ok: false });
+    expect(c.validate('missiles.visit.request', { host: 'RUS', declaration: decl, arrival: iso(T0) }, 'USA', [])).toMatchObject({ ok: false });
+    expect(c.validate('missiles.visit.reply', { request: decl, accepted: false }, 'RUS', [decl])).toMatchObject({ ok: false });
+    expect(c.validate('missiles.visit.reply', { request: decl, accepted: false, reason: 'no' }, 'RUS', [decl]).ok).toBe(true);
+  });
+});
