@@ -21,13 +21,16 @@ import { EventHub } from './events.js';
 import { entryView, operatorRoutes } from './operator-routes.js';
 import { federationRoutes } from './federation-routes.js';
 import { consoleRoutes } from './console.js';
-import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
+import { removeRunInfo, writeRunInfo } from './runfile.js';
+import { acquireFolderLock } from '../node/lock.js';
 import { RegimeMonitor } from '../regimes/monitor.js';
 import { defaultRegistry, type Registry } from '../regimes/registry.js';
 import type { LiveService } from '../regimes/module.js';
 
 /** How long requests in progress may take to finish when the node stops. */
 const CLOSE_GRACE_MS = 3000;
+/** How long a starting node waits for a CLI command that holds its folder. */
+const LOCK_WAIT_MS = 5000;
 
 export interface StartOptions {
   dir: string;
@@ -69,10 +72,18 @@ export interface RunningNode {
 
 export async function startNode(options: StartOptions): Promise<RunningNode> {
   const folder = loadNode(options.dir);
-  const running = readRunInfo(folder.dir);
-  if (running && running.pid !== process.pid) {
-    throw new ParleyError('PARLEY_ERR_NODE_DIR', `the node of ${running.party} in ${folder.dir} already runs (pid ${running.pid}, ${running.url}); stop it first`);
+  // The folder is this node's from before its head is read until its store is closed: a CLI
+  // command finishing its write is waited for; another node, or a command that stays, refuses the start.
+  const lock = await acquireFolderLock(folder.dir, 'node', LOCK_WAIT_MS);
+  try {
+    return await startLocked(folder, options, () => lock.release());
+  } catch (err) {
+    lock.release();
+    throw err;
   }
+}
+
+async function startLocked(folder: NodeFolder, options: StartOptions, unlock: () => void): Promise<RunningNode> {
   const party = folder.config.party;
   const port = options.port ?? (Number(new URL(folder.config.url).port) || 80);
   const host = options.host ?? '127.0.0.1';
@@ -159,8 +170,12 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       try {
         await stopped;
       } finally {
-        await ledger.close();
-        if (options.runFile !== false) removeRunInfo(folder.dir, process.pid);
+        try {
+          await ledger.close();
+          if (options.runFile !== false) removeRunInfo(folder.dir, process.pid);
+        } finally {
+          unlock();
+        }
       }
     })());
 
