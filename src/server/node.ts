@@ -10,6 +10,7 @@
  *   await node.close(); // stops taking work, finishes the commit in progress, closes the store
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
 import { loadNode, openNodeStore, type NodeFolder } from '../node/folder.js';
@@ -105,7 +106,9 @@ async function startLocked(folder: NodeFolder, options: StartOptions, unlock: ()
   });
   const urgent = registry.modules.flatMap((m) => (m.urgent ? [m.urgent] : []));
   const endsBatch = (e: LedgerEntry, peer: string) => urgent.some((u) => u(e, peer));
-  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch, ...options.federation });
+  let listening: string | undefined;
+  const selfUrls = () => (listening ? [listening, folder.config.url] : [folder.config.url]);
+  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch, selfUrls, nonceFile: join(folder.dir, 'nonces'), ...options.federation });
   const events = new EventHub();
   const monitor = (regimes = await RegimeMonitor.open(ledger, registry));
   const services = new Map<string, LiveService>();
@@ -147,6 +150,7 @@ async function startLocked(folder: NodeFolder, options: StartOptions, unlock: ()
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  listening = url;
   await federation.start();
   for (const s of services.values()) await s.start();
   if (options.runFile !== false) writeRunInfo(folder.dir, { pid: process.pid, party, url, port: actualPort, startedAt: new Date().toISOString() });

@@ -104,9 +104,9 @@ export const rosterSchema = {
 const alertSchema = {
   type: 'object',
   required: ['kind'],
-  description: 'equivocation: an author signed two entries at one seq (both headers kept as evidence); refused: a peer refuses this node\'s batch.',
+  description: 'equivocation: an author signed two entries at one seq (both headers kept as evidence); refused: a peer refuses this node\'s batch; receipt: a peer receipts an entry of this node\'s log that this node never wrote (not counted as delivered).',
   properties: {
-    kind: { type: 'string', enum: ['equivocation', 'refused'] },
+    kind: { type: 'string', enum: ['equivocation', 'refused', 'receipt'] },
     author: party,
     seq: { type: 'integer' },
     heldId: hex64,
