@@ -12,7 +12,7 @@ import type { Envelope } from '../../src/protocol/entry.js';
 import { signRequest } from '../../src/federation/http-signature.js';
 import { startNode } from '../../src/server/node.js';
 import { forge } from '../support/forge.js';
-import { bareLedger, note, rawRequest, signedRequest, startNetwork, waitFor, type TestNetwork } from './support.js';
+import { rusAndBareUsa as bareUsaBesideRus, note, rawRequest, signedRequest, startNetwork, waitFor, type TestNetwork } from './support.js';
 
 let net: TestNetwork | undefined;
 const bare: Ledger[] = [];
@@ -25,17 +25,12 @@ afterEach(async () => {
 const PUSH = '/federation/v1/push';
 const push = (entries: Envelope[], batch = 'batch-' + Math.random().toString(36).slice(2, 10)) => ({ batch, entries, heads: {} });
 
-/** RUS runs a node; USA is a party without one, whose requests the test makes by hand. */
+/** RUS runs a node; USA is a party without one, whose entries the test pushes by hand. */
 async function rusAndBareUsa() {
-  net = await startNetwork(['RUS']);
-  const { RUS } = net.nodes;
-  const key = generateSigningKey();
-  const usa = { party: 'USA', name: 'USA', url: 'http://127.0.0.1:9', publicKey: key.publicKeyB64 };
-  await RUS.ledger.roster.add(usa, new Date().toISOString());
-  await RUS.federation.rosterChanged();
-  const USA = await bareLedger('USA', key, [usa, RUS.folder.descriptor]);
-  bare.push(USA);
-  return { USA, RUS, usaKey: { party: 'USA', key } };
+  const made = await bareUsaBesideRus();
+  net = made.net;
+  bare.push(made.USA);
+  return made;
 }
 
 const receipt = (of: string, upto: number, head: string) => ({
