@@ -129,9 +129,10 @@ export class Federation {
   /** Highest own seq each peer has receipted. */
   readonly #delivered = new Map<string, number>();
   readonly #refusals = new Map<string, Alert & { kind: 'refused' }>();
-  /** Receipts of this party's log that name no entry of it, by `${peer} ${seq}`. */
+  /** The latest receipt of this party's log that names no entry of it, per peer. */
   readonly #badReceipts = new Map<string, ReceiptAlert>();
   readonly #pulls = new Set<string>();
+  /** Fork headers being pulled, by `${author} ${seq} ${id}`. */
   readonly #forkPulls = new Set<string>();
   /** Per peer, the last gossiped head checked for each author: a repeated head is not checked again. */
   readonly #checked = new Map<string, Map<string, string>>();
@@ -562,9 +563,11 @@ export class Federation {
       await this.#accept([env], peer);
     } catch (err) {
       // Forget it, so the next gossip of the same head tries again.
-      this.#forkPulls.delete(key);
       this.#checked.get(peer)?.delete(author);
       this.#log.warn({ peer, author, seq: h.seq, err }, 'could not fetch a gossiped header that differs from the one held');
+    } finally {
+      // Only pulls in flight are kept (a head gossiped again is not pulled twice: #checked remembers it per peer).
+      this.#forkPulls.delete(key);
     }
   }
 
@@ -642,8 +645,8 @@ export class Federation {
     if (upto <= (this.#delivered.get(e.author) ?? 0)) return;
     const bad = await checkReceipt(this.ledger, e, this.#tailId(this.party, upto));
     if (bad) {
-      if (this.#badReceipts.has(`${bad.party} ${bad.seq}`)) return;
-      this.#badReceipts.set(`${bad.party} ${bad.seq}`, bad);
+      if (this.#badReceipts.get(bad.party)?.seq === bad.seq) return;
+      this.#badReceipts.set(bad.party, bad);
       this.#log.warn({ peer: e.author, seq: upto }, bad.message);
       this.#emit({ kind: 'alert', alert: bad });
       return;
@@ -655,7 +658,7 @@ export class Federation {
   async #scanReceipts(peer: string): Promise<void> {
     const bad: ReceiptAlert[] = [];
     this.#delivered.set(peer, Math.max(this.#delivered.get(peer) ?? 0, await receiptedUpTo(this.ledger, peer, bad)));
-    for (const b of bad) this.#badReceipts.set(`${b.party} ${b.seq}`, b);
+    for (const b of bad) this.#badReceipts.set(b.party, b);
   }
 
   #persistSoon(): void {

@@ -11,6 +11,7 @@ import type { LiveService } from '../regimes/module.js';
 import type { RegimeMonitor } from '../regimes/monitor.js';
 import type { ApiDocument } from '../http/openapi.js';
 import type { EventHub } from './events.js';
+import type { RateLimits } from './limits.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,6 +20,8 @@ declare module 'fastify' {
     peerNonce?: string;
     /** The operator role of an API request. */
     role?: Role;
+    /** Which operator credential the request carries (its id, never the secret): per-credential limits. */
+    credential?: string;
   }
 }
 
@@ -33,6 +36,8 @@ export interface AppContext {
   regimes?: RegimeMonitor;
   tokens: Partial<Record<Role, string>>;
   version: string;
+  /** The APIs' rate limits (default: DEFAULT_RATE_LIMITS of limits.ts). */
+  rateLimits?: RateLimits;
   /** True once the node is stopping: new requests get PARLEY_ERR_CLOSED. */
   closing(): boolean;
 }

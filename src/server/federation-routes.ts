@@ -7,11 +7,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
 import { LOG_PATH, MAX_FEDERATION_BODY, PUSH_PATH } from '../federation/wire.js';
 import type { AppContext } from './context.js';
+import { claimedPeer, DEFAULT_RATE_LIMITS, rateLimited } from './limits.js';
 import type { ApiDocument } from '../http/openapi.js';
 import { logPageSchema, logParams, logQuery, pushReplySchema, pushRequestSchema } from './schemas.js';
 
 export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {
   // The signature covers the exact bytes: keep them, parse JSON only after they are authenticated.
+  await rateLimited(f, ctx.rateLimits?.federation ?? DEFAULT_RATE_LIMITS.federation, claimedPeer);
   f.removeAllContentTypeParsers();
   f.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_FEDERATION_BODY }, (_request, body, done) => done(null, body));
 

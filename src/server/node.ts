@@ -24,6 +24,7 @@ import { federationRoutes } from './federation-routes.js';
 import { consoleRoutes } from './console.js';
 import { removeRunInfo, writeRunInfo } from './runfile.js';
 import { acquireFolderLock } from '../node/lock.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './limits.js';
 import { RegimeMonitor } from '../regimes/monitor.js';
 import { defaultRegistry, type Registry } from '../regimes/registry.js';
 import type { LiveService } from '../regimes/module.js';
@@ -49,6 +50,8 @@ export interface StartOptions {
   runFile?: boolean;
   /** The regimes this node validates, evaluates, serves and runs (default: this Parley version's, src/regimes/registry.ts). */
   registry?: Registry;
+  /** The APIs' rate limits, over DEFAULT_RATE_LIMITS (src/server/limits.ts). */
+  rateLimits?: Partial<RateLimits>;
   /** Per regime module id, settings of its live service over config.json's object of that name, e.g. `{ hotline: { linkTests: false } }`. */
   settings?: Record<string, unknown>;
 }
@@ -124,7 +127,7 @@ async function startLocked(folder: NodeFolder, options: StartOptions, unlock: ()
     throw err;
   }
   const unwatchRegimes = monitor.onChange((changes) => events.publish('regimes', changes));
-  const ctx: AppContext = { party, ledger, federation, events, regimes: monitor, services: [...services.values()], tokens: folder.tokens, version: packageVersion(), closing: () => closing };
+  const ctx: AppContext = { party, ledger, federation, events, regimes: monitor, services: [...services.values()], tokens: folder.tokens, version: packageVersion(), closing: () => closing, rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } };
   registerRoutes(app, ctx, [federationRoutes, operatorRoutes, (scope) => consoleRoutes(scope)]);
 
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {

@@ -16,9 +16,10 @@ import {
   descriptorSchema, entriesPage, entriesQuery, entrySchema, eventsQuery, idParams, proofBundleSchema, proofVerdictSchema, rosterSchema,
   sendSchema, sentSchema, statusSchemaWith, verifyReportSchema,
 } from './schemas.js';
-import type { PublishedEvent } from './events.js';
+import { MAX_EVENT_CLIENTS_PER_OWNER, type PublishedEvent } from './events.js';
 import type { LiveService, StatusView } from '../regimes/module.js';
 import { regimeRoutes } from './regime-routes.js';
+import { claimedCredential, DEFAULT_RATE_LIMITS, rateLimited } from './limits.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
 const TYPE_SCAN_LIMIT = 10_000;
@@ -26,6 +27,8 @@ const TYPE_SCAN_LIMIT = 10_000;
 const PAGE_BYTES = 8 * 1024 * 1024;
 /** Entries replayed to a reconnecting event stream, at most. */
 const EVENT_REPLAY_LIMIT = 1000;
+/** Entries read from the store at a time for a replay (up to 256 KiB each). */
+const EVENT_REPLAY_PAGE = 16;
 
 /** The API's view of an entry (what the ledger returns; no field this node does not hold). */
 export function entryView(e: LedgerEntry): LedgerEntry {
@@ -34,6 +37,7 @@ export function entryView(e: LedgerEntry): LedgerEntry {
 
 export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {
   const services = ctx.services ?? [];
+  await rateLimited(api, ctx.rateLimits?.operator ?? DEFAULT_RATE_LIMITS.operator, claimedCredential);
   api.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public) return;
@@ -48,6 +52,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
       throw new ParleyError('PARLEY_ERR_FORBIDDEN', `the ${role} token cannot do this; it needs one of: ${config.roles.join(', ')}`);
     }
     request.role = role;
+    request.credential = role;
   });
 
   const { ledger, federation } = ctx;
@@ -232,15 +237,29 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     refusals: ['PARLEY_ERR_UNAVAILABLE'],
     handler: async (request, reply) => {
       if (ctx.events.full) throw new ParleyError('PARLEY_ERR_UNAVAILABLE', 'too many event streams are open on this node; close one and retry');
+      const owner = request.credential ?? request.role ?? '';
+      if (ctx.events.countOf(owner) >= MAX_EVENT_CLIENTS_PER_OWNER) {
+        throw new ParleyError('PARLEY_ERR_UNAVAILABLE', `this credential already has ${MAX_EVENT_CLIENTS_PER_OWNER} event streams open on this node; close one and retry`);
+      }
       const q = request.query as { after?: number };
       const last = request.headers['last-event-id'];
       const from = typeof last === 'string' && /^\d{1,15}$/.test(last) ? Number(last) : q.after;
-      const backlog: PublishedEvent[] =
-        from === undefined ? [] : (await ledger.since(from, EVENT_REPLAY_LIMIT)).map((e) => ({ event: 'entry', data: entryView(e), id: String(e.pos) }));
       reply.hijack();
-      ctx.events.attach(reply.raw, backlog);
+      await ctx.events.attach(reply.raw, owner, from === undefined ? undefined : replayAfter(from));
     },
   });
+
+  /** Entries stored after `from`, at most EVENT_REPLAY_LIMIT, read a page at a time as the stream takes them. */
+  async function* replayAfter(from: number): AsyncIterable<PublishedEvent> {
+    let after = from;
+    for (let sent = 0; sent < EVENT_REPLAY_LIMIT; ) {
+      const page = await ledger.since(after, Math.min(EVENT_REPLAY_PAGE, EVENT_REPLAY_LIMIT - sent));
+      if (page.length === 0) return;
+      for (const e of page) yield { event: 'entry', data: entryView(e), id: String(e.pos) };
+      sent += page.length;
+      after = page[page.length - 1].pos ?? after;
+    }
+  }
 
   for (const s of services) s.routes?.(api, doc);
   if (ctx.regimes) regimeRoutes(api, ctx.regimes, () => ledger.now(), doc);
