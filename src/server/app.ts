@@ -95,5 +95,5 @@ export function toParleyError(err: unknown): ParleyError {
 }
 
 function redactToken(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/g, '$1…');
+  return url.replace(/([?&](?:token|ticket)=)[^&]*/g, '$1…');
 }

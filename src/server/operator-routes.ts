@@ -19,6 +19,7 @@ import {
 import { MAX_EVENT_CLIENTS_PER_OWNER, type PublishedEvent } from './events.js';
 import type { LiveService, StatusView } from '../regimes/module.js';
 import { regimeRoutes } from './regime-routes.js';
+import { Tickets } from '../http/tickets.js';
 import { claimedCredential, DEFAULT_RATE_LIMITS, rateLimited } from './limits.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
@@ -37,16 +38,16 @@ export function entryView(e: LedgerEntry): LedgerEntry {
 
 export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {
   const services = ctx.services ?? [];
+  const tickets = new Tickets();
   await rateLimited(api, ctx.rateLimits?.operator ?? DEFAULT_RATE_LIMITS.operator, claimedCredential);
   api.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public) return;
-    let token = bearer(request.headers.authorization);
-    if (!token && config.tokenInQuery) {
-      const q = request.query as { token?: unknown } | undefined;
-      if (typeof q?.token === 'string') token = q.token;
-    }
-    const role = roleOf(ctx.tokens, token);
+    const token = bearer(request.headers.authorization);
+    const q = request.query as { ticket?: unknown } | undefined;
+    const ticket = !token && config.ticketInQuery && typeof q?.ticket === 'string' ? tickets.take(q.ticket, Date.now()) : undefined;
+    if (ticket === 'expired') throw new ParleyError('PARLEY_ERR_TOKEN_EXPIRED', 'this event-stream ticket has expired or was used; get a new one with POST /api/v1/events/ticket');
+    const role = ticket ? ticket.role : roleOf(ctx.tokens, token);
     if (!role) throw new ParleyError('PARLEY_ERR_UNAUTHENTICATED', 'an operator token is required: Authorization: Bearer <token from the node folder\'s tokens.json>');
     if (config.roles && !config.roles.includes(role)) {
       throw new ParleyError('PARLEY_ERR_FORBIDDEN', `the ${role} token cannot do this; it needs one of: ${config.roles.join(', ')}`);
@@ -225,16 +226,30 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
   });
 
   doc.route(api, {
+    method: 'POST',
+    url: '/api/v1/events/ticket',
+    tag: 'operator',
+    summary: 'A ticket for the event stream: single use, valid 60 s, standing for this token (EventSource cannot set headers, and a token never goes in a URL)',
+    roles: READERS,
+    responses: { 200: { description: 'The ticket.', schema: { type: 'object', properties: { ticket: { type: 'string' }, expiresAt: { type: 'string' } } } } },
+    refusals: ['PARLEY_ERR_UNAVAILABLE'],
+    handler: async (request) => {
+      const t = tickets.issue(request.role!, Date.now());
+      return { ticket: t.ticket, expiresAt: new Date(t.expiresAt).toISOString() };
+    },
+  });
+
+  doc.route(api, {
     method: 'GET',
     url: '/api/v1/events',
     tag: 'operator',
     summary: 'Live events (server-sent): entry (every committed entry, id = local position), link, alert',
-    description: 'Reconnect with Last-Event-ID (or ?after=) to replay entries stored since. The token may be given as ?token= because EventSource cannot set headers.',
+    description: 'Reconnect with Last-Event-ID (or ?after=) to replay entries stored since. EventSource clients, which cannot set headers, give ?ticket= (POST /api/v1/events/ticket) instead of the token.',
     roles: READERS,
-    tokenInQuery: true,
+    ticketInQuery: true,
     querystring: eventsQuery,
     responses: { 200: { description: 'An event stream.', contentType: 'text/event-stream', schema: { type: 'string' } } },
-    refusals: ['PARLEY_ERR_UNAVAILABLE'],
+    refusals: ['PARLEY_ERR_UNAVAILABLE', 'PARLEY_ERR_TOKEN_EXPIRED'],
     handler: async (request, reply) => {
       if (ctx.events.full) throw new ParleyError('PARLEY_ERR_UNAVAILABLE', 'too many event streams are open on this node; close one and retry');
       const owner = request.credential ?? request.role ?? '';

@@ -243,7 +243,7 @@ export const eventsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    token: { type: 'string', maxLength: 200, description: 'The bearer token, for EventSource clients that cannot set headers.' },
+    ticket: { type: 'string', maxLength: 100, description: 'A ticket from POST /api/v1/events/ticket, for EventSource clients that cannot set headers (single use, valid 60 s).' },
     after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Replay entries stored after this local position first (as Last-Event-ID does).' },
   },
 } as const;
