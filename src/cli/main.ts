@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { prepareProgram, runCli } from './boundary.js';
+import { prepareProgram, quietOnClosedPipe, runCli } from './boundary.js';
 import { registerInit } from './commands/init.js';
 import { registerRoster } from './commands/roster.js';
 import { registerSend } from './commands/send.js';
@@ -47,6 +47,7 @@ registerScenario(program);
 registerTalks(program);
 registerStore(program);
 
+quietOnClosedPipe();
 process.exitCode = await runCli(program, process.argv);
 
 function packageVersion(): string {

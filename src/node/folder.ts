@@ -6,7 +6,7 @@
  * run from copies of the folder on one database.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Catalogue } from '../catalogue/index.js';
 import { isPartyCode, formatTime } from '../protocol/entry.js';
@@ -78,7 +78,8 @@ export async function initNode(dirArg: string, options: { party: string; url: st
   const key = generateSigningKey();
   const descriptor = parseDescriptor({ party: options.party, name: options.name ?? options.party, url: options.url, publicKey: key.publicKeyB64 });
   if (!descriptor.ok) throw descriptor.error;
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  secureFolder(dir, { database: options.store === undefined });
   const config: NodeConfig = { party: options.party, name: descriptor.value.name, url: descriptor.value.url, createdAt: formatTime(options.now ?? Date.now()), ...(options.store ? { store: options.store } : {}) };
   const tokens: Record<Role, string> = {
     admin: 'pa_' + randomBytes(24).toString('base64url'),
@@ -137,7 +138,28 @@ export function loadNode(dirArg: string): NodeFolder {
 
 /** The node's store: the database its config names (`store`), else the SQLite file in its folder. */
 export function openNodeStore(node: Pick<NodeFolder, 'dir' | 'config'>, options: { readonly?: boolean } = {}): Store {
+  if (!node.config.store && !options.readonly) secureFolder(node.dir, { database: true });
   return openStore(node.config.store ?? files(node.dir).db, options);
+}
+
+/**
+ * The folder for its owner only (0700) and its database files 0600, like the key: entries the
+ * party holds are not for other users of the machine. The database file is made before SQLite
+ * opens it, and SQLite gives its -wal and -shm files the database file's mode.
+ */
+export function secureFolder(dirArg: string, options: { database: boolean }): void {
+  const dir = resolve(dirArg);
+  chmodSync(dir, 0o700);
+  if (!options.database) return;
+  const db = files(dir).db;
+  closeSync(openSync(db, 'a', 0o600));
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) {
+    try {
+      chmodSync(f, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }
 
 /**

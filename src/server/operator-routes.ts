@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
 import { checkProof } from '../protocol/proof.js';
-import { parseDescriptor } from '../ledger/roster.js';
+import { parseDescriptor, rosterChangeToConfirm } from '../ledger/roster.js';
 import type { VerifyReport } from '../ledger/verify.js';
 import type { AppendInput, LedgerEntry } from '../ledger/ledger.js';
 import { bearer, READERS, roleOf } from '../http/auth.js';
@@ -20,6 +20,7 @@ import { MAX_EVENT_CLIENTS_PER_OWNER, type PublishedEvent } from './events.js';
 import type { LiveService, StatusView } from '../regimes/module.js';
 import { regimeRoutes } from './regime-routes.js';
 import { Tickets } from '../http/tickets.js';
+import { utf8Strict } from '../protocol/bytes.js';
 import { claimedCredential, DEFAULT_RATE_LIMITS, rateLimited } from './limits.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
@@ -31,6 +32,14 @@ const EVENT_REPLAY_LIMIT = 1000;
 /** Entries read from the store at a time for a replay (up to 256 KiB each). */
 const EVENT_REPLAY_PAGE = 16;
 
+function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `the request body is not JSON: ${(e as Error).message}`);
+  }
+}
+
 /** The API's view of an entry (what the ledger returns; no field this node does not hold). */
 export function entryView(e: LedgerEntry): LedgerEntry {
   return e;
@@ -39,6 +48,17 @@ export function entryView(e: LedgerEntry): LedgerEntry {
 export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {
   const services = ctx.services ?? [];
   const tickets = new Tickets();
+  // JSON bodies decoded strictly: invalid UTF-8 is refused, not replaced with U+FFFD and signed.
+  api.removeContentTypeParser('application/json');
+  api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      const text = utf8Strict(body as Buffer, 'the request body');
+      if (text.trim() === '') throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', 'the request body is empty; send a JSON value');
+      done(null, parseJsonBody(text));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   await rateLimited(api, ctx.rateLimits?.operator ?? DEFAULT_RATE_LIMITS.operator, claimedCredential);
   api.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
@@ -211,14 +231,20 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     method: 'POST',
     url: '/api/v1/roster',
     tag: 'operator',
-    summary: 'Add a party (or change its name or URL); a different key for a known party is refused',
+    summary: 'Add a party (or change its name); a different key for a known party is refused; a new URL for a known party, or a key pinned under a second code, only with ?override=true (logged)',
     roles: ['admin'],
     body: descriptorSchema,
     responses: { 200: { description: 'Added or updated.', schema: { type: 'object', properties: { party: { type: 'string' }, added: { type: 'boolean' } } } } },
+    querystring: { type: 'object', additionalProperties: false, properties: { override: { type: 'boolean', description: "Confirms a change of a known party's URL, or a key pinned under a second code (logged)." } } },
     refusals: ['PARLEY_ERR_ROSTER_CONFLICT'],
     handler: async (request) => {
       const d = parseDescriptor(request.body);
       if (!d.ok) throw d.error;
+      const change = rosterChangeToConfirm(ledger.roster, d.value);
+      if (change && !(request.query as { override?: boolean }).override) {
+        throw new ParleyError('PARLEY_ERR_ROSTER_CONFLICT', `${change}; nothing was changed — confirm with ?override=true once verified out of band (the override is logged)`, { party: d.value.party });
+      }
+      if (change) request.log.warn({ party: d.value.party, role: request.role, override: change }, `roster override: ${change}`);
       const r = await ledger.roster.add(d.value, new Date(ledger.now()).toISOString());
       await federation.rosterChanged();
       return { party: d.value.party, added: r.added };

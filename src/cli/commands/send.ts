@@ -1,6 +1,6 @@
 /** `parley send`: says something — one signed entry in this party's log. */
 import type { Command } from 'commander';
-import { isPlainObject } from '../../protocol/bytes.js';
+import { isPlainObject, utf8Strict } from '../../protocol/bytes.js';
 import { ParleyError } from '../../protocol/errors.js';
 import type { AppendInput } from '../../ledger/ledger.js';
 import { sendThroughNode } from '../../server/operator-client.js';
@@ -77,7 +77,7 @@ export function registerSend(program: Command): void {
 }
 
 function parseBody(arg: string): Record<string, unknown> {
-  const text = arg.startsWith('@') ? readInput(arg.slice(1), 'the body').toString('utf8') : arg;
+  const text = arg.startsWith('@') ? utf8Strict(readInput(arg.slice(1), 'the body'), `the body in ${arg.slice(1)}`) : arg;
   const body = parseJson(text, '--body');
   if (!isPlainObject(body)) throw new ParleyError('PARLEY_ERR_BAD_CONTENT', '--body must be a JSON object');
   return body;
