@@ -23,6 +23,7 @@ import { registerAgreement } from './commands/agreement.js';
 import { registerScenario } from './commands/scenario.js';
 import { registerTalks } from './commands/talks.js';
 import { registerStore } from './commands/store.js';
+import { registerToken } from './commands/token.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -46,6 +47,7 @@ registerAgreement(program);
 registerScenario(program);
 registerTalks(program);
 registerStore(program);
+registerToken(program);
 
 quietOnClosedPipe();
 process.exitCode = await runCli(program, process.argv);

@@ -12,25 +12,26 @@ const MAX_TICKETS = 1024;
 
 export class Tickets {
   /** sha256(ticket) → what it stands for; insertion order is expiry order. */
-  readonly #live = new Map<string, { role: Role; expiresAt: number }>();
+  readonly #live = new Map<string, { role: Role; id: string; expiresAt: number }>();
 
-  issue(role: Role, now: number): { ticket: string; expiresAt: number } {
+  /** A ticket standing for credential `id` of `role`. */
+  issue(role: Role, id: string, now: number): { ticket: string; expiresAt: number } {
     this.#sweep(now);
     // Full of live tickets: the oldest goes (it is the nearest to expiring anyway).
     if (this.#live.size >= MAX_TICKETS) this.#live.delete(this.#live.keys().next().value!);
     const ticket = randomBytes(24).toString('base64url');
     const expiresAt = now + TICKET_TTL_MS;
-    this.#live.set(hash(ticket), { role, expiresAt });
+    this.#live.set(hash(ticket), { role, id, expiresAt });
     return { ticket, expiresAt };
   }
 
   /** The role a ticket stands for, used up by this call; 'expired' if it is unknown, used or too old. */
-  take(ticket: string, now: number): { role: Role } | 'expired' {
+  take(ticket: string, now: number): { role: Role; id: string } | 'expired' {
     this.#sweep(now);
     const key = hash(ticket);
     const t = this.#live.get(key);
     this.#live.delete(key);
-    return t && t.expiresAt >= now ? { role: t.role } : 'expired';
+    return t && t.expiresAt >= now ? { role: t.role, id: t.id } : 'expired';
   }
 
   #sweep(now: number): void {

@@ -12,6 +12,7 @@ import type { RegimeMonitor } from '../regimes/monitor.js';
 import type { ApiDocument } from '../http/openapi.js';
 import type { EventHub } from './events.js';
 import type { RateLimits } from './limits.js';
+import type { Credentials } from '../http/tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,7 +35,8 @@ export interface AppContext {
   services?: readonly LiveService[];
   /** The regimes' obligations and findings over this ledger (absent in servers built without them). */
   regimes?: RegimeMonitor;
-  tokens: Partial<Record<Role, string>>;
+  /** What operator bearer tokens are checked against. */
+  credentials: Credentials;
   version: string;
   /** The APIs' rate limits (default: DEFAULT_RATE_LIMITS of limits.ts). */
   rateLimits?: RateLimits;

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
-import { loadNode, openNodeStore, type NodeFolder } from '../node/folder.js';
+import { loadNode, openNodeStore, tokensPath, type NodeFolder } from '../node/folder.js';
+import { Credentials } from '../http/tokens.js';
 import { Ledger, type Clock, type LedgerEntry } from '../ledger/ledger.js';
 import { Federation, type FederationOptions } from '../federation/federation.js';
 import { createApp, registerRoutes } from './app.js';
@@ -127,7 +128,7 @@ async function startLocked(folder: NodeFolder, options: StartOptions, unlock: ()
     throw err;
   }
   const unwatchRegimes = monitor.onChange((changes) => events.publish('regimes', changes));
-  const ctx: AppContext = { party, ledger, federation, events, regimes: monitor, services: [...services.values()], tokens: folder.tokens, version: packageVersion(), closing: () => closing, rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } };
+  const ctx: AppContext = { party, ledger, federation, events, regimes: monitor, services: [...services.values()], credentials: new Credentials({ file: tokensPath(folder.dir), publicKey: folder.key.publicKey }), version: packageVersion(), closing: () => closing, rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } };
   registerRoutes(app, ctx, [federationRoutes, operatorRoutes, (scope) => consoleRoutes(scope)]);
 
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {

@@ -9,7 +9,7 @@ import { checkProof } from '../protocol/proof.js';
 import { parseDescriptor, rosterChangeToConfirm } from '../ledger/roster.js';
 import type { VerifyReport } from '../ledger/verify.js';
 import type { AppendInput, LedgerEntry } from '../ledger/ledger.js';
-import { bearer, READERS, roleOf } from '../http/auth.js';
+import { bearer, READERS } from '../http/auth.js';
 import type { AppContext } from './context.js';
 import type { ApiDocument } from '../http/openapi.js';
 import {
@@ -67,13 +67,15 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     const q = request.query as { ticket?: unknown } | undefined;
     const ticket = !token && config.ticketInQuery && typeof q?.ticket === 'string' ? tickets.take(q.ticket, Date.now()) : undefined;
     if (ticket === 'expired') throw new ParleyError('PARLEY_ERR_TOKEN_EXPIRED', 'this event-stream ticket has expired or was used; get a new one with POST /api/v1/events/ticket');
-    const role = ticket ? ticket.role : roleOf(ctx.tokens, token);
-    if (!role) throw new ParleyError('PARLEY_ERR_UNAUTHENTICATED', 'an operator token is required: Authorization: Bearer <token from the node folder\'s tokens.json>');
+    const checked = ticket ? { role: ticket.role, id: ticket.id } : ctx.credentials.check(token, Date.now());
+    if (checked === 'expired') throw new ParleyError('PARLEY_ERR_TOKEN_EXPIRED', 'this operator token has expired; issue a new one with \'parley token issue\'');
+    if (!checked) throw new ParleyError('PARLEY_ERR_UNAUTHENTICATED', 'an operator token is required: Authorization: Bearer <a token from \'parley token issue\'>');
+    const role = checked.role;
     if (config.roles && !config.roles.includes(role)) {
       throw new ParleyError('PARLEY_ERR_FORBIDDEN', `the ${role} token cannot do this; it needs one of: ${config.roles.join(', ')}`);
     }
     request.role = role;
-    request.credential = role;
+    request.credential = checked.id;
   });
 
   const { ledger, federation } = ctx;
@@ -260,7 +262,7 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     responses: { 200: { description: 'The ticket.', schema: { type: 'object', properties: { ticket: { type: 'string' }, expiresAt: { type: 'string' } } } } },
     refusals: ['PARLEY_ERR_UNAVAILABLE'],
     handler: async (request) => {
-      const t = tickets.issue(request.role!, Date.now());
+      const t = tickets.issue(request.role!, request.credential ?? request.role!, Date.now());
       return { ticket: t.ticket, expiresAt: new Date(t.expiresAt).toISOString() };
     },
   });
