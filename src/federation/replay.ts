@@ -9,6 +9,7 @@
  * restart (kill -9 included — the write is in the kernel before the answer) is still a replay after it.
  */
 import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { ParleyError } from '../protocol/errors.js';
 import { MAX_SIGNATURE_SKEW_S } from './http-signature.js';
 
 /** Beyond this many live nonces of one party a node refuses that party's new requests rather than forget one (memory bound). */
@@ -41,17 +42,19 @@ export class NonceCache {
   }
 
   #compact(file: string): void {
-    if (this.#journal) closeSync(this.#journal.fd);
     const lines: string[] = [];
     for (const [party, m] of this.#seen) for (const [nonce, until] of m) lines.push(`${party} ${nonce} ${until}\n`);
-    const fd = openSync(`${file}.tmp`, 'w', 0o600);
+    const tmp = openSync(`${file}.tmp`, 'w', 0o600);
     try {
-      writeSync(fd, lines.join(''));
+      writeSync(tmp, lines.join(''));
     } finally {
-      closeSync(fd);
+      closeSync(tmp);
     }
     renameSync(`${file}.tmp`, file);
-    this.#journal = { file, fd: openSync(file, 'a', 0o600), lines: lines.length };
+    const fd = openSync(file, 'a', 0o600);
+    // The old journal is closed only once the new one is in place: a failure above leaves it in use.
+    if (this.#journal) closeSync(this.#journal.fd);
+    this.#journal = { file, fd, lines: lines.length };
   }
 
   /** Closes the journal file. */
@@ -81,8 +84,14 @@ export class NonceCache {
     const j = this.#journal;
     if (j) {
       // Party codes and base64url nonces hold no space or newline (the signature parser checked the nonce).
-      writeSync(j.fd, `${party} ${nonce} ${until}\n`);
-      if (++j.lines > 4 * this.size + 10_000) this.#compact(j.file);
+      try {
+        writeSync(j.fd, `${party} ${nonce} ${until}\n`);
+        if (++j.lines > 4 * this.size + 10_000) this.#compact(j.file);
+      } catch (err) {
+        // Unjournalled, the request could be taken again after a restart: refuse it (the peer retries).
+        const full = (err as NodeJS.ErrnoException).code === 'ENOSPC';
+        throw new ParleyError(full ? 'PARLEY_ERR_DISK_FULL' : 'PARLEY_ERR_UNAVAILABLE', `cannot record this request's nonce: ${(err as Error).message}`, undefined, { cause: err });
+      }
     }
     return 'fresh';
   }

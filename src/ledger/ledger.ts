@@ -409,7 +409,7 @@ export class Ledger {
       }));
     } catch (err) {
       if (err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') return 'stale';
-      this.#fail(p, new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
+      this.#fail(p, err instanceof ParleyError && err.code === 'PARLEY_ERR_DISK_FULL' ? err : new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
       return 'done';
     }
     this.#inflight = this.#inflight.filter((x) => x !== p);
@@ -666,7 +666,7 @@ export class Ledger {
         meta: d.receiptBodies.map((b) => [RECEIPT_META(b.of), String(b.upto)] as const),
       }));
     } catch (err) {
-      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE')) throw err;
+      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE' || err.code === 'PARLEY_ERR_DISK_FULL')) throw err;
       throw new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was accepted: ${(err as Error).message}`, undefined, { cause: err });
     }
     for (const [author, s] of d.work) if (s.seq > this.#state(author).seq) this.#authors.set(author, s);

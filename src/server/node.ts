@@ -26,6 +26,7 @@ import { consoleRoutes } from './console.js';
 import { removeRunInfo, writeRunInfo } from './runfile.js';
 import { acquireFolderLock } from '../node/lock.js';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './limits.js';
+import { resilientStdout } from './log-stream.js';
 import { RegimeMonitor } from '../regimes/monitor.js';
 import { defaultRegistry, type Registry } from '../regimes/registry.js';
 import type { LiveService } from '../regimes/module.js';
@@ -106,7 +107,7 @@ async function startLocked(folder: NodeFolder, options: StartOptions, unlock: ()
   }
   let closing = false;
   const app = createApp({
-    logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid } },
+    logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid }, stream: resilientStdout() },
   });
   const urgent = registry.modules.flatMap((m) => (m.urgent ? [m.urgent] : []));
   const endsBatch = (e: LedgerEntry, peer: string) => urgent.some((u) => u(e, peer));
