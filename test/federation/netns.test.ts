@@ -1,10 +1,11 @@
 /**
  * Real network faults between two nodes, each in a network namespace of its own on a bridge
  * (`ip netns`, veth, `tc` from iproute2; needs root): a slow link (a token bucket of 256 kbit/s,
- * so batches queue for seconds), then a partition of RUS for 10 s under traffic (its interface
- * down). Every entry arrives exactly once and in order, is receipted, the link goes down and comes
- * back, and `verify` is clean. If the namespaces cannot be made, the test fails and says why
- * (nothing is skipped). (Loss, jitter and reordering need `netem`, which this machine's kernel lacks.)
+ * so batches queue for seconds), a partition of RUS for 10 s under traffic (its interface down),
+ * then a link that flaps every 1.5 s under traffic. Every entry arrives exactly once and in order,
+ * is receipted, the link goes down and comes back, and `verify` is clean. If the namespaces cannot
+ * be made, the test fails and says why (nothing is skipped). (Loss, jitter and reordering need
+ * `netem`, which this machine's kernel lacks.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -92,7 +93,7 @@ async function startIn(space: (typeof spaces)[number], folder: NodeFolder): Prom
 }
 
 describe('faults on a real network', () => {
-  it('a slow link, then a partition under traffic: exactly once, in order, receipted, the link down and back, verify clean', async () => {
+  it('a slow link, a partition and a flapping link under traffic: exactly once, in order, receipted, the link down and back, verify clean', async () => {
     const [a, b] = spaces;
     const usa = await initNode(join(dir.path, 'USA'), { party: 'USA', url: `http://${a.ip}:7300` });
     const rus = await initNode(join(dir.path, 'RUS'), { party: 'RUS', url: `http://${b.ip}:7300` });
@@ -132,6 +133,25 @@ describe('faults on a real network', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - cutAt))));
     inNs(b.ns, ['ip', 'link', 'set', b.peer, 'up']);
     await waitFor('the backlog drained after the partition', async () => {
+      const p = await peer();
+      return p.link === 'up' && p.delivered === sent && p.backlog === 0;
+    }, 120_000, 500);
+
+    // A link that flaps: down 1.5 s, up 1.5 s, four times, while USA sends.
+    const flapping = (async () => {
+      for (let i = 0; i < 4; i++) {
+        inNs(b.ns, ['ip', 'link', 'set', b.peer, 'down']);
+        await new Promise((r) => setTimeout(r, 1500));
+        inNs(b.ns, ['ip', 'link', 'set', b.peer, 'up']);
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+    })();
+    for (let i = 0; i < 4; i++) {
+      await send(3);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await flapping;
+    await waitFor('everything receipted after the flapping', async () => {
       const p = await peer();
       return p.link === 'up' && p.delivered === sent && p.backlog === 0;
     }, 120_000, 500);
