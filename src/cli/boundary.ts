@@ -52,6 +52,18 @@ export function exitCodeOf(err: unknown): ExitCode {
   return asParleyError(err).status >= 500 ? EXIT.internal : EXIT.badInput;
 }
 
+/**
+ * `parley log | head`: when the reader of stdout goes away, the command has nothing left to do —
+ * it ends quietly (exit 0), not with an EPIPE stack trace.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    process.stderr.write(`error PARLEY_ERR_INTERNAL: cannot write the output: ${err.message}\n`);
+    process.exit(EXIT.internal);
+  });
+}
+
 /** Parses argv and runs the command; resolves to the process exit code. */
 export async function runCli(program: Command, argv: readonly string[]): Promise<ExitCode> {
   const json = argv.slice(2).includes('--json');

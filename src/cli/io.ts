@@ -8,6 +8,7 @@ import cliProgress from 'cli-progress';
 import { ParleyError } from '../protocol/errors.js';
 import { loadNode, openLedger, type NodeFolder } from '../node/folder.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { acquireFolderLock } from '../node/lock.js';
 
 export interface JsonOption {
   json?: boolean;
@@ -23,14 +24,23 @@ export function withCommon(command: Command, options: { dir: boolean } = { dir: 
   return command.option('--json', 'print machine-readable JSON on stdout');
 }
 
-/** Opens the node folder's ledger for one command and closes it afterwards, even on failure. */
-export async function withLedger<T>(dir: string, fn: (ledger: Ledger, node: NodeFolder) => T | Promise<T>): Promise<T> {
+/**
+ * Opens the node folder's ledger for one command and closes it afterwards, even on failure. A
+ * command that writes to the log (`write`) first takes the folder's lock, waiting up to `waitMs`
+ * for its holder, and is refused with PARLEY_ERR_NODE_BUSY while a node runs on the folder.
+ */
+export async function withLedger<T>(dir: string, fn: (ledger: Ledger, node: NodeFolder) => T | Promise<T>, options: { write?: boolean; waitMs?: number } = {}): Promise<T> {
   const node = loadNode(dir);
-  const ledger = await openLedger(node);
+  const lock = options.write ? await acquireFolderLock(node.dir, 'cli', options.waitMs ?? 10_000) : undefined;
   try {
-    return await fn(ledger, node);
+    const ledger = await openLedger(node);
+    try {
+      return await fn(ledger, node);
+    } finally {
+      await ledger.close();
+    }
   } finally {
-    await ledger.close();
+    lock?.release();
   }
 }
 

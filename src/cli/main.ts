@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { prepareProgram, runCli } from './boundary.js';
+import { prepareProgram, quietOnClosedPipe, runCli } from './boundary.js';
 import { registerInit } from './commands/init.js';
 import { registerRoster } from './commands/roster.js';
 import { registerSend } from './commands/send.js';
@@ -26,6 +26,7 @@ import { registerStore } from './commands/store.js';
 import { registerIncidents } from './commands/incidents.js';
 import { registerZones } from './commands/zones.js';
 import { registerMissiles } from './commands/missiles.js';
+import { registerToken } from './commands/token.js';
 
 const program = prepareProgram(
   new Command('parley')
@@ -52,7 +53,9 @@ registerStore(program);
 registerIncidents(program);
 registerZones(program);
 registerMissiles(program);
+registerToken(program);
 
+quietOnClosedPipe();
 process.exitCode = await runCli(program, process.argv);
 
 function packageVersion(): string {

@@ -18,7 +18,7 @@
  *   at a seq this node holds makes it pull that header and accept it, so the ledger keeps both
  *   signed headers as equivocation evidence and `status` shows the alert.
  */
-import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { ZERO_HASH } from '../protocol/bytes.js';
 import { isAddressee, isPartyCode, stubOf, type Envelope } from '../protocol/entry.js';
 import { ParleyError } from '../protocol/errors.js';
@@ -49,7 +49,8 @@ export interface PeerStatus {
 
 export type Alert =
   | { kind: 'equivocation'; author: string; seq: number; heldId: string; otherId: string; source: string; seenAt: string; message: string }
-  | { kind: 'refused'; party: string; code: string; message: string; since: string };
+  | { kind: 'refused'; party: string; code: string; message: string; since: string }
+  | { kind: 'receipt'; party: string; seq: number; heldId: string; otherId: string; seenAt: string; message: string };
 
 export interface NodeStatus {
   party: string;
@@ -85,6 +86,10 @@ export interface FederationOptions {
    * waiting for the receiver to take a full batch of bulk entries that came after it.
    */
   endsBatch?: (entry: LedgerEntry, peer: string) => boolean;
+  /** URLs this node listens on, besides the one in its own roster entry: requests signed for another authority are refused. */
+  selfUrls?: () => readonly string[];
+  /** Where the nonces of requests taken are journalled, so that a replay is refused after a restart too (the node folder's `nonces`). */
+  nonceFile?: string;
 }
 
 const META = {
@@ -118,18 +123,25 @@ export class Federation {
   readonly #maxBatch: number;
   readonly #endsBatch: ((entry: LedgerEntry, peer: string) => boolean) | undefined;
   readonly #client: PeerClient;
-  readonly #nonces = new NonceCache();
+  readonly #nonces: NonceCache;
+  readonly #nonceJournal: boolean;
+  /** When this node started, in seconds: requests signed earlier are refused (their nonces are not kept across a restart). */
+  readonly #startedS: number;
+  readonly #selfUrls: (() => readonly string[]) | undefined;
   readonly #links = new Map<string, PeerLink>();
   readonly #listeners = new Set<(e: FederationEvent) => void>();
   /** Recent own entries, so a push is built without reading the store. */
   #tail: LedgerEntry[] = [];
   #tailBytes = 0;
-  /** Replies already given, by `${party} ${batch}`: a retried batch gets the same answer. */
+  /** Replies already given, by `${party} ${batch} ${hash of its entries}`: a retried batch gets the same answer. */
   readonly #replies = new Map<string, PushReply>();
   /** Highest own seq each peer has receipted. */
   readonly #delivered = new Map<string, number>();
   readonly #refusals = new Map<string, Alert & { kind: 'refused' }>();
+  /** The latest receipt of this party's log that names no entry of it, per peer. */
+  readonly #badReceipts = new Map<string, ReceiptAlert>();
   readonly #pulls = new Set<string>();
+  /** Fork headers being pulled, by `${author} ${seq} ${id}`. */
   readonly #forkPulls = new Set<string>();
   /** Per peer, the last gossiped head checked for each author: a repeated head is not checked again. */
   readonly #checked = new Map<string, Map<string, string>>();
@@ -162,6 +174,10 @@ export class Federation {
     this.#randomBytes = options.randomBytes ?? cryptoRandomBytes;
     this.#maxBatch = Math.min(options.maxBatch ?? 256, MAX_BATCH_ENTRIES);
     this.#endsBatch = options.endsBatch;
+    this.#startedS = Math.floor(this.#clock() / 1000);
+    this.#nonceJournal = options.nonceFile !== undefined;
+    this.#nonces = new NonceCache({ file: options.nonceFile, nowS: this.#startedS });
+    this.#selfUrls = options.selfUrls;
     this.#timings = { backoff: DEFAULT_BACKOFF, heartbeatMs: 5000, inlineGraceMs: 100, stubDelayMs: 50, maxBatch: this.#maxBatch, ...options.timings };
     this.#client = new PeerClient({
       signer: { party: this.party, privateKey: this.#key.privateKey },
@@ -210,6 +226,7 @@ export class Federation {
     if (this.#persistTimer) clearTimeout(this.#persistTimer);
     for (const l of this.#links.values()) l.stop();
     this.#client.close();
+    this.#nonces.close();
     try {
       await this.#persist(true);
     } catch (err) {
@@ -253,11 +270,17 @@ export class Federation {
    * Throws PARLEY_ERR_UNAUTHENTICATED or PARLEY_ERR_REPLAY.
    */
   async authenticate(request: ReceivedRequest): Promise<VerifiedSignature> {
+    this.#checkAuthority(request.authority);
     const nowS = Math.floor(this.#clock() / 1000);
     let verified = verifyRequest(request, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
     if (!verified.ok && (await this.#rosterGrew())) verified = verifyRequest(request, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
     if (!verified.ok) throw verified.error;
     const v = verified.value;
+    // Without a nonce journal the nonces of requests taken before this node started are not
+    // kept: such a request may be a replay of one taken then, and is refused (the peer signs its retry again).
+    if (!this.#nonceJournal && v.created < this.#startedS) {
+      throw new ParleyError('PARLEY_ERR_REPLAY', `this signed request from ${v.party} was created (${v.created}) before this node started (${this.#startedS}); it may already have been received — a retry must be signed again`);
+    }
     const use = this.#nonces.use(v.party, v.nonce, v.created, nowS);
     if (use === 'replay') throw new ParleyError('PARLEY_ERR_REPLAY', `this signed request from ${v.party} was already received (nonce ${v.nonce}); a retry must be signed again`);
     if (use === 'full') throw new ParleyError('PARLEY_ERR_UNAVAILABLE', 'this node is taking too many requests to remember their nonces; retry in a minute');
@@ -267,10 +290,30 @@ export class Federation {
 
   /** Refuses, from its headers alone, a request that is not signed by a roster party for this node — before its body is read. */
   async precheck(headers: ReceivedRequest['headers'], hasBody: boolean): Promise<void> {
+    this.#checkAuthority(typeof headers.host === 'string' ? headers.host : undefined);
     const nowS = Math.floor(this.#clock() / 1000);
     let pre = precheckRequest(headers, hasBody, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
     if (!pre.ok && (await this.#rosterGrew())) pre = precheckRequest(headers, hasBody, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
     if (!pre.ok) throw pre.error;
+  }
+
+  /**
+   * `@authority` (the Host a request is signed for) must be this node's: the URL of its own
+   * roster entry, or one it listens on. A request signed for another node is not taken here.
+   */
+  #checkAuthority(authority: string | undefined): void {
+    const own = new Set<string>();
+    for (const url of [this.ledger.roster.get(this.party)?.url, ...(this.#selfUrls?.() ?? [])]) {
+      try {
+        if (url) own.add(new URL(url).host.toLowerCase());
+      } catch {
+        // not a URL: names no authority
+      }
+    }
+    const a = (authority ?? '').toLowerCase();
+    if (own.size > 0 && !own.has(a)) {
+      throw new ParleyError('PARLEY_ERR_UNAUTHENTICATED', `boundToThisNode: the request is signed for authority ${JSON.stringify(a.slice(0, 100))}; this node is ${[...own].join(', ')}`);
+    }
   }
 
   /** Signs a 2xx reply to an authenticated request. */
@@ -287,7 +330,8 @@ export class Federation {
     const parsed = parsePushRequest(raw);
     if (!parsed.ok) throw parsed.error;
     const push = parsed.value;
-    const cacheKey = `${from} ${push.batch}`;
+    // The entries are part of the key: a batch id reused for other entries (a fork) is accepted, not answered from the cache.
+    const cacheKey = `${from} ${push.batch} ${createHash('sha256').update(JSON.stringify(push.entries)).digest('base64url')}`;
     const cached = this.#replies.get(cacheKey);
     if (cached) {
       this.#gossip(from, push.heads);
@@ -360,7 +404,7 @@ export class Federation {
         lastContact: s?.lastContact !== undefined ? new Date(s.lastContact).toISOString() : null,
       };
     });
-    return { party: this.party, seq: own, peers, alerts: [...this.#equivocations, ...this.#refusals.values()] };
+    return { party: this.party, seq: own, peers, alerts: [...this.#equivocations, ...this.#refusals.values(), ...this.#badReceipts.values()] };
   }
 
   // ------------------------------------------------------------------ internals
@@ -459,8 +503,7 @@ export class Federation {
         this.#tail.push(e);
         this.#tailBytes += envelopeSize(e.envelope);
       } else if (e.type === 'receipt' && e.body?.of === this.party) {
-        const upto = Number(e.body.upto);
-        if (upto > (this.#delivered.get(e.author) ?? 0)) this.#delivered.set(e.author, upto);
+        void this.#noteReceipt(e);
       }
     }
     if (this.#tail.length > TAIL_MAX || this.#tailBytes > TAIL_BYTES) {
@@ -581,9 +624,11 @@ export class Federation {
       await this.#accept([env], peer);
     } catch (err) {
       // Forget it, so the next gossip of the same head tries again.
-      this.#forkPulls.delete(key);
       this.#checked.get(peer)?.delete(author);
       this.#log.warn({ peer, author, seq: h.seq, err }, 'could not fetch a gossiped header that differs from the one held');
+    } finally {
+      // Only pulls in flight are kept (a head gossiped again is not pulled twice: #checked remembers it per peer).
+      this.#forkPulls.delete(key);
     }
   }
 
@@ -651,9 +696,30 @@ export class Federation {
     }
   }
 
+  /**
+   * A peer's receipt of this party's log counts as delivery only if it names an entry of this
+   * party's own log: a receipt beyond this party's head, or of another entry at that seq (a
+   * forged receipt, or a fork of this party's log signed with its key), is an alert instead.
+   */
+  async #noteReceipt(e: LedgerEntry): Promise<void> {
+    const upto = Number(e.body?.upto);
+    if (upto <= (this.#delivered.get(e.author) ?? 0)) return;
+    const bad = await checkReceipt(this.ledger, e, this.#tailId(this.party, upto));
+    if (bad) {
+      if (this.#badReceipts.get(bad.party)?.seq === bad.seq) return;
+      this.#badReceipts.set(bad.party, bad);
+      this.#log.warn({ peer: e.author, seq: upto }, bad.message);
+      this.#emit({ kind: 'alert', alert: bad });
+      return;
+    }
+    if (upto > (this.#delivered.get(e.author) ?? 0)) this.#delivered.set(e.author, upto);
+  }
+
   /** Rebuilds "highest own seq receipted" per peer from its receipts held here, after the last checkpoint. */
   async #scanReceipts(peer: string): Promise<void> {
-    this.#delivered.set(peer, Math.max(this.#delivered.get(peer) ?? 0, await receiptedUpTo(this.ledger, peer)));
+    const bad: ReceiptAlert[] = [];
+    this.#delivered.set(peer, Math.max(this.#delivered.get(peer) ?? 0, await receiptedUpTo(this.ledger, peer, bad)));
+    for (const b of bad) this.#badReceipts.set(b.party, b);
   }
 
   #persistSoon(): void {
@@ -698,16 +764,41 @@ function envelopeSize(e: Envelope): number {
  * The highest seq of this party's log that `peer` has receipted, from the receipts held here:
  * the checkpoint last written, then `peer`'s entries after it.
  */
-async function receiptedUpTo(ledger: Ledger, peer: string): Promise<number> {
+async function receiptedUpTo(ledger: Ledger, peer: string, bad: ReceiptAlert[] = []): Promise<number> {
   const saved = parseDelivered(await ledger.meta(META.delivered(peer)));
   let upto = saved.upto;
   let after = saved.scanned;
   for (;;) {
     const page = await ledger.range(peer, after, 1000);
     if (page.length === 0) return upto;
-    for (const e of page) if (e.type === 'receipt' && e.body?.of === ledger.party) upto = Math.max(upto, Number(e.body.upto) || 0);
+    for (const e of page) {
+      if (e.type !== 'receipt' || e.body?.of !== ledger.party || !(Number(e.body.upto) > upto)) continue;
+      const problem = await checkReceipt(ledger, e);
+      if (problem) bad.push(problem);
+      else upto = Number(e.body.upto);
+    }
     after = page[page.length - 1].seq;
   }
+}
+
+type ReceiptAlert = Alert & { kind: 'receipt' };
+
+/**
+ * Checks a peer's receipt of this party's log against the log itself: undefined if it names an
+ * entry this party wrote (`knownId`: the id at that seq when the caller has it at hand), else the alert.
+ */
+async function checkReceipt(ledger: Ledger, e: LedgerEntry, knownId?: string): Promise<ReceiptAlert | undefined> {
+  const upto = Number(e.body?.upto);
+  const head = String(e.body?.head ?? '');
+  const own = ledger.head(ledger.party);
+  const alert = (heldId: string, why: string): ReceiptAlert => ({
+    kind: 'receipt', party: e.author, seq: upto, heldId, otherId: head, seenAt: e.time,
+    message: `${e.author}#${e.seq} receipts ${ledger.party}'s log up to seq ${upto} (${head.slice(0, 12)}…), ${why}; not counted as delivered — a forged receipt, or a fork of ${ledger.party}'s log signed with its key`,
+  });
+  if (!Number.isSafeInteger(upto) || upto < 1) return alert('', 'which is no seq');
+  if (!own || upto > own.seq) return alert('', `beyond this party's head (seq ${own?.seq ?? 0})`);
+  const id = own.seq === upto ? own.id : (knownId ?? (await ledger.bySeq(ledger.party, upto))?.id);
+  return id === head ? undefined : alert(id ?? '', `but this party's entry at that seq is ${(id ?? '?').slice(0, 12)}…`);
 }
 
 function parseDelivered(text: string | undefined): { upto: number; scanned: number } {

@@ -11,7 +11,7 @@ declare module 'fastify' {
   /** What {@link ApiDocument.route} puts in a route's config, for the server's authentication hooks. */
   interface FastifyContextConfig {
     roles?: readonly Role[];
-    tokenInQuery?: boolean;
+    ticketInQuery?: boolean;
     public?: boolean;
   }
 }
@@ -40,8 +40,8 @@ export interface RouteDef {
   tag: 'operator' | 'federation';
   /** Operator roles allowed; absent on federation routes (signed by a roster party) and public ones. */
   roles?: readonly Role[];
-  /** The operator token may come as ?token= (EventSource cannot set headers). */
-  tokenInQuery?: boolean;
+  /** A short-lived, single-use ticket may stand for the operator token as ?ticket= (EventSource cannot set headers; a token never travels in a URL). */
+  ticketInQuery?: boolean;
   /** Needs no credential at all. */
   public?: boolean;
   params?: Schema;
@@ -69,7 +69,7 @@ export class ApiDocument {
       method: def.method,
       url: def.url,
       schema,
-      config: { roles: def.roles, tokenInQuery: def.tokenInQuery ?? false, public: def.public ?? false },
+      config: { roles: def.roles, ticketInQuery: def.ticketInQuery ?? false, public: def.public ?? false },
       handler: def.handler,
     });
   }
@@ -108,7 +108,7 @@ export class ApiDocument {
         ...(parameters.length ? { parameters } : {}),
         ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
         responses,
-        security: r.public ? [] : r.tag === 'federation' ? [{ httpMessageSignature: [] }] : r.tokenInQuery ? [{ bearer: [] }, { tokenQuery: [] }] : [{ bearer: [] }],
+        security: r.public ? [] : r.tag === 'federation' ? [{ httpMessageSignature: [] }] : r.ticketInQuery ? [{ bearer: [] }, { ticketQuery: [] }] : [{ bearer: [] }],
         ...(r.roles ? { 'x-parley-roles': r.roles } : {}),
       };
       (paths[path] ??= {})[r.method.toLowerCase()] = operation;
@@ -126,7 +126,7 @@ export class ApiDocument {
         schemas: { Error: errorSchema },
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'An operator token from the node folder\'s tokens.json.' },
-          tokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: 'The same token as a query parameter, for the event stream only.' },
+          ticketQuery: { type: 'apiKey', in: 'query', name: 'ticket', description: 'A ticket from POST /api/v1/events/ticket: single use, valid 60 s, for the event stream only.' },
           httpMessageSignature: {
             type: 'apiKey',
             in: 'header',

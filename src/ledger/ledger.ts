@@ -120,6 +120,10 @@ interface Pending {
 type CommitListener = (entries: LedgerEntry[]) => void;
 
 const MAX_HELD_OUT_OF_ORDER = 10_000;
+/** Bytes of one author's entries held out of order, at most: a peer sending far ahead cannot fill memory (pull brings the rest). */
+const MAX_HELD_BYTES_PER_AUTHOR = 16 * 1024 * 1024;
+/** Second signed headers kept as evidence per (author, seq), at most: a stolen key cannot fill the store with forks of one seq. */
+export const MAX_EVIDENCE_PER_SEQ = 4;
 /**
  * How long one write keeps being decided again while other writers move the head under it. Two
  * processes of a node on one database race for the same head all the time: each retry waits a
@@ -157,6 +161,8 @@ export class Ledger {
   readonly #random: (n: number) => Buffer;
   readonly #authors = new Map<string, AuthorState>();
   readonly #outOfOrder = new Map<string, Map<number, DecodedEntry>>();
+  /** Evidence rows held per `${author} ${seq}`. */
+  readonly #evidence = new Map<string, number>();
   readonly #listeners = new Set<CommitListener>();
   #queue: Pending[] = [];
   #flushScheduled = false;
@@ -191,6 +197,7 @@ export class Ledger {
     const roster = await Roster.load(options.store);
     const ledger = new Ledger(options, roster);
     await ledger.#reloadHeads();
+    for (const r of await options.store.equivocations()) ledger.#countEvidence(r.author, r.seq);
     ledger.#watch();
     return ledger;
   }
@@ -572,8 +579,8 @@ export class Ledger {
       }));
     } catch (err) {
       if (err instanceof ParleyError && err.code === 'PARLEY_ERR_STALE_HEAD') return 'stale';
-      const code = err instanceof ParleyError && err.code === 'PARLEY_ERR_STORE_UNAVAILABLE' ? err.code : 'PARLEY_ERR_STORE';
-      this.#fail(p, new ParleyError(code, `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
+      const passed = err instanceof ParleyError && (err.code === 'PARLEY_ERR_STORE_UNAVAILABLE' || err.code === 'PARLEY_ERR_DISK_FULL');
+      this.#fail(p, passed ? (err as ParleyError) : new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was appended: ${(err as Error).message}`, undefined, { cause: err }));
       return 'done';
     }
     this.#inflight = this.#inflight.filter((x) => x !== p);
@@ -717,6 +724,8 @@ export class Ledger {
           }
           return 'duplicate';
         }
+        const kept = (this.#evidence.get(`${h.author} ${h.seq}`) ?? 0) + evidence.filter((x) => x.header.author === h.author && x.header.seq === h.seq).length;
+        if (kept >= MAX_EVIDENCE_PER_SEQ) return 'duplicate'; // the fork is proven; more of it adds nothing
         equivocations.push({ author: h.author, seq: h.seq, heldId: heldId ?? '', otherId: e.id });
         evidence.push(e);
         return 'equivocation';
@@ -836,10 +845,11 @@ export class Ledger {
         meta: d.receiptBodies.map((b) => [RECEIPT_META(b.of), String(b.upto)] as const),
       }));
     } catch (err) {
-      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE' || err.code === 'PARLEY_ERR_STORE_UNAVAILABLE')) throw err;
+      if (err instanceof ParleyError && (err.code === 'PARLEY_ERR_STALE_HEAD' || err.code === 'PARLEY_ERR_STORE' || err.code === 'PARLEY_ERR_STORE_UNAVAILABLE' || err.code === 'PARLEY_ERR_DISK_FULL')) throw err;
       throw new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was accepted: ${(err as Error).message}`, undefined, { cause: err });
     }
     for (const [author, s] of d.work) if (s.seq > this.#state(author).seq) this.#authors.set(author, s);
+    for (const e of d.evidence) this.#countEvidence(e.header.author, e.header.seq);
     if (receipts.length) this.#authors.set(this.party, own);
     for (const b of d.receiptBodies) this.#receiptUpto.set(b.of, b.upto);
     this.#hold(d.held, d.work);
@@ -858,14 +868,30 @@ export class Ledger {
       if (m.size === 0) this.#outOfOrder.delete(author);
     }
     let total = [...this.#outOfOrder.values()].reduce((n, m) => n + m.size, 0);
+    const bytes = new Map<string, number>();
     for (const e of held) {
       const s = this.#state(e.header.author);
       if (e.header.seq <= s.seq || total >= MAX_HELD_OUT_OF_ORDER) continue;
       const m = this.#outOfOrder.get(e.header.author) ?? new Map<number, DecodedEntry>();
-      if (!m.has(e.header.seq)) total++;
+      if (m.has(e.header.seq)) continue;
+      let b = bytes.get(e.header.author);
+      if (b === undefined) for (const x of m.values()) b = (b ?? 0) + heldSize(x);
+      b ??= 0;
+      if (b + heldSize(e) > MAX_HELD_BYTES_PER_AUTHOR) continue;
+      bytes.set(e.header.author, b + heldSize(e));
+      total++;
       m.set(e.header.seq, e);
       this.#outOfOrder.set(e.header.author, m);
     }
+  }
+
+  #countEvidence(author: string, seq: number): void {
+    this.#evidence.set(`${author} ${seq}`, (this.#evidence.get(`${author} ${seq}`) ?? 0) + 1);
+  }
+
+  /** Entries held out of order, and their bytes, per author (a test's window on the bound). */
+  heldOutOfOrder(): { author: string; entries: number; bytes: number }[] {
+    return [...this.#outOfOrder].map(([author, m]) => ({ author, entries: m.size, bytes: [...m.values()].reduce((n, e) => n + heldSize(e), 0) }));
   }
 
   #holdsContentOf(content: Content): boolean {
@@ -1040,6 +1066,10 @@ interface AcceptDecision {
   receiptBodies: { of: string; upto: number; head: string }[];
   /** Set when there is nothing to commit. */
   report?: AcceptReport;
+}
+
+function heldSize(e: DecodedEntry): number {
+  return e.headerBytes.length + e.sig.length + (e.contentBytes?.length ?? 0);
 }
 
 function cloneState(s: AuthorState): AuthorState {

@@ -94,3 +94,17 @@ export class Roster {
     return { added: !known };
   }
 }
+
+/**
+ * What pinning `d` would change that an operator must confirm (an explicit, logged override): a
+ * known party's URL redirected (its traffic would go elsewhere), or a key already pinned for
+ * another party pinned again under a second code (that key could then sign as both). Undefined
+ * when nothing needs confirming: a new party, the same descriptor, a new name.
+ */
+export function rosterChangeToConfirm(roster: Pick<Roster, 'get' | 'list'>, d: PartyDescriptor): string | undefined {
+  const known = roster.get(d.party);
+  if (known && known.url !== d.url) return `${d.party}'s URL would change from ${known.url} to ${d.url}`;
+  const twin = roster.list().find((p) => p.publicKey === d.publicKey && p.party !== d.party);
+  if (twin) return `the public key of ${d.party} is already pinned for ${twin.party}; that key would sign as both`;
+  return undefined;
+}

@@ -159,6 +159,7 @@ export class SqliteStore implements Store {
       return this.#write(c);
     } catch (err) {
       if (err instanceof ParleyError) throw err;
+      if ((err as { code?: string }).code === 'SQLITE_FULL') throw new ParleyError('PARLEY_ERR_DISK_FULL', `the disk of ${this.#file ?? 'the database'} is full; nothing was written — free space and retry`, undefined, { cause: err });
       throw new ParleyError('PARLEY_ERR_STORE', `the commit failed, nothing was written: ${(err as Error).message}`, undefined, { cause: err });
     }
   }

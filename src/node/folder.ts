@@ -1,12 +1,11 @@
 /**
  * A node folder, as `parley init` makes it: config.json, key.pem (mode 0600), parley.db, and
- * tokens.json (operator bearer tokens per role, mode 0600). A node is one folder — unless its
+ * tokens.json (the hashes of the operator tokens issued, with role and expiry, mode 0600). A node is one folder — unless its
  * config names a PostgreSQL store (`"store": "postgres://…"`): then the entries live in that
  * database and the folder holds config, key and tokens, so several processes of the party can
  * run from copies of the folder on one database.
  */
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Catalogue } from '../catalogue/index.js';
 import { isPartyCode, formatTime } from '../protocol/entry.js';
@@ -19,7 +18,8 @@ import { isPostgresLocation, redactLocation } from '../ledger/postgres.js';
 import type { Store } from '../ledger/store.js';
 import { catalogue } from '../regimes/registry.js';
 
-import type { Role } from '../http/auth.js';
+import { ROLES, type Role } from '../http/auth.js';
+import { issueToken, mintLocalToken, readTokenFile, writeTokenFile } from '../http/tokens.js';
 
 export type { Role };
 
@@ -38,6 +38,10 @@ export interface NodeFolder {
   dir: string;
   config: NodeConfig;
   key: SigningKey;
+  /**
+   * An operator token per role: from initNode, the tokens issued (shown this once; the folder
+   * keeps their hashes); from loadNode, short-lived local tokens signed with the node's key.
+   */
   tokens: Record<Role, string>;
   descriptor: PartyDescriptor;
 }
@@ -48,6 +52,10 @@ const files = (dir: string) => ({
   db: join(dir, 'parley.db'),
   tokens: join(dir, 'tokens.json'),
 });
+
+export function tokensPath(dir: string): string {
+  return files(resolve(dir)).tokens;
+}
 
 export function databasePath(dir: string): string {
   return files(resolve(dir)).db;
@@ -78,13 +86,13 @@ export async function initNode(dirArg: string, options: { party: string; url: st
   const key = generateSigningKey();
   const descriptor = parseDescriptor({ party: options.party, name: options.name ?? options.party, url: options.url, publicKey: key.publicKeyB64 });
   if (!descriptor.ok) throw descriptor.error;
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  secureFolder(dir, { database: options.store === undefined });
   const config: NodeConfig = { party: options.party, name: descriptor.value.name, url: descriptor.value.url, createdAt: formatTime(options.now ?? Date.now()), ...(options.store ? { store: options.store } : {}) };
-  const tokens: Record<Role, string> = {
-    admin: 'pa_' + randomBytes(24).toString('base64url'),
-    officer: 'po_' + randomBytes(24).toString('base64url'),
-    analyst: 'pn_' + randomBytes(24).toString('base64url'),
-  };
+  // One token per role, printed nowhere but returned here once; the folder keeps only their hashes.
+  const now = options.now ?? Date.now();
+  const issued = ROLES.map((role) => ({ role, ...issueToken(role, now) }));
+  const tokens = Object.fromEntries(issued.map((t) => [t.role, t.token])) as Record<Role, string>;
   // The store first: a store that cannot be reached or is not empty leaves no half-made folder.
   const store = openStore(config.store ?? f.db);
   try {
@@ -99,8 +107,7 @@ export async function initNode(dirArg: string, options: { party: string; url: st
   // The key before the config: a folder with a config always has its key.
   writeFileSync(f.key, signingKeyToPem(key), { mode: 0o600 });
   chmodSync(f.key, 0o600);
-  writeFileSync(f.tokens, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(f.tokens, 0o600);
+  writeTokenFile(f.tokens, { v: 2, tokens: issued.map((t) => t.record) });
   // A store URL may carry a password: the config is then for the node's eyes only.
   writeFileSync(f.config, JSON.stringify(config, null, 2) + '\n', { mode: config.store ? 0o600 : 0o644 });
   return { dir, config, key, tokens, descriptor: descriptor.value };
@@ -126,18 +133,36 @@ export function loadNode(dirArg: string): NodeFolder {
   } catch (e) {
     throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.key} is not a PKCS#8 Ed25519 key (${(e as Error).message}); restore it from a backup — the database was not touched`, undefined, { cause: e });
   }
-  let tokens = {} as Record<Role, string>;
-  try {
-    if (existsSync(f.tokens)) tokens = JSON.parse(readFileSync(f.tokens, 'utf8')) as Record<Role, string>;
-  } catch (e) {
-    throw new ParleyError('PARLEY_ERR_NODE_DIR', `${f.tokens} is not valid JSON (${(e as Error).message}); restore it from a backup — the key and database were not touched`, undefined, { cause: e });
-  }
+  // Checks tokens.json (and rewrites a plain-text one hashed); the CLI's own credentials are minted from the key.
+  readTokenFile(f.tokens, Date.now());
+  const tokens = Object.fromEntries(ROLES.map((role) => [role, mintLocalToken(key, role, Date.now())])) as Record<Role, string>;
   return { dir, config, key, tokens, descriptor: { party: config.party, name: config.name, url: config.url, publicKey: key.publicKeyB64 } };
 }
 
 /** The node's store: the database its config names (`store`), else the SQLite file in its folder. */
 export function openNodeStore(node: Pick<NodeFolder, 'dir' | 'config'>, options: { readonly?: boolean } = {}): Store {
+  if (!node.config.store && !options.readonly) secureFolder(node.dir, { database: true });
   return openStore(node.config.store ?? files(node.dir).db, options);
+}
+
+/**
+ * The folder for its owner only (0700) and its database files 0600, like the key: entries the
+ * party holds are not for other users of the machine. The database file is made before SQLite
+ * opens it, and SQLite gives its -wal and -shm files the database file's mode.
+ */
+export function secureFolder(dirArg: string, options: { database: boolean }): void {
+  const dir = resolve(dirArg);
+  chmodSync(dir, 0o700);
+  if (!options.database) return;
+  const db = files(dir).db;
+  closeSync(openSync(db, 'a', 0o600));
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) {
+    try {
+      chmodSync(f, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
 }
 
 /**

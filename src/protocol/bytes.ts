@@ -4,7 +4,7 @@
  */
 import { createHash, hash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
-import { fail, ok, type Result } from './errors.js';
+import { fail, ok, ParleyError, type Result } from './errors.js';
 
 // canonicalize ships CommonJS with an ESM-shaped .d.ts; its module.exports is the function.
 const canonicalizeJson = canonicalizeModule as unknown as (value: unknown) => string | undefined;
@@ -52,6 +52,18 @@ export function isHash(text: unknown): text is string {
  * Parses bytes that must be canonical JSON. A receiver never re-serialises to verify; it checks
  * that what it received is already canonical, so that the signed bytes are the only bytes.
  */
+/**
+ * Text from bytes that must be UTF-8: invalid bytes are refused (PARLEY_ERR_BAD_ENCODING), never
+ * turned into U+FFFD and then signed as if the sender had meant it.
+ */
+export function utf8Strict(bytes: Uint8Array, what: string): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    throw new ParleyError('PARLEY_ERR_BAD_ENCODING', `${what} is not valid UTF-8; nothing was done`);
+  }
+}
+
 export function parseCanonical(bytes: Uint8Array): Result<unknown> {
   let text: string;
   try {

@@ -49,6 +49,11 @@ export const ERRORS = {
   PARLEY_ERR_TOO_LARGE: { status: 413, message: 'The request is larger than the limit.' },
   PARLEY_ERR_UNAVAILABLE: { status: 503, message: 'The peer or node cannot be reached.' },
   PARLEY_ERR_INTERNAL: { status: 500, message: 'An unexpected error; nothing was acknowledged.' },
+  PARLEY_ERR_NODE_BUSY: { status: 409, message: 'Another process owns the node folder (its running node, or a command writing to it).' },
+  PARLEY_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests from this client; retry after the time given.' },
+  PARLEY_ERR_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are larger than the limit.' },
+  PARLEY_ERR_DISK_FULL: { status: 507, message: 'The node\'s disk is full; nothing was stored. It takes work again when space returns.' },
+  PARLEY_ERR_TOKEN_EXPIRED: { status: 401, message: 'The operator token or event-stream ticket has expired.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

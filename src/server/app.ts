@@ -4,6 +4,7 @@
  * every refusal is `{"error":{"code","message"}}` with the registry's status, and no input a
  * client can send produces a 5xx.
  */
+import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { ERRORS, ParleyError, asParleyError, type ErrorCode } from '../protocol/errors.js';
 import { ApiDocument } from '../http/openapi.js';
@@ -29,6 +30,18 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Errors Fastify raises before routing (a bad URL, an overlong parameter) in Parley's shape too.
     frameworkErrors: (err, _request, reply) => {
       void (reply as unknown as FastifyReply).code(400).send({ error: { code: 'PARLEY_ERR_BAD_ARGUMENT', message: err.message.slice(0, 300) } });
+    },
+    // Requests Node's HTTP parser refuses before Fastify sees them (headers too large, a malformed request line) in Parley's shape too.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return void socket.destroy();
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const status = tooLarge ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const body = JSON.stringify({
+        error: tooLarge
+          ? { code: 'PARLEY_ERR_HEADERS_TOO_LARGE', message: 'the request headers are larger than this node takes (16 KiB); nothing was done' }
+          : { code: 'PARLEY_ERR_BAD_ARGUMENT', message: `the request is not well-formed HTTP (${String(err.code ?? 'bad request').slice(0, 40)}); nothing was done` },
+      });
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
@@ -95,5 +108,5 @@ export function toParleyError(err: unknown): ParleyError {
 }
 
 function redactToken(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/g, '$1…');
+  return url.replace(/([?&](?:token|ticket)=)[^&]*/g, '$1…');
 }

@@ -11,6 +11,8 @@ import type { LiveService } from '../regimes/module.js';
 import type { RegimeMonitor } from '../regimes/monitor.js';
 import type { ApiDocument } from '../http/openapi.js';
 import type { EventHub } from './events.js';
+import type { RateLimits } from './limits.js';
+import type { Credentials } from '../http/tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,6 +21,8 @@ declare module 'fastify' {
     peerNonce?: string;
     /** The operator role of an API request. */
     role?: Role;
+    /** Which operator credential the request carries (its id, never the secret): per-credential limits. */
+    credential?: string;
   }
 }
 
@@ -31,8 +35,11 @@ export interface AppContext {
   services?: readonly LiveService[];
   /** The regimes' obligations and findings over this ledger (absent in servers built without them). */
   regimes?: RegimeMonitor;
-  tokens: Partial<Record<Role, string>>;
+  /** What operator bearer tokens are checked against. */
+  credentials: Credentials;
   version: string;
+  /** The APIs' rate limits (default: DEFAULT_RATE_LIMITS of limits.ts). */
+  rateLimits?: RateLimits;
   /** True once the node is stopping: new requests get PARLEY_ERR_CLOSED. */
   closing(): boolean;
 }

@@ -10,8 +10,10 @@ import type { ServerResponse } from 'node:http';
 
 /** Most concurrent stream clients; more are refused rather than let to exhaust the node. */
 export const MAX_EVENT_CLIENTS = 64;
+/** Most concurrent streams of one credential (one operator token): one token cannot take them all. */
+export const MAX_EVENT_CLIENTS_PER_OWNER = 16;
 /** A client that lets this much output pile up unread is dropped (it reconnects and replays). */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const KEEPALIVE_MS = 15_000;
 
 export interface PublishedEvent {
@@ -21,8 +23,14 @@ export interface PublishedEvent {
   id?: string;
 }
 
+interface Client {
+  owner: string;
+  /** While the replay is written: live events held back (bounded by MAX_BUFFERED_BYTES), and their size. */
+  pending?: { texts: { text: string; id?: number }[]; bytes: number };
+}
+
 export class EventHub {
-  readonly #clients = new Set<ServerResponse>();
+  readonly #clients = new Map<ServerResponse, Client>();
   #keepalive: NodeJS.Timeout | undefined;
 
   get size(): number {
@@ -33,15 +41,43 @@ export class EventHub {
     return this.#clients.size >= MAX_EVENT_CLIENTS;
   }
 
+  /** Output written to the streams and not yet taken by their clients, every stream together (the bound's measure). */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const [res, c] of this.#clients) n += res.writableLength + (c.pending?.bytes ?? 0);
+    return n;
+  }
+
+  /** Streams open for `owner` (a credential's fingerprint). */
+  countOf(owner: string): number {
+    let n = 0;
+    for (const c of this.#clients.values()) if (c.owner === owner) n++;
+    return n;
+  }
+
   /** Sends an event to every connected client. */
   publish(event: string, data: unknown, id?: string): void {
     if (this.#clients.size === 0) return;
     const text = format({ event, data, id });
-    for (const res of this.#clients) this.#write(res, text);
+    for (const [res, c] of this.#clients) {
+      if (!c.pending) {
+        this.#write(res, text);
+        continue;
+      }
+      // Replaying: keep the live event for after the replay, within the same byte cap.
+      c.pending.texts.push({ text, id: id === undefined ? undefined : Number(id) });
+      c.pending.bytes += text.length;
+      if (c.pending.bytes > MAX_BUFFERED_BYTES) this.#drop(res);
+    }
   }
 
-  /** Takes over a response as an event stream; `backlog` is written first (the replay after Last-Event-ID). */
-  attach(res: ServerResponse, backlog: PublishedEvent[]): void {
+  /**
+   * Takes over a response as an event stream for `owner`. `replay` (the entries after
+   * Last-Event-ID, read a page at a time) is written first, never more than the per-client cap
+   * ahead of what the client has read; live events meanwhile wait, and those the replay already
+   * carried (by id) are not sent twice.
+   */
+  async attach(res: ServerResponse, owner: string, replay?: AsyncIterable<PublishedEvent>): Promise<void> {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -49,35 +85,69 @@ export class EventHub {
       'x-accel-buffering': 'no',
     });
     res.write('retry: 2000\n\n');
-    for (const e of backlog) res.write(format(e));
-    this.#clients.add(res);
+    const client: Client = { owner, pending: replay ? { texts: [], bytes: 0 } : undefined };
+    this.#clients.set(res, client);
     const drop = () => this.#clients.delete(res);
     res.on('close', drop);
     res.on('error', drop);
     if (!this.#keepalive) {
       this.#keepalive = setInterval(() => {
-        for (const c of this.#clients) this.#write(c, ': keepalive\n\n');
+        for (const [c, state] of this.#clients) if (!state.pending) this.#write(c, ': keepalive\n\n');
       }, KEEPALIVE_MS);
       this.#keepalive.unref?.();
     }
+    if (!replay) return;
+    let last = -1;
+    try {
+      for await (const e of replay) {
+        if (!this.#clients.has(res)) return;
+        res.write(format(e));
+        if (e.id !== undefined) last = Math.max(last, Number(e.id));
+        if (res.writableLength > MAX_BUFFERED_BYTES / 2) await drained(res);
+      }
+    } catch {
+      this.#drop(res);
+      return;
+    }
+    const pending = client.pending;
+    client.pending = undefined;
+    if (!this.#clients.has(res) || !pending) return;
+    for (const p of pending.texts) if (p.id === undefined || p.id > last) this.#write(res, p.text);
   }
 
   /** Ends every stream (the node is stopping). */
   closeAll(): void {
     if (this.#keepalive) clearInterval(this.#keepalive);
     this.#keepalive = undefined;
-    for (const res of this.#clients) res.end();
+    for (const res of this.#clients.keys()) res.end();
     this.#clients.clear();
+  }
+
+  #drop(res: ServerResponse): void {
+    this.#clients.delete(res);
+    res.destroy();
   }
 
   #write(res: ServerResponse, text: string): void {
     if (res.writableLength > MAX_BUFFERED_BYTES) {
-      this.#clients.delete(res);
-      res.destroy();
+      this.#drop(res);
       return;
     }
     res.write(text);
   }
+}
+
+/** Resolves when the response has room again, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 function format(e: PublishedEvent): string {

@@ -5,13 +5,16 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
+import { utf8Strict } from '../protocol/bytes.js';
 import { LOG_PATH, MAX_FEDERATION_BODY, PUSH_PATH } from '../federation/wire.js';
 import type { AppContext } from './context.js';
+import { claimedPeer, DEFAULT_RATE_LIMITS, rateLimited } from './limits.js';
 import type { ApiDocument } from '../http/openapi.js';
 import { logPageSchema, logParams, logQuery, pushReplySchema, pushRequestSchema } from './schemas.js';
 
 export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {
   // The signature covers the exact bytes: keep them, parse JSON only after they are authenticated.
+  await rateLimited(f, ctx.rateLimits?.federation ?? DEFAULT_RATE_LIMITS.federation, claimedPeer);
   f.removeAllContentTypeParsers();
   f.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_FEDERATION_BODY }, (_request, body, done) => done(null, body));
 
@@ -60,8 +63,9 @@ export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc:
     handler: async (request) => {
       let body: unknown;
       try {
-        body = JSON.parse((request.body as Buffer | undefined)?.toString('utf8') ?? '');
-      } catch {
+        body = JSON.parse(utf8Strict((request.body as Buffer | undefined) ?? Buffer.alloc(0), 'the push body'));
+      } catch (err) {
+        if (err instanceof ParleyError) throw err;
         throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', 'the push body is not JSON');
       }
       return ctx.federation.handlePush(request.peer!, body);

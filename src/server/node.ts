@@ -10,9 +10,11 @@
  *   await node.close(); // stops taking work, finishes the commit in progress, closes the store
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
-import { loadNode, openNodeStore, type NodeFolder } from '../node/folder.js';
+import { loadNode, openNodeStore, tokensPath, type NodeFolder } from '../node/folder.js';
+import { Credentials } from '../http/tokens.js';
 import { Ledger, type Clock, type LedgerEntry } from '../ledger/ledger.js';
 import { isPostgresLocation } from '../ledger/postgres.js';
 import { Federation, type FederationOptions } from '../federation/federation.js';
@@ -22,13 +24,18 @@ import { EventHub } from './events.js';
 import { entryView, operatorRoutes } from './operator-routes.js';
 import { federationRoutes } from './federation-routes.js';
 import { consoleRoutes } from './console.js';
-import { readRunInfo, removeRunInfo, writeRunInfo } from './runfile.js';
+import { removeRunInfo, writeRunInfo } from './runfile.js';
+import { acquireFolderLock } from '../node/lock.js';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './limits.js';
+import { resilientStdout } from './log-stream.js';
 import { RegimeMonitor } from '../regimes/monitor.js';
 import { defaultRegistry, type Registry } from '../regimes/registry.js';
 import type { LiveService } from '../regimes/module.js';
 
 /** How long requests in progress may take to finish when the node stops. */
 const CLOSE_GRACE_MS = 3000;
+/** How long a starting node waits for a CLI command that holds its folder. */
+const LOCK_WAIT_MS = 5000;
 
 export interface StartOptions {
   dir: string;
@@ -46,6 +53,8 @@ export interface StartOptions {
   runFile?: boolean;
   /** The regimes this node validates, evaluates, serves and runs (default: this Parley version's, src/regimes/registry.ts). */
   registry?: Registry;
+  /** The APIs' rate limits, over DEFAULT_RATE_LIMITS (src/server/limits.ts). */
+  rateLimits?: Partial<RateLimits>;
   /** Per regime module id, settings of its live service over config.json's object of that name, e.g. `{ hotline: { linkTests: false } }`. */
   settings?: Record<string, unknown>;
 }
@@ -70,11 +79,21 @@ export interface RunningNode {
 
 export async function startNode(options: StartOptions): Promise<RunningNode> {
   const folder = loadNode(options.dir);
-  const running = readRunInfo(folder.dir);
-  // Several processes may serve one node whose store is a PostgreSQL database (they coordinate through it).
-  if (running && running.pid !== process.pid && !isPostgresLocation(folder.config.store ?? '')) {
-    throw new ParleyError('PARLEY_ERR_NODE_DIR', `the node of ${running.party} in ${folder.dir} already runs (pid ${running.pid}, ${running.url}); stop it first`);
+  // Several processes may serve one node whose store is a PostgreSQL database: they coordinate
+  // through it (the compare-and-set on heads, one process per peer link), so its folder is not locked.
+  if (isPostgresLocation(folder.config.store ?? '')) return startLocked(folder, options, () => {});
+  // The folder is this node's from before its head is read until its store is closed: a CLI
+  // command finishing its write is waited for; another node, or a command that stays, refuses the start.
+  const lock = await acquireFolderLock(folder.dir, 'node', LOCK_WAIT_MS);
+  try {
+    return await startLocked(folder, options, () => lock.release());
+  } catch (err) {
+    lock.release();
+    throw err;
   }
+}
+
+async function startLocked(folder: NodeFolder, options: StartOptions, unlock: () => void): Promise<RunningNode> {
   const party = folder.config.party;
   const port = options.port ?? (Number(new URL(folder.config.url).port) || 80);
   const host = options.host ?? '127.0.0.1';
@@ -92,11 +111,13 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   }
   let closing = false;
   const app = createApp({
-    logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid } },
+    logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid }, stream: resilientStdout() },
   });
   const urgent = registry.modules.flatMap((m) => (m.urgent ? [m.urgent] : []));
   const endsBatch = (e: LedgerEntry, peer: string) => urgent.some((u) => u(e, peer));
-  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch, ...options.federation });
+  let listening: string | undefined;
+  const selfUrls = () => (listening ? [listening, folder.config.url] : [folder.config.url]);
+  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch, selfUrls, nonceFile: join(folder.dir, 'nonces'), ...options.federation });
   const events = new EventHub();
   const monitor = (regimes = await RegimeMonitor.open(ledger, registry));
   const services = new Map<string, LiveService>();
@@ -112,7 +133,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
     throw err;
   }
   const unwatchRegimes = monitor.onChange((changes) => events.publish('regimes', changes));
-  const ctx: AppContext = { party, ledger, federation, events, regimes: monitor, services: [...services.values()], tokens: folder.tokens, version: packageVersion(), closing: () => closing };
+  const ctx: AppContext = { party, ledger, federation, events, regimes: monitor, services: [...services.values()], credentials: new Credentials({ file: tokensPath(folder.dir), publicKey: folder.key.publicKey }), version: packageVersion(), closing: () => closing, rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } };
   registerRoutes(app, ctx, [federationRoutes, operatorRoutes, (scope) => consoleRoutes(scope)]);
 
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {
@@ -138,6 +159,7 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  listening = url;
   await federation.start();
   for (const s of services.values()) await s.start();
   if (options.runFile !== false) writeRunInfo(folder.dir, { pid: process.pid, party, url, port: actualPort, startedAt: new Date().toISOString() });
@@ -161,8 +183,12 @@ export async function startNode(options: StartOptions): Promise<RunningNode> {
       try {
         await stopped;
       } finally {
-        await ledger.close();
-        if (options.runFile !== false) removeRunInfo(folder.dir, process.pid);
+        try {
+          await ledger.close();
+          if (options.runFile !== false) removeRunInfo(folder.dir, process.pid);
+        } finally {
+          unlock();
+        }
       }
     })());
 

@@ -6,19 +6,22 @@
 import type { FastifyInstance } from 'fastify';
 import { ParleyError } from '../protocol/errors.js';
 import { checkProof } from '../protocol/proof.js';
-import { parseDescriptor } from '../ledger/roster.js';
+import { parseDescriptor, rosterChangeToConfirm } from '../ledger/roster.js';
 import type { VerifyReport } from '../ledger/verify.js';
 import type { AppendInput, LedgerEntry } from '../ledger/ledger.js';
-import { bearer, READERS, roleOf } from '../http/auth.js';
+import { bearer, READERS } from '../http/auth.js';
 import type { AppContext } from './context.js';
 import type { ApiDocument } from '../http/openapi.js';
 import {
   descriptorSchema, entriesPage, entriesQuery, entrySchema, eventsQuery, idParams, proofBundleSchema, proofVerdictSchema, rosterSchema,
   sendSchema, sentSchema, statusSchemaWith, verifyReportSchema,
 } from './schemas.js';
-import type { PublishedEvent } from './events.js';
+import { MAX_EVENT_CLIENTS_PER_OWNER, type PublishedEvent } from './events.js';
 import type { LiveService, StatusView } from '../regimes/module.js';
 import { regimeRoutes } from './regime-routes.js';
+import { Tickets } from '../http/tickets.js';
+import { utf8Strict } from '../protocol/bytes.js';
+import { claimedCredential, DEFAULT_RATE_LIMITS, rateLimited } from './limits.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
 const TYPE_SCAN_LIMIT = 10_000;
@@ -26,6 +29,16 @@ const TYPE_SCAN_LIMIT = 10_000;
 const PAGE_BYTES = 8 * 1024 * 1024;
 /** Entries replayed to a reconnecting event stream, at most. */
 const EVENT_REPLAY_LIMIT = 1000;
+/** Entries read from the store at a time for a replay (up to 256 KiB each). */
+const EVENT_REPLAY_PAGE = 16;
+
+function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', `the request body is not JSON: ${(e as Error).message}`);
+  }
+}
 
 /** The API's view of an entry (what the ledger returns; no field this node does not hold). */
 export function entryView(e: LedgerEntry): LedgerEntry {
@@ -34,20 +47,35 @@ export function entryView(e: LedgerEntry): LedgerEntry {
 
 export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc: ApiDocument): Promise<void> {
   const services = ctx.services ?? [];
+  const tickets = new Tickets();
+  // JSON bodies decoded strictly: invalid UTF-8 is refused, not replaced with U+FFFD and signed.
+  api.removeContentTypeParser('application/json');
+  api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      const text = utf8Strict(body as Buffer, 'the request body');
+      if (text.trim() === '') throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', 'the request body is empty; send a JSON value');
+      done(null, parseJsonBody(text));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  await rateLimited(api, ctx.rateLimits?.operator ?? DEFAULT_RATE_LIMITS.operator, claimedCredential);
   api.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     if (config.public) return;
-    let token = bearer(request.headers.authorization);
-    if (!token && config.tokenInQuery) {
-      const q = request.query as { token?: unknown } | undefined;
-      if (typeof q?.token === 'string') token = q.token;
-    }
-    const role = roleOf(ctx.tokens, token);
-    if (!role) throw new ParleyError('PARLEY_ERR_UNAUTHENTICATED', 'an operator token is required: Authorization: Bearer <token from the node folder\'s tokens.json>');
+    const token = bearer(request.headers.authorization);
+    const q = request.query as { ticket?: unknown } | undefined;
+    const ticket = !token && config.ticketInQuery && typeof q?.ticket === 'string' ? tickets.take(q.ticket, Date.now()) : undefined;
+    if (ticket === 'expired') throw new ParleyError('PARLEY_ERR_TOKEN_EXPIRED', 'this event-stream ticket has expired or was used; get a new one with POST /api/v1/events/ticket');
+    const checked = ticket ? { role: ticket.role, id: ticket.id } : ctx.credentials.check(token, Date.now());
+    if (checked === 'expired') throw new ParleyError('PARLEY_ERR_TOKEN_EXPIRED', 'this operator token has expired; issue a new one with \'parley token issue\'');
+    if (!checked) throw new ParleyError('PARLEY_ERR_UNAUTHENTICATED', 'an operator token is required: Authorization: Bearer <a token from \'parley token issue\'>');
+    const role = checked.role;
     if (config.roles && !config.roles.includes(role)) {
       throw new ParleyError('PARLEY_ERR_FORBIDDEN', `the ${role} token cannot do this; it needs one of: ${config.roles.join(', ')}`);
     }
     request.role = role;
+    request.credential = checked.id;
   });
 
   const { ledger, federation } = ctx;
@@ -205,17 +233,37 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     method: 'POST',
     url: '/api/v1/roster',
     tag: 'operator',
-    summary: 'Add a party (or change its name or URL); a different key for a known party is refused',
+    summary: 'Add a party (or change its name); a different key for a known party is refused; a new URL for a known party, or a key pinned under a second code, only with ?override=true (logged)',
     roles: ['admin'],
     body: descriptorSchema,
     responses: { 200: { description: 'Added or updated.', schema: { type: 'object', properties: { party: { type: 'string' }, added: { type: 'boolean' } } } } },
+    querystring: { type: 'object', additionalProperties: false, properties: { override: { type: 'boolean', description: "Confirms a change of a known party's URL, or a key pinned under a second code (logged)." } } },
     refusals: ['PARLEY_ERR_ROSTER_CONFLICT'],
     handler: async (request) => {
       const d = parseDescriptor(request.body);
       if (!d.ok) throw d.error;
+      const change = rosterChangeToConfirm(ledger.roster, d.value);
+      if (change && !(request.query as { override?: boolean }).override) {
+        throw new ParleyError('PARLEY_ERR_ROSTER_CONFLICT', `${change}; nothing was changed — confirm with ?override=true once verified out of band (the override is logged)`, { party: d.value.party });
+      }
+      if (change) request.log.warn({ party: d.value.party, role: request.role, override: change }, `roster override: ${change}`);
       const r = await ledger.roster.add(d.value, new Date(ledger.now()).toISOString());
       await federation.rosterChanged();
       return { party: d.value.party, added: r.added };
+    },
+  });
+
+  doc.route(api, {
+    method: 'POST',
+    url: '/api/v1/events/ticket',
+    tag: 'operator',
+    summary: 'A ticket for the event stream: single use, valid 60 s, standing for this token (EventSource cannot set headers, and a token never goes in a URL)',
+    roles: READERS,
+    responses: { 200: { description: 'The ticket.', schema: { type: 'object', properties: { ticket: { type: 'string' }, expiresAt: { type: 'string' } } } } },
+    refusals: ['PARLEY_ERR_UNAVAILABLE'],
+    handler: async (request) => {
+      const t = tickets.issue(request.role!, request.credential ?? request.role!, Date.now());
+      return { ticket: t.ticket, expiresAt: new Date(t.expiresAt).toISOString() };
     },
   });
 
@@ -224,23 +272,37 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     url: '/api/v1/events',
     tag: 'operator',
     summary: 'Live events (server-sent): entry (every committed entry, id = local position), link, alert',
-    description: 'Reconnect with Last-Event-ID (or ?after=) to replay entries stored since. The token may be given as ?token= because EventSource cannot set headers.',
+    description: 'Reconnect with Last-Event-ID (or ?after=) to replay entries stored since. EventSource clients, which cannot set headers, give ?ticket= (POST /api/v1/events/ticket) instead of the token.',
     roles: READERS,
-    tokenInQuery: true,
+    ticketInQuery: true,
     querystring: eventsQuery,
     responses: { 200: { description: 'An event stream.', contentType: 'text/event-stream', schema: { type: 'string' } } },
-    refusals: ['PARLEY_ERR_UNAVAILABLE'],
+    refusals: ['PARLEY_ERR_UNAVAILABLE', 'PARLEY_ERR_TOKEN_EXPIRED'],
     handler: async (request, reply) => {
       if (ctx.events.full) throw new ParleyError('PARLEY_ERR_UNAVAILABLE', 'too many event streams are open on this node; close one and retry');
+      const owner = request.credential ?? request.role ?? '';
+      if (ctx.events.countOf(owner) >= MAX_EVENT_CLIENTS_PER_OWNER) {
+        throw new ParleyError('PARLEY_ERR_UNAVAILABLE', `this credential already has ${MAX_EVENT_CLIENTS_PER_OWNER} event streams open on this node; close one and retry`);
+      }
       const q = request.query as { after?: number };
       const last = request.headers['last-event-id'];
       const from = typeof last === 'string' && /^\d{1,15}$/.test(last) ? Number(last) : q.after;
-      const backlog: PublishedEvent[] =
-        from === undefined ? [] : (await ledger.since(from, EVENT_REPLAY_LIMIT)).map((e) => ({ event: 'entry', data: entryView(e), id: String(e.pos) }));
       reply.hijack();
-      ctx.events.attach(reply.raw, backlog);
+      await ctx.events.attach(reply.raw, owner, from === undefined ? undefined : replayAfter(from));
     },
   });
+
+  /** Entries stored after `from`, at most EVENT_REPLAY_LIMIT, read a page at a time as the stream takes them. */
+  async function* replayAfter(from: number): AsyncIterable<PublishedEvent> {
+    let after = from;
+    for (let sent = 0; sent < EVENT_REPLAY_LIMIT; ) {
+      const page = await ledger.since(after, Math.min(EVENT_REPLAY_PAGE, EVENT_REPLAY_LIMIT - sent));
+      if (page.length === 0) return;
+      for (const e of page) yield { event: 'entry', data: entryView(e), id: String(e.pos) };
+      sent += page.length;
+      after = page[page.length - 1].pos ?? after;
+    }
+  }
 
   for (const s of services) s.routes?.(api, doc);
   if (ctx.regimes) regimeRoutes(api, ctx.regimes, () => ledger.now(), doc);

@@ -21,7 +21,6 @@ const query = {
     rule: { type: 'string', maxLength: 100, description: 'Only this rule id.' },
     status: { enum: ['open', 'met', 'met-late', 'missed'], description: 'Obligations: only this status.' },
     severity: { enum: ['violation', 'warning', 'info'], description: 'Findings: only this severity.' },
-    token: { type: 'string' },
   },
 } as const;
 
@@ -56,7 +55,7 @@ export function regimeRoutes(api: FastifyInstance, monitor: RegimeMonitor, now: 
     tag: 'operator',
     summary: 'The regimes this node evaluates: id, version, rules with citations, and their terms in force — defaults and the agreements adopted in the record',
     roles: READERS,
-    querystring: { type: 'object', additionalProperties: false, properties: { at: query.properties.at, token: query.properties.token } },
+    querystring: { type: 'object', additionalProperties: false, properties: { at: query.properties.at } },
     responses: { 200: { description: 'Regimes, in evaluation order.', schema: regimesSchema } },
     handler: async (request) => {
       const at = instant(request.query as Query, now());

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isRunning } from '../node/lock.js';
 
 export interface RunInfo {
   pid: number;
@@ -19,22 +20,13 @@ export function runFilePath(dir: string): string {
   return join(resolve(dir), 'run.json');
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The running node of a folder, or undefined if none runs (a file left by a killed process is ignored). */
+/** The running node of a folder, or undefined if none runs (a file left by a killed process, or naming a zombie, is ignored). */
 export function readRunInfo(dir: string): RunInfo | undefined {
   const file = runFilePath(dir);
   if (!existsSync(file)) return undefined;
   try {
     const info = JSON.parse(readFileSync(file, 'utf8')) as RunInfo;
-    return Number.isInteger(info.pid) && isAlive(info.pid) ? info : undefined;
+    return Number.isInteger(info.pid) && isRunning(info.pid) ? info : undefined;
   } catch {
     return undefined;
   }

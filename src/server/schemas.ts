@@ -104,9 +104,9 @@ export const rosterSchema = {
 const alertSchema = {
   type: 'object',
   required: ['kind'],
-  description: 'equivocation: an author signed two entries at one seq (both headers kept as evidence); refused: a peer refuses this node\'s batch.',
+  description: 'equivocation: an author signed two entries at one seq (both headers kept as evidence); refused: a peer refuses this node\'s batch; receipt: a peer receipts an entry of this node\'s log that this node never wrote (not counted as delivered).',
   properties: {
-    kind: { type: 'string', enum: ['equivocation', 'refused'] },
+    kind: { type: 'string', enum: ['equivocation', 'refused', 'receipt'] },
     author: party,
     seq: { type: 'integer' },
     heldId: hex64,
@@ -243,7 +243,7 @@ export const eventsQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    token: { type: 'string', maxLength: 200, description: 'The bearer token, for EventSource clients that cannot set headers.' },
+    ticket: { type: 'string', maxLength: 100, description: 'A ticket from POST /api/v1/events/ticket, for EventSource clients that cannot set headers (single use, valid 60 s).' },
     after: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Replay entries stored after this local position first (as Last-Event-ID does).' },
   },
 } as const;

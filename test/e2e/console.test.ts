@@ -433,7 +433,8 @@ describe('the console', { timeout: 120_000 }, () => {
     seen.push(await proof.text());
     // The event stream, replayed from the start.
     const controller = new AbortController();
-    const events = await fetch(`${UKR.url}/api/v1/events?token=${encodeURIComponent(token)}&after=0`, { signal: controller.signal });
+    const ticket = (await (await fetch(`${UKR.url}/api/v1/events/ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()).ticket;
+    const events = await fetch(`${UKR.url}/api/v1/events?ticket=${encodeURIComponent(ticket)}&after=0`, { signal: controller.signal });
     const reader = events.body!.getReader();
     let stream = '';
     const until = Date.now() + 1500;

@@ -105,10 +105,15 @@ describe('operator API', () => {
     await waitFor('a link to POL, down', () => USA.federation.status().peers.some((p) => p.party === 'POL' && p.link === 'down'));
   });
 
-  it('streams committed entries as server-sent events, with the token in the query, and replays after Last-Event-ID', async () => {
+  it('streams committed entries as server-sent events, with a single-use ticket in the query (never the token), and replays after Last-Event-ID', async () => {
     const ctrl = new AbortController();
-    const res = await fetch(`${USA.url}/api/v1/events?token=${tokens.analyst}`, { signal: ctrl.signal });
+    // The token is not taken from a URL.
+    expect((await fetch(`${USA.url}/api/v1/events?token=${tokens.analyst}`)).status).toBe(401);
+    const { json: t } = await api('/api/v1/events/ticket', { token: tokens.analyst, method: 'POST' });
+    const res = await fetch(`${USA.url}/api/v1/events?ticket=${t.ticket}`, { signal: ctrl.signal });
     expect(res.status).toBe(200);
+    const used = await fetch(`${USA.url}/api/v1/events?ticket=${t.ticket}`);
+    expect([used.status, (await used.json()).error.code]).toEqual([401, 'PARLEY_ERR_TOKEN_EXPIRED']);
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
     let text = '';
@@ -139,7 +144,7 @@ describe('operator API', () => {
       [
         'GET /api/v1/catalogue', 'GET /api/v1/entries', 'GET /api/v1/entries/{id}', 'GET /api/v1/entries/{id}/proof', 'GET /api/v1/events', 'GET /api/v1/findings', 'GET /api/v1/hotline', 'GET /api/v1/obligations', 'GET /api/v1/openapi.json',
         'GET /api/v1/regimes', 'GET /api/v1/roster', 'GET /api/v1/status', 'GET /api/v1/talks', 'GET /api/v1/talks/statements', 'GET /api/v1/talks/{meeting}/compare', 'GET /api/v1/verify', 'GET /federation/v1/log/{author}', 'POST /api/v1/entries', 'POST /api/v1/proofs/check',
-        'POST /api/v1/roster', 'POST /federation/v1/push',
+        'POST /api/v1/roster', 'POST /federation/v1/push', 'POST /api/v1/events/ticket',
         'GET /api/v1/incidents', 'GET /api/v1/encounters', 'GET /api/v1/encounters/live',
         'GET /api/v1/zones', 'GET /api/v1/zones/map',
         'GET /api/v1/missiles/sites', 'GET /api/v1/missiles/visits',

@@ -4,7 +4,7 @@ import type { Ledger } from '../../src/ledger/ledger.js';
 import type { Envelope } from '../../src/protocol/entry.js';
 import { stubOf } from '../../src/protocol/entry.js';
 import { forge } from '../support/forge.js';
-import { bareLedger, DIALECTS, note, signedRequest, startNetwork, stopPostgres, storedContents, waitFor, type TestNetwork } from './support.js';
+import { bareLedger, rusAndBareUsa as bareUsaBesideRus, DIALECTS, note, signedRequest, startNetwork, stopPostgres, storedContents, waitFor, type TestNetwork } from './support.js';
 
 let net: TestNetwork | undefined;
 const bare: Ledger[] = [];
@@ -21,15 +21,10 @@ const own = async (l: Ledger, to: string) => (await l.range(l.party, 0, 1000)).m
 
 /** RUS runs a node; USA is a party without one, whose entries the test pushes by hand. */
 async function rusAndBareUsa() {
-  net = await startNetwork(['RUS']);
-  const { RUS } = net.nodes;
-  const key = generateSigningKey();
-  const usa = { party: 'USA', name: 'USA', url: 'http://127.0.0.1:9', publicKey: key.publicKeyB64 };
-  await RUS.ledger.roster.add(usa, new Date().toISOString());
-  await RUS.federation.rosterChanged();
-  const USA = await bareLedger('USA', key, [usa, RUS.folder.descriptor]);
-  bare.push(USA);
-  return { USA, RUS, usaKey: { party: 'USA', key } };
+  const made = await bareUsaBesideRus();
+  net = made.net;
+  bare.push(made.USA);
+  return made;
 }
 
 describe('federation refusals', () => {

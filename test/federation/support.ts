@@ -8,7 +8,7 @@ import { signRequest } from '../../src/federation/http-signature.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import type { PartyDescriptor } from '../../src/ledger/roster.js';
 import { openStore } from '../../src/ledger/dialects.js';
-import type { SigningKey } from '../../src/protocol/signing.js';
+import { generateSigningKey, type SigningKey } from '../../src/protocol/signing.js';
 import { databasePath, initNode } from '../../src/node/folder.js';
 import { startNode, type RunningNode, type StartOptions } from '../../src/server/node.js';
 import { tempDir } from '../support/nodes.js';
@@ -68,6 +68,18 @@ export async function startNetwork(codes: string[], options: Partial<StartOption
       dir.remove();
     },
   };
+}
+
+/** RUS runs a node; USA is a party without one (a bare ledger with USA's key), whose requests a test makes by hand. */
+export async function rusAndBareUsa(): Promise<{ net: TestNetwork; RUS: RunningNode; USA: Ledger; usaKey: { party: string; key: SigningKey } }> {
+  const net = await startNetwork(['RUS']);
+  const { RUS } = net.nodes;
+  const key = generateSigningKey();
+  const usa = { party: 'USA', name: 'USA', url: 'http://127.0.0.1:9', publicKey: key.publicKeyB64 };
+  await RUS.ledger.roster.add(usa, new Date().toISOString());
+  await RUS.federation.rosterChanged();
+  const USA = await bareLedger('USA', key, [usa, RUS.folder.descriptor]);
+  return { net, RUS, USA, usaKey: { party: 'USA', key } };
 }
 
 /** Gives every node every other node's descriptor, with its current URL. */

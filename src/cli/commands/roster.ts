@@ -2,12 +2,13 @@
 import type { Command } from 'commander';
 import { formatTime } from '../../protocol/entry.js';
 import { ParleyError } from '../../protocol/errors.js';
-import { parseDescriptor, type PartyDescriptor } from '../../ledger/roster.js';
+import { parseDescriptor, rosterChangeToConfirm, type PartyDescriptor } from '../../ledger/roster.js';
 import { action } from '../boundary.js';
 import { parseJson, print, readInput, withCommon, withLedger, type DirOption } from '../io.js';
 
 interface AddOptions extends DirOption {
   file: string;
+  override?: boolean;
 }
 
 export function registerRoster(program: Command): void {
@@ -17,7 +18,8 @@ export function registerRoster(program: Command): void {
     roster
       .command('add')
       .description("pin a party's descriptor (from 'parley init'), or an array of them; '-' reads stdin")
-      .requiredOption('--file <file>', "descriptor JSON file, or '-' for stdin"),
+      .requiredOption('--file <file>', "descriptor JSON file, or '-' for stdin")
+      .option('--override', "confirm a new URL for a known party, or a key pinned under a second code (verified out of band)"),
   ).action(
     action(async (opts: AddOptions) => {
       const descriptors = readDescriptors(opts.file);
@@ -30,6 +32,11 @@ export function registerRoster(program: Command): void {
           if (k && k.publicKey !== d.publicKey) {
             throw new ParleyError('PARLEY_ERR_ROSTER_CONFLICT', `${d.party} is already pinned to another public key; the roster was not changed — verify the new key out of band`, { party: d.party });
           }
+          const change = rosterChangeToConfirm(ledger.roster, d);
+          if (change && !opts.override) {
+            throw new ParleyError('PARLEY_ERR_ROSTER_CONFLICT', `${change}; the roster was not changed — confirm with --override once verified out of band`, { party: d.party });
+          }
+          if (change) process.stderr.write(`roster override (${new Date().toISOString()}, pid ${process.pid}): ${change}\n`);
         }
         const out: { party: string; status: string }[] = [];
         for (const d of descriptors) {

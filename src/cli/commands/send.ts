@@ -1,6 +1,6 @@
 /** `parley send`: says something — one signed entry in this party's log. */
 import type { Command } from 'commander';
-import { isPlainObject } from '../../protocol/bytes.js';
+import { isPlainObject, utf8Strict } from '../../protocol/bytes.js';
 import { ParleyError } from '../../protocol/errors.js';
 import type { AppendInput } from '../../ledger/ledger.js';
 import { sendThroughNode } from '../../server/operator-client.js';
@@ -27,14 +27,31 @@ export interface SentEntry {
  * API instead, so that the node's outbox delivers it.
  */
 export async function sendEntry(dir: string, input: AppendInput): Promise<SentEntry> {
-  // A running node owns its log: hand it the entry (its outbox delivers at once); append here only when none runs.
-  const sent = await sendThroughNode(dir, input);
-  if (sent) return sent;
-  return withLedger(dir, async (ledger) => {
-    const e = await ledger.append(input);
-    return { id: e.id, seq: e.seq, author: e.author, time: e.time };
-  });
+  // A running node owns its log: hand it the entry (its outbox delivers at once); append here only
+  // when none runs, holding the folder's lock. A node that is starting holds the lock before it
+  // answers: wait for it to answer, then go through it.
+  const until = Date.now() + NODE_START_WAIT_MS;
+  for (;;) {
+    const sent = await sendThroughNode(dir, input);
+    if (sent) return sent;
+    try {
+      return await withLedger(
+        dir,
+        async (ledger) => {
+          const e = await ledger.append(input);
+          return { id: e.id, seq: e.seq, author: e.author, time: e.time };
+        },
+        { write: true, waitMs: 0 },
+      );
+    } catch (err) {
+      if (!(err instanceof ParleyError && err.code === 'PARLEY_ERR_NODE_BUSY') || Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
+
+/** How long `parley send` waits for a node that holds its folder to answer (or a command to finish). */
+const NODE_START_WAIT_MS = 15_000;
 
 export function registerSend(program: Command): void {
   withCommon(
@@ -60,7 +77,7 @@ export function registerSend(program: Command): void {
 }
 
 function parseBody(arg: string): Record<string, unknown> {
-  const text = arg.startsWith('@') ? readInput(arg.slice(1), 'the body').toString('utf8') : arg;
+  const text = arg.startsWith('@') ? utf8Strict(readInput(arg.slice(1), 'the body'), `the body in ${arg.slice(1)}`) : arg;
   const body = parseJson(text, '--body');
   if (!isPlainObject(body)) throw new ParleyError('PARLEY_ERR_BAD_CONTENT', '--body must be a JSON object');
   return body;

@@ -11,6 +11,7 @@ import { copyStore, type CopyResult } from '../../node/copy.js';
 import { databasePath, loadNode, type NodeFolder } from '../../node/folder.js';
 import { isPostgresLocation } from '../../ledger/postgres.js';
 import { readRunInfo } from '../../server/runfile.js';
+import { acquireFolderLock } from '../../node/lock.js';
 import { action } from '../boundary.js';
 import { print, progress, withCommon, type JsonOption } from '../io.js';
 
@@ -43,10 +44,13 @@ export function registerStore(program: Command): void {
       }
       const bar = progress('copy', 0);
       let result: CopyResult;
+      // No node may start on the folder while its store is read.
+      const lock = await acquireFolderLock(node.dir, 'cli', 10_000);
       try {
         result = await copyStore(node, opts.to, { onProgress: (done) => bar.update(done) });
       } finally {
         bar.stop();
+        lock.release();
       }
       if (opts.switch) switchStore(node, opts.to);
       print(opts.json, { ...result, switched: Boolean(opts.switch) }, () => {

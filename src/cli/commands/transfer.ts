@@ -65,7 +65,7 @@ export function registerTransfer(program: Command): void {
         throw new ParleyError('PARLEY_ERR_NODE_DIR', `the node of ${running.party} runs on this folder (pid ${running.pid}, ${running.url}); stop it before importing — nothing was imported`);
       }
       const text = readInput(opts.file, 'the envelopes').toString('utf8');
-      const result = await withLedger(opts.dir, (ledger) => importLines(ledger, text, opts.file));
+      const result = await withLedger(opts.dir, (ledger) => importLines(ledger, text, opts.file), { write: true });
       print(opts.json, result, () => humanImport(result));
     }),
   );

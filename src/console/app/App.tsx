@@ -96,7 +96,7 @@ function Login(props: { onSubmit: (token: string) => Promise<void>; error: strin
     <main className="login">
       <form onSubmit={submit} className="card" aria-labelledby="login-title">
         <h1 id="login-title">Parley console</h1>
-        <p className="muted">Sign in with this node's operator token (from <code>tokens.json</code> in the node folder, or printed by <code>parley network up</code>). It is kept for this browser tab only.</p>
+        <p className="muted">Sign in with an operator token of this node (from <code>parley token issue</code>, or printed by <code>parley network up</code>). It is kept for this browser tab only.</p>
         <label htmlFor="token">Operator token</label>
         <input id="token" name="token" type="password" autoComplete="off" autoFocus required value={token} onChange={(e) => setToken(e.target.value)} />
         {props.error && (

@@ -75,6 +75,11 @@ export class Api {
   }
 
   /** One page of the record, in the node's order. */
+  /** A single-use ticket for the event stream (EventSource cannot send the token, and the token never goes in a URL). */
+  eventTicket(): Promise<{ ticket: string; expiresAt: string }> {
+    return this.request('/api/v1/events/ticket', { method: 'POST' });
+  }
+
   async entries(query: { author?: string; type?: string; after?: number; limit?: number } = {}): Promise<EntryList> {
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') qs.set(k, String(v));

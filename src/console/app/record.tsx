@@ -120,23 +120,51 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   }, [api, revision, asOf]);
 
   useEffect(() => {
-    const source = new EventSource(`/api/v1/events?token=${encodeURIComponent(props.token)}`);
+    // The token never goes in a URL: each (re)connection asks for a single-use ticket first.
+    let source: EventSource | undefined;
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const onEvent = (ev: MessageEvent) => {
       setLive('live');
       if (ev.type === 'ping' || ev.type === 'hello' || ev.type === 'ready') return;
       refresh();
     };
-    source.onopen = () => setLive('live');
-    source.onerror = () => setLive('reconnecting');
-    source.onmessage = onEvent;
-    for (const name of [...EVENT_NAMES, 'ping', 'hello', 'ready']) source.addEventListener(name, onEvent as EventListener);
-    // EventSource reconnects by itself; a poll every 30 s keeps the picture honest if it cannot.
+    const connect = async () => {
+      if (stopped) return;
+      try {
+        const { ticket } = await api.eventTicket();
+        if (stopped) return;
+        source = new EventSource(`/api/v1/events?ticket=${encodeURIComponent(ticket)}`);
+      } catch {
+        setLive('reconnecting');
+        retry = setTimeout(() => void connect(), 2000);
+        return;
+      }
+      source.onopen = () => {
+        setLive('live');
+        refresh(); // what was committed while the stream was away
+      };
+      source.onerror = () => {
+        setLive('reconnecting');
+        // The ticket was used: a closed stream comes back with a new one, not by itself.
+        if (source?.readyState === EventSource.CLOSED || source?.readyState === EventSource.CONNECTING) {
+          source.close();
+          retry = setTimeout(() => void connect(), 2000);
+        }
+      };
+      source.onmessage = onEvent;
+      for (const name of [...EVENT_NAMES, 'ping', 'hello', 'ready']) source.addEventListener(name, onEvent as EventListener);
+    };
+    void connect();
+    // A poll every 30 s keeps the picture honest if the stream cannot come back.
     const poll = setInterval(refresh, 30_000);
     return () => {
-      source.close();
+      stopped = true;
+      source?.close();
+      if (retry) clearTimeout(retry);
       clearInterval(poll);
     };
-  }, [props.token, refresh]);
+  }, [api, refresh]);
 
   const byId = useMemo(() => new Map(entries.map((e) => [e.id, e])), [entries]);
   const shown = useMemo(() => (asOf === undefined ? entries : entries.filter((e) => Date.parse(e.time) <= asOf)), [entries, asOf]);
