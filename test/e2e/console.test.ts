@@ -171,7 +171,7 @@ describe('the console', { timeout: 120_000 }, () => {
     await expect.poll(() => sent.getByTestId('receipt-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('received');
     expect(await sent.getByTestId('ack-state').getAttribute('data-state')).toBe('pending');
     // A flash message is owed an acknowledgement within 5 minutes (the agreement's default).
-    await expect(sent.getByTestId('ack-state').textContent()).resolves.toMatch(/^due in 00:0[0-4]:\d\d$/);
+    await expect(sent.getByTestId('ack-state').textContent()).resolves.toMatch(/^due in 00:0[0-4]:\d\d \(by \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\)$/);
 
     // RUS's officer, on the dashboard, is told of the flash message and follows the banner to it.
     await rus.goto(`${net.nodes.RUS!.url}/console/#/dashboard`);

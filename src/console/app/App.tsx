@@ -2,14 +2,17 @@
  * The shell: sign-in with the node's operator token, then the party, the live indicator, the
  * UTC clock and the sections a watch officer moves between.
  */
-import { lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { Api, ApiError } from './api';
 import { partyLabel, useNow, utc } from './format';
 import { RecordProvider, usePicture } from './record';
-import { localInputFromUtc, utcFromLocalInput } from '../forms/schema';
+import { AlertBanner } from '../components/Alerts';
+import { AsOf } from '../components/AsOf';
+import { LazyMap } from '../components/LazyMap';
+import { PageBoundary } from '../components/PageBoundary';
 import { href, useRoute } from './route';
 import type { Status } from '../../wire/types';
-import { isAddressedTo, priorityOf } from './domain';
+import { isAddressedTo } from './domain';
 import { Dashboard } from '../pages/Dashboard';
 import { Hotline } from '../pages/Hotline';
 import { Notifications } from '../pages/Notifications';
@@ -19,8 +22,6 @@ import { Timeline } from '../pages/Timeline';
 import { Audit } from '../pages/Audit';
 import { Talks } from '../pages/Talks';
 
-// MapLibre and the Natural Earth boundaries are large: loaded when the map is first opened.
-const MapPage = lazy(() => import('../pages/MapPage'));
 
 const TOKEN_KEY = 'parley.token';
 
@@ -127,8 +128,6 @@ function Shell() {
   const acked = new Set(picture.entries.filter((a) => a.type === 'hotline.ack' && a.author === picture.party).flatMap((a) => a.refs ?? []));
   const unacked = picture.entries.filter((e) => e.type === 'hotline.message' && e.author !== picture.party && isAddressedTo(e, picture.party) && !acked.has(e.id));
   const awaitingAck = unacked.length;
-  // Flash traffic is announced on every screen until a duty officer acknowledges it.
-  const flash = unacked.filter((e) => priorityOf(e) === 'flash');
   const counters: Record<string, ReactNode> = {
     dashboard: overdue > 0 ? <span className="count alarm" title={`${overdue} overdue obligations`}>{overdue}</span> : null,
     hotline: awaitingAck > 0 ? <span className="count" title={`${awaitingAck} messages awaiting acknowledgement`}>{awaitingAck}</span> : null,
@@ -188,35 +187,12 @@ function Shell() {
             </button>
           </div>
         )}
-        {flash.length > 0 && route.section !== 'hotline' && (
-          <div className="flash-banner" role="alert" data-testid="flash-banner">
-            <span className="prio flash">flash</span> {flash.length === 1 ? `A flash message from ${flash[0]!.author} awaits acknowledgement` : `${flash.length} flash messages await acknowledgement`}:{' '}
-            <a href={href('hotline', flash[0]!.author)}>{String(flash[0]!.body?.subject ?? 'open the hotline')}</a>
-          </div>
-        )}
-        <Page />
+        <AlertBanner />
+        <PageBoundary section={route.section} title={title}>
+          <Page />
+        </PageBoundary>
       </main>
     </div>
-  );
-}
-
-/** "As of": an analyst reads the record as it stood at an instant (UTC); empty is live. */
-function AsOf() {
-  const picture = usePicture();
-  const value = picture.asOf === undefined ? '' : localInputFromUtc(new Date(picture.asOf).toISOString());
-  return (
-    <label className="asof">
-      As of (UTC)
-      <input
-        type="datetime-local"
-        step={1}
-        value={value}
-        onChange={(e) => {
-          const v = e.target.value;
-          picture.setAsOf(v ? Date.parse(utcFromLocalInput(v)) : undefined);
-        }}
-      />
-    </label>
   );
 }
 
@@ -232,11 +208,7 @@ function Page() {
     case 'findings':
       return <Findings selected={route.rest[0]} route={route} />;
     case 'map':
-      return (
-        <Suspense fallback={<p>Loading the map…</p>}>
-          <MapPage />
-        </Suspense>
-      );
+      return <LazyMap />;
     case 'talks':
       return <Talks meeting={route.rest[0]} />;
     case 'timeline':

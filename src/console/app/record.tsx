@@ -6,6 +6,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Api, ApiError } from './api';
 import { useNow } from './format';
+import { readUtc } from './utc';
 import type { EntryView, Finding, Obligation, Party, Status } from '../../wire/types';
 
 export type Live = 'connecting' | 'live' | 'reconnecting';
@@ -57,7 +58,16 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   const [live, setLive] = useState<Live>('connecting');
   const [loadedAt, setLoadedAt] = useState<number | undefined>(undefined);
   const [revision, setRevision] = useState(0);
-  const [asOf, setAsOf] = useState<number | undefined>(undefined);
+  // "As of" lives in the address (`/console/?at=2022-02-12T12:00:00Z#/findings`): a reload or a
+  // shared link reads the record as of the same instant, whichever section it opens.
+  const [asOf, setAsOfState] = useState<number | undefined>(asOfFromAddress);
+  const setAsOf = useCallback((t: number | undefined) => {
+    setAsOfState(t);
+    const url = new URL(window.location.href);
+    if (t === undefined) url.searchParams.delete('at');
+    else url.searchParams.set('at', new Date(t).toISOString());
+    history.replaceState(history.state, '', url);
+  }, []);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Entries are immutable once held: each refresh reads only those stored after the cursor.
   const cursor = useRef<number | undefined>(undefined);
@@ -152,6 +162,13 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     signOut: props.onSignOut,
   };
   return <PictureContext.Provider value={picture}>{props.children}</PictureContext.Provider>;
+}
+
+function asOfFromAddress(): number | undefined {
+  const at = new URLSearchParams(window.location.search).get('at');
+  if (!at) return undefined;
+  const r = readUtc(at);
+  return r.ok ? r.ms : undefined;
 }
 
 /** The instant the console reasons about: the analyst's "as of", or now (ticking every second). */

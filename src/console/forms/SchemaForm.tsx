@@ -4,7 +4,8 @@
  * node's refusal names (`detail.path`) is marked invalid and carries the node's message.
  */
 import type { ReactNode } from 'react';
-import { emptyDraft, humanize, kindOf, localInputFromUtc, properties, requiredOf, resolve, type Draft, type Schema } from './schema';
+import { UtcInput } from '../components/UtcInput';
+import { emptyDraft, humanize, kindOf, properties, requiredOf, resolve, type Draft, type Schema } from './schema';
 
 export interface Refusal {
   path: string;
@@ -160,7 +161,7 @@ function Field(p: FieldProps) {
       break;
     case 'date-time':
       control = (
-        <input {...common} type="datetime-local" step={1} value={value.endsWith('Z') ? localInputFromUtc(value) : value} onChange={(e) => p.onChange(e.target.value)} />
+        <UtcInput {...common} text={value} onText={(t) => p.onChange(t)} />
       );
       break;
     case 'date':
