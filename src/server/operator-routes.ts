@@ -73,6 +73,30 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
   });
 
   doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/session',
+    tag: 'operator',
+    summary: 'Who is asking: this node\'s party and the role of the presented token (the console hides what that role cannot do)',
+    roles: READERS,
+    responses: {
+      200: {
+        description: 'The session.',
+        schema: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['party', 'role', 'can'],
+          properties: {
+            party: { type: 'string' },
+            role: { type: 'string', enum: ['admin', 'officer', 'analyst'] },
+            can: { type: 'object', additionalProperties: false, required: ['send'], properties: { send: { type: 'boolean' } } },
+          },
+        },
+      },
+    },
+    handler: async (request) => ({ party: ctx.party, role: request.role, can: { send: request.role === 'officer' } }),
+  });
+
+  doc.route(api, {
     method: 'POST',
     url: '/api/v1/entries',
     tag: 'operator',

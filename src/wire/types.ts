@@ -246,3 +246,10 @@ export interface TalksBriefingBody {
   at: string;
   summary?: string;
 }
+
+/** `GET /api/v1/session`: this node's party and the role of the presented token. */
+export interface OperatorSession {
+  party: string;
+  role: 'admin' | 'officer' | 'analyst';
+  can: { send: boolean };
+}

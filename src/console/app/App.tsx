@@ -148,6 +148,11 @@ function Shell() {
         <span className="party" data-testid="party" title="The party this node speaks for">
           {partyLabel(picture.roster, picture.party)}
         </span>
+        {picture.role && (
+          <span className="role" data-testid="role" title="The role of the token signed in with">
+            {picture.role}
+          </span>
+        )}
         <span className={`live ${picture.live}`} role="status" aria-live="polite">
           {picture.live === 'live' ? 'Live' : picture.live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
         </span>

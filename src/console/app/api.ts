@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { EntryList, EntryView, Finding, HotlineView, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement } from '../../wire/types';
+import type { EntryList, EntryView, Finding, HotlineView, Obligation, OperatorSession, Party, Status, TalksDivergence, TalksMeeting, TalksStatement } from '../../wire/types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -56,6 +56,14 @@ export class Api {
       throw new ApiError(response.status, err?.code ?? `HTTP_${response.status}`, err?.message ?? `The node answered ${response.status} ${response.statusText}.`, err?.detail);
     }
     return (init.raw ? text : json) as T;
+  }
+
+  /** This node's party and the role of this token; undefined from a node that does not say. */
+  session(): Promise<OperatorSession | undefined> {
+    return this.request<OperatorSession>('/api/v1/session').catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
+    });
   }
 
   status(): Promise<Status> {

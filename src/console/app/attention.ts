@@ -6,6 +6,7 @@
  * this one list, so they never disagree about what is urgent.
  */
 import { acksFor, isAddressedTo, priorityOf } from './domain';
+import { CHRONIC_MS } from './triage';
 import type { Alarm, EntryView, HotlineAlarm, HotlineView, Obligation, Priority } from '../../wire/types';
 
 export interface AwaitingAck {
@@ -64,9 +65,18 @@ export function escalations(alerts: Alarm[] | undefined): Escalation[] {
     .sort((a, b) => (a.due ?? Infinity) - (b.due ?? Infinity) || a.key.localeCompare(b.key));
 }
 
-/** What raises the banner, the sound and the desktop notification: flash traffic awaiting this party, and every escalation. */
-export function alarming(party: string, entries: EntryView[], obligations: Obligation[] | undefined, view: HotlineView | undefined, alerts: Alarm[] | undefined): Attention[] {
-  return [...awaitingAck(party, entries, obligations, view).filter((a) => a.priority === 'flash'), ...escalations(alerts)];
+/**
+ * What raises the banner, the sound and the desktop notification: flash traffic awaiting this
+ * party, and every escalation — except the chronic (overdue for more than a week), which the
+ * dashboard lists instead of shouting about on every screen.
+ */
+export function alarming(party: string, now: number, entries: EntryView[], obligations: Obligation[] | undefined, view: HotlineView | undefined, alerts: Alarm[] | undefined): Attention[] {
+  const fresh = (a: Attention) => a.due === undefined || a.due >= now - CHRONIC_MS;
+  const waiting = awaitingAck(party, entries, obligations, view);
+  const ids = new Set(waiting.map((a) => a.key));
+  // The escalation of an acknowledgement this party owes is the same item as the message awaiting it.
+  const escalated = escalations(alerts).filter((e) => !(e.debtor === party && e.alarm.entry !== undefined && ids.has(e.alarm.entry)));
+  return [...waiting.filter((a) => a.priority === 'flash'), ...escalated].filter(fresh);
 }
 
 /** The acknowledgement that answered `m` for `party`, and whether it came after the deadline. */

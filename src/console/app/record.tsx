@@ -7,7 +7,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { Api, ApiError } from './api';
 import { useNow } from './format';
 import { readUtc } from './utc';
-import type { EntryView, Finding, Obligation, Party, Status } from '../../wire/types';
+import type { EntryView, Finding, Obligation, OperatorSession, Party, Status } from '../../wire/types';
 
 export type Live = 'connecting' | 'live' | 'reconnecting';
 
@@ -30,6 +30,10 @@ export interface Picture {
    * entries after it are hidden, and obligations and findings are the regimes' verdicts then.
    */
   asOf: number | undefined;
+  /** The role of the token signed in with (undefined until known, or from a node that does not say). */
+  role: OperatorSession['role'] | undefined;
+  /** Whether this token may sign and send (officer); true until the node says otherwise. */
+  canSend: boolean;
   setAsOf: (t: number | undefined) => void;
   refresh: () => void;
   signOut: () => void;
@@ -68,6 +72,10 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     else url.searchParams.set('at', new Date(t).toISOString());
     history.replaceState(history.state, '', url);
   }, []);
+  const [session, setSession] = useState<OperatorSession | undefined>(undefined);
+  useEffect(() => {
+    api.session().then(setSession, () => setSession(undefined));
+  }, [api]);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Entries are immutable once held: each refresh reads only those stored after the cursor.
   const cursor = useRef<number | undefined>(undefined);
@@ -157,6 +165,8 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     live,
     loadedAt,
     asOf,
+    role: session?.role,
+    canSend: session ? session.can.send : true,
     setAsOf,
     refresh,
     signOut: props.onSignOut,

@@ -18,9 +18,10 @@ const REPEAT_MS = 60_000;
 export function useAlarming(): Attention[] {
   const p = usePicture();
   const view = useHotlineView();
+  const now = useClock();
   // "As of" shows the past: nothing there can be acknowledged now, so nothing alarms.
   if (p.asOf !== undefined) return [];
-  return alarming(p.party, p.entries, p.obligations, view, p.status?.alerts);
+  return alarming(p.party, now, p.entries, p.obligations, view, p.status?.alerts);
 }
 
 export function AlertBanner() {

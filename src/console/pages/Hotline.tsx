@@ -3,7 +3,7 @@
  * receipt (the peer's node holds it) and the human acknowledgement (a duty officer read it) — and
  * for an incoming message not yet acknowledged, one button that acknowledges it.
  */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { ackDue, awaitingAck, escalations } from '../app/attention';
 import { useHotlineView } from '../app/hotline-view';
 import { ApiError } from '../app/api';
@@ -22,6 +22,10 @@ export function Hotline(props: { peer: string | undefined }) {
   const view = useHotlineView();
   const needs = awaitingAck(p.party, p.entries, p.obligations, view)[0]?.from ?? escalations(p.status?.alerts).map((e) => (e.debtor === p.party ? (e.alarm.entry ? p.byId.get(e.alarm.entry)?.author : undefined) : e.debtor)).find((x) => x && peers.includes(x));
   const peer = props.peer && peers.includes(props.peer) ? props.peer : (needs ?? peers[0]);
+  // The conversation chosen stays open once answered: it goes into the address.
+  useEffect(() => {
+    if (!props.peer && needs) window.location.replace(href('hotline', needs));
+  }, [props.peer, needs]);
   const withPeer = (code: string) => messages.filter((m) => (m.author === p.party && (m.to ?? []).some((t) => t === code || t === '*')) || (m.author === code && isAddressedTo(m, p.party)));
   const unacked = (code: string) => withPeer(code).filter((m) => m.author === code && acksFor(m, p.entries).get(p.party) === undefined).length;
 
@@ -100,7 +104,7 @@ function Conversation(props: { peer: string; messages: EntryView[] }) {
           ))}
         </ol>
       )}
-      <ComposeMessage peer={props.peer} />
+      {p.canSend ? <ComposeMessage peer={props.peer} /> : <p className="muted">This {p.role ?? ''} token reads the hotline; an officer's token sends and acknowledges.</p>}
     </section>
   );
 }
@@ -171,7 +175,7 @@ function Message(props: { m: EntryView; peer: string; receipts: ReceiptIndex; vi
           </dd>
         </div>
       </dl>
-      {!outgoing && !ack && !circular && <AckButton m={m} />}
+      {!outgoing && !ack && !circular && p.canSend && <AckButton m={m} />}
     </li>
   );
 }

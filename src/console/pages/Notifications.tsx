@@ -33,9 +33,11 @@ function NotificationList(props: { direction: string; type: string }) {
     <section aria-labelledby="notif-h">
       <div className="page-head">
         <h1 id="notif-h">Notifications</h1>
-        <a className="button primary" href={href('notifications', 'compose')}>
-          Compose…
-        </a>
+        {p.canSend && (
+          <a className="button primary" href={href('notifications', 'compose')}>
+            Compose…
+          </a>
+        )}
       </div>
       <div className="filters" role="group" aria-label="Filter notifications">
         <div className="segmented" role="group" aria-label="Direction">
@@ -93,6 +95,19 @@ function NotificationList(props: { direction: string; type: string }) {
 }
 
 function Compose(props: { query: URLSearchParams }) {
+  const p = usePicture();
+  if (!p.canSend) {
+    return (
+      <section aria-labelledby="compose-h" className="compose">
+        <h1 id="compose-h">Compose a notification</h1>
+        <p data-testid="cannot-send">This {p.role} token reads the record; signing and sending needs an officer's token.</p>
+      </section>
+    );
+  }
+  return <Composer query={props.query} />;
+}
+
+function Composer(props: { query: URLSearchParams }) {
   const p = usePicture();
   const types = Object.keys(p.catalogue)
     .filter((t) => isComposedFromForm(p.catalogue, t))
