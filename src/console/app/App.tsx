@@ -10,6 +10,7 @@ import { AlertBanner } from '../components/Alerts';
 import { AsOf } from '../components/AsOf';
 import { LazyMap } from '../components/LazyMap';
 import { PageBoundary } from '../components/PageBoundary';
+import { ThemeToggle } from '../components/Theme';
 import { href, useRoute } from './route';
 import type { Status } from '../../wire/types';
 import { isAddressedTo } from './domain';
@@ -160,6 +161,7 @@ function Shell() {
           {utc(new Date(now).toISOString())}
         </span>
         <AsOf />
+        <ThemeToggle />
         <button type="button" onClick={picture.signOut}>
           Sign out
         </button>

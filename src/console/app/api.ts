@@ -117,6 +117,11 @@ export class Api {
     return this.request('/api/v1/entries', { method: 'POST', body: input });
   }
 
+  /** What the regimes would find if this entry were signed now (nothing is signed or sent). */
+  preview(input: { type: string; to: string[]; refs: string[]; body: unknown }): Promise<{ at: string; findings: Finding[]; obligations: Obligation[] }> {
+    return this.request('/api/v1/entries/preview', { method: 'POST', body: input });
+  }
+
   /** The proof bundle exactly as the node wrote it (text), so a download is byte for byte the node's. */
   proof(id: string): Promise<string> {
     return this.request<string>(`/api/v1/entries/${encodeURIComponent(id)}/proof`, { raw: true });

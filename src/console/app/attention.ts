@@ -6,8 +6,11 @@
  * this one list, so they never disagree about what is urgent.
  */
 import { acksFor, isAddressedTo, priorityOf } from './domain';
-import { CHRONIC_MS } from './triage';
 import type { Alarm, EntryView, HotlineAlarm, HotlineView, Obligation, Priority } from '../../wire/types';
+
+export const DAY_MS = 86_400_000;
+/** Overdue for longer than this, an item is chronic: the dashboard lists it collapsed, the banner leaves it out. */
+export const CHRONIC_MS = 7 * DAY_MS;
 
 export interface AwaitingAck {
   kind: 'ack';

@@ -5,11 +5,7 @@
  * a week, which tick on for years and must not bury today's.
  */
 import type { Alarm, Obligation, PeerHealth, PeerStatus } from '../../wire/types';
-import type { AwaitingAck } from './attention';
-
-export const DAY_MS = 86_400_000;
-/** Overdue for longer than this, an item is chronic: listed, but collapsed under the rest. */
-export const CHRONIC_MS = 7 * DAY_MS;
+import { CHRONIC_MS, DAY_MS, type AwaitingAck } from './attention';
 
 export type NowItem =
   | { kind: 'ack'; key: string; due: number | undefined; item: AwaitingAck }
