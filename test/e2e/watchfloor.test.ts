@@ -323,3 +323,46 @@ describe('forms check before signing', { timeout: 120_000 }, () => {
     await officer.close();
   });
 });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+describe('measured', { timeout: 300_000 }, () => {
+  it('time from the sign-in link to a usable dashboard, compressed size of the first load, map first render (medians of 3)', async () => {
+    const node = net.nodes.UKR!;
+    const ready: number[] = [];
+    const bytes: number[] = [];
+    const mapMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const page = await browser.context.newPage();
+      const t0 = Date.now();
+      await page.goto(`${node.url}/console/#token=${encodeURIComponent(node.folder.tokens.officer)}`);
+      // Usable: the triage answered (rows or "nothing now") and the links table is drawn.
+      await page.locator('[data-testid="triage"], [data-testid="nothing-now"]').first().waitFor({ timeout: 60_000 });
+      await page.getByTestId('links').waitFor({ timeout: 60_000 });
+      ready.push(Date.now() - t0);
+      // What crossed the wire for the app itself (document, scripts, styles), compressed.
+      const transferred = await page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        const assets = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((r) => r.name.includes('/console/'));
+        return { total: nav.transferSize + assets.reduce((n, r) => n + r.transferSize, 0), decoded: nav.decodedBodySize + assets.reduce((n, r) => n + r.decodedBodySize, 0) };
+      });
+      if (i === 0) bytes.push(transferred.total, transferred.decoded);
+      const t1 = Date.now();
+      await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: /^Map/ }).click();
+      await page.locator('[data-testid="map"][data-ready]').waitFor({ timeout: 60_000 });
+      mapMs.push(Date.now() - t1);
+      await page.close();
+      // A fresh cache for the next round, as a first visit.
+      await browser.context.clearCookies();
+      const blank = await browser.context.newPage();
+      const cdp = await browser.context.newCDPSession(blank);
+      await cdp.send('Network.clearBrowserCache');
+      await cdp.detach();
+      await blank.close();
+    }
+    console.log(`sign-in link → usable dashboard: median ${median(ready)} ms (${ready.join(', ')}); first load ${(bytes[0]! / 1024).toFixed(0)} KiB transferred (${(bytes[1]! / 1024).toFixed(0)} KiB decoded); map first render (click → drawn): median ${median(mapMs)} ms (${mapMs.join(', ')})`);
+    // Compressed: the first load is well under what it decodes to.
+    expect(bytes[0]!).toBeLessThan(bytes[1]! / 2);
+    expect(median(ready)).toBeLessThan(30_000);
+  });
+});

@@ -5,7 +5,7 @@
  * The list beside the map says the same for keyboard users and screen readers.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Map as MapLibreMap, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type StyleSpecification } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl, type GeoJSONSource, type LngLatBoundsLike, type StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { feature } from 'topojson-client';
@@ -97,6 +97,9 @@ export default function MapPage() {
   useEffect(() => {
     if (!container.current) return;
     const m = new MapLibreMap({ container: container.current, style: style(), bounds: EUROPE, attributionControl: false, renderWorldCopies: false, maxZoom: 12 });
+    // Zoom buttons (and a compass-free reset) and a metric scale, drawn by MapLibre itself.
+    m.addControl(new NavigationControl({ showCompass: false }), 'top-left');
+    m.addControl(new ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
     map.current = m;
     // For the end-to-end tests, which click an area where the map itself says it is.
     (container.current as HTMLDivElement & { parleyMap?: MapLibreMap }).parleyMap = m;
