@@ -3,6 +3,7 @@
  * Debian's Chromium): nothing blanks it — a mistyped "As of" and a map whose code fails to load
  * leave the rest of the console working; a flash cannot be missed; the urgent comes first.
  */
+import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../federation/support.js';
@@ -364,5 +365,35 @@ describe('measured', { timeout: 300_000 }, () => {
     // Compressed: the first load is well under what it decodes to.
     expect(bytes[0]!).toBeLessThan(bytes[1]! / 2);
     expect(median(ready)).toBeLessThan(30_000);
+  });
+});
+
+describe('analysts', { timeout: 120_000 }, () => {
+  it('CSV export downloads what the filtered findings table shows; the printable report has no navigation', async () => {
+    const page = await signIn(browser, net.nodes.UKR!);
+    await page.goto(`${net.nodes.UKR!.url}/console/#/findings?severity=violation`);
+    const rows = page.getByTestId('findings').locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('findings-UKR.csv');
+    const text = readFileSync((await download.path())!, 'utf8');
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('severity,since (UTC),parties,finding,citation,rule,evidence');
+    expect(lines.length - 1).toBe(shown.length);
+    // Row by row, the same severity, time, parties, words and citation as on screen (quoted where CSV needs it).
+    shown.forEach((cells, i) => {
+      const [severity, since, parties, finding, citation] = cells;
+      const quote = (v: string) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+      expect(lines[i + 1]!.startsWith([severity, since, parties!.replace(/, /g, ' '), quote(finding!), citation].join(','))).toBe(true);
+    });
+    expect(lines.slice(1).every((l) => l.startsWith('violation,'))).toBe(true);
+
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.sidenav').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Export CSV' }).isVisible()).toBe(false);
+    expect(await rows.first().isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await page.close();
   });
 });

@@ -6,6 +6,7 @@ import { summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, go, href, type Route } from '../app/route';
 import type { Finding, Severity } from '../../wire/types';
+import { ExportTools } from '../components/CsvExport';
 
 export function SeverityBadge(props: { severity: Severity }) {
   return <span className={`sev ${props.severity}`}>{props.severity}</span>;
@@ -67,6 +68,11 @@ export function Findings(props: { selected: string | undefined; route: Route }) 
           <span className="muted">
             {shown.length} of {all.length}
           </span>
+          <ExportTools
+            filename={`findings-${p.party}${p.asOf === undefined ? '' : `-as-of-${new Date(p.asOf).toISOString().slice(0, 19).replace(/:/g, '')}`}.csv`}
+            header={['severity', 'since (UTC)', 'parties', 'finding', 'citation', 'rule', 'evidence']}
+            rows={shown.map((f) => [f.severity, utc(f.at), f.parties.join(' '), f.explanation, f.citation, f.rule, f.evidence.join(' ')])}
+          />
         </div>
         {p.findings === undefined && <p className="muted">This node does not report findings{p.problems.findings ? ` (${p.problems.findings})` : ''}.</p>}
         <table className="dense" data-testid="findings">
