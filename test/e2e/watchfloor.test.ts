@@ -302,6 +302,62 @@ describe('forms check before signing', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('an area drawn on the map is the polygon signed, longitude first', async () => {
+    const page = await signIn(browser, net.nodes.USA!);
+    await page.goto(`${net.nodes.USA!.url}/console/#/notifications/compose?type=vd.activity.notification`);
+    await page.getByLabel('Troops', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Draw on the map' }).click();
+    const drawer = page.locator('[data-testid="area-drawer"][data-ready]');
+    await drawer.waitFor({ timeout: 60_000 });
+    // Corners around Brest (Belarus): 52.0–52.4°N, 23.4–24.2°E, placed through the map's own projection.
+    const corners: [number, number][] = [[23.4, 52.0], [24.2, 52.0], [24.2, 52.4], [23.4, 52.4]];
+    await drawer.evaluate((el, pts) => {
+      const map = (el as HTMLElement & { parleyMap: { fitBounds(b: unknown, o: unknown): void } }).parleyMap;
+      map.fitBounds([pts[0], pts[2]], { padding: 80, animate: false });
+    }, corners);
+    await page.waitForTimeout(500);
+    const box = (await drawer.boundingBox())!;
+    const screen = await drawer.evaluate((el, pts) => {
+      const map = (el as HTMLElement & { parleyMap: { project(ll: [number, number]): { x: number; y: number } } }).parleyMap;
+      return pts.map((p) => map.project(p));
+    }, corners);
+    for (const pt of [...screen, screen[0]!]) {
+      await page.mouse.click(box.x + pt.x, box.y + pt.y);
+      await page.waitForTimeout(250);
+    }
+    const area = page.getByLabel('Area (JSON)', { exact: true });
+    await expect.poll(() => area.inputValue(), { timeout: 10_000 }).toContain('Polygon');
+    const drawn = JSON.parse(await area.inputValue()) as { type: string; coordinates: number[][][] };
+    expect(drawn.type).toBe('Polygon');
+    const ring = drawn.coordinates[0]!;
+    expect(ring.length).toBe(5);
+    expect(ring[0]).toEqual(ring[4]);
+    for (const [lon, lat] of corners) {
+      expect(ring.some(([x, y]) => Math.abs(x! - lon) < 0.02 && Math.abs(y! - lat) < 0.02), `corner ${lon},${lat} in ${JSON.stringify(ring)}`).toBe(true);
+    }
+    await expect(page.getByTestId('area-summary').textContent()).resolves.toMatch(/Polygon of 4 corners, from 52\.\d{4}°N 2\d\.\d{4}°E/);
+
+    // Signed as drawn.
+    const day = 86_400_000;
+    const at = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+    await page.getByLabel('all parties').check();
+    await page.getByLabel('Designation').fill('Drawn area exercise (illustrative)');
+    await page.getByLabel('Activity type').selectOption({ label: 'land-forces' });
+    await page.getByLabel('Purpose').fill('Combined arms training.');
+    await page.getByLabel('Start (UTC)', { exact: true }).fill(at(Date.now() + 50 * day));
+    await page.getByLabel('End (UTC)', { exact: true }).fill(at(Date.now() + 54 * day));
+    for (const [label, v] of [['Troops', '12000'], ['Battle tanks', '40'], ['Armoured combat vehicles', '120'], ['Artillery pieces', '24'], ['Fixed wing sorties', '0'], ['Amphibious troops', '0'], ['Airborne troops', '0']] as const) {
+      await page.getByLabel(label, { exact: true }).fill(v);
+    }
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await page.getByTestId('entry-id').waitFor({ timeout: 20_000 });
+    const id = await page.getByTestId('entry-id').textContent();
+    const entry = (await api<{ entry?: { body: { area: unknown } }; body?: { area: unknown } }>(net.nodes.USA!, `/api/v1/entries/${id}`)).json;
+    expect((entry.entry ?? entry).body!.area).toEqual(drawn);
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+
   it('an analyst sees the role and no action it cannot take', async () => {
     const page = await signIn(browser, net.nodes.USA!, 'analyst');
     await expect(page.getByTestId('role').textContent()).resolves.toBe('analyst');

@@ -5,6 +5,7 @@
  * types (forms/validate.ts), is marked invalid and carries its message.
  */
 import type { ReactNode } from 'react';
+import { AreaField } from '../components/AreaField';
 import { UtcInput } from '../components/UtcInput';
 import { emptyDraft, humanize, kindOf, properties, requiredOf, resolve, type Draft, type Schema } from './schema';
 
@@ -174,8 +175,8 @@ function Field(p: FieldProps) {
     case 'text':
       control = <textarea {...common} rows={3} value={value} onChange={(e) => p.onChange(e.target.value)} />;
       break;
-    case 'json':
-      control = (
+    case 'json': {
+      const textarea = (
         <textarea
           {...common}
           className="mono"
@@ -186,7 +187,9 @@ function Field(p: FieldProps) {
           onChange={(e) => p.onChange(e.target.value)}
         />
       );
+      control = /area/i.test(p.name) ? <AreaField text={value} onText={(t) => p.onChange(t)} textarea={textarea} /> : textarea;
       break;
+    }
     default:
       control = (
         <input {...common} type="text" maxLength={typeof s.maxLength === 'number' ? s.maxLength : undefined} value={value} onChange={(e) => p.onChange(e.target.value)} />

@@ -22,14 +22,16 @@ const topology = countries50m as unknown as Topology<{ countries: GeometryCollec
 const boundaries = feature(topology, topology.objects.countries);
 
 /** Europe, the zone of application of the Vienna Document, when there is nothing to fit. */
-const EUROPE: LngLatBoundsLike = [
+export const EUROPE: LngLatBoundsLike = [
   [-12, 34],
   [62, 71],
 ];
 
+
 const COLORS = { sea: '#cfdbe4', land: '#f6f5f1', border: '#8d969d', area: '#1f5c99' };
 
-function style(): StyleSpecification {
+/** The offline base map (sea, land, borders) and the activity layers; the area drawer uses the same. */
+export function style(): StyleSpecification {
   return {
     version: 8,
     sources: {
