@@ -22,6 +22,7 @@ import { Findings } from '../pages/Findings';
 import { Timeline } from '../pages/Timeline';
 import { Audit } from '../pages/Audit';
 import { Talks } from '../pages/Talks';
+import { Requests } from '../pages/Requests';
 
 
 const TOKEN_KEY = 'parley.token';
@@ -115,6 +116,7 @@ const SECTIONS = [
   ['hotline', 'Hotline'],
   ['notifications', 'Notifications'],
   ['findings', 'Findings'],
+  ['requests', 'Requests'],
   ['talks', 'Talks'],
   ['map', 'Map'],
   ['timeline', 'Timeline'],
@@ -216,6 +218,8 @@ function Page() {
       return <Findings selected={route.rest[0]} route={route} />;
     case 'map':
       return <LazyMap />;
+    case 'requests':
+      return <Requests route={route} />;
     case 'talks':
       return <Talks meeting={route.rest[0]} />;
     case 'timeline':

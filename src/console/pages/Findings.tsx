@@ -7,6 +7,7 @@ import { usePicture } from '../app/record';
 import { entryHref, go, href, type Route } from '../app/route';
 import type { Finding, Severity } from '../../wire/types';
 import { ExportTools } from '../components/CsvExport';
+import { FilterSelect } from '../components/FilterSelect';
 
 export function SeverityBadge(props: { severity: Severity }) {
   return <span className={`sev ${props.severity}`}>{props.severity}</span>;
@@ -38,24 +39,8 @@ export function Findings(props: { selected: string | undefined; route: Route }) 
       <section aria-labelledby="findings-h">
         <h1 id="findings-h">Findings</h1>
         <div className="filters" role="group" aria-label="Filter findings">
-          <label>
-            Party
-            <select value={party} onChange={(e) => setFilter('party', e.target.value)}>
-              <option value="">all</option>
-              {parties.map((x) => (
-                <option key={x}>{x}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Rule
-            <select value={rule} onChange={(e) => setFilter('rule', e.target.value)}>
-              <option value="">all</option>
-              {rules.map((x) => (
-                <option key={x}>{x}</option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Party" value={party} options={parties} onChange={(v) => setFilter('party', v)} />
+          <FilterSelect label="Rule" value={rule} options={rules} onChange={(v) => setFilter('rule', v)} />
           <label>
             Severity
             <select value={severity} onChange={(e) => setFilter('severity', e.target.value)}>
