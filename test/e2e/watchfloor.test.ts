@@ -459,6 +459,24 @@ describe('analysts', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('notifications are searched by their words, the search kept in the address', async () => {
+    const page = await signIn(browser, net.nodes.UKR!);
+    await page.goto(`${net.nodes.UKR!.url}/console/#/notifications`);
+    const rows = page.getByTestId('notifications').locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(1);
+    const all = await rows.count();
+    await page.getByLabel('Search').fill('union resolve');
+    await expect.poll(() => rows.count()).toBeLessThan(all);
+    const texts = await rows.allTextContents();
+    expect(texts.length).toBeGreaterThan(0);
+    for (const t of texts) expect(t.toLowerCase()).toContain('union resolve');
+    expect(page.url()).toContain('q=union+resolve');
+    await page.reload();
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(texts.length);
+    expect(await page.getByLabel('Search').inputValue()).toBe('union resolve');
+    await page.close();
+  });
+
   it('CSV export downloads what the filtered findings table shows; the printable report has no navigation', async () => {
     const page = await signIn(browser, net.nodes.UKR!);
     await page.goto(`${net.nodes.UKR!.url}/console/#/findings?severity=violation`);

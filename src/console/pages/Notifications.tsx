@@ -19,18 +19,28 @@ import type { Finding } from '../../wire/types';
 
 export function Notifications(props: { route: Route }) {
   if (props.route.rest[0] === 'compose') return <Compose query={props.route.query} />;
-  return <NotificationList direction={props.route.query.get('dir') ?? 'all'} type={props.route.query.get('type') ?? ''} />;
+  const q = props.route.query;
+  return <NotificationList direction={q.get('dir') ?? 'all'} type={q.get('type') ?? ''} search={q.get('q') ?? ''} />;
 }
 
-function NotificationList(props: { direction: string; type: string }) {
+function NotificationList(props: { direction: string; type: string; search: string }) {
   const p = usePicture();
   const treaty = p.entries.filter((e) => isTreatyTraffic(p.catalogue, e));
+  // Search: words in the subject line, the type, the author or the addressees (kept in the address as ?q=).
+  const needle = props.search.trim().toLowerCase();
   const types = [...new Set(treaty.map((e) => e.type!))].sort();
   const shown = treaty
     .filter((e) => (props.direction === 'in' ? e.author !== p.party : props.direction === 'out' ? e.author === p.party : true))
     .filter((e) => !props.type || e.type === props.type)
+    .filter((e) => !needle || [summary(e), typeTitle(p.catalogue, e.type), e.type ?? '', e.author, addressees(e.to)].join(' ').toLowerCase().includes(needle))
     .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || b.seq - a.seq);
-  const setQuery = (dir: string, type: string) => go(`${href('notifications')}?dir=${dir}${type ? `&type=${encodeURIComponent(type)}` : ''}`);
+  const [search, setSearch] = useState(props.search);
+  const setQuery = (dir: string, type: string, q = search) => {
+    const next = new URLSearchParams({ dir });
+    if (type) next.set('type', type);
+    if (q.trim()) next.set('q', q.trim());
+    go(`${href('notifications')}?${next}`);
+  };
 
   return (
     <section aria-labelledby="notif-h">
@@ -60,10 +70,21 @@ function NotificationList(props: { direction: string; type: string }) {
             <option value="">all</option>
             {types.map((t) => (
               <option key={t} value={t}>
-                {t}
+                {typeTitle(p.catalogue, t)}
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Search
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setQuery(props.direction, props.type, e.target.value);
+            }}
+          />
         </label>
         <span className="muted">{shown.length} entries</span>
       </div>
