@@ -27,6 +27,8 @@ afterAll(async () => {
 describe('nothing blanks the console', { timeout: 120_000 }, () => {
   it('typing "As of" through a six-digit year shows the problem beside the field; a valid instant is kept in the address', async () => {
     const page = await signIn(browser, net.nodes.UKR!);
+    // Beside "Live" (this console's connection), the network: UKR's links to its four peers.
+    await expect.poll(() => page.getByTestId('network').textContent()).toMatch(/^Links \d\/4 up/);
     const asOf = page.getByLabel('As of (UTC)');
     // Typed key by key, as an officer would, through year 202706.
     await asOf.pressSequentially('202706-02-12T12:00:00');

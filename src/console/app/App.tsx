@@ -9,6 +9,7 @@ import { RecordProvider, usePicture } from './record';
 import { AlertBanner } from '../components/Alerts';
 import { AsOf } from '../components/AsOf';
 import { LazyMap } from '../components/LazyMap';
+import { NetworkState } from '../components/NetworkState';
 import { PageBoundary } from '../components/PageBoundary';
 import { ThemeToggle } from '../components/Theme';
 import { href, useRoute } from './route';
@@ -156,9 +157,10 @@ function Shell() {
             {picture.role}
           </span>
         )}
-        <span className={`live ${picture.live}`} role="status" aria-live="polite">
+        <span className={`live ${picture.live}`} role="status" aria-live="polite" title="This console's connection to its node">
           {picture.live === 'live' ? 'Live' : picture.live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
         </span>
+        <NetworkState />
         <span className="clock" aria-label="Current time, UTC">
           {utc(new Date(now).toISOString())}
         </span>
