@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { catalogueValidators } from '../../scripts/console-validators.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const node = process.env.PARLEY_URL ?? 'http://127.0.0.1:7300';
@@ -12,7 +13,7 @@ const node = process.env.PARLEY_URL ?? 'http://127.0.0.1:7300';
 export default defineConfig({
   root: here,
   base: '/console/',
-  plugins: [react()],
+  plugins: [react(), catalogueValidators()],
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),

@@ -1,8 +1,8 @@
 /**
  * Serves the console (the web app built into dist/console by `npm run build`) under /console/,
- * and redirects / there. The app routes in the URL fragment, so every other path under /console/
- * that is not a built file answers with index.html (a bookmark of an old build's asset still
- * opens the console). No token is needed to load the app: it holds no data, and asks for the
+ * compressed, and redirects / there. The app routes in the URL fragment, so every other path
+ * under /console/ that does not name a file answers with index.html; a file that is not in the
+ * build (under assets/, or with an extension) answers 404. No token is needed to load the app: it holds no data, and asks for the
  * operator token before it reads anything from /api/v1.
  *
  * @example
@@ -11,6 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import zlib from 'node:zlib';
+import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -54,6 +56,16 @@ export async function consoleRoutes(app: FastifyInstance, options: { root?: stri
     return;
   }
 
+  // Brotli or gzip for the app and its assets (the map chunk is 1.8 MB as built). A middling brotli
+  // quality: hashed assets are cached for good by the browser, so each is compressed about once
+  // per officer, and a node's CPU serves the hotline first.
+  await app.register(fastifyCompress, {
+    global: true,
+    threshold: 1024,
+    encodings: ['br', 'gzip'],
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } },
+  });
+
   const index = readFileSync(indexFile);
   const sendIndex = async (_request: unknown, reply: FastifyReply) =>
     reply.header('cache-control', 'no-cache').header('content-security-policy', CONTENT_SECURITY_POLICY).type('text/html; charset=utf-8').send(index);
@@ -73,5 +85,16 @@ export async function consoleRoutes(app: FastifyInstance, options: { root?: stri
   });
   app.get('/console', async (_request, reply) => reply.redirect(CONSOLE_PREFIX, 301));
   app.get('/console/', sendIndex);
-  app.get('/console/*', sendIndex);
+  // The app for a navigation (a bookmark, a reload); a missing file — an old build's asset, a
+  // mistyped name — is a real 404, so a script tag never runs a page of HTML.
+  app.get('/console/*', async (request, reply) => {
+    const path = (request.params as { '*': string })['*'];
+    const isFile = path.startsWith('assets/') || /\.[A-Za-z0-9]{1,8}$/.test(path);
+    if (!isFile) return sendIndex(request, reply);
+    return reply
+      .code(404)
+      .header('cache-control', 'no-cache')
+      .type('application/json; charset=utf-8')
+      .send({ error: { code: 'PARLEY_ERR_NOT_FOUND', message: `no file ${CONSOLE_PREFIX}${path} in this node's console build (a newer build may have replaced it: reload the console)` } });
+  });
 }

@@ -22,6 +22,9 @@ import { regimeRoutes } from './regime-routes.js';
 import { Tickets } from '../http/tickets.js';
 import { utf8Strict } from '../protocol/bytes.js';
 import { claimedCredential, DEFAULT_RATE_LIMITS, rateLimited } from './limits.js';
+import { createHash } from 'node:crypto';
+import { recordOf } from '../regimes/monitor.js';
+import type { RecordEntry } from '../regimes/types.js';
 
 /** Rows an entries query with a type filter looks through before it answers with what it found. */
 const TYPE_SCAN_LIMIT = 10_000;
@@ -98,6 +101,58 @@ export async function operatorRoutes(api: FastifyInstance, ctx: AppContext, doc:
     roles: READERS,
     responses: { 200: { description: 'Status.', schema: statusSchemaWith(services.flatMap((s) => (s.status ? [s.status] : []))) } },
     handler: async () => services.reduce((status, s) => s.decorate?.(status) ?? status, federation.status() as StatusView),
+  });
+
+  doc.route(api, {
+    method: 'GET',
+    url: '/api/v1/session',
+    tag: 'operator',
+    summary: 'Who is asking: this node\'s party and the role of the presented token (the console hides what that role cannot do)',
+    roles: READERS,
+    responses: {
+      200: {
+        description: 'The session.',
+        schema: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['party', 'role', 'can'],
+          properties: {
+            party: { type: 'string' },
+            role: { type: 'string', enum: ['admin', 'officer', 'analyst'] },
+            can: { type: 'object', additionalProperties: false, required: ['send'], properties: { send: { type: 'boolean' } } },
+          },
+        },
+      },
+    },
+    handler: async (request) => ({ party: ctx.party, role: request.role, can: { send: request.role === 'officer' } }),
+  });
+
+  doc.route(api, {
+    method: 'POST',
+    url: '/api/v1/entries/preview',
+    tag: 'operator',
+    summary: 'What the regimes would say of an entry before it is signed: the findings and obligations it would create if this node appended it now. Nothing is signed, stored or sent.',
+    description: 'Evaluates the regimes over the record this node holds plus the proposed entry (this party, now). Schema problems are refused as at append (PARLEY_ERR_SCHEMA).',
+    roles: ['officer'],
+    body: sendSchema,
+    responses: { 200: { description: 'The findings and obligations that would rest on the entry.', schema: { type: 'object', properties: { at: { type: 'string' }, findings: { type: 'array', items: { type: 'object', additionalProperties: true } }, obligations: { type: 'array', items: { type: 'object', additionalProperties: true } } } } } },
+    refusals: ['PARLEY_ERR_UNKNOWN_TYPE', 'PARLEY_ERR_SCHEMA', 'PARLEY_ERR_NOT_FOUND'],
+    handler: async (request) => {
+      const regimes = ctx.regimes;
+      if (!regimes) throw new ParleyError('PARLEY_ERR_NOT_FOUND', 'this node evaluates no regimes');
+      const input = request.body as AppendInput;
+      const checked = ledger.catalogue.validate(input.type, input.body, ctx.party, input.refs);
+      if (!checked.ok) throw new ParleyError(checked.error.code, checked.error.message, checked.error.detail);
+      const at = ledger.now();
+      const records: RecordEntry[] = [];
+      for await (const e of ledger.all()) records.push(recordOf(e));
+      const id = createHash('sha256').update(JSON.stringify(['preview', ctx.party, at, input])).digest('hex');
+      const seq = records.filter((r) => r.author === ctx.party).reduce((m, r) => Math.max(m, r.seq), 0) + 1;
+      records.push({ id, author: ctx.party, seq, time: new Date(at).toISOString(), type: input.type, to: input.to, refs: input.refs ?? [], body: input.body as RecordEntry['body'] });
+      const r = regimes.registry.evaluate(records, at);
+      const mine = (evidence: readonly string[]) => evidence.includes(id);
+      return { at: new Date(at).toISOString(), findings: r.findings.filter((f) => mine(f.evidence)), obligations: r.obligations.filter((o) => mine(o.evidence)) };
+    },
   });
 
   doc.route(api, {

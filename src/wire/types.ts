@@ -436,3 +436,10 @@ export interface MissilesVisits {
   at: string;
   parties: { party: string; visits: MissilesVisit[]; quota: { visitor: string; host: string; year: number; quota: number; requested: number; accepted: number; declined: number; reported: number }[] }[];
 }
+
+/** `GET /api/v1/session`: this node's party and the role of the presented token. */
+export interface OperatorSession {
+  party: string;
+  role: 'admin' | 'officer' | 'analyst';
+  can: { send: boolean };
+}

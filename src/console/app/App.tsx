@@ -6,10 +6,15 @@ import { lazy, Suspense, useEffect, useState, type FormEvent, type ReactNode } f
 import { Api, ApiError } from './api';
 import { partyLabel, useNow, utc } from './format';
 import { RecordProvider, usePicture } from './record';
-import { localInputFromUtc, utcFromLocalInput } from '../forms/schema';
+import { AlertBanner } from '../components/Alerts';
+import { AsOf } from '../components/AsOf';
+import { LazyMap } from '../components/LazyMap';
+import { NetworkState } from '../components/NetworkState';
+import { PageBoundary } from '../components/PageBoundary';
+import { ThemeToggle } from '../components/Theme';
 import { href, useRoute } from './route';
 import type { Status } from '../../wire/types';
-import { isAddressedTo, priorityOf } from './domain';
+import { isAddressedTo } from './domain';
 import { Dashboard } from '../pages/Dashboard';
 import { Hotline } from '../pages/Hotline';
 import { Notifications } from '../pages/Notifications';
@@ -18,9 +23,8 @@ import { Findings } from '../pages/Findings';
 import { Timeline } from '../pages/Timeline';
 import { Audit } from '../pages/Audit';
 import { Talks } from '../pages/Talks';
+import { Requests } from '../pages/Requests';
 
-// MapLibre and the Natural Earth boundaries are large: loaded when the map is first opened.
-const MapPage = lazy(() => import('../pages/MapPage'));
 const Incidents = lazy(() => import('../pages/Incidents'));
 // The zones page draws a map too: loaded when first opened.
 const Zones = lazy(() => import('../pages/Zones'));
@@ -117,6 +121,7 @@ const SECTIONS = [
   ['hotline', 'Hotline'],
   ['notifications', 'Notifications'],
   ['findings', 'Findings'],
+  ['requests', 'Requests'],
   ['talks', 'Talks'],
   ['incidents', 'Incidents'],
   ['map', 'Map'],
@@ -134,8 +139,6 @@ function Shell() {
   const acked = new Set(picture.entries.filter((a) => a.type === 'hotline.ack' && a.author === picture.party).flatMap((a) => a.refs ?? []));
   const unacked = picture.entries.filter((e) => e.type === 'hotline.message' && e.author !== picture.party && isAddressedTo(e, picture.party) && !acked.has(e.id));
   const awaitingAck = unacked.length;
-  // Flash traffic is announced on every screen until a duty officer acknowledges it.
-  const flash = unacked.filter((e) => priorityOf(e) === 'flash');
   const counters: Record<string, ReactNode> = {
     dashboard: overdue > 0 ? <span className="count alarm" title={`${overdue} overdue obligations`}>{overdue}</span> : null,
     hotline: awaitingAck > 0 ? <span className="count" title={`${awaitingAck} messages awaiting acknowledgement`}>{awaitingAck}</span> : null,
@@ -156,13 +159,20 @@ function Shell() {
         <span className="party" data-testid="party" title="The party this node speaks for">
           {partyLabel(picture.roster, picture.party)}
         </span>
-        <span className={`live ${picture.live}`} role="status" aria-live="polite">
+        {picture.role && (
+          <span className="role" data-testid="role" title="The role of the token signed in with">
+            {picture.role}
+          </span>
+        )}
+        <span className={`live ${picture.live}`} role="status" aria-live="polite" title="This console's connection to its node">
           {picture.live === 'live' ? 'Live' : picture.live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
         </span>
+        <NetworkState />
         <span className="clock" aria-label="Current time, UTC">
           {utc(new Date(now).toISOString())}
         </span>
         <AsOf />
+        <ThemeToggle />
         <button type="button" onClick={picture.signOut}>
           Sign out
         </button>
@@ -195,35 +205,12 @@ function Shell() {
             </button>
           </div>
         )}
-        {flash.length > 0 && route.section !== 'hotline' && (
-          <div className="flash-banner" role="alert" data-testid="flash-banner">
-            <span className="prio flash">flash</span> {flash.length === 1 ? `A flash message from ${flash[0]!.author} awaits acknowledgement` : `${flash.length} flash messages await acknowledgement`}:{' '}
-            <a href={href('hotline', flash[0]!.author)}>{String(flash[0]!.body?.subject ?? 'open the hotline')}</a>
-          </div>
-        )}
-        <Page />
+        <AlertBanner />
+        <PageBoundary section={route.section} title={title}>
+          <Page />
+        </PageBoundary>
       </main>
     </div>
-  );
-}
-
-/** "As of": an analyst reads the record as it stood at an instant (UTC); empty is live. */
-function AsOf() {
-  const picture = usePicture();
-  const value = picture.asOf === undefined ? '' : localInputFromUtc(new Date(picture.asOf).toISOString());
-  return (
-    <label className="asof">
-      As of (UTC)
-      <input
-        type="datetime-local"
-        step={1}
-        value={value}
-        onChange={(e) => {
-          const v = e.target.value;
-          picture.setAsOf(v ? Date.parse(utcFromLocalInput(v)) : undefined);
-        }}
-      />
-    </label>
   );
 }
 
@@ -239,11 +226,9 @@ function Page() {
     case 'findings':
       return <Findings selected={route.rest[0]} route={route} />;
     case 'map':
-      return (
-        <Suspense fallback={<p>Loading the map…</p>}>
-          <MapPage />
-        </Suspense>
-      );
+      return <LazyMap />;
+    case 'requests':
+      return <Requests route={route} />;
     case 'talks':
       return <Talks meeting={route.rest[0]} />;
     case 'incidents':

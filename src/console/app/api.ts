@@ -3,7 +3,7 @@
  * token. Every refusal arrives as `{"error":{"code","message","detail"}}` and becomes an ApiError,
  * so a page shows the node's own words (and code, and schema path) rather than inventing its own.
  */
-import type { Encounter, EncountersLive, EntryList, EntryView, Finding, HotlineView, Incident, MissilesSites, MissilesVisits, Obligation, Party, Status, TalksDivergence, TalksMeeting, TalksStatement, ZonesMap } from '../../wire/types';
+import type { Encounter, EncountersLive, EntryList, EntryView, Finding, HotlineView, Incident, MissilesSites, MissilesVisits, Obligation, OperatorSession, Party, Status, TalksDivergence, TalksMeeting, TalksStatement, ZonesMap } from '../../wire/types';
 
 export class ApiError extends Error {
   readonly code: string;
@@ -56,6 +56,14 @@ export class Api {
       throw new ApiError(response.status, err?.code ?? `HTTP_${response.status}`, err?.message ?? `The node answered ${response.status} ${response.statusText}.`, err?.detail);
     }
     return (init.raw ? text : json) as T;
+  }
+
+  /** This node's party and the role of this token; undefined from a node that does not say. */
+  session(): Promise<OperatorSession | undefined> {
+    return this.request<OperatorSession>('/api/v1/session').catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) return undefined;
+      throw e;
+    });
   }
 
   status(): Promise<Status> {
@@ -112,6 +120,11 @@ export class Api {
 
   append(input: { type: string; to: string[]; refs: string[]; body: unknown }): Promise<{ id: string; seq: number }> {
     return this.request('/api/v1/entries', { method: 'POST', body: input });
+  }
+
+  /** What the regimes would find if this entry were signed now (nothing is signed or sent). */
+  preview(input: { type: string; to: string[]; refs: string[]; body: unknown }): Promise<{ at: string; findings: Finding[]; obligations: Obligation[] }> {
+    return this.request('/api/v1/entries/preview', { method: 'POST', body: input });
   }
 
   /** The proof bundle exactly as the node wrote it (text), so a download is byte for byte the node's. */

@@ -3,7 +3,7 @@
  * (no tile server, no fonts, nothing fetched), the sea, the land and the borders; and a map opened
  * on a container with the options every page uses. Loaded with the pages that draw a map.
  */
-import { Map as MapLibreMap, setWorkerUrl, type LayerSpecification, type LngLatBoundsLike, type SourceSpecification, type StyleSpecification } from 'maplibre-gl';
+import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl, type LayerSpecification, type LngLatBoundsLike, type SourceSpecification, type StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { feature } from 'topojson-client';
@@ -37,9 +37,12 @@ export function baseStyle(sources: Record<string, SourceSpecification>, layers: 
   };
 }
 
-/** A map on `container` over Europe; the container keeps it as `parleyMap`, for the end-to-end tests. */
+/** A map on `container` over Europe, with zoom buttons and a scale; the container keeps it as `parleyMap`, for the end-to-end tests. */
 export function openMap(container: HTMLDivElement, style: StyleSpecification): MapLibreMap {
   const m = new MapLibreMap({ container, style, bounds: EUROPE, attributionControl: false, renderWorldCopies: false, maxZoom: 12 });
+  // Zoom buttons (no compass) and a metric scale, drawn by MapLibre itself.
+  m.addControl(new NavigationControl({ showCompass: false }), 'top-left');
+  m.addControl(new ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
   (container as HTMLDivElement & { parleyMap?: MapLibreMap }).parleyMap = m;
   return m;
 }

@@ -6,7 +6,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Api, ApiError } from './api';
 import { useNow } from './format';
-import type { EntryView, Finding, Obligation, Party, Status } from '../../wire/types';
+import { readUtc } from './utc';
+import type { EntryView, Finding, Obligation, OperatorSession, Party, Status } from '../../wire/types';
 
 export type Live = 'connecting' | 'live' | 'reconnecting';
 
@@ -29,6 +30,10 @@ export interface Picture {
    * entries after it are hidden, and obligations and findings are the regimes' verdicts then.
    */
   asOf: number | undefined;
+  /** The role of the token signed in with (undefined until known, or from a node that does not say). */
+  role: OperatorSession['role'] | undefined;
+  /** Whether this token may sign and send (officer); true until the node says otherwise. */
+  canSend: boolean;
   setAsOf: (t: number | undefined) => void;
   refresh: () => void;
   signOut: () => void;
@@ -57,15 +62,20 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   const [live, setLive] = useState<Live>('connecting');
   const [loadedAt, setLoadedAt] = useState<number | undefined>(undefined);
   const [revision, setRevision] = useState(0);
-  const [asOf, setAsOfState] = useState<number | undefined>(asOfInLink);
-  // The link carries the instant (`?at=`): a reload, or a link passed on, opens at the same moment.
+  // "As of" lives in the address (`/console/?at=2022-02-12T12:00:00Z#/findings`): a reload or a
+  // shared link reads the record as of the same instant, whichever section it opens.
+  const [asOf, setAsOfState] = useState<number | undefined>(asOfFromAddress);
   const setAsOf = useCallback((t: number | undefined) => {
     setAsOfState(t);
     const url = new URL(window.location.href);
     if (t === undefined) url.searchParams.delete('at');
     else url.searchParams.set('at', new Date(t).toISOString());
-    window.history.replaceState(window.history.state, '', url);
+    history.replaceState(history.state, '', url);
   }, []);
+  const [session, setSession] = useState<OperatorSession | undefined>(undefined);
+  useEffect(() => {
+    api.session().then(setSession, () => setSession(undefined));
+  }, [api]);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Entries are immutable once held: each refresh reads only those stored after the cursor.
   const cursor = useRef<number | undefined>(undefined);
@@ -183,6 +193,8 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
     live,
     loadedAt,
     asOf,
+    role: session?.role,
+    canSend: session ? session.can.send : true,
     setAsOf,
     refresh,
     signOut: props.onSignOut,
@@ -190,15 +202,11 @@ export function RecordProvider(props: { token: string; status: Status; onSignOut
   return <PictureContext.Provider value={picture}>{props.children}</PictureContext.Provider>;
 }
 
-/**
- * The instant the link opens at: `?at=` as RFC 3339 UTC (`2022-02-14T00:00:00.000Z`, as
- * `npm start` writes it for a scenario's moment); anything else opens live.
- */
-export function asOfInLink(): number | undefined {
+function asOfFromAddress(): number | undefined {
   const at = new URLSearchParams(window.location.search).get('at');
-  if (at === null || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(at)) return undefined;
-  const t = Date.parse(at);
-  return Number.isFinite(t) ? t : undefined;
+  if (!at) return undefined;
+  const r = readUtc(at);
+  return r.ok ? r.ms : undefined;
 }
 
 /** The instant the console reasons about: the analyst's "as of", or now (ticking every second). */

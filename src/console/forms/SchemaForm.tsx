@@ -1,10 +1,13 @@
 /**
  * The fields of a content type's body, generated from its JSON Schema: text, numbers with their
  * minimum, yes/no, choices, UTC instants, lists, nested groups and GeoJSON as JSON. The field the
- * node's refusal names (`detail.path`) is marked invalid and carries the node's message.
+ * node's refusal names (`detail.path`), and every field the schema check finds wrong as the officer
+ * types (forms/validate.ts), is marked invalid and carries its message.
  */
 import type { ReactNode } from 'react';
-import { emptyDraft, humanize, kindOf, localInputFromUtc, properties, requiredOf, resolve, type Draft, type Schema } from './schema';
+import { AreaField } from '../components/AreaField';
+import { UtcInput } from '../components/UtcInput';
+import { emptyDraft, humanize, kindOf, properties, requiredOf, resolve, type Draft, type Schema } from './schema';
 
 export interface Refusal {
   path: string;
@@ -19,17 +22,17 @@ interface FieldProps {
   draft: Draft;
   required: boolean;
   onChange: (d: Draft) => void;
-  refusal: Refusal | undefined;
+  refusal: readonly Refusal[];
   label?: string;
 }
 
 const idOf = (pointer: string) => `field${pointer.replace(/[^A-Za-z0-9]+/g, '-')}`;
 
-export function BodyFields(props: { root: Schema; draft: Draft; onChange: (d: Draft) => void; refusal: Refusal | undefined }) {
+export function BodyFields(props: { root: Schema; draft: Draft; onChange: (d: Draft) => void; refusal: readonly Refusal[] }) {
   return <ObjectFields root={props.root} schema={props.root} pointer="" draft={props.draft} onChange={props.onChange} refusal={props.refusal} />;
 }
 
-function ObjectFields(props: { root: Schema; schema: Schema; pointer: string; draft: Draft; onChange: (d: Draft) => void; refusal: Refusal | undefined }) {
+function ObjectFields(props: { root: Schema; schema: Schema; pointer: string; draft: Draft; onChange: (d: Draft) => void; refusal: readonly Refusal[] }) {
   const d = (props.draft && typeof props.draft === 'object' && !Array.isArray(props.draft) ? props.draft : {}) as Record<string, Draft>;
   const required = requiredOf(props.root, props.schema);
   const props_ = properties(props.root, props.schema);
@@ -60,7 +63,10 @@ function Field(p: FieldProps) {
   const id = idOf(p.pointer);
   const hintId = `${id}-hint`;
   const errId = `${id}-error`;
-  const refused = p.refusal && (p.refusal.path === p.pointer || (kind === 'json' && p.refusal.path.startsWith(p.pointer + '/')));
+  // Every problem the form knows of at this field (for a JSON field, also those inside it).
+  const mine = p.refusal.filter((r) => r.path === p.pointer || (kind === 'json' && r.path.startsWith(p.pointer + '/')));
+  const refused = mine.length > 0;
+  const problemText = mine.map((r) => r.message).join('; ');
   const description = typeof s.description === 'string' ? s.description : undefined;
   const label = p.label ?? humanize(p.name);
   const describedBy = [description ? hintId : '', refused ? errId : ''].filter(Boolean).join(' ') || undefined;
@@ -74,7 +80,7 @@ function Field(p: FieldProps) {
       <fieldset className={`group${refused ? ' invalid' : ''}`}>
         <legend className={p.required ? 'required' : undefined}>{label}</legend>
         {description && <p className="hint">{description}</p>}
-        {refused && <Problem id={errId} message={p.refusal!.message} />}
+        {refused && <Problem id={errId} message={problemText} />}
         <ObjectFields root={p.root} schema={s} pointer={p.pointer} draft={p.draft} onChange={p.onChange} refusal={p.refusal} />
       </fieldset>
     );
@@ -90,7 +96,7 @@ function Field(p: FieldProps) {
           {label} <span className="muted">({list.length})</span>
         </legend>
         {description && <p className="hint">{description}</p>}
-        {refused && <Problem id={errId} message={p.refusal!.message} />}
+        {refused && <Problem id={errId} message={problemText} />}
         {list.map((item, i) => (
           <div key={i} className="list-item">
             <Field
@@ -160,7 +166,7 @@ function Field(p: FieldProps) {
       break;
     case 'date-time':
       control = (
-        <input {...common} type="datetime-local" step={1} value={value.endsWith('Z') ? localInputFromUtc(value) : value} onChange={(e) => p.onChange(e.target.value)} />
+        <UtcInput {...common} text={value} onText={(t) => p.onChange(t)} />
       );
       break;
     case 'date':
@@ -169,8 +175,8 @@ function Field(p: FieldProps) {
     case 'text':
       control = <textarea {...common} rows={3} value={value} onChange={(e) => p.onChange(e.target.value)} />;
       break;
-    case 'json':
-      control = (
+    case 'json': {
+      const textarea = (
         <textarea
           {...common}
           className="mono"
@@ -181,7 +187,9 @@ function Field(p: FieldProps) {
           onChange={(e) => p.onChange(e.target.value)}
         />
       );
+      control = /area/i.test(p.name) ? <AreaField text={value} onText={(t) => p.onChange(t)} textarea={textarea} /> : textarea;
       break;
+    }
     default:
       control = (
         <input {...common} type="text" maxLength={typeof s.maxLength === 'number' ? s.maxLength : undefined} value={value} onChange={(e) => p.onChange(e.target.value)} />
@@ -201,14 +209,14 @@ function Field(p: FieldProps) {
           {description}
         </span>
       )}
-      {refused && <Problem id={errId} message={p.refusal!.message} />}
+      {refused && <Problem id={errId} message={problemText} />}
     </div>
   );
 }
 
 function Problem(props: { id: string; message: string }) {
   return (
-    <span id={props.id} className="field-problem">
+    <span id={props.id} className="field-problem" data-testid="field-problem">
       {props.message}
     </span>
   );

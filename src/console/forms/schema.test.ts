@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../regimes/registry.js';
-import { bodyOf, emptyDraft, kindOf, localInputFromUtc, pointerLabel, properties, resolve, utcFromLocalInput, type Draft, type Schema } from './schema';
+import { readUtc, utcText } from '../app/utc';
+import { bodyOf, emptyDraft, kindOf, pointerLabel, properties, resolve, type Draft, type Schema } from './schema';
 
 const schemas = catalogue().all() as unknown as Record<string, Schema>;
 
@@ -82,9 +83,10 @@ describe('forms from the catalogue', () => {
   });
 
   it('UTC in, UTC out; pointers read as paths', () => {
-    expect(utcFromLocalInput('2022-02-11T09:30')).toBe('2022-02-11T09:30:00.000Z');
-    expect(utcFromLocalInput('2022-02-11T09:30:00+02:00')).toBe('2022-02-11T07:30:00.000Z');
-    expect(localInputFromUtc('2022-02-11T09:30:05.000Z')).toBe('2022-02-11T09:30:05');
+    expect(readUtc('2022-02-11T09:30')).toMatchObject({ ok: true, iso: '2022-02-11T09:30:00.000Z' });
+    expect(readUtc('2022-02-11 09:30:00+02:00')).toMatchObject({ ok: true, iso: '2022-02-11T07:30:00.000Z' });
+    expect(utcText('2022-02-11T09:30:05.000Z')).toBe('2022-02-11 09:30:05Z');
+    expect(bodyOf({ type: 'string', format: 'date-time' }, { type: 'string', format: 'date-time' }, '2022-02-11 09:30:05')).toBe('2022-02-11T09:30:05.000Z');
     expect(pointerLabel('/units/0/designation')).toBe('units › 1 › designation');
   });
 });

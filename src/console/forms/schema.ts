@@ -5,6 +5,8 @@
  * and schema path, is the one set of validation messages, shown beside the field it names.
  */
 
+import { readUtc } from '../app/utc';
+
 export type Schema = Record<string, unknown>;
 export type Draft = string | boolean | Draft[] | { [key: string]: Draft } | undefined;
 
@@ -99,18 +101,6 @@ export function emptyDraft(root: Schema, schema: Schema, required = true): Draft
   }
 }
 
-/** `2022-02-11T09:30` (a datetime-local value, read as UTC) → `2022-02-11T09:30:00.000Z`. */
-export function utcFromLocalInput(v: string): string {
-  const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
-  return Number.isNaN(t) ? v : new Date(t).toISOString();
-}
-
-/** What an RFC 3339 instant looks like in a datetime-local input (UTC, seconds). */
-export function localInputFromUtc(iso: string): string {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? '' : new Date(t).toISOString().slice(0, 19);
-}
-
 /**
  * The body a draft stands for. Empty fields are left out (the node then names the missing
  * required field); text that does not parse as a number or as JSON is sent as typed, so the node
@@ -154,7 +144,12 @@ export function bodyOf(root: Schema, schema: Schema, draft: Draft, required = tr
       return Number.isFinite(n) ? n : String(draft);
     }
     case 'date-time':
-      return typeof draft === 'string' && draft.trim() ? utcFromLocalInput(draft.trim()) : undefined;
+      if (typeof draft !== 'string' || !draft.trim()) return undefined;
+      {
+        // A valid UTC instant is sent normalized; anything else as typed, so the node names the field.
+        const r = readUtc(draft);
+        return r.ok ? r.iso : draft.trim();
+      }
     case 'json': {
       if (typeof draft !== 'string' || draft.trim() === '') return undefined;
       try {

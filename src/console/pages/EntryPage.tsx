@@ -220,7 +220,7 @@ function Related(props: { entry: EntryView }) {
           )}
         </dd>
       </dl>
-      {e.type !== 'receipt' && e.author !== p.party && e.type && !e.type.startsWith('hotline.') && (
+      {p.canSend && e.type !== 'receipt' && e.author !== p.party && e.type && !e.type.startsWith('hotline.') && (
         <p>
           <a className="button" href={`${href('notifications', 'compose')}?refs=${e.id}&to=${e.author}${replyType(e.type, p.catalogue) ? `&type=${replyType(e.type, p.catalogue)}` : ''}`}>
             Reply{replyType(e.type, p.catalogue) ? ` (${replyType(e.type, p.catalogue)})` : ''}…

@@ -6,6 +6,8 @@ import { summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, go, href, type Route } from '../app/route';
 import type { Finding, Severity } from '../../wire/types';
+import { ExportTools } from '../components/CsvExport';
+import { FilterSelect } from '../components/FilterSelect';
 
 export function SeverityBadge(props: { severity: Severity }) {
   return <span className={`sev ${props.severity}`}>{props.severity}</span>;
@@ -37,24 +39,8 @@ export function Findings(props: { selected: string | undefined; route: Route }) 
       <section aria-labelledby="findings-h">
         <h1 id="findings-h">Findings</h1>
         <div className="filters" role="group" aria-label="Filter findings">
-          <label>
-            Party
-            <select value={party} onChange={(e) => setFilter('party', e.target.value)}>
-              <option value="">all</option>
-              {parties.map((x) => (
-                <option key={x}>{x}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Rule
-            <select value={rule} onChange={(e) => setFilter('rule', e.target.value)}>
-              <option value="">all</option>
-              {rules.map((x) => (
-                <option key={x}>{x}</option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Party" value={party} options={parties} onChange={(v) => setFilter('party', v)} />
+          <FilterSelect label="Rule" value={rule} options={rules} onChange={(v) => setFilter('rule', v)} />
           <label>
             Severity
             <select value={severity} onChange={(e) => setFilter('severity', e.target.value)}>
@@ -67,6 +53,11 @@ export function Findings(props: { selected: string | undefined; route: Route }) 
           <span className="muted">
             {shown.length} of {all.length}
           </span>
+          <ExportTools
+            filename={`findings-${p.party}${p.asOf === undefined ? '' : `-as-of-${new Date(p.asOf).toISOString().slice(0, 19).replace(/:/g, '')}`}.csv`}
+            header={['severity', 'since (UTC)', 'parties', 'finding', 'citation', 'rule', 'evidence']}
+            rows={shown.map((f) => [f.severity, utc(f.at), f.parties.join(' '), f.explanation, f.citation, f.rule, f.evidence.join(' ')])}
+          />
         </div>
         {p.findings === undefined && <p className="muted">This node does not report findings{p.problems.findings ? ` (${p.problems.findings})` : ''}.</p>}
         <table className="dense" data-testid="findings">

@@ -4,6 +4,8 @@
  * for an incoming message not yet acknowledged, one button that acknowledges it.
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { ackDue, awaitingAck, escalations } from '../app/attention';
+import { useHotlineView } from '../app/hotline-view';
 import { ApiError } from '../app/api';
 import { acksFor, isAddressedTo, priorityOf, PRIORITIES, ReceiptIndex } from '../app/domain';
 import { partyLabel, span, utc } from '../app/format';
@@ -15,7 +17,15 @@ export function Hotline(props: { peer: string | undefined }) {
   const p = usePicture();
   const messages = p.entries.filter((e) => e.type === 'hotline.message');
   const peers = p.roster.map((r) => r.party).filter((c) => c !== p.party);
-  const peer = props.peer && peers.includes(props.peer) ? props.peer : peers[0];
+  // Without a peer in the address, the conversation that needs an answer: the most urgent
+  // message awaiting this party's acknowledgement, else an overdue escalation, else the first peer.
+  const view = useHotlineView();
+  const needs = awaitingAck(p.party, p.entries, p.obligations, view)[0]?.from ?? escalations(p.status?.alerts).map((e) => (e.debtor === p.party ? (e.alarm.entry ? p.byId.get(e.alarm.entry)?.author : undefined) : e.debtor)).find((x) => x && peers.includes(x));
+  const peer = props.peer && peers.includes(props.peer) ? props.peer : (needs ?? peers[0]);
+  // The conversation chosen stays open once answered: it goes into the address.
+  useEffect(() => {
+    if (!props.peer && needs) window.location.replace(href('hotline', needs));
+  }, [props.peer, needs]);
   const withPeer = (code: string) => messages.filter((m) => (m.author === p.party && (m.to ?? []).some((t) => t === code || t === '*')) || (m.author === code && isAddressedTo(m, p.party)));
   const unacked = (code: string) => withPeer(code).filter((m) => m.author === code && acksFor(m, p.entries).get(p.party) === undefined).length;
 
@@ -81,10 +91,7 @@ function Conversation(props: { peer: string; messages: EntryView[] }) {
   const sorted = [...props.messages].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.seq - b.seq);
   const receipts = useMemo(() => new ReceiptIndex(p.entries), [p.entries]);
   // The node's hotline runtime knows the network's agreement (acknowledgement windows) and each deadline.
-  const [view, setView] = useState<HotlineView | undefined>(undefined);
-  useEffect(() => {
-    p.api.hotline().then(setView, () => setView(undefined));
-  }, [p.api, p.loadedAt]);
+  const view = useHotlineView();
   return (
     <section className="conversation" aria-labelledby="conv-h">
       <h2 id="conv-h">With {partyLabel(p.roster, props.peer)}</h2>
@@ -97,7 +104,7 @@ function Conversation(props: { peer: string; messages: EntryView[] }) {
           ))}
         </ol>
       )}
-      <ComposeMessage peer={props.peer} />
+      {p.canSend ? <ComposeMessage peer={props.peer} /> : <p className="muted">This {p.role ?? ''} token reads the hotline; an officer's token sends and acknowledges.</p>}
     </section>
   );
 }
@@ -118,10 +125,9 @@ function Message(props: { m: EntryView; peer: string; receipts: ReceiptIndex; vi
   // else the window of the agreement in force; unknown until the node has answered.
   const obligation = (p.obligations ?? []).find((o) => o.evidence.includes(m.id) && o.debtor === owes);
   const tracked = props.view?.messages.find((x) => x.id === m.id)?.addressees.find((a) => a.party === owes);
-  const dueAt = obligation?.due ?? tracked?.due ?? undefined;
-  const ackSeconds = props.view?.agreement.ackSeconds[priority];
-  const due = dueAt ? Date.parse(dueAt) : ackSeconds !== undefined ? Date.parse(m.time) + ackSeconds * 1000 : undefined;
+  const due = ackDue(m, owes, p.obligations, props.view);
   const status = obligation?.status ?? tracked?.status ?? undefined;
+  const lateBy = ack && due !== undefined && Date.parse(ack.time) > due ? Date.parse(ack.time) - due : undefined;
   const left = due === undefined ? undefined : due - now;
   const late = !ack && !circular && (status === 'missed' || (left !== undefined && left < 0));
   const b = m.body ?? {};
@@ -148,11 +154,12 @@ function Message(props: { m: EntryView; peer: string; receipts: ReceiptIndex; vi
         </div>
         <div>
           <dt>Acknowledgement</dt>
-          <dd data-testid="ack-state" data-state={ack ? 'acknowledged' : circular ? 'not-owed' : late ? 'overdue' : 'pending'}>
+          <dd data-testid="ack-state" data-state={ack ? 'acknowledged' : circular ? 'not-owed' : late ? 'overdue' : 'pending'} data-late={lateBy !== undefined || undefined}>
             {ack ? (
               <>
-                acknowledged by {ack.author}
+                {lateBy !== undefined && <span className="late-mark">LATE</span>} acknowledged by {ack.author}
                 {typeof ack.body?.officer === 'string' ? ` (${ack.body.officer})` : ''} {utc(ack.time)}
+                {lateBy !== undefined && <span className="overdue-text"> — {span(lateBy)} after the deadline {utc(new Date(due!).toISOString())}</span>}
               </>
             ) : circular ? (
               <span className="muted">circular: none owed</span>
@@ -161,12 +168,14 @@ function Message(props: { m: EntryView; peer: string; receipts: ReceiptIndex; vi
             ) : left === undefined ? (
               <span className="muted">deadline not known yet</span>
             ) : (
-              <span>due in {span(left)}</span>
+              <span>
+                due in {span(left)} <span className="muted">(by {utc(new Date(due!).toISOString())})</span>
+              </span>
             )}
           </dd>
         </div>
       </dl>
-      {!outgoing && !ack && !circular && <AckButton m={m} />}
+      {!outgoing && !ack && !circular && p.canSend && <AckButton m={m} />}
     </li>
   );
 }

@@ -14,7 +14,7 @@ import { entryHref, go } from '../app/route';
 
 const COLORS = { area: '#1f5c99' };
 
-function style(): StyleSpecification {
+export function style(): StyleSpecification {
   return baseStyle(
     { activities: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
     [

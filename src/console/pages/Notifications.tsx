@@ -11,31 +11,46 @@ import { usePicture } from '../app/record';
 import { entryHref, go, href, type Route } from '../app/route';
 import { BodyFields, type Refusal } from '../forms/SchemaForm';
 import { bodyOf, emptyDraft, pointerLabel, type Draft, type Schema } from '../forms/schema';
+import { describeProblem, problemsOf, useValidators } from '../forms/validate';
+import { SeverityBadge } from './Findings';
+import type { Finding } from '../../wire/types';
 
 /** Types the node writes itself or that have their own screen. */
 
 export function Notifications(props: { route: Route }) {
   if (props.route.rest[0] === 'compose') return <Compose query={props.route.query} />;
-  return <NotificationList direction={props.route.query.get('dir') ?? 'all'} type={props.route.query.get('type') ?? ''} />;
+  const q = props.route.query;
+  return <NotificationList direction={q.get('dir') ?? 'all'} type={q.get('type') ?? ''} search={q.get('q') ?? ''} />;
 }
 
-function NotificationList(props: { direction: string; type: string }) {
+function NotificationList(props: { direction: string; type: string; search: string }) {
   const p = usePicture();
   const treaty = p.entries.filter((e) => isTreatyTraffic(p.catalogue, e));
+  // Search: words in the subject line, the type, the author or the addressees (kept in the address as ?q=).
+  const needle = props.search.trim().toLowerCase();
   const types = [...new Set(treaty.map((e) => e.type!))].sort();
   const shown = treaty
     .filter((e) => (props.direction === 'in' ? e.author !== p.party : props.direction === 'out' ? e.author === p.party : true))
     .filter((e) => !props.type || e.type === props.type)
+    .filter((e) => !needle || [summary(e), typeTitle(p.catalogue, e.type), e.type ?? '', e.author, addressees(e.to)].join(' ').toLowerCase().includes(needle))
     .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || b.seq - a.seq);
-  const setQuery = (dir: string, type: string) => go(`${href('notifications')}?dir=${dir}${type ? `&type=${encodeURIComponent(type)}` : ''}`);
+  const [search, setSearch] = useState(props.search);
+  const setQuery = (dir: string, type: string, q = search) => {
+    const next = new URLSearchParams({ dir });
+    if (type) next.set('type', type);
+    if (q.trim()) next.set('q', q.trim());
+    go(`${href('notifications')}?${next}`);
+  };
 
   return (
     <section aria-labelledby="notif-h">
       <div className="page-head">
         <h1 id="notif-h">Notifications</h1>
-        <a className="button primary" href={href('notifications', 'compose')}>
-          Compose…
-        </a>
+        {p.canSend && (
+          <a className="button primary" href={href('notifications', 'compose')}>
+            Compose…
+          </a>
+        )}
       </div>
       <div className="filters" role="group" aria-label="Filter notifications">
         <div className="segmented" role="group" aria-label="Direction">
@@ -55,10 +70,21 @@ function NotificationList(props: { direction: string; type: string }) {
             <option value="">all</option>
             {types.map((t) => (
               <option key={t} value={t}>
-                {t}
+                {typeTitle(p.catalogue, t)}
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Search
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setQuery(props.direction, props.type, e.target.value);
+            }}
+          />
         </label>
         <span className="muted">{shown.length} entries</span>
       </div>
@@ -92,7 +118,35 @@ function NotificationList(props: { direction: string; type: string }) {
   );
 }
 
+interface KeptDraft {
+  draft: Draft;
+  to: string[];
+  refs: string;
+}
+
+function loadDraft(key: string): KeptDraft | undefined {
+  try {
+    const v = JSON.parse(localStorage.getItem(key) ?? 'null') as KeptDraft | null;
+    return v && Array.isArray(v.to) && typeof v.refs === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function Compose(props: { query: URLSearchParams }) {
+  const p = usePicture();
+  if (!p.canSend) {
+    return (
+      <section aria-labelledby="compose-h" className="compose">
+        <h1 id="compose-h">Compose a notification</h1>
+        <p data-testid="cannot-send">This {p.role} token reads the record; signing and sending needs an officer's token.</p>
+      </section>
+    );
+  }
+  return <Composer query={props.query} />;
+}
+
+function Composer(props: { query: URLSearchParams }) {
   const p = usePicture();
   const types = Object.keys(p.catalogue)
     .filter((t) => isComposedFromForm(p.catalogue, t))
@@ -108,20 +162,80 @@ function Compose(props: { query: URLSearchParams }) {
 
   // A type the rules read is addressed to all parties (the catalogue's x-parley-addressed: all).
   const toAll = schema?.['x-parley-addressed'] === 'all';
+  const [attempted, setAttempted] = useState(false);
+  // Whether there is a draft worth keeping (typed here, or brought back from this browser).
+  const [touched, setTouched] = useState(false);
+  const draftKey = `parley.draft.${p.party}.${type}`;
   useEffect(() => {
-    setDraft(schema ? emptyDraft(schema, schema) : undefined);
+    // A draft kept in this browser comes back with its type; a fresh form otherwise.
+    const kept = type ? loadDraft(draftKey) : undefined;
+    setDraft(kept?.draft ?? (schema ? emptyDraft(schema, schema) : undefined));
+    if (kept) {
+      if (!props.query.get('to')) setTo(kept.to);
+      if (!props.query.get('refs')) setRefs(kept.refs);
+    }
     setRefusal(undefined);
     if (toAll) setTo(['*']);
+    setAttempted(false);
+    setTouched(kept !== undefined);
   }, [type, schema === undefined]);
+  useEffect(() => {
+    // Kept at every change (a small write), so leaving the page at once loses nothing.
+    if (!type || !touched || draft === undefined) return;
+    localStorage.setItem(draftKey, JSON.stringify({ draft, to, refs, saved: new Date().toISOString() }));
+  }, [draft, to, refs, draftKey, touched]);
+  const edit = (d: Draft) => {
+    setTouched(true);
+    setDraft(d);
+  };
+
+  const body = schema ? bodyOf(schema, schema, draft) : undefined;
+  const validators = useValidators();
+  const all = schema ? (problemsOf(validators, type, body) ?? []) : [];
+  // As the officer types, what is wrong in what was typed; after a first attempt, everything (the empty required fields too).
+  const problems = attempted ? all : all.filter((x) => x.keyword !== 'required');
+  const refList = refs.split(/[\s,]+/).filter(Boolean);
+
+  // What the regimes would say of it, asked of the node once the form is free of problems.
+  const [verdict, setVerdict] = useState<{ key: string; findings: Finding[] } | undefined>(undefined);
+  const [accepted, setAccepted] = useState(false);
+  const ready = !!schema && validators !== undefined && all.length === 0 && to.length > 0;
+  const previewKey = ready ? JSON.stringify({ type, to, refList, body }) : '';
+  useEffect(() => {
+    if (!ready) return;
+    let live = true;
+    const t = setTimeout(() => {
+      p.api.preview({ type, to, refs: refList, body }).then(
+        (r) => live && setVerdict({ key: previewKey, findings: r.findings }),
+        () => live && setVerdict(undefined),
+      );
+    }, 400);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [previewKey]);
+  const warnings = verdict && verdict.key === previewKey ? verdict.findings : [];
+  useEffect(() => setAccepted(false), [previewKey]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!schema) return;
+    setAttempted(true);
+    if (warnings.length > 0 && !accepted) {
+      setTimeout(() => document.getElementById('accept-findings')?.focus(), 0);
+      return;
+    }
+    if (all.length > 0 || to.length === 0) {
+      // Nothing is signed while the form has problems: they are all listed, the first one focused.
+      setTimeout(() => document.querySelector<HTMLElement>('form [aria-invalid="true"]')?.focus(), 0);
+      return;
+    }
     setSending(true);
     setRefusal(undefined);
     try {
-      const body = bodyOf(schema, schema, draft);
-      const created = await p.api.append({ type, to, refs: refs.split(/[\s,]+/).filter(Boolean), body });
+      const created = await p.api.append({ type, to, refs: refList, body });
+      localStorage.removeItem(draftKey);
       p.refresh();
       go(entryHref(created.id));
     } catch (err) {
@@ -134,7 +248,7 @@ function Compose(props: { query: URLSearchParams }) {
     }
   };
 
-  const fieldRefusal: Refusal | undefined = refusal?.path ? { path: refusal.path, message: `${refusal.code}: ${refusal.message}` } : undefined;
+  const fieldRefusal: Refusal[] = [...problems, ...(refusal?.path ? [{ path: refusal.path, message: `${refusal.code}: ${refusal.message}` }] : [])];
   const description = typeof schema?.description === 'string' ? schema.description : undefined;
 
   return (
@@ -181,7 +295,46 @@ function Compose(props: { query: URLSearchParams }) {
           <span className="hint">The entries this one answers or concerns, separated by spaces.</span>
         </div>
 
-        {schema && draft !== undefined && <BodyFields root={schema} draft={draft} onChange={setDraft} refusal={fieldRefusal} />}
+        {schema && draft !== undefined && <BodyFields root={schema} draft={draft} onChange={edit} refusal={fieldRefusal} />}
+
+        {attempted && to.length === 0 && (
+          <p className="field-problem" data-testid="field-problem">
+            Choose at least one addressee.
+          </p>
+        )}
+        {schema && problems.length > 0 && (
+          <div className="problems" role="status" data-testid="problems">
+            <strong>
+              {problems.length} {problems.length === 1 ? 'problem' : 'problems'} to fix before signing:
+            </strong>
+            <ul>
+              {problems.map((x) => (
+                <li key={x.path}>{describeProblem(x)}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {warnings.length > 0 && (
+          <div className="regime-warnings" role="alert" data-testid="regime-warnings">
+            <strong>If signed now, the regimes would find:</strong>
+            <ul>
+              {warnings.map((f) => (
+                <li key={f.id}>
+                  <SeverityBadge severity={f.severity} /> {f.explanation} <span className="cite">{f.citation}</span>
+                </li>
+              ))}
+            </ul>
+            <label>
+              <input id="accept-findings" type="checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} /> I have read this and sign anyway
+            </label>
+          </div>
+        )}
+        {schema && (
+          <details className="preview" data-testid="preview">
+            <summary>Preview what will be signed</summary>
+            <pre className="mono">{JSON.stringify({ type, to, refs: refList, body }, null, 2)}</pre>
+          </details>
+        )}
 
         {refusal && (
           <div id="refusal" role="alert" className="refusal" data-testid="refusal">
@@ -201,6 +354,20 @@ function Compose(props: { query: URLSearchParams }) {
             {sending ? 'Signing…' : 'Sign and send'}
           </button>
           <a href={href('notifications')}>Cancel</a>
+          {type && touched && (
+            <button
+              type="button"
+              className="small"
+              onClick={() => {
+                localStorage.removeItem(draftKey);
+                setTouched(false);
+                setDraft(schema ? emptyDraft(schema, schema) : undefined);
+                setAttempted(false);
+              }}
+            >
+              Discard draft
+            </button>
+          )}
         </div>
       </form>
     </section>
