@@ -148,6 +148,7 @@ describe('operator API', () => {
         'GET /api/v1/incidents', 'GET /api/v1/encounters', 'GET /api/v1/encounters/live',
         'GET /api/v1/zones', 'GET /api/v1/zones/map',
         'GET /api/v1/missiles/sites', 'GET /api/v1/missiles/visits',
+        'GET /api/v1/session', 'POST /api/v1/entries/preview',
       ].sort(),
     );
     const send = doc.json.paths['/api/v1/entries'].post;
