@@ -6,22 +6,13 @@
  * the entries arrive.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, ensureConsoleBuilt, launchBrowser, pageProblems, screenshot, send, signIn, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { api, type Browser, pageProblems, type ScenarioNetwork, screenshot, send, signIn, withScenarioConsole } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
 
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  net = await startScenarioNetwork();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await net?.close();
-});
+withScenarioConsole((n, b) => ((net = n), (browser = b)));
 
 const H = 3_600_000;
 const poll = { timeout: 30_000, interval: 250 };

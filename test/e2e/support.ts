@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { playScenario } from '../../src/demo/scenario.js';
 import { startNode, type RunningNode } from '../../src/server/node.js';
 import { FAST_TIMINGS, introduce } from '../federation/support.js';
@@ -98,6 +99,30 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** Opens the node's console in a new tab and signs in with the officer token. */
+/**
+ * For a browser test file: the winter scenario on five nodes and a browser, started before the
+ * file's tests (handed to `use`) and stopped after them.
+ *
+ * @example
+ *   let net: ScenarioNetwork;
+ *   let browser: Browser;
+ *   withScenarioConsole((n, b) => ((net = n), (browser = b)));
+ */
+export function withScenarioConsole(use: (net: ScenarioNetwork, browser: Browser) => void): void {
+  let net: ScenarioNetwork | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    net = await startScenarioNetwork();
+    browser = await launchBrowser();
+    use(net, browser);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await net?.close();
+  });
+}
+
 export async function signIn(browser: Browser, node: RunningNode, role: 'officer' | 'analyst' | 'admin' = 'officer'): Promise<Page> {
   const page = await browser.context.newPage();
   const problems: string[] = [];

@@ -8,22 +8,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt, launchBrowser, outputDir, pageProblems, root, screenshot, signIn, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { type Browser, outputDir, pageProblems, root, type ScenarioNetwork, screenshot, signIn, withScenarioConsole } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
 
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  net = await startScenarioNetwork();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await net?.close();
-});
+withScenarioConsole((n, b) => ((net = n), (browser = b)));
 
 describe('the Talks page', { timeout: 120_000 }, () => {
   it('shows the 7 December call with both readouts side by side and the differences marked; an analyst proves one readout', async () => {

@@ -5,24 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../federation/support.js';
 import { adoptHotlineTerms } from '../hotline/support.js';
-import { api, ensureConsoleBuilt, launchBrowser, pageProblems, send, signIn, square, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
+import { api, type Browser, pageProblems, type ScenarioNetwork, send, signIn, square, withScenarioConsole } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
 
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  net = await startScenarioNetwork();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await net?.close();
-});
+withScenarioConsole((n, b) => ((net = n), (browser = b)));
 
 describe('nothing blanks the console', { timeout: 120_000 }, () => {
   it('typing "As of" through a six-digit year shows the problem beside the field; a valid instant is kept in the address', async () => {

@@ -5,22 +5,13 @@
  * observers' posts, the restriction, and the report outside every zone shown as such; then one
  * zone's page with its history.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt, launchBrowser, pageProblems, screenshot, signIn, startScenarioNetwork, type Browser, type ScenarioNetwork } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { type Browser, pageProblems, type ScenarioNetwork, screenshot, signIn, withScenarioConsole } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
 
-beforeAll(async () => {
-  ensureConsoleBuilt();
-  net = await startScenarioNetwork();
-  browser = await launchBrowser();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await net?.close();
-});
+withScenarioConsole((n, b) => ((net = n), (browser = b)));
 
 describe('the Zones page', { timeout: 120_000 }, () => {
   it('shows the zones with their ceilings and latest figures, the posts, the restriction, and a report outside every zone', async () => {
