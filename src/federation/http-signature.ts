@@ -44,8 +44,13 @@ import { sha256 } from '../protocol/bytes.js';
 import { isPartyCode } from '../protocol/entry.js';
 import { fail, ok, type Result } from '../protocol/errors.js';
 
-/** How far `created` may be from the verifier's clock, either way. */
-export const MAX_SIGNATURE_SKEW_S = 60;
+/**
+ * How far `created` may be from the verifier's clock, either way: the same 5 minutes an entry's
+ * time may run ahead (MAX_FUTURE_SKEW_MS), so two nodes whose clocks differ by a few minutes still
+ * talk. A wider window costs only a longer-lived nonce journal: a replay is refused by the nonce
+ * for as long as its signature could pass.
+ */
+export const MAX_SIGNATURE_SKEW_S = 300;
 export const SIGNATURE_LABEL = 'parley';
 export const SIGNATURE_TAG = 'parley-v1';
 export const RECIPIENT_HEADER = 'parley-to';

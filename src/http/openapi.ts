@@ -132,7 +132,7 @@ export class ApiDocument {
             in: 'header',
             name: 'Signature',
             description:
-              'RFC 9421: Signature-Input parley=("@method" "@authority" "@path" "@query" "parley-to" "content-digest");created;nonce;keyid=<party>;alg="ed25519";tag="parley-v1", with an RFC 9530 Content-Digest on bodies; created within 60 s; each nonce once. 2xx replies are signed back over "@status" "parley-to" "content-digest" with the request nonce.',
+              'RFC 9421: Signature-Input parley=("@method" "@authority" "@path" "@query" "parley-to" "content-digest");created;nonce;keyid=<party>;alg="ed25519";tag="parley-v1", with an RFC 9530 Content-Digest on bodies; created within 5 minutes of the receiving node clock; each nonce once. 2xx replies are signed back over "@status" "parley-to" "content-digest" with the request nonce.',
           },
         },
       },

@@ -82,13 +82,13 @@ describe('RFC 9421 request signatures', () => {
     expect(!v.ok && v.error.message).toMatch(/content-digest/);
   });
 
-  it('refuses a signature created more than 60 s away from the clock, with PARLEY_ERR_REPLAY', () => {
+  it('refuses a signature created more than 5 minutes away from the clock, with PARLEY_ERR_REPLAY', () => {
     const h = signRequest(target, body, { party: 'USA', privateKey: usa.privateKey }, NOW, NONCE);
-    for (const nowS of [NOW + 61, NOW - 61]) {
+    for (const nowS of [NOW + 301, NOW - 301]) {
       const v = verifyRequest(received(h), { self: 'RUS', nowS, keyOf });
       expect(!v.ok && v.error.code).toBe('PARLEY_ERR_REPLAY');
     }
-    expect(verifyRequest(received(h), { self: 'RUS', nowS: NOW + 60, keyOf }).ok).toBe(true);
+    for (const nowS of [NOW + 300, NOW - 300]) expect(verifyRequest(received(h), { self: 'RUS', nowS, keyOf }).ok).toBe(true);
   });
 
   it('signs replies back, bound to the request by its nonce', () => {

@@ -50,14 +50,21 @@ export async function stopPostgres(): Promise<void> {
  * every node every other's descriptor with the URL it actually listens on. With `store:
  * 'postgres'` every node's entries live in a fresh database of its own on {@link sharedPostgres}.
  */
-export async function startNetwork(codes: string[], options: Partial<StartOptions> & { store?: StoreDialect } = {}): Promise<TestNetwork> {
-  const { store: dialect = 'sqlite', ...start } = options;
+export async function startNetwork(
+  codes: string[],
+  options: Partial<StartOptions> & { store?: StoreDialect; /** options of one node, over the others */ each?: (code: string) => Partial<StartOptions> } = {},
+): Promise<TestNetwork> {
+  const { store: dialect = 'sqlite', each, ...start } = options;
   const dir = tempDir('parley-fed-');
   const nodes: Record<string, RunningNode> = {};
   for (const code of codes) {
     const store = dialect === 'postgres' ? await (await sharedPostgres()).fresh() : undefined;
     const folder = await initNode(join(dir.path, code), { party: code, url: 'http://127.0.0.1:9', name: `${code} node`, ...(store ? { store } : {}) });
-    nodes[code] = await startNode({ dir: folder.dir, port: 0, logger: false, runFile: false, federation: { timings: FAST_TIMINGS }, ...start });
+    const own = each?.(code) ?? {};
+    nodes[code] = await startNode({
+      dir: folder.dir, port: 0, logger: false, runFile: false, ...start, ...own,
+      federation: { timings: FAST_TIMINGS, ...start.federation, ...own.federation },
+    });
   }
   await introduce(Object.values(nodes));
   return {
