@@ -29,8 +29,16 @@ export interface PeerClientOptions {
   timeoutMs: number;
 }
 
+/** What this node's requests to its peers have cost on the wire since it started (both directions, headers included). */
+export interface WireCounters {
+  requests: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
 export class PeerClient {
   readonly #o: PeerClientOptions;
+  readonly #wire: WireCounters = { requests: 0, bytesSent: 0, bytesReceived: 0 };
   /** A few pooled keep-alive connections per peer: at most one push and a pull or two are in flight. */
   readonly #agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 4 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 4 }) };
 
@@ -55,6 +63,11 @@ export class PeerClient {
     return page.value;
   }
 
+  /** Requests made and bytes on the wire so far: what an operator watches as the network grows. */
+  wire(): WireCounters {
+    return { ...this.#wire };
+  }
+
   /** Closes the pooled connections (the node is stopping). */
   close(): void {
     this.#agents.http.destroy();
@@ -70,7 +83,7 @@ export class PeerClient {
     if (bytes) headers['content-type'] = 'application/json';
     let res: RawResponse;
     try {
-      res = await exchange(url, method, headers, bytes, this.#o.timeoutMs, url.protocol === 'https:' ? this.#agents.https : this.#agents.http);
+      res = await exchange(url, method, headers, bytes, this.#o.timeoutMs, url.protocol === 'https:' ? this.#agents.https : this.#agents.http, this.#wire);
     } catch (err) {
       const cause = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new ParleyError('PARLEY_ERR_UNAVAILABLE', `${peer.party} at ${peer.url} cannot be reached (${cause})`, { party: peer.party, cause });
@@ -104,9 +117,18 @@ interface RawResponse {
  * One request on a keep-alive connection (node:http: on the hot path it costs a fraction of what
  * fetch does), with a deadline and a cap on the reply's size.
  */
-function exchange(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number, agent: HttpAgent): Promise<RawResponse> {
+function exchange(url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number, agent: HttpAgent, wire: WireCounters): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    // A keep-alive socket carries one request at a time: what it moved meanwhile is this exchange's.
+    let socket: { bytesWritten: number; bytesRead: number } | undefined;
+    let start = { written: 0, read: 0 };
+    const count = () => {
+      if (!socket) return;
+      wire.bytesSent += socket.bytesWritten - start.written;
+      wire.bytesReceived += socket.bytesRead - start.read;
+      socket = undefined;
+    };
     const req = request(
       {
         protocol: url.protocol,
@@ -132,6 +154,7 @@ function exchange(url: URL, method: string, headers: Record<string, string>, bod
         });
         res.on('end', () => {
           clearTimeout(timer);
+          count();
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
         });
         res.on('error', fail);
@@ -140,8 +163,14 @@ function exchange(url: URL, method: string, headers: Record<string, string>, bod
     const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
     function fail(err: Error) {
       clearTimeout(timer);
+      count();
       reject(err);
     }
+    req.on('socket', (s) => {
+      wire.requests++;
+      socket = s;
+      start = { written: s.bytesWritten, read: s.bytesRead };
+    });
     req.on('error', fail);
     req.end(body);
   });

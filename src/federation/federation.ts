@@ -25,7 +25,7 @@ import { ParleyError } from '../protocol/errors.js';
 import type { SigningKey } from '../protocol/signing.js';
 import type { AcceptReport, Ledger, LedgerEntry } from '../ledger/ledger.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
-import { PeerClient, type PeerAddress } from './client.js';
+import { PeerClient, type PeerAddress, type WireCounters } from './client.js';
 import { precheckRequest, signResponse, verifyRequest, type ReceivedRequest, type VerifiedSignature } from './http-signature.js';
 import { PeerLink, silentLogger, type LinkHost, type LinkState, type LinkTimings, type Logger } from './link.js';
 import { NonceCache } from './replay.js';
@@ -57,6 +57,8 @@ export interface NodeStatus {
   seq: number;
   peers: PeerStatus[];
   alerts: Alert[];
+  /** This node's requests to its peers and their bytes on the wire since it started (a running node only). */
+  wire?: WireCounters;
 }
 
 export type FederationEvent =
@@ -404,7 +406,7 @@ export class Federation {
         lastContact: s?.lastContact !== undefined ? new Date(s.lastContact).toISOString() : null,
       };
     });
-    return { party: this.party, seq: own, peers, alerts: [...this.#equivocations, ...this.#refusals.values(), ...this.#badReceipts.values()] };
+    return { party: this.party, seq: own, peers, alerts: [...this.#equivocations, ...this.#refusals.values(), ...this.#badReceipts.values()], wire: this.#client.wire() };
   }
 
   // ------------------------------------------------------------------ internals

@@ -143,6 +143,12 @@ export const statusSchemaWith = (additions: readonly StatusAdditions[]) => ({
       },
     },
     alerts: { type: 'array', items: { anyOf: [alertSchema, ...additions.flatMap((a) => (a.alarm ? [a.alarm] : []))] }, description: 'Federation alerts, and the alarms the live services raised.' },
+    wire: {
+      type: 'object',
+      description: 'This node\'s requests to its peers since it started, and their bytes on the wire both ways (headers included).',
+      required: ['requests', 'bytesSent', 'bytesReceived'],
+      properties: { requests: { type: 'integer' }, bytesSent: { type: 'integer' }, bytesReceived: { type: 'integer' } },
+    },
     ...Object.assign({}, ...additions.map((a) => a.properties ?? {})),
   },
 });

@@ -55,6 +55,11 @@ describe.each(DIALECTS)('delivery between nodes on loopback (%s stores)', (store
     expect(status.seq).toBeGreaterThanOrEqual(4); // its three notes and its receipt of UKR's note
     for (const p of status.peers) expect(p).toMatchObject({ backlog: 0, link: 'up' });
     expect(status.alerts).toEqual([]);
+    // What it cost on the wire: at least one push to each peer, each carrying at least the broadcast's envelope.
+    const envelopeBytes = JSON.stringify(toAll.envelope).length;
+    expect(status.wire!.requests).toBeGreaterThanOrEqual(3);
+    expect(status.wire!.bytesSent).toBeGreaterThan(3 * envelopeBytes);
+    expect(status.wire!.bytesReceived).toBeGreaterThan(0);
 
     // Receipts are entries too: every node ends up holding every log, and verify passes everywhere.
     await waitFor('logs to converge', () => {
