@@ -19,6 +19,7 @@ import { benchDivergence, benchTalksShare } from './talks.js';
 import { benchIncidents, benchRetrospective } from './incidents.js';
 import { benchAssignment, benchZones, benchZonesEvaluation } from './zones.js';
 import { benchRange, benchVisits } from './missiles.js';
+import { describeScale, runScaleBench } from './scale.js';
 
 interface Row {
   figure: string;
@@ -190,6 +191,11 @@ async function main(): Promise<void> {
         '',
         'a batch or less (in-order delivery: a flash cannot overtake what was committed before it)',
       );
+    }
+
+    if (want('scale')) {
+      console.log('\nCost as the network grows (issue 18; one process per node):');
+      describeScale(await runScaleBench(), add);
     }
 
     if (want('postgres')) {
