@@ -10,8 +10,8 @@
  * two processes appending at once produce one chain, never a fork of a log.
  *
  * Several processes of one node also share, through {@link SharedStore}: a notification on every
- * commit (LISTEN/NOTIFY, channel `parley_commit`, sent in the commit's transaction so it is heard
- * exactly when the commit is visible), session advisory locks (the peer links: a lock lives as
+ * commit (LISTEN/NOTIFY, channel `parley_commit`, sent right after the commit, so it is heard
+ * once the commit is visible), session advisory locks (the peer links: a lock lives as
  * long as its process's connection, so a process that dies frees its links), and writing turns
  * (a session advisory lock every commit of the author takes in shared mode first: the writer
  * holding the turn exclusively is never overtaken).
@@ -295,33 +295,49 @@ export class PostgresStore implements Store {
       throw this.#failure('the commit', err);
     }
     let failed = false;
+    let result: CommitResult;
     try {
-      const change = changeOf(c);
-      // The notification is part of the transaction: heard when, and only if, the commit is visible.
-      const end = change ? `SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(JSON.stringify(change))}); COMMIT` : 'COMMIT';
-      if (inlineBytes(c) <= MAX_INLINE_BYTES) return await this.#applyInline(client, c, end, turn?.author);
-      const result = await this.#apply(client, c, turn?.author);
-      await client.query(end);
-      return result;
+      if (inlineBytes(c) <= MAX_INLINE_BYTES) result = await this.#applyInline(client, c, turn?.author);
+      else {
+        result = await this.#apply(client, c, turn?.author);
+        await client.query('COMMIT');
+      }
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
         failed = true;
       });
-      throw this.#failure('the commit', err);
-    } finally {
       // A connection whose rollback failed is not given to the next caller.
       if (!turn) client.release(failed);
       else if (failed) turn.broken = true;
+      throw this.#failure('the commit', err);
     }
+    // The other processes hear of the commit once it is durable and visible, by a notification
+    // sent after it in a transaction of its own: inside the commit's transaction, PostgreSQL would
+    // hold its cluster-wide notification lock through the commit's flush, so that no two commits
+    // on the server (this node's, another node's on the same server) could share a flush. The
+    // caller does not wait for it. A notification lost (this process dying between the two) is
+    // made up for by the other processes' polling of the heads.
+    const change = changeOf(c);
+    if (!change) {
+      if (!turn) client.release();
+      return result;
+    }
+    const sent = client.query(`SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(JSON.stringify(change))})`).then(
+      () => false,
+      () => true,
+    );
+    if (!turn) void sent.then((broken) => client.release(broken));
+    else void sent.then((broken) => void (broken && (turn.broken = true)));
+    return result;
   }
 
   /**
    * A commit of ordinary size (every commit of a running node: appends, accepted batches, their
    * receipts, metadata) in one round trip: one simple query of the transaction's start, its locks,
-   * the head check (which raises when a head moved), every row as literals, the notification and
+   * the head check (which raises when a head moved), every row as literals, and
    * COMMIT. A single awaiting writer, and every delivery, pays one wait on the server per commit.
    */
-  async #applyInline(client: pg.PoolClient, c: Commit, end: string, turnHeld?: string): Promise<CommitResult> {
+  async #applyInline(client: pg.PoolClient, c: Commit, turnHeld?: string): Promise<CommitResult> {
     const lit = (v: string) => client.escapeLiteral(v);
     const bytes = (b: Buffer | null) => (b ? `decode('${b.toString('hex')}', 'hex')` : 'NULL');
     const sql = [...lockStatements(c, turnHeld)];
@@ -358,7 +374,7 @@ export class PostgresStore implements Store {
     // A key given twice keeps its last value, as one upsert after another would.
     const meta = new Map(c.meta ?? []);
     if (meta.size) sql.push(`INSERT INTO meta (key, value) VALUES ${[...meta].map(([k, v]) => `(${lit(k)}, ${lit(v)})`).join(', ')} ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
-    sql.push(end);
+    sql.push('COMMIT');
     let results: pg.QueryResult[];
     try {
       const r = await client.query(sql.join(';\n'));
