@@ -81,6 +81,20 @@ CREATE TABLE meta (
 );
 `,
   },
+  {
+    version: 2,
+    // The nonces of signed federation requests taken by any process of the node, until their
+    // signatures are too old to pass anyway (seconds since the epoch).
+    sql: `
+CREATE TABLE nonces (
+  party text COLLATE "C" NOT NULL,
+  nonce text COLLATE "C" NOT NULL,
+  until bigint NOT NULL,
+  PRIMARY KEY (party, nonce)
+);
+CREATE INDEX nonces_until ON nonces (until);
+`,
+  },
 ];
 
 /** The schema version this code reads and writes. */
@@ -99,6 +113,8 @@ const MAX_NOTIFIED_IDS = 64;
 /** The session connection is checked this often, and given up when a check is not answered in SESSION_DEAD_MS. */
 const SESSION_BEAT_MS = 1000;
 const SESSION_DEAD_MS = 3000;
+/** How often (seconds) the nonces past their signatures' validity are removed. */
+const NONCE_SWEEP_S = 60;
 /** The longest a writer waits for its turn before its write is refused. */
 const TURN_WAIT_MS = 30_000;
 /** The writing-turn lock of an author. */
@@ -142,6 +158,8 @@ export class PostgresStore implements Store {
   #turn: { author: string; client: pg.PoolClient; broken: boolean } | undefined;
   /** The location without its password. */
   readonly #where: string;
+  /** When (seconds) this process last removed the expired nonces. */
+  #nonceSweptS = 0;
   /** Settles when the schema is checked (and migrated); every call waits for it. */
   readonly #ready: Promise<void>;
   #closed = false;
@@ -177,8 +195,36 @@ export class PostgresStore implements Store {
         unlock: (name) => session.unlock(name),
         onLost: (listener) => session.onLost(listener),
         withTurn: (author, work) => this.#withTurn(author, work),
+        useNonce: (party, nonce, until, nowS) => this.#useNonce(party, nonce, until, nowS),
       };
     }
+  }
+
+  /**
+   * One round trip: the nonce's row, and (once a minute) the removal of those expired. Committed
+   * without waiting for the flush (`synchronous_commit = off`): visible to every process at once,
+   * and lost only if the database server itself crashes within a fraction of a second — like the
+   * file journal of a one-process node, which is in the kernel, not on the disk, when it answers.
+   */
+  async #useNonce(party: string, nonce: string, until: number, nowS: number): Promise<boolean> {
+    await this.#ready;
+    const lit = (v: string) => pg.escapeLiteral(v);
+    const sweep = nowS - this.#nonceSweptS >= NONCE_SWEEP_S;
+    if (sweep) this.#nonceSweptS = nowS;
+    const sql = [
+      'BEGIN',
+      'SET LOCAL synchronous_commit = off',
+      ...(sweep ? [`DELETE FROM nonces WHERE until < ${Math.trunc(nowS)}`] : []),
+      `INSERT INTO nonces (party, nonce, until) VALUES (${lit(party)}, ${lit(nonce)}, ${Math.trunc(until)}) ON CONFLICT DO NOTHING`,
+      'COMMIT',
+    ];
+    let results: pg.QueryResult[];
+    try {
+      results = (await this.#pool.query(sql.join('; '))) as unknown as pg.QueryResult[];
+    } catch (err) {
+      throw this.#failure("recording a request's nonce", err);
+    }
+    return results[sql.length - 2].rowCount === 1;
   }
 
   async #withTurn<T>(author: string, work: () => Promise<T>): Promise<T> {
