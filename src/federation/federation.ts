@@ -26,7 +26,7 @@ import type { SigningKey } from '../protocol/signing.js';
 import type { AcceptReport, Ledger, LedgerEntry } from '../ledger/ledger.js';
 import { DEFAULT_BACKOFF } from './backoff.js';
 import { PeerClient, type PeerAddress, type WireCounters } from './client.js';
-import { precheckRequest, signResponse, verifyRequest, type ReceivedRequest, type VerifiedSignature } from './http-signature.js';
+import { MAX_SIGNATURE_SKEW_S, precheckRequest, signResponse, verifyRequest, type ReceivedRequest, type VerifiedSignature } from './http-signature.js';
 import { PeerLink, silentLogger, type LinkHost, type LinkState, type LinkTimings, type Logger } from './link.js';
 import { NonceCache } from './replay.js';
 import {
@@ -90,7 +90,11 @@ export interface FederationOptions {
   endsBatch?: (entry: LedgerEntry, peer: string) => boolean;
   /** URLs this node listens on, besides the one in its own roster entry: requests signed for another authority are refused. */
   selfUrls?: () => readonly string[];
-  /** Where the nonces of requests taken are journalled, so that a replay is refused after a restart too (the node folder's `nonces`). */
+  /**
+   * Where the nonces of requests taken are journalled, so that a replay is refused after a restart
+   * too (the node folder's `nonces`). On a store shared by several processes the nonces are kept in
+   * the store instead, so that a request taken by one process is a replay at every other.
+   */
   nonceFile?: string;
 }
 
@@ -177,7 +181,7 @@ export class Federation {
     this.#maxBatch = Math.min(options.maxBatch ?? 256, MAX_BATCH_ENTRIES);
     this.#endsBatch = options.endsBatch;
     this.#startedS = Math.floor(this.#clock() / 1000);
-    this.#nonceJournal = options.nonceFile !== undefined;
+    this.#nonceJournal = options.nonceFile !== undefined || options.ledger.shared !== undefined;
     this.#nonces = new NonceCache({ file: options.nonceFile, nowS: this.#startedS });
     this.#selfUrls = options.selfUrls;
     this.#timings = { backoff: DEFAULT_BACKOFF, heartbeatMs: 5000, inlineGraceMs: 100, stubDelayMs: 50, maxBatch: this.#maxBatch, ...options.timings };
@@ -283,9 +287,13 @@ export class Federation {
     if (!this.#nonceJournal && v.created < this.#startedS) {
       throw new ParleyError('PARLEY_ERR_REPLAY', `this signed request from ${v.party} was created (${v.created}) before this node started (${this.#startedS}); it may already have been received — a retry must be signed again`);
     }
+    const replay = () => new ParleyError('PARLEY_ERR_REPLAY', `this signed request from ${v.party} was already received (nonce ${v.nonce}); a retry must be signed again`);
     const use = this.#nonces.use(v.party, v.nonce, v.created, nowS);
-    if (use === 'replay') throw new ParleyError('PARLEY_ERR_REPLAY', `this signed request from ${v.party} was already received (nonce ${v.nonce}); a retry must be signed again`);
+    if (use === 'replay') throw replay();
     if (use === 'full') throw new ParleyError('PARLEY_ERR_UNAVAILABLE', 'this node is taking too many requests to remember their nonces; retry in a minute');
+    // Another process of this node may have taken it.
+    const shared = this.ledger.shared;
+    if (shared && !(await shared.useNonce(v.party, v.nonce, v.created + MAX_SIGNATURE_SKEW_S, nowS))) throw replay();
     this.#links.get(v.party)?.heard();
     return v;
   }

@@ -10,8 +10,8 @@
  * two processes appending at once produce one chain, never a fork of a log.
  *
  * Several processes of one node also share, through {@link SharedStore}: a notification on every
- * commit (LISTEN/NOTIFY, channel `parley_commit`, sent in the commit's transaction so it is heard
- * exactly when the commit is visible), session advisory locks (the peer links: a lock lives as
+ * commit (LISTEN/NOTIFY, channel `parley_commit`, sent right after the commit, so it is heard
+ * once the commit is visible), session advisory locks (the peer links: a lock lives as
  * long as its process's connection, so a process that dies frees its links), and writing turns
  * (a session advisory lock every commit of the author takes in shared mode first: the writer
  * holding the turn exclusively is never overtaken).
@@ -81,6 +81,20 @@ CREATE TABLE meta (
 );
 `,
   },
+  {
+    version: 2,
+    // The nonces of signed federation requests taken by any process of the node, until their
+    // signatures are too old to pass anyway (seconds since the epoch).
+    sql: `
+CREATE TABLE nonces (
+  party text COLLATE "C" NOT NULL,
+  nonce text COLLATE "C" NOT NULL,
+  until bigint NOT NULL,
+  PRIMARY KEY (party, nonce)
+);
+CREATE INDEX nonces_until ON nonces (until);
+`,
+  },
 ];
 
 /** The schema version this code reads and writes. */
@@ -99,6 +113,8 @@ const MAX_NOTIFIED_IDS = 64;
 /** The session connection is checked this often, and given up when a check is not answered in SESSION_DEAD_MS. */
 const SESSION_BEAT_MS = 1000;
 const SESSION_DEAD_MS = 3000;
+/** How often (seconds) the nonces past their signatures' validity are removed. */
+const NONCE_SWEEP_S = 60;
 /** The longest a writer waits for its turn before its write is refused. */
 const TURN_WAIT_MS = 30_000;
 /** The writing-turn lock of an author. */
@@ -142,6 +158,8 @@ export class PostgresStore implements Store {
   #turn: { author: string; client: pg.PoolClient; broken: boolean } | undefined;
   /** The location without its password. */
   readonly #where: string;
+  /** When (seconds) this process last removed the expired nonces. */
+  #nonceSweptS = 0;
   /** Settles when the schema is checked (and migrated); every call waits for it. */
   readonly #ready: Promise<void>;
   #closed = false;
@@ -177,8 +195,36 @@ export class PostgresStore implements Store {
         unlock: (name) => session.unlock(name),
         onLost: (listener) => session.onLost(listener),
         withTurn: (author, work) => this.#withTurn(author, work),
+        useNonce: (party, nonce, until, nowS) => this.#useNonce(party, nonce, until, nowS),
       };
     }
+  }
+
+  /**
+   * One round trip: the nonce's row, and (once a minute) the removal of those expired. Committed
+   * without waiting for the flush (`synchronous_commit = off`): visible to every process at once,
+   * and lost only if the database server itself crashes within a fraction of a second — like the
+   * file journal of a one-process node, which is in the kernel, not on the disk, when it answers.
+   */
+  async #useNonce(party: string, nonce: string, until: number, nowS: number): Promise<boolean> {
+    await this.#ready;
+    const lit = (v: string) => pg.escapeLiteral(v);
+    const sweep = nowS - this.#nonceSweptS >= NONCE_SWEEP_S;
+    if (sweep) this.#nonceSweptS = nowS;
+    const sql = [
+      'BEGIN',
+      'SET LOCAL synchronous_commit = off',
+      ...(sweep ? [`DELETE FROM nonces WHERE until < ${Math.trunc(nowS)}`] : []),
+      `INSERT INTO nonces (party, nonce, until) VALUES (${lit(party)}, ${lit(nonce)}, ${Math.trunc(until)}) ON CONFLICT DO NOTHING`,
+      'COMMIT',
+    ];
+    let results: pg.QueryResult[];
+    try {
+      results = (await this.#pool.query(sql.join('; '))) as unknown as pg.QueryResult[];
+    } catch (err) {
+      throw this.#failure("recording a request's nonce", err);
+    }
+    return results[sql.length - 2].rowCount === 1;
   }
 
   async #withTurn<T>(author: string, work: () => Promise<T>): Promise<T> {
@@ -295,33 +341,49 @@ export class PostgresStore implements Store {
       throw this.#failure('the commit', err);
     }
     let failed = false;
+    let result: CommitResult;
     try {
-      const change = changeOf(c);
-      // The notification is part of the transaction: heard when, and only if, the commit is visible.
-      const end = change ? `SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(JSON.stringify(change))}); COMMIT` : 'COMMIT';
-      if (inlineBytes(c) <= MAX_INLINE_BYTES) return await this.#applyInline(client, c, end, turn?.author);
-      const result = await this.#apply(client, c, turn?.author);
-      await client.query(end);
-      return result;
+      if (inlineBytes(c) <= MAX_INLINE_BYTES) result = await this.#applyInline(client, c, turn?.author);
+      else {
+        result = await this.#apply(client, c, turn?.author);
+        await client.query('COMMIT');
+      }
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
         failed = true;
       });
-      throw this.#failure('the commit', err);
-    } finally {
       // A connection whose rollback failed is not given to the next caller.
       if (!turn) client.release(failed);
       else if (failed) turn.broken = true;
+      throw this.#failure('the commit', err);
     }
+    // The other processes hear of the commit once it is durable and visible, by a notification
+    // sent after it in a transaction of its own: inside the commit's transaction, PostgreSQL would
+    // hold its cluster-wide notification lock through the commit's flush, so that no two commits
+    // on the server (this node's, another node's on the same server) could share a flush. The
+    // caller does not wait for it. A notification lost (this process dying between the two) is
+    // made up for by the other processes' polling of the heads.
+    const change = changeOf(c);
+    if (!change) {
+      if (!turn) client.release();
+      return result;
+    }
+    const sent = client.query(`SELECT pg_notify('${CHANNEL}', ${client.escapeLiteral(JSON.stringify(change))})`).then(
+      () => false,
+      () => true,
+    );
+    if (!turn) void sent.then((broken) => client.release(broken));
+    else void sent.then((broken) => void (broken && (turn.broken = true)));
+    return result;
   }
 
   /**
    * A commit of ordinary size (every commit of a running node: appends, accepted batches, their
    * receipts, metadata) in one round trip: one simple query of the transaction's start, its locks,
-   * the head check (which raises when a head moved), every row as literals, the notification and
+   * the head check (which raises when a head moved), every row as literals, and
    * COMMIT. A single awaiting writer, and every delivery, pays one wait on the server per commit.
    */
-  async #applyInline(client: pg.PoolClient, c: Commit, end: string, turnHeld?: string): Promise<CommitResult> {
+  async #applyInline(client: pg.PoolClient, c: Commit, turnHeld?: string): Promise<CommitResult> {
     const lit = (v: string) => client.escapeLiteral(v);
     const bytes = (b: Buffer | null) => (b ? `decode('${b.toString('hex')}', 'hex')` : 'NULL');
     const sql = [...lockStatements(c, turnHeld)];
@@ -358,7 +420,7 @@ export class PostgresStore implements Store {
     // A key given twice keeps its last value, as one upsert after another would.
     const meta = new Map(c.meta ?? []);
     if (meta.size) sql.push(`INSERT INTO meta (key, value) VALUES ${[...meta].map(([k, v]) => `(${lit(k)}, ${lit(v)})`).join(', ')} ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
-    sql.push(end);
+    sql.push('COMMIT');
     let results: pg.QueryResult[];
     try {
       const r = await client.query(sql.join(';\n'));

@@ -157,6 +157,12 @@ export interface SharedStore {
    * race for a head takes its turn, so another process cannot keep it waiting.
    */
   withTurn<T>(author: string, work: () => Promise<T>): Promise<T>;
+  /**
+   * Records that `party` used `nonce` in a signed request valid until `until` (seconds): true the
+   * first time, false when any process of the node recorded it before (a replay). Nonces past
+   * `until` are forgotten.
+   */
+  useNonce(party: string, nonce: string, until: number, nowS: number): Promise<boolean>;
 }
 
 export interface Store extends StoreReader {

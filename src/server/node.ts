@@ -117,7 +117,9 @@ async function startLocked(folder: NodeFolder, options: StartOptions, unlock: ()
   const endsBatch = (e: LedgerEntry, peer: string) => urgent.some((u) => u(e, peer));
   let listening: string | undefined;
   const selfUrls = () => (listening ? [listening, folder.config.url] : [folder.config.url]);
-  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch, selfUrls, nonceFile: join(folder.dir, 'nonces'), ...options.federation });
+  // Several processes sharing a PostgreSQL store keep the nonces in it, not in the folder.
+  const nonceFile = ledger.shared ? undefined : join(folder.dir, 'nonces');
+  const federation = new Federation({ ledger, key: folder.key, log: app.log.child({ component: 'federation' }), endsBatch, selfUrls, nonceFile, ...options.federation });
   const events = new EventHub();
   const monitor = (regimes = await RegimeMonitor.open(ledger, registry));
   const services = new Map<string, LiveService>();

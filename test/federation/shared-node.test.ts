@@ -2,14 +2,18 @@
  * Two running nodes of one party on one PostgreSQL database (as two `parley start` processes):
  * an entry sent through one process reaches the other's event stream and regimes, and only one of
  * them drives the link to the peer; stopping that one hands the link to the other at once;
- * equivocation evidence one stored is the other's alert too.
+ * equivocation evidence one stored is the other's alert too; a signed federation request taken by
+ * one is a replay at the other (the nonces are kept in the database, not in each process).
  */
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNode, loadNode, openLedger } from '../../src/node/folder.js';
 import { startNode, type RunningNode } from '../../src/server/node.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { openStore } from '../../src/ledger/dialects.js';
+import { signRequest } from '../../src/federation/http-signature.js';
 import { catalogue } from '../../src/regimes/registry.js';
 import { tempDir } from '../support/nodes.js';
 import { postgresServer, type PostgresServer } from '../support/postgres.js';
@@ -50,6 +54,19 @@ async function nextEvent(url: string, token: string, match: (event: string, data
   } finally {
     await reader.cancel().catch(() => {});
   }
+}
+
+/** Sends exactly these headers and body to `port`, with the Host header given (the address a proxy would pass on). */
+function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers, setHost: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 describe('two running nodes of one party on one PostgreSQL database', () => {
@@ -102,5 +119,52 @@ describe('two running nodes of one party on one PostgreSQL database', () => {
     expect(other.federation.status().peers[0]).toMatchObject({ party: 'RUS', link: 'unknown', backlog: sent.seq, delivered: 0 });
     await driver.close();
     await waitFor('the other process to take the link', () => driving(other), 10_000);
+  }, 90_000);
+
+  it('a signed pull or push taken by one process is refused as a replay by the other', async () => {
+    // The party's address (a reverse proxy's, in production) is the authority requests are signed for.
+    const authority = '127.0.0.1:9';
+    const usa = await initNode(join(dir.path, 'nonces', 'USA'), { party: 'USA', url: `http://${authority}`, store: await server.fresh() });
+    const rus = await initNode(join(dir.path, 'nonces', 'RUS'), { party: 'RUS', url: 'http://127.0.0.1:8' });
+    const l = await openLedger(loadNode(usa.dir));
+    for (const d of [usa.descriptor, rus.descriptor]) await l.roster.add(d, new Date().toISOString());
+    await l.close();
+    const a = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
+    nodes.push(a);
+    const b = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
+    nodes.push(b);
+    const key = loadNode(rus.dir).key;
+    const signed = (method: 'GET' | 'POST', path: string, body?: string) => ({
+      ...signRequest({ method, authority, pathAndQuery: path, recipient: 'USA' }, body === undefined ? undefined : Buffer.from(body), { party: 'RUS', privateKey: key.privateKey }, Math.floor(Date.now() / 1000), randomBytes(16).toString('base64url')),
+      host: authority,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    });
+
+    // A pull, taken by A, replayed to B.
+    const pullPath = '/federation/v1/log/USA?after=0&limit=10';
+    const pull = signed('GET', pullPath);
+    expect((await send(a.port, 'GET', pullPath, pull)).status).toBe(200);
+    const replayed = await send(b.port, 'GET', pullPath, pull);
+    expect(replayed.status).toBe(401);
+    expect(replayed.json.error.code).toBe('PARLEY_ERR_REPLAY');
+    // The same pull signed again (a new nonce) is taken by B.
+    expect((await send(b.port, 'GET', pullPath, signed('GET', pullPath))).status).toBe(200);
+
+    // A push (a hello: no entries), taken by B, replayed to A — and to B itself.
+    const body = JSON.stringify({ batch: 'hello-replay', entries: [], heads: {} });
+    const push = signed('POST', '/federation/v1/push', body);
+    expect((await send(b.port, 'POST', '/federation/v1/push', push, body)).status).toBe(200);
+    for (const n of [a, b]) {
+      const again = await send(n.port, 'POST', '/federation/v1/push', push, body);
+      expect(again.status).toBe(401);
+      expect(again.json.error.code).toBe('PARLEY_ERR_REPLAY');
+    }
+
+    // The nonces are in the database: a process started after the request was taken refuses it too.
+    await a.close();
+    nodes.splice(nodes.indexOf(a), 1);
+    const c = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
+    nodes.push(c);
+    expect((await send(c.port, 'GET', pullPath, pull)).json.error?.code).toBe('PARLEY_ERR_REPLAY');
   }, 90_000);
 });

@@ -125,6 +125,25 @@ describe('several processes on one PostgreSQL store', () => {
     }
   }, 60_000);
 
+  it("a request's nonce is fresh once across the processes, and forgotten once its signature is too old to pass", async () => {
+    const location = await server.fresh();
+    const [s1, s2] = [openStore(location), openStore(location)];
+    try {
+      const now = 1_700_000_000;
+      expect(await s1.shared!.useNonce('RUS', 'n-1', now + 60, now)).toBe(true);
+      expect(await s2.shared!.useNonce('RUS', 'n-1', now + 60, now)).toBe(false);
+      expect(await s1.shared!.useNonce('RUS', 'n-1', now + 60, now + 1)).toBe(false);
+      // Another party's nonce of the same text is its own.
+      expect(await s2.shared!.useNonce('UKR', 'n-1', now + 60, now + 1)).toBe(true);
+      // Past its validity (and a minute on, when the expired ones are removed) it is forgotten.
+      expect(await s2.shared!.useNonce('RUS', 'n-2', now + 300, now + 120)).toBe(true);
+      expect(await s1.shared!.useNonce('RUS', 'n-1', now + 180, now + 120)).toBe(true);
+    } finally {
+      await s1.close();
+      await s2.close();
+    }
+  }, 60_000);
+
   it('two processes appending as fast as they can both make steady progress: no append waits long on the other', async () => {
     const location = await server.fresh();
     const [a, b] = [await open(location), await open(location)];

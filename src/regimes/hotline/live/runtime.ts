@@ -13,6 +13,11 @@
  * - Every alarm change (raised, cleared) goes to the event stream (`alarm` events), to the
  *   webhook if one is configured, and raised alarms are in `status.alerts`. The ids of raised
  *   alarms are kept in store meta, so a restart does not page again for what was already paged.
+ * - **One pager per party**: on a store shared by several processes of the node (PostgreSQL),
+ *   every process raises and clears the alarms (status, event stream), but only the one holding
+ *   the store's `hotline:pager` lock calls the webhook and keeps the paged ids in store meta. When
+ *   it dies, another takes the lock within a tick and pages only what the paged ids do not show
+ *   as paged (and, after `receiptAlarmSeconds`, the clearing of what was paged and is gone).
  * - **Link health** per peer: `down` (link alarm on, or the federation cannot reach it),
  *   `degraded` (a receipt slower than `degradedRttMs`, or the peer's link tests overdue by half an
  *   interval), `up`, or `unknown`; with the last round trip (own entry committed → its receipt
@@ -122,6 +127,8 @@ export interface HotlineRuntimeOptions {
 /** Messages kept for the view (the newest). */
 const VIEW_MESSAGES = 200;
 const ALARMS_META = 'hotline:alarms';
+/** The lock, on a shared store, of the one process of the node that pages. */
+const PAGER_LOCK = 'hotline:pager';
 const TRACKED_TYPES = new Set(['hotline.message', 'hotline.ack', 'link.test']);
 const ACK_RULES = 'hotline.ack.';
 
@@ -167,6 +174,11 @@ export class HotlineRuntime {
   #linkTestN = 0;
   #startedAt = 0;
   #reconciled = false;
+  /** When the alarms paged before (`#notified`) and not raised again are announced cleared. */
+  #reconcileAt = 0;
+  /** This process pages (calls the webhook, keeps the paged ids): always on a store of one process; on a shared store, while it holds PAGER_LOCK. */
+  #pager = true;
+  #claimingPager = false;
   #tick: NodeJS.Timeout | undefined;
   #linkTestTimer: NodeJS.Timeout | undefined;
   #persistTimer: NodeJS.Timeout | undefined;
@@ -195,11 +207,12 @@ export class HotlineRuntime {
     if (this.#started) return;
     this.#started = true;
     this.#startedAt = this.#now();
-    try {
-      const raw = await this.#ledger.meta(ALARMS_META);
-      this.#notified = new Set(raw ? (JSON.parse(raw) as string[]) : []);
-    } catch {
-      this.#notified = new Set();
+    this.#reconcileAt = this.#startedAt + this.#s.receiptAlarmMs;
+    this.#notified = await this.#pagedIds();
+    const shared = this.#ledger.shared;
+    if (shared) {
+      this.#pager = await shared.tryLock(PAGER_LOCK).catch(() => false);
+      this.#unsubscribe.push(shared.onLost(() => (this.#pager = false)));
     }
     for (const p of this.#federation.status().peers) {
       this.#delivered.set(p.party, p.delivered);
@@ -238,6 +251,50 @@ export class HotlineRuntime {
       this.#log.warn({ err }, 'could not write the raised hotline alarms');
     }
     await this.#webhook?.close(graceMs);
+    // Another process of the node pages from now on.
+    if (this.#ledger.shared && this.#pager) await this.#ledger.shared.unlock(PAGER_LOCK).catch(() => {});
+  }
+
+  /** True while this process pages for the node (see PAGER_LOCK). */
+  get pager(): boolean {
+    return this.#pager;
+  }
+
+  /** The ids of the alarms paged and not yet paged cleared, as store meta keeps them. */
+  async #pagedIds(): Promise<Set<string>> {
+    try {
+      const raw = await this.#ledger.meta(ALARMS_META);
+      return new Set(raw ? (JSON.parse(raw) as string[]) : []);
+    } catch {
+      return new Set();
+    }
+  }
+
+  /**
+   * On a shared store: takes the pager's lock if no process holds it (the pager died or stopped).
+   * Then pages the alarms raised here that the paged ids do not show, and leaves the paged ids
+   * not raised here to be announced cleared after `receiptAlarmSeconds` unless raised meanwhile.
+   */
+  async #claimPager(): Promise<void> {
+    const shared = this.#ledger.shared;
+    if (!shared || this.#pager || this.#claimingPager || this.#stopped) return;
+    this.#claimingPager = true;
+    try {
+      if (!(await shared.tryLock(PAGER_LOCK))) return;
+      const paged = await this.#pagedIds();
+      if (this.#stopped) return;
+      this.#pager = true;
+      this.#log.info({ paged: paged.size, raised: this.#alarms.size }, 'this process pages the hotline alarms now');
+      for (const a of this.alarms()) if (!paged.delete(a.id)) this.#page(a);
+      this.#notified = paged;
+      this.#reconciled = false;
+      this.#reconcileAt = this.#now() + this.#s.receiptAlarmMs;
+      this.#persistSoon();
+    } catch (err) {
+      this.#log.warn({ err }, 'could not take over paging the hotline alarms');
+    } finally {
+      this.#claimingPager = false;
+    }
   }
 
   /** Raised alarms, oldest first. */
@@ -545,7 +602,8 @@ export class HotlineRuntime {
         clearTimeout(this.#linkTestTimer);
         this.#scheduleLinkTest();
       }
-      if (!this.#reconciled && now > this.#startedAt + this.#s.receiptAlarmMs) this.#reconcile(now);
+      if (!this.#reconciled && now > this.#reconcileAt) this.#reconcile(now);
+      if (!this.#pager) void this.#claimPager();
     } catch (err) {
       this.#log.error({ err }, 'hotline check failed');
     }
@@ -559,7 +617,7 @@ export class HotlineRuntime {
     this.#alarms.set(a.id, alarm);
     this.#persistSoon();
     // Raised before a restart and paged then: in status again, not paged again.
-    if (this.#notified.delete(a.id)) return;
+    if (this.#notified.delete(a.id) && this.#pager) return;
     this.#announce(alarm);
   }
 
@@ -584,11 +642,18 @@ export class HotlineRuntime {
     this.#persistSoon();
   }
 
+  /** To this process's event stream, and paged if this process is the pager. */
   #announce(alarm: HotlineAlarm): void {
+    this.#publish('alarm', alarm);
+    if (this.#pager) this.#page(alarm);
+    else this.#log.info({ alarm: alarm.id, kind: alarm.kind, state: alarm.state, party: alarm.party, pagedBy: 'another process of this node' }, alarm.message);
+  }
+
+  /** The log line and the webhook: what wakes someone up. */
+  #page(alarm: HotlineAlarm): void {
     const line = { alarm: alarm.id, kind: alarm.kind, state: alarm.state, party: alarm.party };
     if (alarm.state === 'raised') this.#log.warn(line, alarm.message);
     else this.#log.info(line, alarm.message);
-    this.#publish('alarm', alarm);
     this.#webhook?.post({ type: 'parley.alarm', node: this.#party, alarm });
   }
 
@@ -602,6 +667,8 @@ export class HotlineRuntime {
   }
 
   async #persistAlarms(): Promise<void> {
+    // The paged ids are the pager's to keep.
+    if (!this.#pager) return;
     const ids = JSON.stringify([...new Set([...this.#alarms.keys(), ...this.#notified])].sort());
     if (((await this.#ledger.meta(ALARMS_META)) ?? '[]') !== ids) await this.#ledger.saveMeta({ [ALARMS_META]: ids });
   }
