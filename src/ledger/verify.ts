@@ -5,15 +5,15 @@
  * Signature checks, the costly part, run on worker threads that open the store themselves from
  * its dialect-neutral reader spec; the chain and content are checked in this thread.
  */
-import { hash, verify, type KeyObject } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { EMPTY_TREE_ROOT, sha256hex } from '../protocol/bytes.js';
+import { EMPTY_TREE_ROOT, fromB64url, sha256hex } from '../protocol/bytes.js';
 import { checkHeaderShape, decodeHeader, verifyEntrySignature, type Content } from '../protocol/entry.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import { HEADER_PAYLOAD_TYPE, pae, publicKeyFromRaw } from '../protocol/signing.js';
+import { publicKeyFromRaw, verifyHeaderSignature } from '../protocol/signing.js';
 import type { Catalogue } from '../catalogue/index.js';
 import { CHAIN_CHECKS, problems as failedChecks, signatureVerifies } from './checks.js';
 import type { ChainRow, EntryRow, ReaderSpec, Store } from './store.js';
@@ -60,32 +60,14 @@ export interface RangeJob {
 
 type RangeRow = Pick<EntryRow, 'seq' | 'header' | 'sig'> & { id: string | Buffer };
 
-// The DSSE pre-authentication encoding of each header, written into one scratch buffer: the
-// same bytes as pae(HEADER_PAYLOAD_TYPE, header), without three allocations per signature.
-let paeScratch = Buffer.alloc(2048);
-const paePrefixes = new Map<number, Buffer>();
-function verifyStored(header: Buffer, sig: Buffer, key: KeyObject): boolean {
-  if (sig.length !== 64) return false;
-  let prefix = paePrefixes.get(header.length);
-  if (!prefix) paePrefixes.set(header.length, (prefix = pae(HEADER_PAYLOAD_TYPE, header).subarray(0, -header.length || undefined)));
-  const n = prefix.length + header.length;
-  if (n > paeScratch.length) paeScratch = Buffer.alloc(n);
-  prefix.copy(paeScratch, 0);
-  header.copy(paeScratch, prefix.length);
-  try {
-    return verify(null, paeScratch.subarray(0, n), key, sig);
-  } catch {
-    return false;
-  }
-}
-
 /** Rows of a job whose signature does not verify, as problems. Runs in a worker or in-thread. */
 export function checkRange(rows: Iterable<RangeRow>, job: RangeJob): Problem[] {
-  const raw = job.keys[job.author];
-  const key = raw === undefined ? undefined : publicKeyFromRaw(raw);
+  const b64 = job.keys[job.author];
+  const raw = b64 === undefined ? undefined : fromB64url(b64);
+  const key = raw?.length === 32 ? raw : undefined;
   const problems: Problem[] = [];
   for (const r of rows) {
-    if (key && verifyStored(r.header, r.sig, key)) continue;
+    if (key && verifyHeaderSignature(r.header, r.sig, key)) continue;
     const id = typeof r.id === 'string' ? r.id : r.id.toString('hex');
     problems.push({ author: job.author, seq: r.seq, id, code: 'PARLEY_ERR_BAD_SIGNATURE', message: `the signature of ${job.author}#${r.seq} does not verify against the roster key`, check: signatureVerifies.name });
   }
