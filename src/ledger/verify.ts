@@ -7,7 +7,6 @@
  */
 import { hash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { EMPTY_TREE_ROOT, fromB64url, sha256hex } from '../protocol/bytes.js';
@@ -17,6 +16,7 @@ import { publicKeyFromRaw, verifyHeaderSignature } from '../protocol/signing.js'
 import type { Catalogue } from '../catalogue/index.js';
 import { CHAIN_CHECKS, problems as failedChecks, signatureVerifies } from './checks.js';
 import type { ChainRow, EntryRow, ReaderSpec, Store } from './store.js';
+import { WorkerPool } from './worker-pool.js';
 
 export interface Problem {
   author: string;
@@ -86,69 +86,6 @@ function workerScript(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
-/**
- * Worker threads checking ranges of rows they read themselves. Each worker is handed its next job
- * when it answers one, so the work stays balanced to the end. If a worker fails, the jobs it owed
- * are checked in this thread instead, so a verify never hangs and never skips a signature.
- */
-class RangePool {
-  readonly #workers: Worker[];
-  readonly #queue: { job: RangeJob; resolve: (p: Problem[]) => void }[] = [];
-  readonly #busy = new Map<Worker, { job: RangeJob; resolve: (p: Problem[]) => void }[]>();
-  #closing = false;
-
-  constructor(
-    size: number,
-    script: string,
-    readonly inThread: (job: RangeJob) => Promise<Problem[]>,
-  ) {
-    this.#workers = Array.from({ length: size }, () => {
-      const w = new Worker(script);
-      this.#busy.set(w, []);
-      w.on('message', (problems: Problem[]) => {
-        this.#busy.get(w)?.shift()?.resolve(problems);
-        this.#feed(w);
-      });
-      const failed = () => {
-        if (this.#closing) return;
-        const i = this.#workers.indexOf(w);
-        if (i < 0) return;
-        this.#workers.splice(i, 1);
-        const owed = this.#busy.get(w) ?? [];
-        this.#busy.delete(w);
-        for (const p of owed) void this.inThread(p.job).then(p.resolve);
-        if (this.#workers.length === 0) for (const p of this.#queue.splice(0)) void this.inThread(p.job).then(p.resolve);
-      };
-      w.on('error', failed);
-      w.on('exit', failed);
-      return w;
-    });
-  }
-
-  #feed(w: Worker): void {
-    const owed = this.#busy.get(w);
-    // A few jobs in flight per worker, so a worker never idles waiting for this thread to hand it one.
-    while (owed && owed.length < 4 && this.#queue.length) {
-      const next = this.#queue.shift()!;
-      owed.push(next);
-      w.postMessage(next.job);
-    }
-  }
-
-  check(job: RangeJob): Promise<Problem[]> {
-    if (this.#workers.length === 0) return this.inThread(job);
-    return new Promise((resolve) => {
-      this.#queue.push({ job, resolve });
-      for (const w of this.#workers) this.#feed(w);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.#closing = true;
-    await Promise.all(this.#workers.map((w) => w.terminate()));
-  }
-}
-
 /** The roots of the perfect subtrees of an author's tree so far, as hex: the verify-side Frontier. */
 class HexFrontier {
   readonly #levels: number[] = [];
@@ -212,7 +149,7 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
   const reader = store.readerSpec();
   const useWorkers = wanted > 0 && !!script && !!reader;
   const inThread = async (job: RangeJob) => checkRange(await storeRows(store, job), job);
-  const pool = useWorkers ? new RangePool(wanted, script, inThread) : undefined;
+  const pool = useWorkers ? new WorkerPool<RangeJob, Problem[]>(wanted, script, inThread, 4) : undefined;
   const problems: Problem[] = [];
   const pending: Promise<void>[] = [];
 
@@ -236,7 +173,7 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
       done += n;
       options.onProgress?.(done, total);
     };
-    pending.push((pool ? pool.check(j) : inThread(j)).then(finish));
+    pending.push((pool ? pool.run(j) : inThread(j)).then(finish));
   };
 
   try {
