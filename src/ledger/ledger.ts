@@ -157,6 +157,8 @@ export interface LedgerOptions {
   checkWorkers?: number;
   /** The check worker's script (default: check-worker.js beside this file, when built). */
   checkWorkerScript?: string;
+  /** The smallest batch whose signatures go to the workers (default POOL_MIN_BATCH; smaller ones are checked inline). */
+  checkWorkersFrom?: number;
 }
 
 export class Ledger {
@@ -180,6 +182,7 @@ export class Ledger {
   readonly #signer: HeaderSigner;
   readonly #checkWorkers: number;
   readonly #checkScript: string | undefined;
+  readonly #checkFrom: number;
   #checkPool: CheckPool | undefined;
   /** The serial writer: every write waits for the one before it. */
   #writer: Promise<unknown> = Promise.resolve();
@@ -316,6 +319,7 @@ export class Ledger {
     this.#signer = createSigner(this.#key, options.signingWorkers ?? 0);
     this.#checkScript = options.checkWorkerScript ?? checkWorkerScript();
     this.#checkWorkers = this.#checkScript ? (options.checkWorkers ?? defaultCheckWorkers()) : 0;
+    this.#checkFrom = options.checkWorkersFrom ?? POOL_MIN_BATCH;
   }
 
   /** Reads heads and frontiers from the store (at open, and after another writer moved a head). */
@@ -656,7 +660,7 @@ export class Ledger {
     // Decoding is pure and needs no turn of the writer. A large batch's signatures are checked on
     // worker threads, slice by slice, while the rest is still being decoded.
     const decoded: DecodedEntry[] = [];
-    const pool = raws.length >= POOL_MIN_BATCH && this.#checkWorkers > 0 ? (this.#checkPool ??= new CheckPool(this.#checkWorkers, this.#checkScript!)) : undefined;
+    const pool = raws.length >= this.#checkFrom && this.#checkWorkers > 0 ? (this.#checkPool ??= new CheckPool(this.#checkWorkers, this.#checkScript!)) : undefined;
     const checking = pool?.batch();
     const keyOf = (author: string) => this.roster.get(author)?.publicKey;
     let sent = 0;

@@ -169,10 +169,10 @@ export function secureFolder(dirArg: string, options: { database: boolean }): vo
  * Opens the node's ledger on its store, validating contents with `catalogue` (default: the
  * catalogue of this Parley version's regimes).
  */
-export async function openLedger(node: NodeFolder, options: Pick<LedgerOptions, 'clock' | 'signingWorkers' | 'checkWorkers' | 'checkWorkerScript'> & { catalogue?: Catalogue } = {}): Promise<Ledger> {
+export async function openLedger(node: NodeFolder, options: Pick<LedgerOptions, 'clock' | 'signingWorkers' | 'checkWorkers' | 'checkWorkerScript' | 'checkWorkersFrom'> & { catalogue?: Catalogue } = {}): Promise<Ledger> {
   const store = openNodeStore(node);
   try {
-    return await Ledger.open({ store, party: node.config.party, key: node.key, catalogue: options.catalogue ?? catalogue(), clock: options.clock, signingWorkers: options.signingWorkers, checkWorkers: options.checkWorkers, checkWorkerScript: options.checkWorkerScript });
+    return await Ledger.open({ store, party: node.config.party, key: node.key, catalogue: options.catalogue ?? catalogue(), clock: options.clock, signingWorkers: options.signingWorkers, checkWorkers: options.checkWorkers, checkWorkerScript: options.checkWorkerScript, checkWorkersFrom: options.checkWorkersFrom });
   } catch (e) {
     await store.close();
     throw e;
