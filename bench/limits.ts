@@ -1,9 +1,12 @@
 /**
  * The physical limits every Parley figure is compared with, measured in the same run:
- * raw Ed25519 signatures and verifications per second on one core, and durable single-row
+ * raw Ed25519 signatures and verifications per second on one core — through libsodium, which
+ * Parley signs with, and through node:crypto (OpenSSL) beside it — and durable single-row
  * SQLite commits per second on this disk (WAL, synchronous=FULL).
  */
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import sodium from 'sodium-native';
+import { generateSigningKey } from '../src/protocol/signing.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +40,35 @@ export async function rawVerifiesPerSecond(ms = 600): Promise<number> {
       n += 50;
     }
     return (n * 1000) / (performance.now() - t0);
+  });
+}
+
+/** Calls of `op` per second on this thread, median of three spells of `ms`. */
+function rate(ms: number, op: () => void): Promise<number> {
+  return medianOf(3, () => {
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms) {
+      for (let i = 0; i < 50; i++) op();
+      n += 50;
+    }
+    return (n * 1000) / (performance.now() - t0);
+  });
+}
+
+export function sodiumSignsPerSecond(ms = 600): Promise<number> {
+  const { secretKey } = generateSigningKey();
+  const sig = Buffer.alloc(64);
+  return rate(ms, () => sodium.crypto_sign_detached(sig, MESSAGE, secretKey));
+}
+
+export function sodiumVerifiesPerSecond(ms = 600): Promise<number> {
+  const key = generateSigningKey();
+  const sig = Buffer.alloc(64);
+  sodium.crypto_sign_detached(sig, MESSAGE, key.secretKey);
+  const pk = Buffer.from(key.publicKeyB64, 'base64url');
+  return rate(ms, () => {
+    if (!sodium.crypto_sign_verify_detached(sig, MESSAGE, pk)) throw new Error('a good signature did not verify');
   });
 }
 
@@ -95,15 +127,21 @@ export async function rawPostgresCommitsPerSecond(url: string, ms = 1500): Promi
 }
 
 export interface Limits {
+  /** Ed25519 through libsodium, as Parley signs and verifies entries. */
   signsPerSec: number;
   verifiesPerSec: number;
+  /** Ed25519 through node:crypto (OpenSSL), measured beside it. */
+  nodeCryptoSignsPerSec: number;
+  nodeCryptoVerifiesPerSec: number;
   durableCommitsPerSec: number;
 }
 
 export async function measureLimits(): Promise<Limits> {
   return {
-    signsPerSec: await rawSignsPerSecond(),
-    verifiesPerSec: await rawVerifiesPerSecond(),
+    signsPerSec: await sodiumSignsPerSecond(),
+    verifiesPerSec: await sodiumVerifiesPerSecond(),
+    nodeCryptoSignsPerSec: await rawSignsPerSecond(),
+    nodeCryptoVerifiesPerSec: await rawVerifiesPerSecond(),
     durableCommitsPerSec: await rawDurableCommitsPerSecond(),
   };
 }

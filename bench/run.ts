@@ -20,6 +20,7 @@ import { benchIncidents, benchRetrospective } from './incidents.js';
 import { benchAssignment, benchZones, benchZonesEvaluation } from './zones.js';
 import { benchRange, benchVisits } from './missiles.js';
 import { describeScale, runScaleBench } from './scale.js';
+import { benchPeer, PAYLOAD_BYTES as PAYLOAD } from './peer.js';
 
 interface Row {
   figure: string;
@@ -44,8 +45,9 @@ async function main(): Promise<void> {
   try {
     console.log('Physical limits (this run):');
     const limits = await measureLimits();
-    add('raw Ed25519 signatures/s (1 core)', fmt(limits.signsPerSec));
-    add('raw Ed25519 verifications/s (1 core)', fmt(limits.verifiesPerSec));
+    const lib = (sodiumRate: number, nodeRate: number) => `${fmt(sodiumRate)} libsodium (Parley's), ${fmt(nodeRate)} node:crypto: ${fmt(sodiumRate / nodeRate, 2)}×`;
+    add('raw Ed25519 signatures/s (1 core)', lib(limits.signsPerSec, limits.nodeCryptoSignsPerSec));
+    add('raw Ed25519 verifications/s (1 core)', lib(limits.verifiesPerSec, limits.nodeCryptoVerifiesPerSec));
     add('raw durable SQLite commits/s (1 row each)', fmt(limits.durableCommitsPerSec));
 
     // The SQLite figures the PostgreSQL section prints beside its own (measured there when their sections did not run).
@@ -69,6 +71,25 @@ async function main(): Promise<void> {
       add(`verify entries/s over ${fmt(v.entries)} entries (${availableParallelism()} cores)`, fmt(v.rate), `${fmt(limits.verifiesPerSec)} verifications/s on 1 core`, `${fmt(v.rate / limits.verifiesPerSec, 2)}×`, '≥ 1.5×');
       const p = await proofTime(dir);
       add(`inclusion proof generation at ${fmt(p.size)} entries`, `${fmt(p.medianMs, 3)} ms median, ${fmt(p.p99Ms, 3)} ms p99`, '', '', '≤ 0.2 ms');
+    }
+
+    if (want('peer')) {
+      console.log('\nBeside hypercore 11, same run, same 200-byte payloads, same disk (issue 18):');
+      const entries = Number(process.env.PARLEY_BENCH_PEER_ENTRIES ?? 100_000);
+      const p = await benchPeer(dir, { entries, runs: Number(process.env.PARLEY_BENCH_PEER_RUNS ?? 1) });
+      const sync = `${fmt(p.fdatasyncsPerSec)} fdatasyncs/s`;
+      // Higher is better for rates; for times and sizes Parley ÷ hypercore below 1 is ahead.
+      const beside = (figure: string, parley: number, hypercore: number, unit: string, limit = '', goal = '', digits = 0) =>
+        add(figure, `Parley ${fmt(parley, digits)} ${unit}, hypercore ${fmt(hypercore, digits)} ${unit}`, limit, `Parley ÷ hypercore ${fmt(parley / hypercore, 2)}×`, goal);
+      beside('one awaiting writer, both durable (hypercore: + 1 WAL fdatasync per append)', p.single.parley, p.single.hypercore, 'appends/s', sync, '≥ 1.4×');
+      beside('batches of 256, both durable (hypercore: + 1 WAL fdatasync per batch)', p.batched.parley, p.batched.hypercore, 'appends/s', `${fmt(limits.signsPerSec)} signs/s on 1 core`, '≥ 1.0×');
+      beside('CPU per entry in batches of 256 (all threads)', p.cpuPerEntryUs.parley, p.cpuPerEntryUs.hypercore, 'µs', `${fmt(1e6 / limits.signsPerSec)} µs per signature`);
+      beside(`receive a ${fmt(p.entries)}-entry log: \`parley import\` (a process, ${fmt(p.receive.parleyEntries)} accepted) vs replication (2 in-process cores, piped)`, p.receive.parleyMs, p.receive.hypercoreMs, 'ms', `${fmt((1000 * p.entries) / limits.verifiesPerSec)} ms of verifications on 1 core`, '≤ 0.5×');
+      beside(`re-check it: \`parley verify\` (a process) vs hypercore audit (tree and block hashes; no signature)`, p.verify.parleyMs, p.verify.hypercoreMs, 'ms', '', '≤ 0.33×');
+      beside('proof check (median of 200)', p.proofCheckMs.parley, p.proofCheckMs.hypercore, 'ms', `${fmt(1000 / limits.verifiesPerSec, 3)} ms per verification`, '≤ 1.0×', 3);
+      beside('proof size (Parley bundle JSON; hypercore wire data message with block, nodes, upgrade, manifest)', p.proofBytes.parley, p.proofBytes.hypercore, 'B', '', '≤ 2,048 B');
+      beside('bytes per entry on disk (Parley parley.db*; hypercore RocksDB folder after compaction)', p.bytesPerEntry.parley, p.bytesPerEntry.hypercore, 'B', `${PAYLOAD} B payload`, '≤ 1.5×');
+      for (const c of p.crossover) add(`accept of ${c.size} new entries (checks and one commit), signatures inline vs on ${availableParallelism()} workers`, `${fmt(c.inlineMs, 2)} ms inline, ${fmt(c.workersMs, 2)} ms workers`, '', `${fmt(c.inlineMs / c.workersMs, 2)}× faster on workers`);
     }
 
     if (want('regimes')) {

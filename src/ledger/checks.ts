@@ -43,6 +43,11 @@ export interface ChainTip {
 export interface CheckContext {
   /** The author's roster key; absent: the author is unknown (or no roster offline). */
   key?: KeyObject;
+  /**
+   * The signature's verdict against this same `key`, when it was already checked (on a worker
+   * thread, check-pool.ts); absent: the check verifies the signature itself.
+   */
+  signatureVerdict?: boolean;
   /** Whether the caller has a roster at all (offline readers of an export do not). */
   roster?: boolean;
   /** This node's clock (ms), for the future-time bound; absent when re-checking stored entries. */
@@ -80,7 +85,7 @@ export const signatureVerifies: Check = {
   name: 'signatureVerifies',
   code: 'PARLEY_ERR_BAD_SIGNATURE',
   needs: 'roster',
-  problem: (c, _t, ctx) => (ctx.key && verifyEntrySignature(c, ctx.key) ? undefined : `the signature does not verify against ${c.header.author}'s roster key`),
+  problem: (c, _t, ctx) => (ctx.key && (ctx.signatureVerdict ?? verifyEntrySignature(c, ctx.key)) ? undefined : `the signature does not verify against ${c.header.author}'s roster key`),
 };
 
 export const seqFollows: Check = {

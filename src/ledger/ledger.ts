@@ -27,6 +27,7 @@ import { Frontier, inclusionProof, type Hash, type MerkleNode } from '../protoco
 import { sha256hex } from '../protocol/bytes.js';
 import { signHeader, type SigningKey } from '../protocol/signing.js';
 import { createSigner, type HeaderSigner } from './signer.js';
+import { BatchVerdicts, CheckPool, checkWorkerScript, defaultCheckWorkers, POOL_MIN_BATCH } from './check-pool.js';
 import type { Catalogue } from '../catalogue/index.js';
 import { Roster } from './roster.js';
 import type { EntryRow, EquivocationRow, SharedStore, Store, StoreChange, StoreReader } from './store.js';
@@ -149,6 +150,15 @@ export interface LedgerOptions {
   random?: (n: number) => Buffer;
   /** Worker threads that sign appends (0: sign in this thread). Long-running nodes use the cores. */
   signingWorkers?: number;
+  /**
+   * Worker threads that check the signatures of large batches given to `accept` (0: in this
+   * thread). Default: one per core, started at the first large batch, when the built worker exists.
+   */
+  checkWorkers?: number;
+  /** The check worker's script (default: check-worker.js beside this file, when built). */
+  checkWorkerScript?: string;
+  /** The smallest batch whose signatures go to the workers (default POOL_MIN_BATCH; smaller ones are checked inline). */
+  checkWorkersFrom?: number;
 }
 
 export class Ledger {
@@ -170,6 +180,10 @@ export class Ledger {
   /** Batches prepared and being signed, oldest first; not yet committed. */
   #inflight: Prepared[] = [];
   readonly #signer: HeaderSigner;
+  readonly #checkWorkers: number;
+  readonly #checkScript: string | undefined;
+  readonly #checkFrom: number;
+  #checkPool: CheckPool | undefined;
   /** The serial writer: every write waits for the one before it. */
   #writer: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -303,6 +317,9 @@ export class Ledger {
     this.#random = options.random ?? randomBytes;
     this.roster = roster;
     this.#signer = createSigner(this.#key, options.signingWorkers ?? 0);
+    this.#checkScript = options.checkWorkerScript ?? checkWorkerScript();
+    this.#checkWorkers = this.#checkScript ? (options.checkWorkers ?? defaultCheckWorkers()) : 0;
+    this.#checkFrom = options.checkWorkersFrom ?? POOL_MIN_BATCH;
   }
 
   /** Reads heads and frontiers from the store (at open, and after another writer moved a head). */
@@ -640,22 +657,30 @@ export class Ledger {
    */
   accept(raws: readonly unknown[], options: AcceptOptions): Promise<AcceptReport> {
     if (this.#closed) return Promise.reject(new ParleyError('PARLEY_ERR_CLOSED'));
-    // Decoding is pure and needs no turn of the writer.
+    // Decoding is pure and needs no turn of the writer. A large batch's signatures are checked on
+    // worker threads, slice by slice, while the rest is still being decoded.
     const decoded: DecodedEntry[] = [];
+    const pool = raws.length >= this.#checkFrom && this.#checkWorkers > 0 ? (this.#checkPool ??= new CheckPool(this.#checkWorkers, this.#checkScript!)) : undefined;
+    const checking = pool?.batch();
+    const keyOf = (author: string) => this.roster.get(author)?.publicKey;
+    let sent = 0;
     try {
       raws.forEach((raw, index) => {
         const d = decodeEnvelope(raw);
         if (!d.ok) throw new ParleyError(d.error.code, `entry ${index}: ${d.error.message}`, { index, ...d.error.detail });
         decoded.push(d.value);
+        if (checking && decoded.length - sent >= 1024) checking.add(decoded.slice(sent, (sent = decoded.length)), keyOf);
       });
+      if (checking && sent < decoded.length) checking.add(decoded.slice(sent), keyOf);
     } catch (e) {
       return Promise.reject(e);
     }
     return this.#exclusive(async () => {
       if (this.#closed) throw new ParleyError('PARLEY_ERR_CLOSED');
+      await checking?.verdicts.settle();
       const since = performance.now();
       const once = async () => {
-        const decision = await this.#decideAccept(decoded, options);
+        const decision = await this.#decideAccept(decoded, options, checking?.verdicts);
         if (decision.report) return decision.report;
         return this.#commitAccept(decision, options);
       };
@@ -676,7 +701,7 @@ export class Ledger {
   }
 
   /** Prefetch and decide: which envelopes extend which chain, what is evidence, which receipts are due. */
-  async #decideAccept(decoded: readonly DecodedEntry[], options: AcceptOptions): Promise<AcceptDecision> {
+  async #decideAccept(decoded: readonly DecodedEntry[], options: AcceptOptions, verdicts?: BatchVerdicts): Promise<AcceptDecision> {
     const now = this.#clock();
     const work = new Map<string, AuthorState>();
     const base = new Map<string, number>();
@@ -706,7 +731,7 @@ export class Ledger {
       const h = e.header;
       const at = `entry ${index} (${h.author}#${h.seq})`;
       const where = { index, author: h.author, seq: h.seq };
-      const ctx = { key: this.roster.key(h.author), now, catalogue: this.catalogue };
+      const ctx = { key: this.roster.key(h.author), now, catalogue: this.catalogue, signatureVerdict: verdicts?.verdict(e, this.roster.get(h.author)?.publicKey) };
       const s = stateOf(h.author);
       const who = firstProblem(AUTHOR_CHECKS, e, tipOf(s), ctx);
       if (who) throw who.error(at, where);
@@ -1021,6 +1046,7 @@ export class Ledger {
         }
       }
       await this.#signer.close();
+      await this.#checkPool?.close();
       await this.#store.close();
     });
     return this.#closing;

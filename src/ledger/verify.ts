@@ -5,18 +5,18 @@
  * Signature checks, the costly part, run on worker threads that open the store themselves from
  * its dialect-neutral reader spec; the chain and content are checked in this thread.
  */
-import { hash, verify, type KeyObject } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
-import { EMPTY_TREE_ROOT, sha256hex } from '../protocol/bytes.js';
+import { EMPTY_TREE_ROOT, fromB64url, sha256hex } from '../protocol/bytes.js';
 import { checkHeaderShape, decodeHeader, verifyEntrySignature, type Content } from '../protocol/entry.js';
 import type { ErrorCode } from '../protocol/errors.js';
-import { HEADER_PAYLOAD_TYPE, pae, publicKeyFromRaw } from '../protocol/signing.js';
+import { publicKeyFromRaw, verifyHeaderSignature } from '../protocol/signing.js';
 import type { Catalogue } from '../catalogue/index.js';
 import { CHAIN_CHECKS, problems as failedChecks, signatureVerifies } from './checks.js';
 import type { ChainRow, EntryRow, ReaderSpec, Store } from './store.js';
+import { WorkerPool } from './worker-pool.js';
 
 export interface Problem {
   author: string;
@@ -60,32 +60,14 @@ export interface RangeJob {
 
 type RangeRow = Pick<EntryRow, 'seq' | 'header' | 'sig'> & { id: string | Buffer };
 
-// The DSSE pre-authentication encoding of each header, written into one scratch buffer: the
-// same bytes as pae(HEADER_PAYLOAD_TYPE, header), without three allocations per signature.
-let paeScratch = Buffer.alloc(2048);
-const paePrefixes = new Map<number, Buffer>();
-function verifyStored(header: Buffer, sig: Buffer, key: KeyObject): boolean {
-  if (sig.length !== 64) return false;
-  let prefix = paePrefixes.get(header.length);
-  if (!prefix) paePrefixes.set(header.length, (prefix = pae(HEADER_PAYLOAD_TYPE, header).subarray(0, -header.length || undefined)));
-  const n = prefix.length + header.length;
-  if (n > paeScratch.length) paeScratch = Buffer.alloc(n);
-  prefix.copy(paeScratch, 0);
-  header.copy(paeScratch, prefix.length);
-  try {
-    return verify(null, paeScratch.subarray(0, n), key, sig);
-  } catch {
-    return false;
-  }
-}
-
 /** Rows of a job whose signature does not verify, as problems. Runs in a worker or in-thread. */
 export function checkRange(rows: Iterable<RangeRow>, job: RangeJob): Problem[] {
-  const raw = job.keys[job.author];
-  const key = raw === undefined ? undefined : publicKeyFromRaw(raw);
+  const b64 = job.keys[job.author];
+  const raw = b64 === undefined ? undefined : fromB64url(b64);
+  const key = raw?.length === 32 ? raw : undefined;
   const problems: Problem[] = [];
   for (const r of rows) {
-    if (key && verifyStored(r.header, r.sig, key)) continue;
+    if (key && verifyHeaderSignature(r.header, r.sig, key)) continue;
     const id = typeof r.id === 'string' ? r.id : r.id.toString('hex');
     problems.push({ author: job.author, seq: r.seq, id, code: 'PARLEY_ERR_BAD_SIGNATURE', message: `the signature of ${job.author}#${r.seq} does not verify against the roster key`, check: signatureVerifies.name });
   }
@@ -102,69 +84,6 @@ function workerScript(): string | undefined {
   const path = fileURLToPath(url);
   // Under a TypeScript test runner the compiled worker may not sit beside this file.
   return existsSync(path) ? path : undefined;
-}
-
-/**
- * Worker threads checking ranges of rows they read themselves. Each worker is handed its next job
- * when it answers one, so the work stays balanced to the end. If a worker fails, the jobs it owed
- * are checked in this thread instead, so a verify never hangs and never skips a signature.
- */
-class RangePool {
-  readonly #workers: Worker[];
-  readonly #queue: { job: RangeJob; resolve: (p: Problem[]) => void }[] = [];
-  readonly #busy = new Map<Worker, { job: RangeJob; resolve: (p: Problem[]) => void }[]>();
-  #closing = false;
-
-  constructor(
-    size: number,
-    script: string,
-    readonly inThread: (job: RangeJob) => Promise<Problem[]>,
-  ) {
-    this.#workers = Array.from({ length: size }, () => {
-      const w = new Worker(script);
-      this.#busy.set(w, []);
-      w.on('message', (problems: Problem[]) => {
-        this.#busy.get(w)?.shift()?.resolve(problems);
-        this.#feed(w);
-      });
-      const failed = () => {
-        if (this.#closing) return;
-        const i = this.#workers.indexOf(w);
-        if (i < 0) return;
-        this.#workers.splice(i, 1);
-        const owed = this.#busy.get(w) ?? [];
-        this.#busy.delete(w);
-        for (const p of owed) void this.inThread(p.job).then(p.resolve);
-        if (this.#workers.length === 0) for (const p of this.#queue.splice(0)) void this.inThread(p.job).then(p.resolve);
-      };
-      w.on('error', failed);
-      w.on('exit', failed);
-      return w;
-    });
-  }
-
-  #feed(w: Worker): void {
-    const owed = this.#busy.get(w);
-    // A few jobs in flight per worker, so a worker never idles waiting for this thread to hand it one.
-    while (owed && owed.length < 4 && this.#queue.length) {
-      const next = this.#queue.shift()!;
-      owed.push(next);
-      w.postMessage(next.job);
-    }
-  }
-
-  check(job: RangeJob): Promise<Problem[]> {
-    if (this.#workers.length === 0) return this.inThread(job);
-    return new Promise((resolve) => {
-      this.#queue.push({ job, resolve });
-      for (const w of this.#workers) this.#feed(w);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.#closing = true;
-    await Promise.all(this.#workers.map((w) => w.terminate()));
-  }
 }
 
 /** The roots of the perfect subtrees of an author's tree so far, as hex: the verify-side Frontier. */
@@ -230,7 +149,7 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
   const reader = store.readerSpec();
   const useWorkers = wanted > 0 && !!script && !!reader;
   const inThread = async (job: RangeJob) => checkRange(await storeRows(store, job), job);
-  const pool = useWorkers ? new RangePool(wanted, script, inThread) : undefined;
+  const pool = useWorkers ? new WorkerPool<RangeJob, Problem[]>(wanted, script, inThread, 4) : undefined;
   const problems: Problem[] = [];
   const pending: Promise<void>[] = [];
 
@@ -254,7 +173,7 @@ export async function verifyStore(store: Store, catalogue: Catalogue, options: V
       done += n;
       options.onProgress?.(done, total);
     };
-    pending.push((pool ? pool.check(j) : inThread(j)).then(finish));
+    pending.push((pool ? pool.run(j) : inThread(j)).then(finish));
   };
 
   try {

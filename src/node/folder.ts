@@ -11,7 +11,7 @@ import type { Catalogue } from '../catalogue/index.js';
 import { isPartyCode, formatTime } from '../protocol/entry.js';
 import { ParleyError } from '../protocol/errors.js';
 import { generateSigningKey, signingKeyFromPem, signingKeyToPem, type SigningKey } from '../protocol/signing.js';
-import { Ledger, type Clock } from '../ledger/ledger.js';
+import { Ledger, type Clock, type LedgerOptions } from '../ledger/ledger.js';
 import { parseDescriptor, type PartyDescriptor } from '../ledger/roster.js';
 import { openStore } from '../ledger/dialects.js';
 import { isPostgresLocation, redactLocation } from '../ledger/postgres.js';
@@ -169,10 +169,10 @@ export function secureFolder(dirArg: string, options: { database: boolean }): vo
  * Opens the node's ledger on its store, validating contents with `catalogue` (default: the
  * catalogue of this Parley version's regimes).
  */
-export async function openLedger(node: NodeFolder, options: { clock?: Clock; signingWorkers?: number; catalogue?: Catalogue } = {}): Promise<Ledger> {
+export async function openLedger(node: NodeFolder, options: Pick<LedgerOptions, 'clock' | 'signingWorkers' | 'checkWorkers' | 'checkWorkerScript' | 'checkWorkersFrom'> & { catalogue?: Catalogue } = {}): Promise<Ledger> {
   const store = openNodeStore(node);
   try {
-    return await Ledger.open({ store, party: node.config.party, key: node.key, catalogue: options.catalogue ?? catalogue(), clock: options.clock, signingWorkers: options.signingWorkers });
+    return await Ledger.open({ store, party: node.config.party, key: node.key, catalogue: options.catalogue ?? catalogue(), clock: options.clock, signingWorkers: options.signingWorkers, checkWorkers: options.checkWorkers, checkWorkerScript: options.checkWorkerScript, checkWorkersFrom: options.checkWorkersFrom });
   } catch (e) {
     await store.close();
     throw e;

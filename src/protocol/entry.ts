@@ -201,7 +201,7 @@ export function decodeEnvelope(raw: unknown): Result<DecodedEntry> {
 }
 
 /** Checks the signature of a decoded entry against its author's key. */
-export function verifyEntrySignature(entry: Pick<DecodedEntry, 'headerBytes' | 'sig'>, publicKey: KeyObject): boolean {
+export function verifyEntrySignature(entry: Pick<DecodedEntry, 'headerBytes' | 'sig'>, publicKey: KeyObject | Uint8Array): boolean {
   return verifyHeaderSignature(entry.headerBytes, entry.sig, publicKey);
 }
 
