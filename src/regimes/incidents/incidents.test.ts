@@ -13,7 +13,6 @@ import type { Track } from './cpa.js';
 import { batchFixes, decodeTracks, encodeTracks, type FixRow, type TracksBody } from './tracks.js';
 import { synthetic } from './synthetic.js';
 import { encountersHeld, incidentsList } from './views.js';
-import { hoursOf } from './encounters.js';
 
 const T0 = Date.parse('2022-01-14T06:00:00.000Z');
 const H = 3_600_000;
@@ -200,18 +199,6 @@ describe('hazard notices (INC.notice)', () => {
     const { findings } = mine(results(held, T0 + D));
     expect(findings.map((f) => [f.severity, f.parties])).toEqual([['info', ['RUS', 'UKR']]]);
     expect(findings[0].explanation).toContain('cannot read');
-  });
-});
-
-describe('the hours a batch is read with', () => {
-  it('its own hours, and the neighbouring hour within 10 minutes of its span', () => {
-    const hours = (from: string, until: string) => hoursOf({ from, until }).map((h) => new Date(h).toISOString().slice(11, 16));
-    expect(hours('2022-01-14T06:20:00Z', '2022-01-14T06:21:00Z')).toEqual(['06:00']);
-    expect(hours('2022-01-14T06:55:00Z', '2022-01-14T06:56:00Z')).toEqual(['06:00', '07:00']);
-    expect(hours('2022-01-14T06:05:00Z', '2022-01-14T06:06:00Z')).toEqual(['05:00', '06:00']);
-    // Exactly 10 minutes after the hour 05:00 ended: still read with it.
-    expect(hours('2022-01-14T06:10:00Z', '2022-01-14T06:11:00Z')).toEqual(['05:00', '06:00']);
-    expect(hours('2022-01-14T06:10:00.001Z', '2022-01-14T06:11:00Z')).toEqual(['06:00']);
   });
 });
 
