@@ -6,11 +6,14 @@
  *   regime finds them (GET /api/v1/encounters): `[{a, b, tcpa, dcpaMetres, verticalMetres, at, evidence, …}]`;
  * - `parley tracks import --file F`: positions of one's own units (CSV with a header row, or GeoJSON
  *   Point features one per line) batched by time into `incidents.tracks` entries, each under the
- *   content limit, sent to the parties that agreed incidents terms with this one (or `--to`).
+ *   content limit, sent to the parties that agreed incidents terms with this one (or `--to`);
+ * - `parley tracks demo --network D --parties A,B`: the demonstration feed (demo-feed.ts) through
+ *   two running nodes of a network, to see the live encounter watch at work.
  *
  * Reports, replies, requests for consultations and hazard notices are sent with `parley send`
  * (src/regimes/incidents has the types).
  */
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ParleyError } from '../../protocol/errors.js';
 import { parseInstant } from '../../protocol/time.js';
@@ -23,10 +26,20 @@ import { action } from '../boundary.js';
 import { listArgument, print, readInput, withCommon, type DirOption } from '../io.js';
 import { folderEntries } from './regimes.js';
 import { sendEntry } from './send.js';
+import { DEMO_DEFAULTS, demoSettings, feedNodes, runDemoFeed } from './demo-feed.js';
 
 interface EncountersOptions extends DirOption {
   from?: string;
   to?: string;
+}
+
+interface DemoOptions {
+  network: string;
+  parties: string;
+  minutes?: string;
+  lead?: string;
+  interval?: string;
+  json?: boolean;
 }
 
 interface ImportOptions extends DirOption {
@@ -166,6 +179,33 @@ export function registerIncidents(program: Command): void {
       }
       const units = new Set(rows.map((r) => r.unit)).size;
       print(opts.json, { to, units, fixes: sent.reduce((n, s) => n + s.fixes, 0), entries: sent }, () => `sent ${sent.length} incidents.tracks entr${sent.length === 1 ? 'y' : 'ies'} (${units} units, ${rows.length} positions) to ${to.join(', ')}`);
+    }),
+  );
+  withCommon(
+    tracks
+      .command('demo')
+      .description('a demonstration feed: two synthetic aircraft (DEMO-<PARTY>, not real units) of two parties, their fixes sent at real time as signed incidents.tracks entries through the parties\' running nodes, passing 100 m apart so the encounter alarm rings and clears on both; ends after its last pass, or Ctrl-C')
+      .requiredOption('--network <dir>', 'the network folder (parley network up --dir): the nodes run from <dir>/<CODE>')
+      .requiredOption('--parties <A,B>', 'the two parties, e.g. USA,RUS')
+      .option('--minutes <n>', `how long, at most 240 (default ${DEMO_DEFAULTS.minutes})`)
+      .option('--lead <seconds>', `from the start of each leg to its pass: how far ahead the pass is predicted (default ${DEMO_DEFAULTS.leadSeconds})`)
+      .option('--interval <seconds>', `time between batches (default ${DEMO_DEFAULTS.intervalSeconds})`),
+    { dir: false },
+  ).action(
+    action(async (opts: DemoOptions) => {
+      const s = demoSettings(opts, '--parties');
+      const nodes = feedNodes(s, (party) => join(resolve(opts.network), party));
+      const stop = new AbortController();
+      const abort = () => stop.abort();
+      process.once('SIGINT', abort);
+      process.once('SIGTERM', abort);
+      try {
+        const report = await runDemoFeed(nodes, s, (line) => process.stderr.write(`${line}\n`), stop.signal);
+        print(opts.json, report, () => `demonstration feed ${stop.signal.aborted ? 'stopped' : 'ended'}: ${report.entries} entries sent, ${report.passes} passes; alarm changes seen: ${report.seen.join(', ') || 'none'}`);
+      } finally {
+        process.off('SIGINT', abort);
+        process.off('SIGTERM', abort);
+      }
     }),
   );
 }
