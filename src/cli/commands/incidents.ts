@@ -70,7 +70,7 @@ function fixOf(values: Record<string, unknown>, where: string): FixRow {
   const lon = numberOf(values.lon, where, 'lon', false)!;
   if (lat < -90 || lat > 90 || lon < -180 || lon > 180) throw bad(`${where}: position ${lat}, ${lon} is not a WGS 84 latitude and longitude`);
   const row: FixRow = { unit, kind: kindOf(values.kind, where), t: parseInstant(values.time, `${where}: time`), lat, lon };
-  for (const k of ['alt', 'speed', 'course', 'vrate'] as const) {
+  for (const k of ['alt', 'speed', 'course', 'vrate', 'turn'] as const) {
     const v = numberOf(values[k], where, k, true);
     if (v !== undefined) row[k] = v;
   }
@@ -79,7 +79,7 @@ function fixOf(values: Record<string, unknown>, where: string): FixRow {
 
 /**
  * Fixes from CSV (a header row naming unit, kind, time, lat, lon and optionally alt, speed, course,
- * vrate: metres, m/s, degrees from true north) or GeoJSON lines (a Point Feature per line, [lon,
+ * vrate, turn: metres, m/s, degrees from true north, degrees per second to the right) or GeoJSON lines (a Point Feature per line, [lon,
  * lat, alt?], the other fields in properties).
  */
 export function parseFixes(text: string, file: string): FixRow[] {
@@ -104,7 +104,7 @@ export function parseFixes(text: string, file: string): FixRow[] {
     return out;
   }
   const header = lines[first].split(',').map((h) => h.trim());
-  for (const need of ['unit', 'kind', 'time', 'lat', 'lon']) if (!header.includes(need)) throw bad(`${file}: the CSV header has no ${need} column (unit, kind, time, lat, lon, and optionally alt, speed, course, vrate)`);
+  for (const need of ['unit', 'kind', 'time', 'lat', 'lon']) if (!header.includes(need)) throw bad(`${file}: the CSV header has no ${need} column (unit, kind, time, lat, lon, and optionally alt, speed, course, vrate, turn)`);
   for (let i = first + 1; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
     const cells = lines[i].split(',').map((c) => c.trim());
@@ -160,7 +160,7 @@ export function registerIncidents(program: Command): void {
     tracks
       .command('import')
       .description('send positions of this party\'s units from a CSV or GeoJSON-lines file, batched by time into incidents.tracks entries')
-      .requiredOption('--file <path>', 'CSV with a header (unit,kind,time,lat,lon[,alt,speed,course,vrate]) or GeoJSON lines (Point features); - reads stdin')
+      .requiredOption('--file <path>', 'CSV with a header (unit,kind,time,lat,lon[,alt,speed,course,vrate,turn]) or GeoJSON lines (Point features); - reads stdin')
       .option('--to <parties>', 'addressees, comma-separated (default: the parties of the adopted agreements setting incidents terms with this party)')
       .option('--span-seconds <n>', 'time covered by one entry at most (default 60)'),
   ).action(

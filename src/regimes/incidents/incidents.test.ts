@@ -204,7 +204,7 @@ describe('hazard notices (INC.notice)', () => {
 
 describe('the tracks encoding', () => {
   it('round-trips fixes to the stated precision, across the antimeridian', () => {
-    const body = encodeTracks(T0, T0 + 60_000, [{ unit: 'A-1', kind: 'aircraft', t: [T0, T0 + 10_000, T0 + 20_000], lat: [64.123456, 64.2, 64.3], lon: [179.999999, -179.99, -179.98], alt: [9144.3, 9150, 9160], speed: [230.12, 230, 231], course: [90.5, 91, 92], vrate: [0, 1.5, -2] }]);
+    const body = encodeTracks(T0, T0 + 60_000, [{ unit: 'A-1', kind: 'aircraft', t: [T0, T0 + 10_000, T0 + 20_000], lat: [64.123456, 64.2, 64.3], lon: [179.999999, -179.99, -179.98], alt: [9144.3, 9150, 9160], speed: [230.12, 230, 231], course: [90.5, 91, 92], vrate: [0, 1.5, -2], turn: [0, 3.001, -1.5] }]);
     const d = decodeTracks(body);
     if ('path' in d) throw new Error(d.message);
     const [u] = d.units;
@@ -214,6 +214,7 @@ describe('the tracks encoding', () => {
     expect(u.alt[0]).toBeCloseTo(9144.3, 6);
     expect(u.speed![0]).toBeCloseTo(230.12, 6);
     expect(u.vrate![2]).toBeCloseTo(-2, 6);
+    expect(u.turn).toEqual([0, 3.001, -1.5]);
   });
 
   it('a minute of a feed larger than the Danish AIS (9,000 fixes of 1,500 units) fits one entry under the limit; a larger batch is split by time', () => {
