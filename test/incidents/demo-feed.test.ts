@@ -1,7 +1,7 @@
 /**
  * What `npm start` shows of the live encounter watch: `parley network up` with the winter scenario
  * and a demonstration feed between USA and RUS, run as a user runs it (the built CLI, one process per
- * node), the feed short and fast (two passes, each predicted 8 s ahead, a batch a second). The feed's
+ * node), the feed short and fast (three passes, each predicted 8 s ahead, a batch a second). The feed's
  * fixes go through the running nodes as signed incidents.tracks entries; the encounter alarm is
  * raised and cleared on both addressed nodes' event streams, each pass is a close encounter in both
  * records, every line of the feed says it is a demonstration, and SIGTERM (Ctrl-C) stops it all.
@@ -64,7 +64,7 @@ async function get<T>(node: Up['nodes'][number], path: string): Promise<T> {
 
 it('network up with the demonstration feed: the alarm rings and clears on both nodes, the passes are in both records, Ctrl-C stops it', async () => {
   const port = await basePort(PARTIES.length);
-  const args = ['network', 'up', '--parties', PARTIES.join(','), '--dir', join(dir.path, 'network'), '--scenario', SCENARIO, '--base-port', String(port), '--demo-feed', 'USA,RUS', '--demo-minutes', '0.6', '--demo-lead', '8', '--demo-interval', '1', '--json'];
+  const args = ['network', 'up', '--parties', PARTIES.join(','), '--dir', join(dir.path, 'network'), '--scenario', SCENARIO, '--base-port', String(port), '--demo-feed', 'USA,RUS', '--demo-minutes', '0.8', '--demo-lead', '8', '--demo-interval', '1', '--json'];
   child = spawn(process.execPath, [parleyBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -114,10 +114,10 @@ it('network up with the demonstration feed: the alarm rings and clears on both n
   const demo = (list: Listed[]) => list.filter((e) => e.a.unit === 'DEMO-RUS' && e.b.unit === 'DEMO-USA');
   let usa: Listed[] = [];
   let rus: Listed[] = [];
-  await waitFor('both records to list the two passes alike', async () => {
+  await waitFor('both records to list the three passes alike', async () => {
     usa = demo(await get<Listed[]>(node('USA'), '/api/v1/encounters'));
     rus = demo(await get<Listed[]>(node('RUS'), '/api/v1/encounters'));
-    return usa.length === 2 && JSON.stringify(usa) === JSON.stringify(rus);
+    return usa.length === 3 && JSON.stringify(usa) === JSON.stringify(rus);
   }, 20_000, 250);
   for (const e of usa) {
     expect(e.dcpaMetres).toBeCloseTo(100, -1);
