@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       add('whole Danish AIS feeds (11 million positions a day) one core detects encounters in, at that rate', fmt(b.pointsPerSec / danish, 0));
       const r = benchRetrospective();
       add(
-        `the regime in the engine: one more minute of a ${fmt(r.fixesPerSecond)} fixes/s feed (${fmt(r.units)} units, 4 parties) into an hour held (${fmt(r.batchesHeld)} batches), findings brought up to date`,
+        `the regime in the engine: one more minute of a ${fmt(r.fixesPerSecond)} fixes/s feed (${fmt(r.units)} units, 4 parties) into the two hours held (${fmt(r.batchesHeld)} batches), findings brought up to date`,
         `${fmt(r.minuteMs)} ms CPU median of ${r.runs} (${r.findings} encounter findings)`,
         '60,000 ms: the minute itself',
         `${fmt(r.minuteMs / 600, 2)} % of a core`,

@@ -277,6 +277,7 @@ export interface Encounter {
   verticalMetres: number;
   from: string;
   to: string;
+  ongoing: boolean;
   at: string;
   thresholds: { horizontalMetres: number; verticalMetres: number | null };
   evidence: string[];

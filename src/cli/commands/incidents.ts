@@ -6,11 +6,14 @@
  *   regime finds them (GET /api/v1/encounters): `[{a, b, tcpa, dcpaMetres, verticalMetres, at, evidence, …}]`;
  * - `parley tracks import --file F`: positions of one's own units (CSV with a header row, or GeoJSON
  *   Point features one per line) batched by time into `incidents.tracks` entries, each under the
- *   content limit, sent to the parties that agreed incidents terms with this one (or `--to`).
+ *   content limit, sent to the parties that agreed incidents terms with this one (or `--to`);
+ * - `parley tracks demo --network D --parties A,B`: the demonstration feed (demo-feed.ts) through
+ *   two running nodes of a network, to see the live encounter watch at work.
  *
  * Reports, replies, requests for consultations and hazard notices are sent with `parley send`
  * (src/regimes/incidents has the types).
  */
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ParleyError } from '../../protocol/errors.js';
 import { parseInstant } from '../../protocol/time.js';
@@ -23,10 +26,20 @@ import { action } from '../boundary.js';
 import { listArgument, print, readInput, withCommon, type DirOption } from '../io.js';
 import { folderEntries } from './regimes.js';
 import { sendEntry } from './send.js';
+import { DEMO_DEFAULTS, demoSettings, feedNodes, runDemoFeed } from './demo-feed.js';
 
 interface EncountersOptions extends DirOption {
   from?: string;
   to?: string;
+}
+
+interface DemoOptions {
+  network: string;
+  parties: string;
+  minutes?: string;
+  lead?: string;
+  interval?: string;
+  json?: boolean;
 }
 
 interface ImportOptions extends DirOption {
@@ -57,7 +70,7 @@ function fixOf(values: Record<string, unknown>, where: string): FixRow {
   const lon = numberOf(values.lon, where, 'lon', false)!;
   if (lat < -90 || lat > 90 || lon < -180 || lon > 180) throw bad(`${where}: position ${lat}, ${lon} is not a WGS 84 latitude and longitude`);
   const row: FixRow = { unit, kind: kindOf(values.kind, where), t: parseInstant(values.time, `${where}: time`), lat, lon };
-  for (const k of ['alt', 'speed', 'course', 'vrate'] as const) {
+  for (const k of ['alt', 'speed', 'course', 'vrate', 'turn'] as const) {
     const v = numberOf(values[k], where, k, true);
     if (v !== undefined) row[k] = v;
   }
@@ -66,7 +79,7 @@ function fixOf(values: Record<string, unknown>, where: string): FixRow {
 
 /**
  * Fixes from CSV (a header row naming unit, kind, time, lat, lon and optionally alt, speed, course,
- * vrate: metres, m/s, degrees from true north) or GeoJSON lines (a Point Feature per line, [lon,
+ * vrate, turn: metres, m/s, degrees from true north, degrees per second to the right) or GeoJSON lines (a Point Feature per line, [lon,
  * lat, alt?], the other fields in properties).
  */
 export function parseFixes(text: string, file: string): FixRow[] {
@@ -91,7 +104,7 @@ export function parseFixes(text: string, file: string): FixRow[] {
     return out;
   }
   const header = lines[first].split(',').map((h) => h.trim());
-  for (const need of ['unit', 'kind', 'time', 'lat', 'lon']) if (!header.includes(need)) throw bad(`${file}: the CSV header has no ${need} column (unit, kind, time, lat, lon, and optionally alt, speed, course, vrate)`);
+  for (const need of ['unit', 'kind', 'time', 'lat', 'lon']) if (!header.includes(need)) throw bad(`${file}: the CSV header has no ${need} column (unit, kind, time, lat, lon, and optionally alt, speed, course, vrate, turn)`);
   for (let i = first + 1; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
     const cells = lines[i].split(',').map((c) => c.trim());
@@ -147,7 +160,7 @@ export function registerIncidents(program: Command): void {
     tracks
       .command('import')
       .description('send positions of this party\'s units from a CSV or GeoJSON-lines file, batched by time into incidents.tracks entries')
-      .requiredOption('--file <path>', 'CSV with a header (unit,kind,time,lat,lon[,alt,speed,course,vrate]) or GeoJSON lines (Point features); - reads stdin')
+      .requiredOption('--file <path>', 'CSV with a header (unit,kind,time,lat,lon[,alt,speed,course,vrate,turn]) or GeoJSON lines (Point features); - reads stdin')
       .option('--to <parties>', 'addressees, comma-separated (default: the parties of the adopted agreements setting incidents terms with this party)')
       .option('--span-seconds <n>', 'time covered by one entry at most (default 60)'),
   ).action(
@@ -166,6 +179,33 @@ export function registerIncidents(program: Command): void {
       }
       const units = new Set(rows.map((r) => r.unit)).size;
       print(opts.json, { to, units, fixes: sent.reduce((n, s) => n + s.fixes, 0), entries: sent }, () => `sent ${sent.length} incidents.tracks entr${sent.length === 1 ? 'y' : 'ies'} (${units} units, ${rows.length} positions) to ${to.join(', ')}`);
+    }),
+  );
+  withCommon(
+    tracks
+      .command('demo')
+      .description('a demonstration feed: two synthetic aircraft (DEMO-<PARTY>, not real units) of two parties, their fixes sent at real time as signed incidents.tracks entries through the parties\' running nodes, passing 100 m apart so the encounter alarm rings and clears on both; ends after its last pass, or Ctrl-C')
+      .requiredOption('--network <dir>', 'the network folder (parley network up --dir): the nodes run from <dir>/<CODE>')
+      .requiredOption('--parties <A,B>', 'the two parties, e.g. USA,RUS')
+      .option('--minutes <n>', `how long, at most 240 (default ${DEMO_DEFAULTS.minutes})`)
+      .option('--lead <seconds>', `from the start of each leg to its pass: how far ahead the pass is predicted (default ${DEMO_DEFAULTS.leadSeconds})`)
+      .option('--interval <seconds>', `time between batches (default ${DEMO_DEFAULTS.intervalSeconds})`),
+    { dir: false },
+  ).action(
+    action(async (opts: DemoOptions) => {
+      const s = demoSettings(opts, '--parties');
+      const nodes = feedNodes(s, (party) => join(resolve(opts.network), party));
+      const stop = new AbortController();
+      const abort = () => stop.abort();
+      process.once('SIGINT', abort);
+      process.once('SIGTERM', abort);
+      try {
+        const report = await runDemoFeed(nodes, s, (line) => process.stderr.write(`${line}\n`), stop.signal);
+        print(opts.json, report, () => `demonstration feed ${stop.signal.aborted ? 'stopped' : 'ended'}: ${report.entries} entries sent, ${report.passes} passes; alarm changes seen: ${report.seen.join(', ') || 'none'}`);
+      } finally {
+        process.off('SIGINT', abort);
+        process.off('SIGTERM', abort);
+      }
     }),
   );
 }

@@ -16,11 +16,16 @@ import { readRunInfo } from '../../server/runfile.js';
 import { playScenario } from '../../demo/scenario.js';
 import { action, EXIT, type ExitCode } from '../boundary.js';
 import { listArgument, print, withCommon, type DirOption } from '../io.js';
+import { DEMO_DEFAULTS, DEMO_LABEL, demoSettings, feedNodes, runDemoFeed } from './demo-feed.js';
 
 interface UpOptions extends DirOption {
   parties: string;
   basePort: string;
   scenario?: string;
+  demoFeed?: string;
+  demoMinutes?: string;
+  demoLead?: string;
+  demoInterval?: string;
 }
 
 interface Member {
@@ -31,7 +36,8 @@ interface Member {
   url: string;
 }
 
-const READY_TIMEOUT_MS = 20_000;
+// A node opening a large record on a busy machine can take a while to answer.
+const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 export function registerNetwork(program: Command): void {
@@ -42,7 +48,12 @@ export function registerNetwork(program: Command): void {
       .description('init the missing node folders under --dir/<CODE>, introduce every node to every other, start them all, print each URL and officer token; Ctrl-C stops them all')
       .requiredOption('--parties <codes>', 'party codes, comma-separated: USA,RUS,UKR')
       .option('--base-port <n>', 'port of the first new node; the next ones count up', '7300')
-      .option('--scenario <file>', 'play this scenario into the new folders before starting (once: a second run reuses what was played)'),
+      .option('--scenario <file>', 'play this scenario into the new folders before starting (once: a second run reuses what was played)')
+      // The demonstration feed of shared tracks (demo-feed.ts): the live encounter watch at work.
+      .option('--demo-feed <A,B>', 'once the nodes run, a demonstration feed: two synthetic aircraft (DEMO-<PARTY>) of these two parties sent as signed incidents.tracks entries through their nodes, passing 100 m apart so the encounter alarm rings and clears on both consoles')
+      .option('--demo-minutes <n>', `how long the demonstration feed runs, at most 240 (default ${DEMO_DEFAULTS.minutes})`)
+      .option('--demo-lead <seconds>', `how far ahead each pass of the demonstration feed is predicted (default ${DEMO_DEFAULTS.leadSeconds})`)
+      .option('--demo-interval <seconds>', `time between the demonstration feed's batches (default ${DEMO_DEFAULTS.intervalSeconds})`),
   ).action(action(async (opts: UpOptions) => up(opts)));
 }
 
@@ -54,6 +65,7 @@ async function up(opts: UpOptions): Promise<ExitCode> {
   const basePort = Number(opts.basePort);
   if (!Number.isInteger(basePort) || basePort < 1 || basePort + codes.length > 65535) throw new ParleyError('PARLEY_ERR_BAD_ARGUMENT', '--base-port must be a port number');
   const root = resolve(opts.dir);
+  const demo = opts.demoFeed === undefined ? undefined : demoSettings({ parties: opts.demoFeed, minutes: opts.demoMinutes, lead: opts.demoLead, interval: opts.demoInterval }, '--demo-feed', codes);
 
   // 1. Folders: reuse what exists (its ledger, key and tokens), make what is missing.
   const members: Member[] = [];
@@ -109,6 +121,15 @@ async function up(opts: UpOptions): Promise<ExitCode> {
     ].join('\n'),
   );
 
+  // 4. The demonstration feed, if asked, until it ends or the network stops.
+  const feedStop = new AbortController();
+  const feed = demo
+    ? runDemoFeed(feedNodes(demo, (party) => join(root, party)), demo, (line) => process.stderr.write(`${line}\n`), feedStop.signal).then(
+        () => undefined,
+        (e: unknown) => void process.stderr.write(`${DEMO_LABEL} stopped: ${e instanceof Error ? e.message : String(e)}\n`),
+      )
+    : undefined;
+
   const signal = await new Promise<NodeJS.Signals>((res) => {
     process.once('SIGINT', res);
     process.once('SIGTERM', res);
@@ -118,6 +139,8 @@ async function up(opts: UpOptions): Promise<ExitCode> {
   });
   stopping = true;
   if (!opts.json) process.stderr.write(`${signal}: stopping ${members.length} nodes…\n`);
+  feedStop.abort();
+  await feed;
   await stopAll();
   return EXIT.ok;
 }

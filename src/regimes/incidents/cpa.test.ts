@@ -1,6 +1,7 @@
 /**
  * Closest point of approach against hand-computed cases (head-on, crossing, parallel, overtaking,
- * one stationary, vertical separation, across the antimeridian, near the pole), dead reckoning,
+ * one stationary, vertical separation, across the antimeridian, near the pole), dead reckoning
+ * (straight, and along a turn when the track gives a rate of turn),
  * and a property: detection over a synthetic feed finds every planted encounter within the
  * thresholds with its distance and instant, none beyond them, and the same as comparing all pairs.
  */
@@ -10,6 +11,8 @@ import { detect, detectNaive, predict, prepare, trackApproach, type Thresholds, 
 import { horizontalMetres, offset, type GeoPoint } from './geo.js';
 import { DEFAULT_THRESHOLDS } from './rules.js';
 import { synthetic } from './synthetic.js';
+import { encodeTracks } from './tracks.js';
+import { EncounterWatch, type EncounterAlarm } from './live/watch.js';
 
 const T0 = Date.parse('2022-01-14T06:00:00.000Z');
 const DEG = Math.PI / 180;
@@ -171,6 +174,49 @@ describe('dead reckoning', () => {
     const p = predict({ t: T0, ...BLACK_SEA, speed: 0, course: 0, vrate: 0 }, { t: T0 - 60_000, ...south, speed: 10, course: 0, vrate: 0 }, T0, 600_000, th);
     expect(Math.abs(p.tcpaMs)).toBeLessThan(500);
     expect(p.horizontalMetres).toBeCloseTo(3000, 0);
+  });
+
+  it('a unit in a turn follows its circle: a half circle at 1°/s brings an aircraft over a ship it would pass 11.5 km off in a straight line', () => {
+    const air = DEFAULT_THRESHOLDS['air-surface'];
+    // On the equator, meridians are parallel: the hand computation holds on every tangent plane.
+    const ship = { lat: 0, lon: 30, alt: 0 };
+    const radius = 100 / (1 * DEG);
+    const start = offset(ship, 270, 2 * radius);
+    const aircraft = { t: T0, ...start, alt: 200, speed: 100, course: 0, vrate: 0 };
+    const stationary = { t: T0, ...ship, speed: 0, course: 0, vrate: 0 };
+    const straight = predict(stationary, aircraft, T0, 600_000, air);
+    expect(straight.encounter).toBe(false);
+    expect(straight.horizontalMetres).toBeCloseTo(2 * radius, -1);
+    const turning = predict(stationary, { ...aircraft, turn: 1 }, T0, 600_000, air);
+    expect(turning.encounter).toBe(true);
+    expect(turning.tcpaMs / 1000).toBeCloseTo(180, 0);
+    expect(turning.horizontalMetres).toBeLessThan(5);
+    expect(turning.verticalMetres).toBe(200);
+    // Turning left instead, it circles away to the west: no encounter, closest at the start.
+    const away = predict(stationary, { ...aircraft, turn: -1 }, T0, 600_000, air);
+    expect(away.encounter).toBe(false);
+    expect(away.tcpaMs).toBe(0);
+    // No turn is the straight line, to the metre.
+    const zero = predict(stationary, { ...aircraft, turn: 0 }, T0, 600_000, air);
+    expect(zero).toEqual(straight);
+  });
+
+  it('the live watch reads the rate of turn from the batch: the turning aircraft raises the alarm, the same batch without it does not', () => {
+    const ship = { lat: 0, lon: 30, alt: 0 };
+    const start = offset(ship, 270, 2 * (100 / DEG));
+    const alarms = (turn: number[] | undefined) => {
+      const raised: EncounterAlarm[] = [];
+      const watch = new EncounterWatch('USA', { horizonMs: 600_000, staleMs: 300_000 }, () => DEFAULT_THRESHOLDS, (a) => raised.push(a));
+      watch.add('usa', 'USA', encodeTracks(T0, T0, [{ unit: 'DDG-55', kind: 'ship', t: [T0], lat: [ship.lat], lon: [ship.lon], alt: [0], speed: [0], course: [0], vrate: [0] }]));
+      watch.add('rus', 'RUS', encodeTracks(T0, T0, [{ unit: 'Ka-27', kind: 'aircraft', t: [T0], lat: [start.lat], lon: [start.lon], alt: [200], speed: [100], course: [0], vrate: [0], ...(turn ? { turn } : {}) }]));
+      watch.predict(T0);
+      return raised;
+    };
+    const [alarm] = alarms([1]);
+    expect(alarm).toMatchObject({ state: 'raised', a: { unit: 'Ka-27' }, b: { unit: 'DDG-55' } });
+    expect(alarm.tcpaSeconds).toBeCloseTo(180, 0);
+    expect(alarm.dcpaMetres).toBeLessThan(5);
+    expect(alarms(undefined)).toEqual([]);
   });
 
   it('near the pole, courses are read on each unit\'s own meridian', () => {

@@ -4,9 +4,18 @@
  * list, computed by the same function so that they agree.
  *
  * The tracks of an hour H are the fixes of the `incidents.tracks` batches held whose span meets
- * [H − 10 min, H + 1 h + 10 min], merged per (author, unit) in time order (a fix at an instant
- * already given by an earlier entry, in record order, is dropped). An episode belongs to the hour
- * of its closest approach. Thresholds are the terms binding the pair's parties at H.
+ * [H − 10 min, H + 2 h], merged per (author, unit) in time order (a fix at an instant already given
+ * by an earlier entry, in record order, is dropped). An episode belongs to the hour in which it
+ * **begins**: one continuous episode is one encounter, however many hour boundaries it crosses.
+ * Hour H reads 10 minutes before it, so that an episode already under way at H is seen to have
+ * begun before it (and left to the hour it began in), and follows an episode beginning in it to the
+ * end of the next hour. An episode still within the thresholds at the last fixes read (the feed
+ * goes on, or it lasts past H + 2 h) is `ongoing`: its end and closest approach are those of the
+ * part read. Thresholds are the terms binding the pair's parties at H.
+ *
+ * A documented limit: both units' fixes are read from H − 10 min, so a unit silent for more than
+ * 10 minutes across the start of an hour while within the thresholds of another would have its
+ * episode seen to begin twice (before the silence, and at the first fix after H).
  *
  * Pure: the same entries give the same encounters at every party.
  */
@@ -14,8 +23,10 @@ import { detect, type Thresholds, type Track } from './cpa.js';
 import { decodeTracks, isProblem, tracksOf, type TracksBody, type UnitFixes } from './tracks.js';
 
 export const HOUR_MS = 3_600_000;
-/** Fixes this far either side of an hour are read with it, to join the hour to its neighbours. */
+/** Fixes this far before an hour are read with it: an episode under way at the hour is seen to have begun before it. */
 export const MARGIN_MS = 600_000;
+/** Fixes this far after an hour's end are read with it: an episode beginning in the hour is followed this long past it. */
+export const FOLLOW_MS = 3_600_000;
 
 /** A tracks entry as the encounter computation reads it. */
 export interface TracksEntry {
@@ -26,13 +37,13 @@ export interface TracksEntry {
   body: TracksBody;
 }
 
-/** The hour starts H whose window [H − margin, H + 1 h + margin] the batch's span meets. */
+/** The hour starts H whose window [H − margin, H + 1 h + follow] the batch's span meets. */
 export function hoursOf(body: { from: string; until: string }): number[] {
   const from = Date.parse(body.from);
   const until = Date.parse(body.until);
   if (!(until >= from)) return [];
   const out: number[] = [];
-  for (let h = Math.ceil((from - MARGIN_MS - HOUR_MS) / HOUR_MS) * HOUR_MS; h - MARGIN_MS <= until; h += HOUR_MS) out.push(h);
+  for (let h = Math.ceil((from - FOLLOW_MS - HOUR_MS) / HOUR_MS) * HOUR_MS; h - MARGIN_MS <= until; h += HOUR_MS) out.push(h);
   return out;
 }
 
@@ -96,6 +107,8 @@ export interface EncounterView {
   /** When the pair was first and last within the thresholds. */
   from: string;
   to: string;
+  /** Still within them at the last fixes read (the episode may go on): `to` and the closest approach are those of the part read. */
+  ongoing: boolean;
   /** When the record showed it: the latest header time of the evidence. */
   at: string;
   thresholds: { horizontalMetres: number; verticalMetres: number | null };
@@ -107,17 +120,19 @@ const round1 = (x: number): number => Math.round(x * 10) / 10 || 0;
 const iso = (t: number): string => new Date(Math.round(t)).toISOString();
 
 /**
- * The encounter episodes whose closest approach falls in hour `hour`, from the batches given (all
- * those meeting the hour's window; others are ignored). `thresholdsOf(a, b)` reads the terms at the hour.
+ * The encounter episodes beginning in hour `hour`, from the batches given (all those meeting the
+ * hour's window; others are ignored). `thresholdsOf(a, b)` reads the terms at the hour.
  */
 export function hourEncounters(entries: readonly TracksEntry[], hour: number, thresholdsOf: (a: string, b: string) => Thresholds): EncounterView[] {
-  const tracks = assemble(entries, hour - MARGIN_MS, hour + HOUR_MS + MARGIN_MS);
+  const tracks = assemble(entries, hour - MARGIN_MS, hour + HOUR_MS + FOLLOW_MS);
   const found = detect(tracks, thresholdsOf);
   const out: EncounterView[] = [];
   for (const e of found) {
-    if (e.cpa.t < hour || e.cpa.t >= hour + HOUR_MS) continue;
+    // Begun before the hour (or under way when its window opens): the earlier hour's.
+    if (e.from < hour || e.from >= hour + HOUR_MS) continue;
     const a = tracks[e.a];
     const b = tracks[e.b];
+    const read = Math.min(a.t[a.t.length - 1], b.t[b.t.length - 1]);
     const ids = [...new Set([...e.cpa.aFixes.map((i) => a.src![i]), ...e.cpa.bFixes.map((i) => b.src![i])])];
     const th = thresholdsOf(a.party, b.party)[e.domain];
     out.push({
@@ -129,6 +144,7 @@ export function hourEncounters(entries: readonly TracksEntry[], hour: number, th
       verticalMetres: round1(e.cpa.verticalMetres),
       from: iso(e.from),
       to: iso(e.to),
+      ongoing: e.to >= read,
       at: iso(Math.max(...ids.map((i) => entries[i].t))),
       thresholds: { horizontalMetres: th.horizontalMetres, verticalMetres: th.verticalMetres },
       evidence: ids.map((i) => entries[i].id),
@@ -142,7 +158,8 @@ export function allEncounters(entries: readonly TracksEntry[], thresholdsOf: (a:
   const byHour = new Map<number, TracksEntry[]>();
   for (const e of entries) {
     for (const h of hoursOf(e.body)) {
-      if (h + HOUR_MS <= from || h > to) continue;
+      // An episode beginning in hour h has its closest approach in [h, h + 1 h + follow].
+      if (h + HOUR_MS + FOLLOW_MS < from || h > to) continue;
       let list = byHour.get(h);
       if (!list) byHour.set(h, (list = []));
       list.push(e);
@@ -155,5 +172,6 @@ export function allEncounters(entries: readonly TracksEntry[], thresholdsOf: (a:
       if (t >= from && t <= to) out.push(v);
     }
   }
-  return out;
+  // By instant of closest approach (episodes of one hour may reach into the next ones).
+  return out.sort((x, y) => (x.tcpa < y.tcpa ? -1 : x.tcpa > y.tcpa ? 1 : 0));
 }

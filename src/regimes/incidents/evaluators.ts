@@ -16,7 +16,11 @@ export const UNSEEN_WINDOW_MS = 90 * 86_400_000;
 
 const metres = (m: number): string => (m >= 10_000 ? `${(m / 1000).toFixed(1)} km` : `${Math.round(m)} m`);
 
-/** INC.encounter: each encounter episode whose closest approach falls in the hour. */
+/**
+ * INC.encounter: each encounter episode beginning in the hour. The finding's id is the pair and the
+ * instant the episode began: as later batches extend the episode (a closer approach, a later end),
+ * the same finding is updated, never a second one raised.
+ */
 export function encounterHour(hour: number, ctx: GroupContext): void {
   const members = ctx.members().filter((h) => h.type === TRACKS && h.body);
   if (!members.length) return;
@@ -31,10 +35,11 @@ export function encounterHour(hour: number, ctx: GroupContext): void {
       rule: INC.encounter,
       severity: 'warning',
       parties: [e.a.party, e.b.party],
-      explanation: `${e.a.party} ${e.a.kind} ${e.a.unit} and ${e.b.party} ${e.b.kind} ${e.b.unit} came within ${metres(e.dcpaMetres)} horizontally${vertical} at ${e.tcpa} (${limit}; within them from ${e.from} to ${e.to})`,
+      explanation: `${e.a.party} ${e.a.kind} ${e.a.unit} and ${e.b.party} ${e.b.kind} ${e.b.unit} came within ${metres(e.dcpaMetres)} horizontally${vertical} at ${e.tcpa} (${limit}; within them from ${e.from} ${e.ongoing ? `and still at ${e.to}, the last fixes read` : `to ${e.to}`})`,
       evidence,
       at: Date.parse(e.at),
-      key: `${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.tcpa}`,
+      key: `${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.from}`,
+      anchor: [],
     });
   }
 }

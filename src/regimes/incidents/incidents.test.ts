@@ -13,7 +13,6 @@ import type { Track } from './cpa.js';
 import { batchFixes, decodeTracks, encodeTracks, type FixRow, type TracksBody } from './tracks.js';
 import { synthetic } from './synthetic.js';
 import { encountersHeld, incidentsList } from './views.js';
-import { hoursOf } from './encounters.js';
 
 const T0 = Date.parse('2022-01-14T06:00:00.000Z');
 const H = 3_600_000;
@@ -203,21 +202,9 @@ describe('hazard notices (INC.notice)', () => {
   });
 });
 
-describe('the hours a batch is read with', () => {
-  it('its own hours, and the neighbouring hour within 10 minutes of its span', () => {
-    const hours = (from: string, until: string) => hoursOf({ from, until }).map((h) => new Date(h).toISOString().slice(11, 16));
-    expect(hours('2022-01-14T06:20:00Z', '2022-01-14T06:21:00Z')).toEqual(['06:00']);
-    expect(hours('2022-01-14T06:55:00Z', '2022-01-14T06:56:00Z')).toEqual(['06:00', '07:00']);
-    expect(hours('2022-01-14T06:05:00Z', '2022-01-14T06:06:00Z')).toEqual(['05:00', '06:00']);
-    // Exactly 10 minutes after the hour 05:00 ended: still read with it.
-    expect(hours('2022-01-14T06:10:00Z', '2022-01-14T06:11:00Z')).toEqual(['05:00', '06:00']);
-    expect(hours('2022-01-14T06:10:00.001Z', '2022-01-14T06:11:00Z')).toEqual(['06:00']);
-  });
-});
-
 describe('the tracks encoding', () => {
   it('round-trips fixes to the stated precision, across the antimeridian', () => {
-    const body = encodeTracks(T0, T0 + 60_000, [{ unit: 'A-1', kind: 'aircraft', t: [T0, T0 + 10_000, T0 + 20_000], lat: [64.123456, 64.2, 64.3], lon: [179.999999, -179.99, -179.98], alt: [9144.3, 9150, 9160], speed: [230.12, 230, 231], course: [90.5, 91, 92], vrate: [0, 1.5, -2] }]);
+    const body = encodeTracks(T0, T0 + 60_000, [{ unit: 'A-1', kind: 'aircraft', t: [T0, T0 + 10_000, T0 + 20_000], lat: [64.123456, 64.2, 64.3], lon: [179.999999, -179.99, -179.98], alt: [9144.3, 9150, 9160], speed: [230.12, 230, 231], course: [90.5, 91, 92], vrate: [0, 1.5, -2], turn: [0, 3.001, -1.5] }]);
     const d = decodeTracks(body);
     if ('path' in d) throw new Error(d.message);
     const [u] = d.units;
@@ -227,6 +214,7 @@ describe('the tracks encoding', () => {
     expect(u.alt[0]).toBeCloseTo(9144.3, 6);
     expect(u.speed![0]).toBeCloseTo(230.12, 6);
     expect(u.vrate![2]).toBeCloseTo(-2, 6);
+    expect(u.turn).toEqual([0, 3.001, -1.5]);
   });
 
   it('a minute of a feed larger than the Danish AIS (9,000 fixes of 1,500 units) fits one entry under the limit; a larger batch is split by time', () => {

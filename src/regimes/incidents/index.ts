@@ -5,7 +5,7 @@
  *
  * | group              | members                                   | evaluator |
  * |--------------------|-------------------------------------------|-----------|
- * | `tracks:HOUR`      | incidents.tracks batches meeting the hour (±10 min) | encounterHour — INC.encounter: an encounter episode whose closest approach is in the hour |
+ * | `tracks:HOUR`      | incidents.tracks batches meeting [HOUR − 10 min, HOUR + 2 h] | encounterHour — INC.encounter: an encounter episode beginning in the hour (one finding per episode, whatever hours it spans) |
  * | `report:ID`        | one incidents.report                      | reportReplies — INC.reply: each other party named replies within `replyDays` |
  * | `consultation:ID`  | one incidents.consultation                | consultationReplies — INC.consultation: each party asked answers within `consultationDays` |
  * | `hazard:ID`        | one incidents.hazard                      | hazardLate — INC.notice: given at least `noticeDays` ahead |
@@ -55,7 +55,7 @@ function linksOf(h: HeldEntry): string[] {
 
 export const incidents: RegimeModule = Object.freeze({
   id: 'incidents',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'Incidents at sea and in the air (reports, hazard notices, shared tracks, close encounters)',
   rules: INCIDENTS_RULES,
   types: incidentsSchemas,

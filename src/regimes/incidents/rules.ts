@@ -23,7 +23,7 @@ export const INC = {
     citation: 'INCSEA Art. III; DMA Art. II (agreed thresholds)',
     title: 'A close encounter in the shared tracks',
     description:
-      'Two units of different parties came within the agreed horizontal and vertical distances of each other (terms `thresholds`, by domains: surface–surface, air–surface, air–air), by the closest approach of their shared tracks (each moving linearly between its fixes, over the span both cover). One finding per episode, with the closest approach, its instant and the track entries either side of it as evidence. Only tracks this node holds are read.',
+      'Two units of different parties came within the agreed horizontal and vertical distances of each other (terms `thresholds`, by domains: surface–surface, air–surface, air–air), by the closest approach of their shared tracks (each moving linearly between its fixes, over the span both cover). One finding per episode (an unbroken run within the thresholds, however many hour boundaries it crosses; updated, not repeated, as later batches extend it), with the closest approach, its instant and the track entries either side of it as evidence. Only tracks this node holds are read.',
     figures: {},
   },
   reply: {

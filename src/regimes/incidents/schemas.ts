@@ -217,7 +217,7 @@ export const incidentsSchemas: Record<string, CatalogueEntry> = {
   [TRACKS]: {
     title: 'Shared tracks',
     description:
-      'A batch of positions of the author\'s own units between `from` and `until`, column by column (src/regimes/incidents/tracks.ts: base64 of zig-zag varint deltas; time in ms after `from`, latitude and longitude in 1e-6 degrees, altitude in decimetres, speed and vertical rate in cm/s, course in 1/100 degree). Addressed to the parties that agreed to share; close encounters between units of different parties are found in them (INC.encounter).',
+      'A batch of positions of the author\'s own units between `from` and `until`, column by column (src/regimes/incidents/tracks.ts: base64 of zig-zag varint deltas; time in ms after `from`, latitude and longitude in 1e-6 degrees, altitude in decimetres, speed and vertical rate in cm/s, course in 1/100 degree, rate of turn in 1/1000 degree per second). Addressed to the parties that agreed to share; close encounters between units of different parties are found in them (INC.encounter).',
     type: 'object',
     additionalProperties: false,
     required: ['from', 'until', 'units'],
@@ -244,6 +244,7 @@ export const incidentsSchemas: Record<string, CatalogueEntry> = {
             speed: b64('Speed over the ground, cm/s.'),
             course: b64('Course over the ground, 1/100 degree from true north.'),
             vrate: b64('Vertical rate, cm/s upward.'),
+            turn: b64('Rate of turn, 1/1000 degree per second, positive to the right (clockwise seen from above): the live watch dead-reckons a turning unit along its circle.'),
           },
         },
       },

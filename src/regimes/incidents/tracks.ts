@@ -1,6 +1,6 @@
 /**
  * The compact columnar encoding of an `incidents.tracks` batch: per unit, one string per column
- * (time, latitude, longitude, and optionally altitude, speed, course, vertical rate), each the
+ * (time, latitude, longitude, and optionally altitude, speed, course, vertical rate, rate of turn), each the
  * base64 of zig-zag varints of the differences between consecutive values in fixed units. A fix
  * of a ship moving steadily costs about 10 bytes and each unit about 90 more; a minute of the whole
  * Danish AIS feed (≈ 7,600 fixes, from well over a thousand vessels) fits one entry under the
@@ -15,6 +15,7 @@
  * | `speed`  | cm/s over the ground    | absolute         |
  * | `course` | 1/100 degree from north | absolute         |
  * | `vrate`  | cm/s upward             | absolute         |
+ * | `turn`   | 1/1000 degree per second, + to the right | absolute |
  *
  * Pure: no I/O.
  */
@@ -28,10 +29,11 @@ export interface UnitFixes {
   lat: number[];
   lon: number[];
   alt: number[];
-  /** m/s, degrees, m/s; absent where the batch does not carry them. */
+  /** m/s, degrees, m/s, degrees per second (+ to the right); absent where the batch does not carry them. */
   speed?: number[];
   course?: number[];
   vrate?: number[];
+  turn?: number[];
 }
 
 export interface EncodedUnit {
@@ -46,6 +48,7 @@ export interface EncodedUnit {
   speed?: string;
   course?: string;
   vrate?: string;
+  turn?: string;
 }
 
 export interface TracksBody {
@@ -54,9 +57,11 @@ export interface TracksBody {
   units: EncodedUnit[];
 }
 
-const SCALE = { lat: 1e6, lon: 1e6, alt: 10, speed: 100, course: 100, vrate: 100 } as const;
+const SCALE = { lat: 1e6, lon: 1e6, alt: 10, speed: 100, course: 100, vrate: 100, turn: 1000 } as const;
 type Column = keyof typeof SCALE;
-const OPTIONAL: readonly Column[] = ['alt', 'speed', 'course', 'vrate'];
+const OPTIONAL: readonly Column[] = ['alt', 'speed', 'course', 'vrate', 'turn'];
+/** The columns of motion a fix may carry besides its position. */
+const MOTION = ['speed', 'course', 'vrate', 'turn'] as const;
 
 function encodeColumn(values: readonly number[], scale: number, base = 0): string {
   const bytes: number[] = [];
@@ -108,7 +113,7 @@ export function encodeTracks(from: number, until: number, units: readonly UnitFi
     units: units.map((u) => {
       const e: EncodedUnit = { unit: u.unit, kind: u.kind, ...(u.name ? { name: u.name } : {}), n: u.t.length, t: encodeColumn(u.t, 1, from), lat: encodeColumn(u.lat, SCALE.lat), lon: encodeColumn(u.lon, SCALE.lon) };
       if (u.alt.some((a) => a !== 0)) e.alt = encodeColumn(u.alt, SCALE.alt);
-      for (const c of ['speed', 'course', 'vrate'] as const) if (u[c]) e[c] = encodeColumn(u[c]!, SCALE[c]);
+      for (const c of MOTION) if (u[c]) e[c] = encodeColumn(u[c]!, SCALE[c]);
       return e;
     }),
   };
@@ -171,6 +176,7 @@ export interface FixRow {
   speed?: number;
   course?: number;
   vrate?: number;
+  turn?: number;
 }
 
 /**
@@ -227,12 +233,12 @@ function group(rows: readonly FixRow[]): UnitFixes[] {
     u.lat.push(r.lat);
     u.lon.push(r.lon);
     u.alt.push(r.alt ?? 0);
-    for (const c of ['speed', 'course', 'vrate'] as const) {
+    for (const c of MOTION) {
       const v = r[c];
       if (v === undefined) continue;
       (u[c] ??= new Array<number>(u.t.length - 1).fill(0)).push(v);
     }
-    for (const c of ['speed', 'course', 'vrate'] as const) if (u[c] && u[c]!.length < u.t.length) u[c]!.push(0);
+    for (const c of MOTION) if (u[c] && u[c]!.length < u.t.length) u[c]!.push(0);
   }
   return [...units.values()].sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
 }

@@ -1,7 +1,8 @@
 /**
  * Close encounters as they happen: the node keeps each unit's latest fix from the
  * `incidents.tracks` batches it holds (its own and those shared with it), and on every new batch
- * dead-reckons every pair of units of different parties over the horizon (TCPA/DCPA, cpa.ts). A
+ * dead-reckons every pair of units of different parties over the horizon (TCPA/DCPA, cpa.ts: along a
+ * straight line, or along its circle for a unit whose batch gives a rate of turn). A
  * pair predicted within the agreed thresholds raises an `incidents.encounter` alarm — in
  * `status.alerts`, on the event stream (`alarm`), at the webhook — which clears once the pair is no
  * longer predicted within them (the units separate) or one of them stops reporting.
@@ -67,7 +68,10 @@ const RAD = 180 / Math.PI;
 const REACH_PAD = 50_000;
 const round1 = (x: number): number => Math.round(x * 10) / 10 || 0;
 
-/** The unit's latest fix with its velocity: the batch's speed/course/vertical rate, else from its last two fixes (or the previous fix known). */
+/**
+ * The unit's latest fix with its velocity: the batch's speed/course/vertical rate (and rate of turn,
+ * if it carries one), else from its last two fixes (or the previous fix known), straight.
+ */
 function latest(u: UnitFixes, previous: Fix | undefined): Fix {
   const k = u.t.length - 1;
   const fix: Fix = { t: u.t[k], lat: u.lat[k], lon: u.lon[k], alt: u.alt[k], speed: 0, course: 0, vrate: 0 };
@@ -75,6 +79,7 @@ function latest(u: UnitFixes, previous: Fix | undefined): Fix {
     fix.speed = u.speed[k];
     fix.course = u.course[k];
     fix.vrate = u.vrate?.[k] ?? 0;
+    if (u.turn?.[k]) fix.turn = u.turn[k];
     return fix;
   }
   const before = k > 0 ? { t: u.t[k - 1], lat: u.lat[k - 1], lon: u.lon[k - 1], alt: u.alt[k - 1] } : previous && previous.t < fix.t ? previous : undefined;
