@@ -6,22 +6,14 @@
  * /api/v1/incidents); nothing is computed in the browser.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Map as MapLibreMap, setWorkerUrl, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { feature } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
-import countries50m from 'world-atlas/countries-50m.json';
+import type { GeoJSONSource, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import { baseStyle, openMap } from '../app/basemap';
 import { ApiError } from '../app/api';
 import { utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref } from '../app/route';
 import type { Encounter, EncounterAlarm, EncountersLive, Incident } from '../../wire/types';
 
-setWorkerUrl(workerUrl);
-
-const topology = countries50m as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-const boundaries = feature(topology, topology.objects.countries);
 const PALETTE = ['#1f5c99', '#7a4f9e', '#2e7d4f', '#9a6a00', '#5d6d7e'];
 const ALARM = '#c0392b';
 
@@ -29,21 +21,16 @@ const problem = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e
 const isEncounterAlarm = (a: unknown): a is EncounterAlarm => typeof a === 'object' && a !== null && (a as { kind?: string }).kind === 'incidents.encounter' && (a as { state?: string }).state !== 'cleared';
 
 function style(): StyleSpecification {
-  return {
-    version: 8,
-    sources: {
-      countries: { type: 'geojson', data: boundaries },
+  return baseStyle(
+    {
       units: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       pairs: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },
-    layers: [
-      { id: 'sea', type: 'background', paint: { 'background-color': '#cfdbe4' } },
-      { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f6f5f1' } },
-      { id: 'borders', type: 'line', source: 'countries', paint: { 'line-color': '#8d969d', 'line-width': 0.7 } },
+    [
       { id: 'pair-line', type: 'line', source: 'pairs', paint: { 'line-color': ALARM, 'line-width': 3 } },
       { id: 'unit-dot', type: 'circle', source: 'units', paint: { 'circle-radius': ['case', ['get', 'alarm'], 7, 4], 'circle-color': ['case', ['get', 'alarm'], ALARM, ['get', 'color']], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
     ],
-  };
+  );
 }
 
 export default function Incidents() {
@@ -228,7 +215,7 @@ function LiveMap(props: { live: EncountersLive | undefined }) {
   const parties = useMemo(() => [...new Set(positions.map((u) => u.party))].sort(), [positions]);
   useEffect(() => {
     if (!container.current) return;
-    const m = new MapLibreMap({ container: container.current, style: style(), bounds: [[12, 40], [42, 60]], attributionControl: false, renderWorldCopies: false, maxZoom: 13 });
+    const m = openMap(container.current, style(), { bounds: [[12, 40], [42, 60]], maxZoom: 13 });
     map.current = m;
     m.on('load', () => setReady(true));
     return () => {
