@@ -7,7 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { api, type Browser, pageProblems, type ScenarioNetwork, screenshot, signIn, withScenarioConsole } from './support.js';
+import { api, type Browser, fillActivityNotification, pageProblems, type ScenarioNetwork, screenshot, signIn, withScenarioConsole } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
@@ -59,6 +59,91 @@ describe('place names on the offline map', { timeout: 180_000 }, () => {
       expect(near.places).toEqual(expect.arrayContaining(['Belgorod', 'Kharkiv']));
     }
     expect(outside).toEqual([]);
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('an area as a table of latitudes and longitudes', { timeout: 180_000 }, () => {
+  it('corners typed in named columns are checked as typed, previewed where they are, and signed as that polygon, longitude first', async () => {
+    const node = net.nodes.USA!;
+    const page = await signIn(browser, node);
+    await page.goto(`${node.url}/console/#/notifications/compose?type=vd.activity.notification`);
+    await page.getByLabel('Troops', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Type the corners' }).click();
+    const area = page.getByLabel('Area (JSON)', { exact: true });
+    const cell = (i: number, c: 'latitude' | 'longitude') => page.getByLabel(`Corner ${i} ${c}`, { exact: true });
+
+    // Mistakes first: a latitude beyond the pole, a longitude past the antimeridian, too few corners.
+    await cell(1, 'latitude').fill('95');
+    await cell(1, 'longitude').fill('23.4');
+    await cell(2, 'latitude').fill('52');
+    await cell(2, 'longitude').fill('190');
+    const problems = page.getByTestId('corner-problems');
+    await expect.poll(() => problems.textContent()).toContain('corner 1: the latitude 95 is outside −90 to 90');
+    await expect(problems.textContent()).resolves.toContain('corner 2: the longitude 190 is outside −180 to 180');
+    await expect(cell(1, 'latitude').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await area.inputValue()).toBe('');
+    await cell(1, 'latitude').fill('52');
+    await cell(2, 'longitude').fill('24.2');
+    await expect.poll(() => problems.textContent()).toContain('at least 3 distinct corners (2 given)');
+    expect(await area.inputValue()).toBe('');
+
+    // Around Brest (Belarus): 52.0–52.4°N, 23.4–24.2°E; the first corner typed again closes it.
+    for (const [i, lat, lon] of [[3, '52.4', '24.2'], [4, '52.4', '23.4']] as const) {
+      await cell(i, 'latitude').fill(lat);
+      await cell(i, 'longitude').fill(lon);
+    }
+    await page.getByRole('button', { name: 'Add a corner' }).click();
+    await cell(5, 'latitude').fill('52');
+    await cell(5, 'longitude').fill('23.4');
+    const expected = { type: 'Polygon', coordinates: [[[23.4, 52], [24.2, 52], [24.2, 52.4], [23.4, 52.4], [23.4, 52]]] };
+    await expect.poll(() => area.inputValue()).toBe(JSON.stringify(expected));
+    expect(await problems.count()).toBe(0);
+    await expect(page.getByTestId('area-summary').textContent()).resolves.toBe('Polygon of 4 corners, from 52.0000°N 23.4000°E');
+
+    // The preview draws that polygon where it is: filled at its middle, centred on it, with Brest named beside it.
+    const preview = page.locator('[data-testid="area-preview"][data-ready]');
+    await preview.waitFor({ timeout: 60_000 });
+    await expect.poll(() => preview.getAttribute('data-shown')).toBe(JSON.stringify(expected));
+    const seen = await preview.evaluate(
+      (el) =>
+        new Promise<{ inside: number; swapped: boolean; centre: [number, number]; places: string[] }>((resolve) => {
+          type M = {
+            once(ev: string, f: () => void): void;
+            triggerRepaint(): void;
+            project(ll: [number, number]): { x: number; y: number };
+            getCenter(): { lng: number; lat: number };
+            getBounds(): { contains(ll: [number, number]): boolean };
+            queryRenderedFeatures(a: unknown, b?: unknown): { properties: { name?: string } }[];
+          };
+          const m = (el as HTMLElement & { parleyMap: M }).parleyMap;
+          m.once('idle', () => {
+            const mid = m.project([23.8, 52.2]);
+            resolve({
+              inside: m.queryRenderedFeatures([mid.x, mid.y], { layers: ['area-fill'] }).length,
+              swapped: m.getBounds().contains([52.2, 23.8]),
+              centre: [m.getCenter().lng, m.getCenter().lat],
+              places: m.queryRenderedFeatures({ layers: ['place-labels'] }).map((f) => f.properties.name!),
+            });
+          });
+          m.triggerRepaint();
+        }),
+    );
+    expect(seen.inside).toBeGreaterThan(0);
+    expect(seen.swapped).toBe(false);
+    expect(Math.abs(seen.centre[0] - 23.8)).toBeLessThan(0.2);
+    expect(Math.abs(seen.centre[1] - 52.2)).toBeLessThan(0.2);
+    expect(seen.places).toContain('Brest');
+    await screenshot(page, 'area-corners');
+
+    // Signed as typed.
+    await fillActivityNotification(page, 'Typed area exercise (illustrative)');
+    await page.getByRole('button', { name: 'Sign and send' }).click();
+    await page.getByTestId('entry-id').waitFor({ timeout: 20_000 });
+    const id = await page.getByTestId('entry-id').textContent();
+    const entry = (await api<{ entry?: { body: { area: unknown } }; body?: { area: unknown } }>(node, `/api/v1/entries/${id}`)).json;
+    expect((entry.entry ?? entry).body!.area).toEqual(expected);
     expect(pageProblems(page)).toEqual([]);
     await page.close();
   });
