@@ -148,3 +148,83 @@ describe('an area as a table of latitudes and longitudes', { timeout: 180_000 },
     await page.close();
   });
 });
+
+/** The text of column `col` (0-based) in each data row of a table (day headings left out). */
+async function column(page: Page, testid: string, col: number): Promise<string[]> {
+  return page
+    .getByTestId(testid)
+    .locator('tbody tr:not(.day)')
+    .evaluateAll((trs, c) => trs.map((tr) => (tr.querySelectorAll('td')[c]?.textContent ?? '').trim()), col);
+}
+
+/** Whether the texts are sorted (a party's sequence number, `#12`, is not part of what is sorted). */
+const inOrder = (texts: string[], desc = false) => texts.map((t) => t.replace(/#\d+$/, '')).every((x, i, xs) => i === 0 || (desc ? xs[i - 1]!.localeCompare(x) >= 0 : xs[i - 1]!.localeCompare(x) <= 0));
+
+/**
+ * One list, tried as an analyst would: it pages; a search narrows it to rows holding the words; a
+ * from–to window keeps rows inside it; a column heading sorts by it, and again turns the order;
+ * the address carries all of it, and a reload shows the same rows.
+ */
+async function tryList(page: Page, o: { hash: string; testid: string; timeCol: number; sortLabel: RegExp; sortCol: number; search: string; from: string; to: string }) {
+  const url = net.nodes.UKR!.url;
+  await page.goto(`${url}/console/${o.hash}`);
+  const rows = page.getByTestId(o.testid).locator('tbody tr:not(.day)');
+  await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(1);
+
+  // Paging: the first page is full, the next one holds other rows.
+  const pager = page.getByRole('navigation', { name: 'Pages' });
+  expect(await pager.count(), `${o.hash} has more than one page`).toBe(1);
+  const first = await page.getByTestId(o.testid).locator('tbody tr:not(.day)').first().textContent();
+  const onOne = await rows.count();
+  await pager.getByRole('button', { name: 'Next' }).click();
+  await expect.poll(() => page.url()).toContain('page=2');
+  await expect.poll(() => rows.first().textContent()).not.toBe(first);
+  await expect(page.getByTestId('page-of').textContent()).resolves.toMatch(/^page 2 of \d+$/);
+  await pager.getByRole('button', { name: 'Previous' }).click();
+  await expect.poll(() => rows.first().textContent()).toBe(first);
+  expect(await rows.count()).toBe(onOne);
+
+  // Search narrows to rows holding the words.
+  const filters = page.getByRole('group', { name: /^Filter / });
+  await filters.getByLabel('Search').fill(o.search);
+  await expect.poll(() => page.url()).toContain(`q=${encodeURIComponent(o.search).replace(/%20/g, '+')}`);
+  const found = await rows.allTextContents();
+  expect(found.length).toBeGreaterThan(0);
+  expect(found.length).toBeLessThan(onOne);
+  for (const t of found) for (const w of o.search.toLowerCase().split(' ')) expect(t.toLowerCase()).toContain(w);
+  await filters.getByLabel('Search').fill('');
+
+  // From–to keeps rows inside the window.
+  await filters.getByLabel('From (UTC)').fill(o.from);
+  await filters.getByLabel('To (UTC)').fill(o.to);
+  await expect.poll(() => page.url()).toContain('to=');
+  await expect.poll(async () => (await column(page, o.testid, o.timeCol)).every((t) => t >= o.from && t <= `${o.to}Z`)).toBe(true);
+  const windowed = await column(page, o.testid, o.timeCol);
+  expect(windowed.length).toBeGreaterThan(0);
+
+  // Sorting by a column, then the other way.
+  await page.getByRole('button', { name: o.sortLabel }).click();
+  await expect.poll(() => page.url()).toContain('order=desc');
+  await expect.poll(async () => inOrder(await column(page, o.testid, o.sortCol), true)).toBe(true);
+  await page.getByRole('button', { name: o.sortLabel }).click();
+  await expect.poll(() => page.url()).toContain('order=asc');
+  await expect.poll(async () => inOrder(await column(page, o.testid, o.sortCol))).toBe(true);
+  const sorted = await rows.allTextContents();
+  expect(await page.getByRole('columnheader', { name: o.sortLabel }).getAttribute('aria-sort')).toBe('ascending');
+
+  // The address is the question: a reload asks it again.
+  await page.reload();
+  await expect.poll(() => rows.allTextContents(), { timeout: 20_000 }).toEqual(sorted);
+  expect(await filters.getByLabel('From (UTC)').inputValue()).toBe(`${o.from}Z`);
+}
+
+describe('search, from–to, sorting and paging on the lists', { timeout: 240_000 }, () => {
+  it('findings, the timeline and notifications: the same controls, kept in the address', async () => {
+    const page = await signIn(browser, net.nodes.UKR!);
+    await tryList(page, { hash: '#/findings', testid: 'findings', timeCol: 1, sortLabel: /^Parties/, sortCol: 2, search: 'annual calendar', from: '2026-01-01 00:00:00', to: '2026-06-30 23:59:59' });
+    await tryList(page, { hash: '#/timeline', testid: 'timeline', timeCol: 0, sortLabel: /^Who/, sortCol: 1, search: 'union resolve', from: '2022-02-01 00:00:00', to: '2022-02-28 23:59:59' });
+    await tryList(page, { hash: '#/notifications', testid: 'notifications', timeCol: 0, sortLabel: /^From/, sortCol: 1, search: 'union resolve', from: '2022-01-01 00:00:00', to: '2022-02-28 23:59:59' });
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+});

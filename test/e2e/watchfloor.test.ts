@@ -463,7 +463,7 @@ describe('analysts', { timeout: 120_000 }, () => {
     await page.close();
   });
 
-  it('CSV export downloads what the filtered findings table shows; the printable report has no navigation', async () => {
+  it('CSV export downloads what the filtered findings table shows, all its pages; the printable report has no navigation', async () => {
     const page = await signIn(browser, net.nodes.UKR!);
     await page.goto(`${net.nodes.UKR!.url}/console/#/findings?severity=violation`);
     const rows = page.getByTestId('findings').locator('tbody tr');
@@ -474,7 +474,10 @@ describe('analysts', { timeout: 120_000 }, () => {
     const text = readFileSync((await download.path())!, 'utf8');
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0]).toBe('severity,since (UTC),parties,finding,citation,rule,evidence');
-    expect(lines.length - 1).toBe(shown.length);
+    // Every row the filters keep, across the table's pages; those on screen first, in its order.
+    const kept = Number((await page.getByTestId('list-count').textContent())!.split(' of ')[0]);
+    expect(shown.length).toBe(Math.min(kept, 50));
+    expect(lines.length - 1).toBe(kept);
     // Row by row, the same severity, time, parties, words and citation as on screen (quoted where CSV needs it).
     shown.forEach((cells, i) => {
       const [severity, since, parties, finding, citation] = cells;

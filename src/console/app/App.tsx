@@ -250,7 +250,7 @@ function Page() {
         </Suspense>
       );
     case 'timeline':
-      return <Timeline />;
+      return <Timeline route={route} />;
     case 'audit':
       return <Audit route={route} />;
     default:

@@ -80,7 +80,7 @@ function CornerTable(props: { id: string; initial: Corner[]; onText: (t: string)
             <th scope="col">Latitude (−90 to 90)</th>
             <th scope="col">Longitude (−180 to 180)</th>
             <th scope="col">
-              <span className="visually-hidden">Remove</span>
+              <span className="vh">Remove</span>
             </th>
           </tr>
         </thead>
