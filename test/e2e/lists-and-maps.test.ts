@@ -5,9 +5,9 @@
  * paging on the lists, kept in the address; the tables at 200 % zoom.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { api, type Browser, fillActivityNotification, pageProblems, type ScenarioNetwork, screenshot, signIn, withScenarioConsole } from './support.js';
+import { api, type Browser, CHROMIUM, fillActivityNotification, pageProblems, type ScenarioNetwork, screenshot, signIn, withScenarioConsole } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
@@ -226,5 +226,75 @@ describe('search, from–to, sorting and paging on the lists', { timeout: 240_00
     await tryList(page, { hash: '#/notifications', testid: 'notifications', timeCol: 0, sortLabel: /^From/, sortCol: 1, search: 'union resolve', from: '2022-01-01 00:00:00', to: '2022-02-28 23:59:59' });
     expect(pageProblems(page)).toEqual([]);
     await page.close();
+  });
+});
+
+/**
+ * Every table on the page at the current size: whether the page itself scrolls sideways, and for
+ * each table cut at the right, whether it sits in a box that scrolls and that the keyboard can reach.
+ */
+async function clipping(page: Page) {
+  return page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const tables = [...document.querySelectorAll('main table')].filter((t) => (t as HTMLElement).offsetParent !== null);
+    const cut = tables.flatMap((t) => {
+      const right = t.getBoundingClientRect().right;
+      let box: HTMLElement | null = t.parentElement;
+      while (box && !(getComputedStyle(box).overflowX === 'auto' || getComputedStyle(box).overflowX === 'scroll')) box = box.parentElement;
+      const visibleRight = Math.min(vw, box ? box.getBoundingClientRect().right : vw);
+      if (right <= visibleRight + 1) return [];
+      const name = (t as HTMLElement).dataset.testid ?? t.querySelector('th')?.textContent ?? '?';
+      if (!box) return [`${name}: cut at ${Math.round(visibleRight)} px of ${Math.round(right)}, with no scroll box`];
+      if (box.tabIndex < 0 && !box.querySelector('a, button, input, select, textarea')) return [`${name}: its scroll box cannot be reached by keyboard`];
+      return [];
+    });
+    return { pageWider: document.documentElement.scrollWidth - vw, cut };
+  });
+}
+
+describe('200 % zoom', { timeout: 240_000 }, () => {
+  it('at 640×400 CSS pixels and twice the device scale, the dashboard and the lists reflow: no page-wide sideways scroll, no column cut without a scroll box the keyboard reaches, and axe passes', async () => {
+    // A window of 1280×800 at 200 %: 640×400 CSS pixels, each drawn with 2×2 device pixels.
+    const zoomed = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--enable-unsafe-swiftshader'] });
+    const context = await zoomed.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+    const page = await signIn({ context, close: async () => {} }, net.nodes.UKR!);
+    const failures: string[] = [];
+    for (const hash of ['#/dashboard', '#/requests', '#/findings', '#/timeline', '#/notifications']) {
+      await page.goto(`${net.nodes.UKR!.url}/console/${hash}`);
+      await page.locator('main h1').first().waitFor();
+      await page.locator('main table').first().waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => [window.innerWidth, window.devicePixelRatio])).toEqual([640, 2]);
+      const c = await clipping(page);
+      if (c.pageWider > 1) failures.push(`${hash}: the page is ${c.pageWider} px wider than the window`);
+      failures.push(...c.cut.map((x) => `${hash}: ${x}`));
+      const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) failures.push(`${hash}: axe ${v.id} ×${v.nodes.length}: ${v.nodes[0]?.target.join(' ')}`);
+      await screenshot(page, `zoom200-${hash.replace(/\W+/g, '')}`);
+    }
+    expect(failures).toEqual([]);
+
+    // The obligations table's last column is reached by keyboard: Tab to its scroll box, then the arrow keys.
+    await page.goto(`${net.nodes.UKR!.url}/console/#/dashboard`);
+    const obligations = page.getByTestId('obligations');
+    await obligations.waitFor({ timeout: 20_000 });
+    const lastHeader = obligations.locator('thead th').last();
+    const reach = await obligations.evaluate((t) => {
+      const box = t.closest('.table-scroll') as HTMLElement | null;
+      return box ? { scrolls: box.scrollWidth > box.clientWidth, focusable: box.tabIndex >= 0 } : undefined;
+    });
+    expect(reach, 'the obligations table is in a scroll box').toBeDefined();
+    if (reach!.scrolls) {
+      const box = page.getByRole('region', { name: 'Obligations', exact: true });
+      await box.focus();
+      for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight');
+      const hb = (await lastHeader.boundingBox())!;
+      expect(hb.x + hb.width).toBeLessThanOrEqual(641);
+    } else {
+      const hb = (await lastHeader.boundingBox())!;
+      expect(hb.x + hb.width).toBeLessThanOrEqual(641);
+    }
+    expect(pageProblems(page)).toEqual([]);
+    await zoomed.close();
   });
 });
