@@ -298,3 +298,40 @@ describe('200 % zoom', { timeout: 240_000 }, () => {
     await zoomed.close();
   });
 });
+
+describe('the same controls on the hotline and the talks', { timeout: 180_000 }, () => {
+  it('a conversation is ordered most urgent first and searched; the meetings are searched; both kept in the address', async () => {
+    const node = net.nodes.USA!;
+    const page = await signIn(browser, node);
+    await page.goto(`${node.url}/console/#/hotline/RUS`);
+    const messages = page.getByTestId('message');
+    await expect.poll(() => messages.count(), { timeout: 20_000 }).toBeGreaterThan(1);
+    const all = await messages.count();
+    const filters = page.getByRole('group', { name: 'Filter messages' });
+    await filters.getByLabel('Order').selectOption({ label: 'most urgent first' });
+    await expect.poll(() => page.url()).toContain('sort=priority');
+    const priorities = await messages.evaluateAll((li) => li.map((x) => x.getAttribute('data-priority')!));
+    const rank = (x: string) => ['flash', 'immediate', 'routine'].indexOf(x);
+    expect(priorities.map(rank)).toEqual([...priorities.map(rank)].sort((a, b) => a - b));
+    expect(priorities[0]).toBe('flash');
+    await filters.getByLabel('Search').fill('black sea');
+    await expect.poll(() => page.url()).toContain('q=black+sea');
+    await expect.poll(() => messages.count()).toBeLessThan(all);
+    for (const t of await messages.allTextContents()) expect(t).toContain('Black Sea');
+    await page.reload();
+    await expect.poll(() => page.getByRole('group', { name: 'Filter messages' }).getByLabel('Search').inputValue(), { timeout: 20_000 }).toBe('black sea');
+    expect(await messages.count()).toBeLessThan(all);
+    expect(await page.getByRole('group', { name: 'Filter messages' }).getByLabel('Order').inputValue()).toBe('priority-desc');
+
+    await page.goto(`${node.url}/console/#/talks`);
+    const meetings = page.getByTestId('meetings').locator('tbody tr');
+    await expect.poll(() => meetings.count(), { timeout: 20_000 }).toBeGreaterThan(1);
+    const held = await meetings.count();
+    await page.getByRole('group', { name: 'Filter meetings' }).getByLabel('Search').fill('Geneva');
+    await expect.poll(() => meetings.count()).toBeLessThan(held);
+    for (const t of await meetings.allTextContents()) expect(t).toContain('Geneva');
+    expect(page.url()).toContain('q=Geneva');
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+});

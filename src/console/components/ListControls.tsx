@@ -34,6 +34,8 @@ export interface ListSpec<R> {
   /** Descending unless said (the newest first). */
   defaultOrder?: 'asc' | 'desc';
   pageSize?: number;
+  /** Where a page has two lists, the second's keys in the address are prefixed (`r.q`, `r.sort`…). */
+  prefix?: string;
 }
 
 export interface List<R> {
@@ -46,29 +48,32 @@ export interface List<R> {
   pages: number;
   sort: string;
   desc: boolean;
-  /** Changes the address: `''` removes a key; any change but the page's goes back to page 1. */
+  /** Changes the address: `''` removes a key; any change but the page's goes back to page 1. Keys are the list's own (prefixed). */
   set: (changes: Record<string, string>) => void;
+  /** This list's name for a key of the address. */
+  key: (name: string) => string;
 }
 
 export function useList<R>(spec: ListSpec<R>): List<R> {
   const q = spec.route.query;
+  const key = (name: string) => `${spec.prefix ?? ''}${name}`;
   const set = (changes: Record<string, string>) => {
     const next = new URLSearchParams(q);
     for (const [k, v] of Object.entries(changes)) {
-      if (v) next.set(k, v);
-      else next.delete(k);
+      if (v) next.set(key(k), v);
+      else next.delete(key(k));
     }
-    if (!('page' in changes)) next.delete('page');
+    if (!('page' in changes)) next.delete(key('page'));
     go(`${spec.base}${next.size ? `?${next}` : ''}`);
   };
-  const needle = (q.get('q') ?? '').trim().toLowerCase();
-  const from = readUtc(q.get('from') ?? '');
-  const to = readUtc(q.get('to') ?? '');
-  const column = spec.columns.find((c) => c.key === q.get('sort') && c.sort) ?? spec.columns.find((c) => c.key === spec.defaultSort)!;
-  const order = q.get('order') ?? (column.key === spec.defaultSort ? (spec.defaultOrder ?? 'desc') : 'desc');
+  const needle = (q.get(key('q')) ?? '').trim().toLowerCase();
+  const from = readUtc(q.get(key('from')) ?? '');
+  const to = readUtc(q.get(key('to')) ?? '');
+  const column = spec.columns.find((c) => c.key === q.get(key('sort')) && c.sort) ?? spec.columns.find((c) => c.key === spec.defaultSort)!;
+  const order = q.get(key('order')) ?? (column.key === spec.defaultSort ? (spec.defaultOrder ?? 'desc') : 'desc');
   const desc = order !== 'asc';
   const words = needle.split(/\s+/).filter(Boolean);
-  const key = column.sort!;
+  const by = column.sort!;
   const shown = spec.rows
     .filter((r) => {
       if (words.length) {
@@ -79,14 +84,14 @@ export function useList<R>(spec: ListSpec<R>): List<R> {
       return t === undefined || ((!from.ok || t >= from.ms) && (!to.ok || t <= to.ms));
     })
     .sort((a, b) => {
-      const x = key(a), y = key(b);
+      const x = by(a), y = by(b);
       const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
       return (desc ? -c : c) || spec.id(a).localeCompare(spec.id(b));
     });
   const size = spec.pageSize ?? 50;
   const pages = Math.max(1, Math.ceil(shown.length / size));
-  const page = Math.min(pages, Math.max(1, Number(q.get('page') ?? '1') || 1));
-  return { spec, shown, visible: shown.slice((page - 1) * size, page * size), page, pages, sort: column.key, desc, set };
+  const page = Math.min(pages, Math.max(1, Number(q.get(key('page')) ?? '1') || 1));
+  return { spec, shown, visible: shown.slice((page - 1) * size, page * size), page, pages, sort: column.key, desc, set, key };
 }
 
 /** Search and from–to, the count, and whatever else the page filters by (children). */
@@ -156,11 +161,11 @@ export function ListHead<R>(props: { list: List<R> }) {
   );
 }
 
-export function Pager<R>(props: { list: List<R> }) {
+export function Pager<R>(props: { list: List<R>; label?: string }) {
   const { list } = props;
   if (list.pages <= 1) return null;
   return (
-    <nav className="pager" aria-label="Pages">
+    <nav className="pager" aria-label={props.label ? `Pages of ${props.label}` : 'Pages'}>
       <button type="button" disabled={list.page <= 1} onClick={() => list.set({ page: String(list.page - 1) })}>
         Previous
       </button>{' '}

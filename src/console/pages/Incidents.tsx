@@ -11,7 +11,8 @@ import { baseStyle, openMap } from '../app/basemap';
 import { ApiError } from '../app/api';
 import { utc } from '../app/format';
 import { usePicture } from '../app/record';
-import { entryHref } from '../app/route';
+import { entryHref, href, type Route } from '../app/route';
+import { ListFilters, ListHead, Pager, TableScroll, useList, type ListColumn } from '../components/ListControls';
 import type { Encounter, EncounterAlarm, EncountersLive, Incident } from '../../wire/types';
 
 const PALETTE = ['#1f5c99', '#7a4f9e', '#2e7d4f', '#9a6a00', '#5d6d7e'];
@@ -33,7 +34,23 @@ function style(): StyleSpecification {
   );
 }
 
-export default function Incidents() {
+const ENCOUNTER_COLUMNS: ListColumn<Encounter>[] = [
+  { key: 'closest', label: 'Closest (UTC)', sort: (e) => Date.parse(e.tcpa) },
+  { key: 'units', label: 'Units', sort: (e) => unitsOf(e) },
+  { key: 'horizontal', label: 'Horizontal', sort: (e) => e.dcpaMetres },
+  { key: 'vertical', label: 'Vertical', sort: (e) => (e.thresholds.verticalMetres === null ? -1 : Math.abs(e.verticalMetres)) },
+  { key: 'evidence', label: 'Evidence' },
+];
+const unitsOf = (e: Encounter) => `${e.a.party} ${e.a.kind} ${e.a.unit} — ${e.b.party} ${e.b.kind} ${e.b.unit}`;
+const REPORT_COLUMNS: ListColumn<Incident>[] = [
+  { key: 'when', label: 'When (UTC)', sort: (r) => Date.parse(r.at) },
+  { key: 'by', label: 'Reported by', sort: (r) => r.author },
+  { key: 'what', label: 'What', sort: (r) => r.categories.join(', ') },
+  { key: 'units', label: 'Units', sort: (r) => r.units.map((u) => `${u.party} ${u.kind} ${u.id}`).join('; ') },
+  { key: 'replies', label: 'Replies', sort: (r) => r.replies.length },
+];
+
+export default function Incidents(props: { route: Route }) {
   const p = usePicture();
   const [live, setLive] = useState<EncountersLive | undefined>(undefined);
   const [encounters, setEncounters] = useState<Encounter[] | undefined>(undefined);
@@ -74,6 +91,28 @@ export default function Incidents() {
     }
   };
 
+  const encounterList = useList({
+    base: href('incidents'),
+    route: props.route,
+    prefix: 'e.',
+    rows: encounters ?? [],
+    columns: ENCOUNTER_COLUMNS,
+    text: (e) => [unitsOf(e), ...e.evidence].join(' '),
+    time: (e) => Date.parse(e.tcpa),
+    id: (e) => `${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.tcpa}`,
+    defaultSort: 'closest',
+  });
+  const reportList = useList({
+    base: href('incidents'),
+    route: props.route,
+    prefix: 'r.',
+    rows: incidents ?? [],
+    columns: REPORT_COLUMNS,
+    text: (r) => [r.author, ...r.categories, r.region ?? '', ...r.units.map((u) => `${u.party} ${u.kind} ${u.id}`), ...r.replies.map((x) => `${x.party} ${x.stance ?? ''}`)].join(' '),
+    time: (r) => Date.parse(r.at),
+    id: (r) => r.id,
+    defaultSort: 'when',
+  });
   return (
     <div className="incidents">
       <h1>Incidents at sea and in the air</h1>
@@ -117,24 +156,19 @@ export default function Incidents() {
         {encounters === undefined ? null : encounters.length === 0 ? (
           <p className="muted">No close encounter in the shared tracks this node holds.</p>
         ) : (
+          <>
+          <ListFilters list={encounterList} label="Filter encounters" testid="encounters-count" />
+          <TableScroll label="Encounters">
           <table className="dense" data-testid="encounters">
-            <caption className="vh">Close encounters, by instant of closest approach</caption>
+            <caption className="vh">Close encounters</caption>
             <thead>
-              <tr>
-                <th scope="col">Closest (UTC)</th>
-                <th scope="col">Units</th>
-                <th scope="col">Horizontal</th>
-                <th scope="col">Vertical</th>
-                <th scope="col">Evidence</th>
-              </tr>
+              <ListHead list={encounterList} />
             </thead>
             <tbody>
-              {encounters.map((e) => (
+              {encounterList.visible.map((e) => (
                 <tr key={`${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.tcpa}`}>
                   <td>{utc(e.tcpa)}</td>
-                  <td>
-                    {e.a.party} {e.a.kind} {e.a.unit} — {e.b.party} {e.b.kind} {e.b.unit}
-                  </td>
+                  <td>{unitsOf(e)}</td>
                   <td>{e.dcpaMetres} m</td>
                   <td>{e.thresholds.verticalMetres === null ? '—' : `${Math.abs(e.verticalMetres)} m`}</td>
                   <td>
@@ -149,6 +183,9 @@ export default function Incidents() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
+          <Pager list={encounterList} label="encounters" />
+          </>
         )}
       </section>
       <section aria-labelledby="reports-h" className="panel">
@@ -158,19 +195,16 @@ export default function Incidents() {
         {incidents === undefined ? null : incidents.length === 0 ? (
           <p className="muted">This node holds no incident report.</p>
         ) : (
+          <>
+          <ListFilters list={reportList} label="Filter incident reports" testid="reports-count" />
+          <TableScroll label="Incident reports">
           <table className="dense" data-testid="incident-reports">
-            <caption className="vh">Incident reports, by incident time</caption>
+            <caption className="vh">Incident reports</caption>
             <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Reported by</th>
-                <th scope="col">What</th>
-                <th scope="col">Units</th>
-                <th scope="col">Replies</th>
-              </tr>
+              <ListHead list={reportList} />
             </thead>
             <tbody>
-              {incidents.map((r) => (
+              {reportList.visible.map((r) => (
                 <tr key={r.id}>
                   <td>
                     <a href={entryHref(r.id)}>{utc(r.at)}</a>
@@ -199,6 +233,9 @@ export default function Incidents() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
+          <Pager list={reportList} label="incident reports" />
+          </>
         )}
       </section>
     </div>
