@@ -179,3 +179,18 @@ export function square(lon: number, lat: number, half = 0.6): { type: 'Polygon';
     ],
   };
 }
+
+/** Fills the compose form of a Vienna Document activity notification, all but its area, to start in 50 days (in time under §38). */
+export async function fillActivityNotification(page: Page, designation: string): Promise<void> {
+  const day = 86_400_000;
+  const at = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  await page.getByLabel('all parties').check();
+  await page.getByLabel('Designation').fill(designation);
+  await page.getByLabel('Activity type').selectOption({ label: 'land-forces' });
+  await page.getByLabel('Purpose').fill('Combined arms training.');
+  await page.getByLabel('Start (UTC)', { exact: true }).fill(at(Date.now() + 50 * day));
+  await page.getByLabel('End (UTC)', { exact: true }).fill(at(Date.now() + 54 * day));
+  for (const [label, v] of [['Troops', '12000'], ['Battle tanks', '40'], ['Armoured combat vehicles', '120'], ['Artillery pieces', '24'], ['Fixed wing sorties', '0'], ['Amphibious troops', '0'], ['Airborne troops', '0']] as const) {
+    await page.getByLabel(label, { exact: true }).fill(v);
+  }
+}

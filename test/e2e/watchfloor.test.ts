@@ -8,7 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../federation/support.js';
 import { adoptHotlineTerms } from '../hotline/support.js';
-import { api, type Browser, pageProblems, type ScenarioNetwork, send, signIn, square, withScenarioConsole } from './support.js';
+import { api, type Browser, fillActivityNotification, pageProblems, type ScenarioNetwork, send, signIn, square, withScenarioConsole } from './support.js';
 
 let net: ScenarioNetwork;
 let browser: Browser;
@@ -335,17 +335,7 @@ describe('forms check before signing', { timeout: 120_000 }, () => {
     await expect(page.getByTestId('area-summary').textContent()).resolves.toMatch(/Polygon of 4 corners, from 52\.\d{4}°N 2\d\.\d{4}°E/);
 
     // Signed as drawn.
-    const day = 86_400_000;
-    const at = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-    await page.getByLabel('all parties').check();
-    await page.getByLabel('Designation').fill('Drawn area exercise (illustrative)');
-    await page.getByLabel('Activity type').selectOption({ label: 'land-forces' });
-    await page.getByLabel('Purpose').fill('Combined arms training.');
-    await page.getByLabel('Start (UTC)', { exact: true }).fill(at(Date.now() + 50 * day));
-    await page.getByLabel('End (UTC)', { exact: true }).fill(at(Date.now() + 54 * day));
-    for (const [label, v] of [['Troops', '12000'], ['Battle tanks', '40'], ['Armoured combat vehicles', '120'], ['Artillery pieces', '24'], ['Fixed wing sorties', '0'], ['Amphibious troops', '0'], ['Airborne troops', '0']] as const) {
-      await page.getByLabel(label, { exact: true }).fill(v);
-    }
+    await fillActivityNotification(page, 'Drawn area exercise (illustrative)');
     await page.getByRole('button', { name: 'Sign and send' }).click();
     await page.getByTestId('entry-id').waitFor({ timeout: 20_000 });
     const id = await page.getByTestId('entry-id').textContent();
@@ -473,7 +463,7 @@ describe('analysts', { timeout: 120_000 }, () => {
     await page.close();
   });
 
-  it('CSV export downloads what the filtered findings table shows; the printable report has no navigation', async () => {
+  it('CSV export downloads what the filtered findings table shows, all its pages; the printable report has no navigation', async () => {
     const page = await signIn(browser, net.nodes.UKR!);
     await page.goto(`${net.nodes.UKR!.url}/console/#/findings?severity=violation`);
     const rows = page.getByTestId('findings').locator('tbody tr');
@@ -484,7 +474,10 @@ describe('analysts', { timeout: 120_000 }, () => {
     const text = readFileSync((await download.path())!, 'utf8');
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0]).toBe('severity,since (UTC),parties,finding,citation,rule,evidence');
-    expect(lines.length - 1).toBe(shown.length);
+    // Every row the filters keep, across the table's pages; those on screen first, in its order.
+    const kept = Number((await page.getByTestId('list-count').textContent())!.split(' of ')[0]);
+    expect(shown.length).toBe(Math.min(kept, 50));
+    expect(lines.length - 1).toBe(kept);
     // Row by row, the same severity, time, parties, words and citation as on screen (quoted where CSV needs it).
     shown.forEach((cells, i) => {
       const [severity, since, parties, finding, citation] = cells;

@@ -218,7 +218,7 @@ function Page() {
   const route = useRoute();
   switch (route.section) {
     case 'hotline':
-      return <Hotline peer={route.rest[0]} />;
+      return <Hotline peer={route.rest[0]} route={route} />;
     case 'notifications':
       return <Notifications route={route} />;
     case 'entry':
@@ -230,11 +230,11 @@ function Page() {
     case 'requests':
       return <Requests route={route} />;
     case 'talks':
-      return <Talks meeting={route.rest[0]} />;
+      return <Talks meeting={route.rest[0]} route={route} />;
     case 'incidents':
       return (
         <Suspense fallback={<p>Loading incidents…</p>}>
-          <Incidents />
+          <Incidents route={route} />
         </Suspense>
       );
     case 'zones':
@@ -250,7 +250,7 @@ function Page() {
         </Suspense>
       );
     case 'timeline':
-      return <Timeline />;
+      return <Timeline route={route} />;
     case 'audit':
       return <Audit route={route} />;
     default:

@@ -5,16 +5,12 @@
  * Loaded with the map's code, only when an officer asks to draw.
  */
 import { useEffect, useRef, useState } from 'react';
-import { Map as MapLibreMap, NavigationControl, ScaleControl, type LngLatBoundsLike } from 'maplibre-gl';
 import { TerraDraw, TerraDrawPolygonMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
-import { EUROPE } from '../app/basemap';
+import { EUROPE, openMap } from '../app/basemap';
+import type { Polygon } from '../app/corners';
 import { style } from '../pages/MapPage';
-
-export interface Polygon {
-  type: 'Polygon';
-  coordinates: number[][][];
-}
+import { boundsOf } from './AreaPreview';
 
 export default function AreaDrawer(props: { initial: Polygon | undefined; onDrawn: (p: Polygon) => void }) {
   const container = useRef<HTMLDivElement>(null);
@@ -25,10 +21,7 @@ export default function AreaDrawer(props: { initial: Polygon | undefined; onDraw
   useEffect(() => {
     if (!container.current) return;
     const bounds = props.initial ? boundsOf(props.initial) : EUROPE;
-    const map = new MapLibreMap({ container: container.current, style: style(), bounds, fitBoundsOptions: { padding: 40 }, attributionControl: false, renderWorldCopies: false, maxZoom: 12 });
-    map.addControl(new NavigationControl({ showCompass: false }), 'top-left');
-    map.addControl(new ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
-    (container.current as HTMLDivElement & { parleyMap?: MapLibreMap }).parleyMap = map;
+    const map = openMap(container.current, style(), { bounds });
     let draw: TerraDraw | undefined;
     map.on('load', () => {
       draw = new TerraDraw({ adapter: new TerraDrawMapLibreGLAdapter({ map }), modes: [new TerraDrawPolygonMode()] });
@@ -63,14 +56,4 @@ export default function AreaDrawer(props: { initial: Polygon | undefined; onDraw
 /** Six decimals (about 0.1 m): what a notification needs, without floating-point noise. */
 function round(v: number): number {
   return Math.round(v * 1e6) / 1e6;
-}
-
-function boundsOf(p: Polygon): LngLatBoundsLike {
-  const pts = p.coordinates.flat();
-  const lons = pts.map((c) => c[0]!);
-  const lats = pts.map((c) => c[1]!);
-  return [
-    [Math.min(...lons), Math.min(...lats)],
-    [Math.max(...lons), Math.max(...lats)],
-  ];
 }

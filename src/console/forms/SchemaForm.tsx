@@ -187,7 +187,7 @@ function Field(p: FieldProps) {
           onChange={(e) => p.onChange(e.target.value)}
         />
       );
-      control = /area/i.test(p.name) ? <AreaField text={value} onText={(t) => p.onChange(t)} textarea={textarea} /> : textarea;
+      control = /area/i.test(p.name) ? <AreaField id={id} text={value} onText={(t) => p.onChange(t)} textarea={textarea} /> : textarea;
       break;
     }
     default:

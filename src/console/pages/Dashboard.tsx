@@ -12,6 +12,7 @@ import { useClock, usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
 import { triage, type NowItem } from '../app/triage';
 import type { Alarm, Obligation } from '../../wire/types';
+import { TableScroll } from '../components/ListControls';
 import { SeverityBadge } from './Findings';
 
 export function Dashboard() {
@@ -53,22 +54,24 @@ export function Dashboard() {
             Nothing needs action now: no acknowledgement owed, no alarm, every link up, nothing due within a day.
           </p>
         ) : (
-          <table className="dense triage" data-testid="triage">
-            <thead>
-              <tr>
-                <th scope="col">Kind</th>
-                <th scope="col">Deadline (UTC)</th>
-                <th scope="col">Countdown</th>
-                <th scope="col">What</th>
-                <th scope="col">Who</th>
-              </tr>
-            </thead>
-            <tbody>
-              {t.now.map((item) => (
-                <NowRow key={item.key} item={item} now={now} self={p.party} authorOf={(id) => p.byId.get(id)?.author} />
-              ))}
-            </tbody>
-          </table>
+          <TableScroll label="Needs action now">
+            <table className="dense triage" data-testid="triage">
+              <thead>
+                <tr>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Deadline (UTC)</th>
+                  <th scope="col">Countdown</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Who</th>
+                </tr>
+              </thead>
+              <tbody>
+                {t.now.map((item) => (
+                  <NowRow key={item.key} item={item} now={now} self={p.party} authorOf={(id) => p.byId.get(id)?.author} />
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </section>
 
@@ -81,38 +84,42 @@ export function Dashboard() {
         ) : later === 0 ? (
           <p className="muted">Nothing else is owed.</p>
         ) : (
-          <table className="dense" data-testid="obligations">
-            <ObligationHead />
-            {t.later.map((g) => (
-              <tbody key={g.debtor}>
-                <tr className="group">
-                  <th scope="rowgroup" colSpan={6}>
-                    {g.debtor === p.party ? `${p.party} owes (this party)` : `${g.debtor} owes`} <span className="muted">({g.obligations.length})</span>
-                  </th>
-                </tr>
-                {g.obligations.map((o) => (
-                  <ObligationRow key={o.id} o={o} now={now} self={p.party} />
-                ))}
-              </tbody>
-            ))}
-          </table>
+          <TableScroll label="Obligations">
+            <table className="dense" data-testid="obligations">
+              <ObligationHead />
+              {t.later.map((g) => (
+                <tbody key={g.debtor}>
+                  <tr className="group">
+                    <th scope="rowgroup" colSpan={6}>
+                      {g.debtor === p.party ? `${p.party} owes (this party)` : `${g.debtor} owes`} <span className="muted">({g.obligations.length})</span>
+                    </th>
+                  </tr>
+                  {g.obligations.map((o) => (
+                    <ObligationRow key={o.id} o={o} now={now} self={p.party} />
+                  ))}
+                </tbody>
+              ))}
+            </table>
+          </TableScroll>
         )}
         {(t.chronic.length > 0 || t.chronicAcks.length > 0) && (
           <details className="chronic" data-testid="chronic">
             <summary>
               Chronic: {t.chronic.length + t.chronicAcks.length} {t.chronic.length + t.chronicAcks.length === 1 ? 'item' : 'items'} overdue for more than a week
             </summary>
-            <table className="dense">
-              <ObligationHead />
-              <tbody>
-                {t.chronicAcks.map((a) => (
-                  <NowRow key={a.key} item={{ kind: 'ack', key: a.key, due: a.due, item: a }} now={now} self={p.party} authorOf={() => undefined} asObligation />
-                ))}
-                {t.chronic.map((o) => (
-                  <ObligationRow key={o.id} o={o} now={now} self={p.party} />
-                ))}
-              </tbody>
-            </table>
+            <TableScroll label="Chronic obligations">
+              <table className="dense">
+                <ObligationHead />
+                <tbody>
+                  {t.chronicAcks.map((a) => (
+                    <NowRow key={a.key} item={{ kind: 'ack', key: a.key, due: a.due, item: a }} now={now} self={p.party} authorOf={() => undefined} asObligation />
+                  ))}
+                  {t.chronic.map((o) => (
+                    <ObligationRow key={o.id} o={o} now={now} self={p.party} />
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </details>
         )}
       </section>
@@ -123,7 +130,7 @@ export function Dashboard() {
           {peers.length === 0 ? (
             <p className="muted">No peers in this node's roster.</p>
           ) : (
-            <div className="scroll-x">
+            <TableScroll label="Links">
               <table className="dense" data-testid="links">
                 <thead>
                   <tr>
@@ -164,7 +171,7 @@ export function Dashboard() {
                   })}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
         </section>
 

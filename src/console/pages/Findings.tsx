@@ -4,10 +4,20 @@
  */
 import { summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
-import { entryHref, go, href, type Route } from '../app/route';
+import { entryHref, href, type Route } from '../app/route';
 import type { Finding, Severity } from '../../wire/types';
 import { ExportTools } from '../components/CsvExport';
 import { FilterSelect } from '../components/FilterSelect';
+import { ListFilters, ListHead, Pager, TableScroll, useList, type ListColumn } from '../components/ListControls';
+
+const RANK: Record<Severity, number> = { violation: 3, warning: 2, info: 1 };
+const COLUMNS: ListColumn<Finding>[] = [
+  { key: 'severity', label: 'Severity', sort: (f) => RANK[f.severity] ?? 0 },
+  { key: 'since', label: 'Since (UTC)', sort: (f) => Date.parse(f.at) },
+  { key: 'parties', label: 'Parties', sort: (f) => f.parties.join(' ') },
+  { key: 'finding', label: 'Finding', sort: (f) => f.explanation },
+  { key: 'citation', label: 'Citation', sort: (f) => f.citation },
+];
 
 export function SeverityBadge(props: { severity: Severity }) {
   return <span className={`sev ${props.severity}`}>{props.severity}</span>;
@@ -20,17 +30,20 @@ export function Findings(props: { selected: string | undefined; route: Route }) 
   const party = q.get('party') ?? '';
   const rule = q.get('rule') ?? '';
   const severity = q.get('severity') ?? '';
-  const setFilter = (key: string, value: string) => {
-    const next = new URLSearchParams(q);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    go(`${href('findings', ...(props.selected ? [props.selected] : []))}${next.size ? `?${next}` : ''}`);
-  };
   const parties = [...new Set(all.flatMap((f) => f.parties))].sort();
   const rules = [...new Set(all.map((f) => f.rule))].sort();
-  const shown = all
-    .filter((f) => (!party || f.parties.includes(party)) && (!rule || f.rule === rule) && (!severity || f.severity === severity))
-    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.id.localeCompare(b.id));
+  const list = useList({
+    base: href('findings', ...(props.selected ? [props.selected] : [])),
+    route: props.route,
+    rows: all.filter((f) => (!party || f.parties.includes(party)) && (!rule || f.rule === rule) && (!severity || f.severity === severity)),
+    columns: COLUMNS,
+    text: (f) => [f.explanation, f.citation, f.rule, f.severity, ...f.parties].join(' '),
+    time: (f) => Date.parse(f.at),
+    id: (f) => f.id,
+    defaultSort: 'since',
+  });
+  const { shown } = list;
+  const setFilter = (key: string, value: string) => list.set({ [key]: value });
   const selected = props.selected ? all.find((f) => f.id === props.selected) : undefined;
   const qs = q.size ? `?${q}` : '';
 
@@ -38,7 +51,7 @@ export function Findings(props: { selected: string | undefined; route: Route }) 
     <div className="split">
       <section aria-labelledby="findings-h">
         <h1 id="findings-h">Findings</h1>
-        <div className="filters" role="group" aria-label="Filter findings">
+        <ListFilters list={list} label="Filter findings">
           <FilterSelect label="Party" value={party} options={parties} onChange={(v) => setFilter('party', v)} />
           <FilterSelect label="Rule" value={rule} options={rules} onChange={(v) => setFilter('rule', v)} />
           <label>
@@ -50,28 +63,20 @@ export function Findings(props: { selected: string | undefined; route: Route }) 
               <option>info</option>
             </select>
           </label>
-          <span className="muted">
-            {shown.length} of {all.length}
-          </span>
           <ExportTools
             filename={`findings-${p.party}${p.asOf === undefined ? '' : `-as-of-${new Date(p.asOf).toISOString().slice(0, 19).replace(/:/g, '')}`}.csv`}
             header={['severity', 'since (UTC)', 'parties', 'finding', 'citation', 'rule', 'evidence']}
             rows={shown.map((f) => [f.severity, utc(f.at), f.parties.join(' '), f.explanation, f.citation, f.rule, f.evidence.join(' ')])}
           />
-        </div>
+        </ListFilters>
         {p.findings === undefined && <p className="muted">This node does not report findings{p.problems.findings ? ` (${p.problems.findings})` : ''}.</p>}
+        <TableScroll label="Findings">
         <table className="dense" data-testid="findings">
           <thead>
-            <tr>
-              <th scope="col">Severity</th>
-              <th scope="col">Since (UTC)</th>
-              <th scope="col">Parties</th>
-              <th scope="col">Finding</th>
-              <th scope="col">Citation</th>
-            </tr>
+            <ListHead list={list} />
           </thead>
           <tbody>
-            {shown.map((f) => (
+            {list.visible.map((f) => (
               <tr key={f.id} aria-selected={f.id === props.selected || undefined} className={f.id === props.selected ? 'selected' : undefined}>
                 <td>
                   <SeverityBadge severity={f.severity} />
@@ -86,6 +91,8 @@ export function Findings(props: { selected: string | undefined; route: Route }) 
             ))}
           </tbody>
         </table>
+        </TableScroll>
+        <Pager list={list} />
       </section>
       {selected && <FindingDetail f={selected} />}
     </div>

@@ -10,10 +10,12 @@ import { ApiError } from '../app/api';
 import { acksFor, isAddressedTo, priorityOf, PRIORITIES, ReceiptIndex } from '../app/domain';
 import { partyLabel, span, utc } from '../app/format';
 import { useClock, usePicture } from '../app/record';
-import { entryHref, href } from '../app/route';
+import { entryHref, href, type Route } from '../app/route';
+import { FilterSelect } from '../components/FilterSelect';
+import { ListFilters, Pager, useList, type ListColumn } from '../components/ListControls';
 import type { EntryView, HotlineView, Priority } from '../../wire/types';
 
-export function Hotline(props: { peer: string | undefined }) {
+export function Hotline(props: { peer: string | undefined; route: Route }) {
   const p = usePicture();
   const messages = p.entries.filter((e) => e.type === 'hotline.message');
   const peers = p.roster.map((r) => r.party).filter((c) => c !== p.party);
@@ -52,7 +54,7 @@ export function Hotline(props: { peer: string | undefined }) {
           })}
         </ul>
       </nav>
-      {peer ? <Conversation key={peer} peer={peer} messages={withPeer(peer)} /> : <p className="muted">No peers in the roster.</p>}
+      {peer ? <Conversation key={peer} peer={peer} messages={withPeer(peer)} route={props.route} /> : <p className="muted">No peers in the roster.</p>}
     </div>
   );
 }
@@ -86,17 +88,41 @@ function translationOf(v: unknown): { language: string; text: string } | undefin
   return typeof t.language === 'string' && typeof t.text === 'string' ? { language: t.language, text: t.text } : undefined;
 }
 
-function Conversation(props: { peer: string; messages: EntryView[] }) {
+const MESSAGE_COLUMNS: ListColumn<EntryView>[] = [
+  { key: 'time', label: 'Time', sort: (m) => Date.parse(m.time) },
+  // Higher is more urgent: flash, then immediate, then routine.
+  { key: 'priority', label: 'Priority', sort: (m) => PRIORITIES.length - PRIORITIES.indexOf(priorityOf(m)) },
+];
+
+function Conversation(props: { peer: string; messages: EntryView[]; route: Route }) {
   const p = usePicture();
-  const sorted = [...props.messages].sort((a, b) => Date.parse(a.time) - Date.parse(b.time) || a.seq - b.seq);
+  // Oldest first, as a conversation reads; words, a window and the order kept in the address.
+  const list = useList({
+    base: href('hotline', props.peer),
+    route: props.route,
+    rows: props.messages,
+    columns: MESSAGE_COLUMNS,
+    text: (m) => [m.author, priorityOf(m), typeof m.body?.subject === 'string' ? m.body.subject : '', typeof m.body?.text === 'string' ? m.body.text : '', translationOf(m.body?.translation)?.text ?? ''].join(' '),
+    time: (m) => Date.parse(m.time),
+    id: (m) => `${m.author} ${String(m.seq).padStart(12, '0')}`,
+    defaultSort: 'time',
+    defaultOrder: 'asc',
+    pageSize: 200,
+  });
+  const sorted = list.visible;
   const receipts = useMemo(() => new ReceiptIndex(p.entries), [p.entries]);
   // The node's hotline runtime knows the network's agreement (acknowledgement windows) and each deadline.
   const view = useHotlineView();
   return (
     <section className="conversation" aria-labelledby="conv-h">
       <h2 id="conv-h">With {partyLabel(p.roster, props.peer)}</h2>
+      {props.messages.length > 0 && (
+        <ListFilters list={list} label="Filter messages" testid="messages-count">
+          <FilterSelect label="Order" value={list.sort === 'priority' ? `priority-${list.desc ? 'desc' : 'asc'}` : list.desc ? 'time-desc' : ''} anyLabel="oldest first" options={[['time-desc', 'newest first'], ['priority-desc', 'most urgent first']]} onChange={(v) => list.set(v ? { sort: v.split('-')[0]!, order: v.split('-')[1]! } : { sort: '', order: '' })} />
+        </ListFilters>
+      )}
       {sorted.length === 0 ? (
-        <p className="muted">No messages with {props.peer} yet.</p>
+        <p className="muted">{props.messages.length ? 'No message with these words or in this window.' : `No messages with ${props.peer} yet.`}</p>
       ) : (
         <ol className="messages" data-testid="messages">
           {sorted.map((m) => (
@@ -104,6 +130,7 @@ function Conversation(props: { peer: string; messages: EntryView[] }) {
           ))}
         </ol>
       )}
+      <Pager list={list} label="messages" />
       {p.canSend ? <ComposeMessage peer={props.peer} /> : <p className="muted">This {p.role ?? ''} token reads the hotline; an officer's token sends and acknowledges.</p>}
     </section>
   );

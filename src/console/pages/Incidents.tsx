@@ -6,22 +6,15 @@
  * /api/v1/incidents); nothing is computed in the browser.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Map as MapLibreMap, setWorkerUrl, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { feature } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
-import countries50m from 'world-atlas/countries-50m.json';
+import type { GeoJSONSource, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import { baseStyle, openMap } from '../app/basemap';
 import { ApiError } from '../app/api';
 import { utc } from '../app/format';
 import { usePicture } from '../app/record';
-import { entryHref } from '../app/route';
+import { entryHref, href, type Route } from '../app/route';
+import { ListFilters, ListHead, Pager, TableScroll, useList, type ListColumn } from '../components/ListControls';
 import type { Encounter, EncounterAlarm, EncountersLive, Incident } from '../../wire/types';
 
-setWorkerUrl(workerUrl);
-
-const topology = countries50m as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-const boundaries = feature(topology, topology.objects.countries);
 const PALETTE = ['#1f5c99', '#7a4f9e', '#2e7d4f', '#9a6a00', '#5d6d7e'];
 const ALARM = '#c0392b';
 
@@ -29,24 +22,35 @@ const problem = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e
 const isEncounterAlarm = (a: unknown): a is EncounterAlarm => typeof a === 'object' && a !== null && (a as { kind?: string }).kind === 'incidents.encounter' && (a as { state?: string }).state !== 'cleared';
 
 function style(): StyleSpecification {
-  return {
-    version: 8,
-    sources: {
-      countries: { type: 'geojson', data: boundaries },
+  return baseStyle(
+    {
       units: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       pairs: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
     },
-    layers: [
-      { id: 'sea', type: 'background', paint: { 'background-color': '#cfdbe4' } },
-      { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f6f5f1' } },
-      { id: 'borders', type: 'line', source: 'countries', paint: { 'line-color': '#8d969d', 'line-width': 0.7 } },
+    [
       { id: 'pair-line', type: 'line', source: 'pairs', paint: { 'line-color': ALARM, 'line-width': 3 } },
       { id: 'unit-dot', type: 'circle', source: 'units', paint: { 'circle-radius': ['case', ['get', 'alarm'], 7, 4], 'circle-color': ['case', ['get', 'alarm'], ALARM, ['get', 'color']], 'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
     ],
-  };
+  );
 }
 
-export default function Incidents() {
+const ENCOUNTER_COLUMNS: ListColumn<Encounter>[] = [
+  { key: 'closest', label: 'Closest (UTC)', sort: (e) => Date.parse(e.tcpa) },
+  { key: 'units', label: 'Units', sort: (e) => unitsOf(e) },
+  { key: 'horizontal', label: 'Horizontal', sort: (e) => e.dcpaMetres },
+  { key: 'vertical', label: 'Vertical', sort: (e) => (e.thresholds.verticalMetres === null ? -1 : Math.abs(e.verticalMetres)) },
+  { key: 'evidence', label: 'Evidence' },
+];
+const unitsOf = (e: Encounter) => `${e.a.party} ${e.a.kind} ${e.a.unit} — ${e.b.party} ${e.b.kind} ${e.b.unit}`;
+const REPORT_COLUMNS: ListColumn<Incident>[] = [
+  { key: 'when', label: 'When (UTC)', sort: (r) => Date.parse(r.at) },
+  { key: 'by', label: 'Reported by', sort: (r) => r.author },
+  { key: 'what', label: 'What', sort: (r) => r.categories.join(', ') },
+  { key: 'units', label: 'Units', sort: (r) => r.units.map((u) => `${u.party} ${u.kind} ${u.id}`).join('; ') },
+  { key: 'replies', label: 'Replies', sort: (r) => r.replies.length },
+];
+
+export default function Incidents(props: { route: Route }) {
   const p = usePicture();
   const [live, setLive] = useState<EncountersLive | undefined>(undefined);
   const [encounters, setEncounters] = useState<Encounter[] | undefined>(undefined);
@@ -87,6 +91,28 @@ export default function Incidents() {
     }
   };
 
+  const encounterList = useList({
+    base: href('incidents'),
+    route: props.route,
+    prefix: 'e.',
+    rows: encounters ?? [],
+    columns: ENCOUNTER_COLUMNS,
+    text: (e) => [unitsOf(e), ...e.evidence].join(' '),
+    time: (e) => Date.parse(e.tcpa),
+    id: (e) => `${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.tcpa}`,
+    defaultSort: 'closest',
+  });
+  const reportList = useList({
+    base: href('incidents'),
+    route: props.route,
+    prefix: 'r.',
+    rows: incidents ?? [],
+    columns: REPORT_COLUMNS,
+    text: (r) => [r.author, ...r.categories, r.region ?? '', ...r.units.map((u) => `${u.party} ${u.kind} ${u.id}`), ...r.replies.map((x) => `${x.party} ${x.stance ?? ''}`)].join(' '),
+    time: (r) => Date.parse(r.at),
+    id: (r) => r.id,
+    defaultSort: 'when',
+  });
   return (
     <div className="incidents">
       <h1>Incidents at sea and in the air</h1>
@@ -130,24 +156,19 @@ export default function Incidents() {
         {encounters === undefined ? null : encounters.length === 0 ? (
           <p className="muted">No close encounter in the shared tracks this node holds.</p>
         ) : (
+          <>
+          <ListFilters list={encounterList} label="Filter encounters" testid="encounters-count" />
+          <TableScroll label="Encounters">
           <table className="dense" data-testid="encounters">
-            <caption className="vh">Close encounters, by instant of closest approach</caption>
+            <caption className="vh">Close encounters</caption>
             <thead>
-              <tr>
-                <th scope="col">Closest (UTC)</th>
-                <th scope="col">Units</th>
-                <th scope="col">Horizontal</th>
-                <th scope="col">Vertical</th>
-                <th scope="col">Evidence</th>
-              </tr>
+              <ListHead list={encounterList} />
             </thead>
             <tbody>
-              {encounters.map((e) => (
+              {encounterList.visible.map((e) => (
                 <tr key={`${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.tcpa}`}>
                   <td>{utc(e.tcpa)}</td>
-                  <td>
-                    {e.a.party} {e.a.kind} {e.a.unit} — {e.b.party} {e.b.kind} {e.b.unit}
-                  </td>
+                  <td>{unitsOf(e)}</td>
                   <td>{e.dcpaMetres} m</td>
                   <td>{e.thresholds.verticalMetres === null ? '—' : `${Math.abs(e.verticalMetres)} m`}</td>
                   <td>
@@ -162,6 +183,9 @@ export default function Incidents() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
+          <Pager list={encounterList} label="encounters" />
+          </>
         )}
       </section>
       <section aria-labelledby="reports-h" className="panel">
@@ -171,19 +195,16 @@ export default function Incidents() {
         {incidents === undefined ? null : incidents.length === 0 ? (
           <p className="muted">This node holds no incident report.</p>
         ) : (
+          <>
+          <ListFilters list={reportList} label="Filter incident reports" testid="reports-count" />
+          <TableScroll label="Incident reports">
           <table className="dense" data-testid="incident-reports">
-            <caption className="vh">Incident reports, by incident time</caption>
+            <caption className="vh">Incident reports</caption>
             <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Reported by</th>
-                <th scope="col">What</th>
-                <th scope="col">Units</th>
-                <th scope="col">Replies</th>
-              </tr>
+              <ListHead list={reportList} />
             </thead>
             <tbody>
-              {incidents.map((r) => (
+              {reportList.visible.map((r) => (
                 <tr key={r.id}>
                   <td>
                     <a href={entryHref(r.id)}>{utc(r.at)}</a>
@@ -212,6 +233,9 @@ export default function Incidents() {
               ))}
             </tbody>
           </table>
+          </TableScroll>
+          <Pager list={reportList} label="incident reports" />
+          </>
         )}
       </section>
     </div>
@@ -228,7 +252,7 @@ function LiveMap(props: { live: EncountersLive | undefined }) {
   const parties = useMemo(() => [...new Set(positions.map((u) => u.party))].sort(), [positions]);
   useEffect(() => {
     if (!container.current) return;
-    const m = new MapLibreMap({ container: container.current, style: style(), bounds: [[12, 40], [42, 60]], attributionControl: false, renderWorldCopies: false, maxZoom: 13 });
+    const m = openMap(container.current, style(), { bounds: [[12, 40], [42, 60]], maxZoom: 13 });
     map.current = m;
     m.on('load', () => setReady(true));
     return () => {

@@ -9,38 +9,48 @@ import { isComposedFromForm, isTreatyTraffic } from '../app/domain';
 import { addressees, summary, typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, go, href, type Route } from '../app/route';
+import { FilterSelect } from '../components/FilterSelect';
+import { ListFilters, ListHead, Pager, TableScroll, useList, type ListColumn } from '../components/ListControls';
 import { BodyFields, type Refusal } from '../forms/SchemaForm';
 import { bodyOf, emptyDraft, pointerLabel, type Draft, type Schema } from '../forms/schema';
 import { describeProblem, problemsOf, useValidators } from '../forms/validate';
 import { SeverityBadge } from './Findings';
-import type { Finding } from '../../wire/types';
+import type { EntryView, Finding } from '../../wire/types';
 
 /** Types the node writes itself or that have their own screen. */
 
 export function Notifications(props: { route: Route }) {
   if (props.route.rest[0] === 'compose') return <Compose query={props.route.query} />;
-  const q = props.route.query;
-  return <NotificationList direction={q.get('dir') ?? 'all'} type={q.get('type') ?? ''} search={q.get('q') ?? ''} />;
+  return <NotificationList route={props.route} />;
 }
 
-function NotificationList(props: { direction: string; type: string; search: string }) {
+const COLUMNS: ListColumn<EntryView>[] = [
+  { key: 'time', label: 'Time (UTC)', sort: (e) => Date.parse(e.time) },
+  { key: 'from', label: 'From', sort: (e) => e.author },
+  { key: 'to', label: 'To', sort: (e) => addressees(e.to) },
+  { key: 'type', label: 'Type', sort: (e) => e.type ?? '' },
+  { key: 'subject', label: 'Subject', sort: (e) => summary(e) },
+  { key: 'seq', label: 'Seq', sort: (e) => e.seq, className: 'num' },
+];
+
+function NotificationList(props: { route: Route }) {
   const p = usePicture();
+  const q = props.route.query;
+  const direction = q.get('dir') ?? 'all';
+  const type = q.get('type') ?? '';
   const treaty = p.entries.filter((e) => isTreatyTraffic(p.catalogue, e));
-  // Search: words in the subject line, the type, the author or the addressees (kept in the address as ?q=).
-  const needle = props.search.trim().toLowerCase();
   const types = [...new Set(treaty.map((e) => e.type!))].sort();
-  const shown = treaty
-    .filter((e) => (props.direction === 'in' ? e.author !== p.party : props.direction === 'out' ? e.author === p.party : true))
-    .filter((e) => !props.type || e.type === props.type)
-    .filter((e) => !needle || [summary(e), typeTitle(p.catalogue, e.type), e.type ?? '', e.author, addressees(e.to)].join(' ').toLowerCase().includes(needle))
-    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time) || b.seq - a.seq);
-  const [search, setSearch] = useState(props.search);
-  const setQuery = (dir: string, type: string, q = search) => {
-    const next = new URLSearchParams({ dir });
-    if (type) next.set('type', type);
-    if (q.trim()) next.set('q', q.trim());
-    go(`${href('notifications')}?${next}`);
-  };
+  // Search: words in the subject line, the type, the author or the addressees (kept in the address as ?q=).
+  const list = useList({
+    base: href('notifications'),
+    route: props.route,
+    rows: treaty.filter((e) => (direction === 'in' ? e.author !== p.party : direction === 'out' ? e.author === p.party : true)).filter((e) => !type || e.type === type),
+    columns: COLUMNS,
+    text: (e) => [summary(e), typeTitle(p.catalogue, e.type), e.type ?? '', e.author, addressees(e.to)].join(' '),
+    time: (e) => Date.parse(e.time),
+    id: (e) => `${e.author} ${String(e.seq).padStart(12, '0')}`,
+    defaultSort: 'time',
+  });
 
   return (
     <section aria-labelledby="notif-h">
@@ -52,55 +62,27 @@ function NotificationList(props: { direction: string; type: string; search: stri
           </a>
         )}
       </div>
-      <div className="filters" role="group" aria-label="Filter notifications">
+      <ListFilters list={list} label="Filter notifications">
         <div className="segmented" role="group" aria-label="Direction">
           {[
             ['all', 'All'],
             ['in', 'Incoming'],
             ['out', 'Outgoing'],
           ].map(([d, label]) => (
-            <button key={d} type="button" aria-pressed={props.direction === d} onClick={() => setQuery(d!, props.type)}>
+            <button key={d} type="button" aria-pressed={direction === d} onClick={() => list.set({ dir: d === 'all' ? '' : d! })}>
               {label}
             </button>
           ))}
         </div>
-        <label>
-          Type
-          <select value={props.type} onChange={(e) => setQuery(props.direction, e.target.value)}>
-            <option value="">all</option>
-            {types.map((t) => (
-              <option key={t} value={t}>
-                {typeTitle(p.catalogue, t)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Search
-          <input
-            type="search"
-            value={search}
-            onChange={(e) => {
-              setSearch(e.target.value);
-              setQuery(props.direction, props.type, e.target.value);
-            }}
-          />
-        </label>
-        <span className="muted">{shown.length} entries</span>
-      </div>
+        <FilterSelect label="Type" value={type} options={types.map((t) => [t, typeTitle(p.catalogue, t)] as const)} onChange={(v) => list.set({ type: v })} />
+      </ListFilters>
+      <TableScroll label="Notifications">
       <table className="dense" data-testid="notifications">
         <thead>
-          <tr>
-            <th scope="col">Time (UTC)</th>
-            <th scope="col">From</th>
-            <th scope="col">To</th>
-            <th scope="col">Type</th>
-            <th scope="col">Subject</th>
-            <th scope="col" className="num">Seq</th>
-          </tr>
+          <ListHead list={list} />
         </thead>
         <tbody>
-          {shown.map((e) => (
+          {list.visible.map((e) => (
             <tr key={e.id} className={e.author === p.party ? 'outgoing' : 'incoming'}>
               <td className="time">{utc(e.time)}</td>
               <td>{e.author}</td>
@@ -114,6 +96,8 @@ function NotificationList(props: { direction: string; type: string; search: stri
           ))}
         </tbody>
       </table>
+      </TableScroll>
+      <Pager list={list} />
     </section>
   );
 }

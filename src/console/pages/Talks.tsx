@@ -11,7 +11,8 @@ import { ApiError } from '../app/api';
 import { downloadProof } from '../app/download';
 import { partyLabel, span, utc } from '../app/format';
 import { useClock, usePicture } from '../app/record';
-import { entryHref, href } from '../app/route';
+import { entryHref, href, type Route } from '../app/route';
+import { ListFilters, ListHead, Pager, TableScroll, useList, type ListColumn } from '../components/ListControls';
 import type {
   EntryView,
   Obligation,
@@ -28,7 +29,16 @@ import type {
 
 const problem = (e: unknown): string => (e instanceof ApiError ? `${e.code}: ${e.message}` : String(e));
 
-export function Talks(props: { meeting: string | undefined }) {
+const MEETING_COLUMNS: ListColumn<TalksMeeting>[] = [
+  { key: 'when', label: 'When (UTC)', sort: (m) => Date.parse(m.at) },
+  { key: 'meeting', label: 'Meeting', sort: (m) => m.title },
+  { key: 'parties', label: 'Parties', sort: (m) => m.parties.join(', ') },
+  { key: 'readouts', label: 'Readouts', sort: (m) => m.readouts.length, className: 'num' },
+  { key: 'statements', label: 'Statements', sort: (m) => m.statements.length, className: 'num' },
+  { key: 'commitments', label: 'Commitments', sort: (m) => m.commitments.length, className: 'num' },
+];
+
+export function Talks(props: { meeting: string | undefined; route: Route }) {
   const p = usePicture();
   const [meetings, setMeetings] = useState<TalksMeeting[] | undefined>(undefined);
   const [statements, setStatements] = useState<TalksStatement[] | undefined>(undefined);
@@ -54,6 +64,17 @@ export function Talks(props: { meeting: string | undefined }) {
   // "As of": a meeting recorded after the instant is not shown.
   const shown = (meetings ?? []).filter((m) => p.asOf === undefined || p.entries.some((e) => e.id === m.id));
   const selected = props.meeting ? shown.find((m) => m.id === props.meeting) : undefined;
+  const list = useList({
+    base: href('talks', ...(props.meeting ? [props.meeting] : [])),
+    route: props.route,
+    rows: shown,
+    columns: MEETING_COLUMNS,
+    text: (m) => [m.title, ...m.parties].join(' '),
+    time: (m) => Date.parse(m.at),
+    id: (m) => m.id,
+    defaultSort: 'when',
+    defaultOrder: 'asc',
+  });
 
   return (
     <div className="talks">
@@ -72,20 +93,16 @@ export function Talks(props: { meeting: string | undefined }) {
         ) : shown.length === 0 ? (
           <p className="muted">This node holds no meeting.</p>
         ) : (
+          <>
+          <ListFilters list={list} label="Filter meetings" testid="meetings-count" />
+          <TableScroll label="Meetings">
           <table className="dense" data-testid="meetings">
-            <caption className="vh">Meetings held, by time</caption>
+            <caption className="vh">Meetings held</caption>
             <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Meeting</th>
-                <th scope="col">Parties</th>
-                <th scope="col" className="num">Readouts</th>
-                <th scope="col" className="num">Statements</th>
-                <th scope="col" className="num">Commitments</th>
-              </tr>
+              <ListHead list={list} />
             </thead>
             <tbody>
-              {shown.map((m) => (
+              {list.visible.map((m) => (
                 <tr key={m.id} className={m.id === props.meeting ? 'selected' : undefined}>
                   <td className="time">{utc(m.at)}</td>
                   <td>
@@ -101,6 +118,9 @@ export function Talks(props: { meeting: string | undefined }) {
               ))}
             </tbody>
           </table>
+          </TableScroll>
+          <Pager list={list} label="meetings" />
+          </>
         )}
       </section>
       {props.meeting && meetings !== undefined && !selected && (

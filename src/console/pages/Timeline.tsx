@@ -2,21 +2,34 @@
  * The crisis as a chronology across parties: who said what to whom and when, who received it,
  * and the deadlines the rules set — the record that settles "whose account is right".
  */
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { ReceiptIndex } from '../app/domain';
 import { addressees, summary, typeTitle, utc, utcDay } from '../app/format';
 import { usePicture } from '../app/record';
-import { entryHref } from '../app/route';
+import { entryHref, href, type Route } from '../app/route';
+import { FilterSelect } from '../components/FilterSelect';
+import { ListFilters, ListHead, Pager, TableScroll, useList, type ListColumn } from '../components/ListControls';
 import type { EntryView, Obligation } from '../../wire/types';
 
 type Row = { kind: 'entry'; t: number; e: EntryView } | { kind: 'deadline'; t: number; o: Obligation };
 
-export function Timeline() {
+const who = (r: Row) => (r.kind === 'entry' ? r.e.author : r.o.debtor);
+const COLUMNS: ListColumn<Row>[] = [
+  { key: 'time', label: 'Time (UTC)', sort: (r) => r.t },
+  { key: 'who', label: 'Who', sort: who },
+  { key: 'to', label: 'To', sort: (r) => (r.kind === 'entry' ? addressees(r.e.to) : r.o.creditors.join(', ')) },
+  { key: 'what', label: 'What', sort: (r) => (r.kind === 'entry' ? (r.e.type ?? '') : `deadline ${r.o.citation}`) },
+  { key: 'said', label: 'Said' },
+  { key: 'receipts', label: 'Receipted by' },
+];
+
+export function Timeline(props: { route: Route }) {
   const p = usePicture();
-  const [party, setParty] = useState('');
-  const [receipts, setReceipts] = useState(false);
-  const [sealed, setSealed] = useState(false);
-  const [deadlines, setDeadlines] = useState(true);
+  const q = props.route.query;
+  const party = q.get('party') ?? '';
+  const receipts = q.get('receipts') === 'on';
+  const sealed = q.get('sealed') === 'on';
+  const deadlines = q.get('deadlines') !== 'off';
 
   const involves = (e: EntryView) => !party || e.author === party || (e.to ?? []).includes(party) || (e.to ?? []).includes('*');
   const rows: Row[] = [
@@ -26,7 +39,22 @@ export function Timeline() {
     ...(deadlines ? (p.obligations ?? []) : [])
       .filter((o) => !party || o.debtor === party || o.creditors.includes(party))
       .map((o): Row => ({ kind: 'deadline', t: Date.parse(o.due), o })),
-  ].sort((a, b) => a.t - b.t || (a.kind === 'entry' && b.kind === 'entry' ? a.e.author.localeCompare(b.e.author) || a.e.seq - b.e.seq : 0));
+  ];
+  const list = useList({
+    base: href('timeline'),
+    route: props.route,
+    rows,
+    columns: COLUMNS,
+    text: (r) => (r.kind === 'entry' ? [summary(r.e), typeTitle(p.catalogue, r.e.type), r.e.type ?? '', r.e.author, addressees(r.e.to)] : ['deadline', r.o.what, r.o.citation, r.o.debtor, ...r.o.creditors, r.o.status]).join(' '),
+    time: (r) => r.t,
+    // In time order, a party's own entries in their sequence.
+    id: (r) => (r.kind === 'entry' ? `${r.e.author} ${String(r.e.seq).padStart(12, '0')}` : `~${r.o.id}`),
+    defaultSort: 'time',
+    defaultOrder: 'asc',
+    pageSize: 100,
+  });
+  // Days as headings while the rows are in time order.
+  const byDay = list.sort === 'time';
 
   const parties = p.roster.map((r) => r.party);
   const receiptIndex = useMemo(() => new ReceiptIndex(p.entries), [p.entries]);
@@ -34,43 +62,30 @@ export function Timeline() {
   return (
     <section aria-labelledby="tl-h">
       <h1 id="tl-h">Timeline</h1>
-      <div className="filters" role="group" aria-label="Filter the timeline">
-        <label>
-          Party
-          <select value={party} onChange={(e) => setParty(e.target.value)}>
-            <option value="">all</option>
-            {parties.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <input type="checkbox" checked={deadlines} onChange={(e) => setDeadlines(e.target.checked)} /> deadlines
-        </label>
-        <label>
-          <input type="checkbox" checked={receipts} onChange={(e) => setReceipts(e.target.checked)} /> receipts
-        </label>
-        <label>
-          <input type="checkbox" checked={sealed} onChange={(e) => setSealed(e.target.checked)} /> sealed entries (stubs)
-        </label>
-        <span className="muted">{rows.length} events</span>
-      </div>
+      <ListFilters list={list} label="Filter the timeline" testid="timeline-count">
+        <FilterSelect label="Party" value={party} options={parties} onChange={(v) => list.set({ party: v })} />
+        {(
+          [
+            ['deadlines', deadlines, 'deadlines', 'off'],
+            ['receipts', receipts, 'receipts', 'on'],
+            ['sealed', sealed, 'sealed entries (stubs)', 'on'],
+          ] as const
+        ).map(([key, checked, label, flag]) => (
+          <label key={key}>
+            <input type="checkbox" checked={checked} onChange={(e) => list.set({ [key]: e.target.checked === (flag === 'on') ? flag : '' })} /> {label}
+          </label>
+        ))}
+      </ListFilters>
+      <TableScroll label="Timeline">
       <table className="dense timeline" data-testid="timeline">
         <thead>
-          <tr>
-            <th scope="col">Time (UTC)</th>
-            <th scope="col">Who</th>
-            <th scope="col">To</th>
-            <th scope="col">What</th>
-            <th scope="col">Said</th>
-            <th scope="col">Receipted by</th>
-          </tr>
+          <ListHead list={list} />
         </thead>
         <tbody>
-          {rows.map((r) => {
+          {list.visible.map((r) => {
             const d = utcDay(new Date(r.t).toISOString());
             const header =
-              d !== day ? (
+              byDay && d !== day ? (
                 <tr className="day" key={`day-${d}`}>
                   <th colSpan={6} scope="rowgroup">
                     {d}
@@ -125,6 +140,8 @@ export function Timeline() {
           })}
         </tbody>
       </table>
+      </TableScroll>
+      <Pager list={list} />
     </section>
   );
 }

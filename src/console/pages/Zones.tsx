@@ -7,22 +7,14 @@
  * the node's answer (GET /api/v1/zones/map); nothing is judged in the browser.
  */
 import { useEffect, useRef, useState } from 'react';
-import { Map as MapLibreMap, setWorkerUrl, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
-import 'maplibre-gl/dist/maplibre-gl.css';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
-import { feature } from 'topojson-client';
-import type { GeometryCollection, Topology } from 'topojson-specification';
-import countries50m from 'world-atlas/countries-50m.json';
+import type { GeoJSONSource, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import { baseStyle, openMap } from '../app/basemap';
 import { ApiError } from '../app/api';
 import { utc } from '../app/format';
 import { usePicture } from '../app/record';
 import { entryHref, href } from '../app/route';
 import type { ZoneCounts, ZonesMap, ZoneStatus } from '../../wire/types';
 
-setWorkerUrl(workerUrl);
-
-const topology = countries50m as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
-const boundaries = feature(topology, topology.objects.countries);
 
 const CATEGORIES: [keyof ZoneCounts, string][] = [
   ['troops', 'Troops'],
@@ -39,29 +31,22 @@ const n = (v: number | undefined): string => (v === undefined ? '—' : v.toLoca
 
 function style(): StyleSpecification {
   const empty = { type: 'geojson' as const, data: { type: 'FeatureCollection' as const, features: [] } };
-  return {
-    version: 8,
-    sources: { countries: { type: 'geojson', data: boundaries }, zones: empty, patrols: empty, points: empty },
-    layers: [
-      { id: 'sea', type: 'background', paint: { 'background-color': '#cfdbe4' } },
-      { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f6f5f1' } },
-      { id: 'borders', type: 'line', source: 'countries', paint: { 'line-color': '#8d969d', 'line-width': 0.7 } },
-      { id: 'zone-fill', type: 'fill', source: 'zones', paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.3 } },
-      { id: 'zone-line', type: 'line', source: 'zones', paint: { 'line-color': ['get', 'colour'], 'line-width': 1.5 } },
-      { id: 'patrol-line', type: 'line', source: 'patrols', paint: { 'line-color': '#222', 'line-width': 1.2, 'line-dasharray': [3, 2] } },
-      {
-        id: 'points',
-        type: 'circle',
-        source: 'points',
-        paint: {
-          'circle-radius': ['match', ['get', 'kind'], 'post', 5, 6],
-          'circle-color': ['match', ['get', 'kind'], 'post', '#ffffff', 'restriction', '#d11', 'outside', '#888', '#222'],
-          'circle-stroke-color': '#222',
-          'circle-stroke-width': 1.5,
-        },
+  return baseStyle({ zones: empty, patrols: empty, points: empty }, [
+    { id: 'zone-fill', type: 'fill', source: 'zones', paint: { 'fill-color': ['get', 'colour'], 'fill-opacity': 0.3 } },
+    { id: 'zone-line', type: 'line', source: 'zones', paint: { 'line-color': ['get', 'colour'], 'line-width': 1.5 } },
+    { id: 'patrol-line', type: 'line', source: 'patrols', paint: { 'line-color': '#222', 'line-width': 1.2, 'line-dasharray': [3, 2] } },
+    {
+      id: 'points',
+      type: 'circle',
+      source: 'points',
+      paint: {
+        'circle-radius': ['match', ['get', 'kind'], 'post', 5, 6],
+        'circle-color': ['match', ['get', 'kind'], 'post', '#ffffff', 'restriction', '#d11', 'outside', '#888', '#222'],
+        'circle-stroke-color': '#222',
+        'circle-stroke-width': 1.5,
       },
-    ],
-  };
+    },
+  ]);
 }
 
 /** The map: zones, posts, reports and restrictions; a click on a zone opens its page. */
@@ -73,9 +58,8 @@ function ZonesMapView(props: { data: ZonesMap; colour: (side: string) => string 
   const [rendered, setRendered] = useState(0);
   useEffect(() => {
     if (!container.current) return;
-    const m = new MapLibreMap({ container: container.current, style: style(), bounds: [[22, 44], [42, 56]], attributionControl: false, renderWorldCopies: false, maxZoom: 12 });
+    const m = openMap(container.current, style(), { bounds: [[22, 44], [42, 56]] });
     map.current = m;
-    (container.current as HTMLDivElement & { parleyMap?: MapLibreMap }).parleyMap = m;
     m.on('load', () => setReady(true));
     m.on('click', 'zone-fill', (ev) => {
       const id = ev.features?.[0]?.properties?.zone;

@@ -1,0 +1,190 @@
+/**
+ * The console's lists, one way everywhere: words to search for, a from–to window (UTC), a sort
+ * on any column (click its heading again to turn it), and pages — all kept in the address
+ * (`?q=…&from=…&to=…&sort=…&order=asc&page=2`, beside the page's own filters), so a reload, a
+ * bookmark or a link in a chat window shows the same rows. A page gives its rows, what to search
+ * in, when each row happened and its sortable columns; it draws its own cells.
+ */
+import { useState, type ReactNode } from 'react';
+import { go, type Route } from '../app/route';
+import { readUtc, utcText } from '../app/utc';
+import { UtcInput } from './UtcInput';
+
+export interface ListColumn<R> {
+  key: string;
+  label: string;
+  /** What the column sorts by; a column without it is not sortable. */
+  sort?: (r: R) => string | number;
+  className?: string;
+}
+
+export interface ListSpec<R> {
+  /** The page's address without its query (`#/findings`). */
+  base: string;
+  route: Route;
+  rows: readonly R[];
+  columns: readonly ListColumn<R>[];
+  /** The words a row is found by. */
+  text: (r: R) => string;
+  /** When the row happened (ms), for the from–to window; rows without one are kept. */
+  time?: (r: R) => number | undefined;
+  /** A row's own key, the last word in sorting so the order never wobbles. */
+  id: (r: R) => string;
+  defaultSort: string;
+  /** Descending unless said (the newest first). */
+  defaultOrder?: 'asc' | 'desc';
+  pageSize?: number;
+  /** Where a page has two lists, the second's keys in the address are prefixed (`r.q`, `r.sort`…). */
+  prefix?: string;
+}
+
+export interface List<R> {
+  spec: ListSpec<R>;
+  /** Every row that passes search and window, sorted. */
+  shown: R[];
+  /** The rows of this page. */
+  visible: R[];
+  page: number;
+  pages: number;
+  sort: string;
+  desc: boolean;
+  /** Changes the address: `''` removes a key; any change but the page's goes back to page 1. Keys are the list's own (prefixed). */
+  set: (changes: Record<string, string>) => void;
+  /** This list's name for a key of the address. */
+  key: (name: string) => string;
+}
+
+export function useList<R>(spec: ListSpec<R>): List<R> {
+  const q = spec.route.query;
+  const key = (name: string) => `${spec.prefix ?? ''}${name}`;
+  const set = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(q);
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) next.set(key(k), v);
+      else next.delete(key(k));
+    }
+    if (!('page' in changes)) next.delete(key('page'));
+    go(`${spec.base}${next.size ? `?${next}` : ''}`);
+  };
+  const needle = (q.get(key('q')) ?? '').trim().toLowerCase();
+  const from = readUtc(q.get(key('from')) ?? '');
+  const to = readUtc(q.get(key('to')) ?? '');
+  const column = spec.columns.find((c) => c.key === q.get(key('sort')) && c.sort) ?? spec.columns.find((c) => c.key === spec.defaultSort)!;
+  const order = q.get(key('order')) ?? (column.key === spec.defaultSort ? (spec.defaultOrder ?? 'desc') : 'desc');
+  const desc = order !== 'asc';
+  const words = needle.split(/\s+/).filter(Boolean);
+  const by = column.sort!;
+  const shown = spec.rows
+    .filter((r) => {
+      if (words.length) {
+        const text = spec.text(r).toLowerCase();
+        if (!text.includes(needle) && !words.every((w) => text.includes(w))) return false;
+      }
+      const t = spec.time?.(r);
+      return t === undefined || ((!from.ok || t >= from.ms) && (!to.ok || t <= to.ms));
+    })
+    .sort((a, b) => {
+      const x = by(a), y = by(b);
+      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      return (desc ? -c : c) || spec.id(a).localeCompare(spec.id(b));
+    });
+  const size = spec.pageSize ?? 50;
+  const pages = Math.max(1, Math.ceil(shown.length / size));
+  const page = Math.min(pages, Math.max(1, Number(q.get(key('page')) ?? '1') || 1));
+  return { spec, shown, visible: shown.slice((page - 1) * size, page * size), page, pages, sort: column.key, desc, set, key };
+}
+
+/** Search and from–to, the count, and whatever else the page filters by (children). */
+export function ListFilters<R>(props: { list: List<R>; label: string; testid?: string; children?: ReactNode; window?: boolean }) {
+  const { list } = props;
+  const q = list.spec.route.query;
+  const [search, setSearch] = useState(q.get('q') ?? '');
+  // The window as the officer types it (the address keeps the ISO instant).
+  const shown = (key: string) => {
+    const r = readUtc(q.get(key) ?? '');
+    return r.ok ? utcText(r.ms) : '';
+  };
+  const [fromText, setFromText] = useState(() => shown('from'));
+  const [toText, setToText] = useState(() => shown('to'));
+  return (
+    <div className="filters" role="group" aria-label={props.label}>
+      <label>
+        Search
+        <input type="search" size={16} value={search} onChange={(e) => (setSearch(e.target.value), list.set({ q: e.target.value.trim() }))} />
+      </label>
+      {props.window !== false &&
+        (
+          [
+            ['From (UTC)', 'from', fromText, setFromText],
+            ['To (UTC)', 'to', toText, setToText],
+          ] as const
+        ).map(([label, key, text, setText]) => (
+          <label key={key}>
+            {label}
+            <UtcInput
+              text={text}
+              size={20}
+              onText={(t, iso) => {
+                setText(t);
+                if (!t.trim()) list.set({ [key]: '' });
+                else if (iso) list.set({ [key]: iso });
+              }}
+            />
+          </label>
+        ))}
+      {props.children}
+      <span className="muted" data-testid={props.testid ?? 'list-count'}>
+        {list.shown.length} of {list.spec.rows.length}
+      </span>
+    </div>
+  );
+}
+
+/** The header row: each sortable column's heading a button that sorts by it, or turns the order. */
+export function ListHead<R>(props: { list: List<R> }) {
+  const { list } = props;
+  return (
+    <tr>
+      {list.spec.columns.map((c) => (
+        <th key={c.key} scope="col" className={c.className} aria-sort={list.sort === c.key ? (list.desc ? 'descending' : 'ascending') : undefined}>
+          {c.sort ? (
+            <button type="button" className="sort" onClick={() => list.set({ sort: c.key, order: list.sort === c.key && list.desc ? 'asc' : 'desc' })}>
+              {c.label}
+              {list.sort === c.key ? (list.desc ? ' ▼' : ' ▲') : ''}
+            </button>
+          ) : (
+            c.label
+          )}
+        </th>
+      ))}
+    </tr>
+  );
+}
+
+export function Pager<R>(props: { list: List<R>; label?: string }) {
+  const { list } = props;
+  if (list.pages <= 1) return null;
+  return (
+    <nav className="pager" aria-label={props.label ? `Pages of ${props.label}` : 'Pages'}>
+      <button type="button" disabled={list.page <= 1} onClick={() => list.set({ page: String(list.page - 1) })}>
+        Previous
+      </button>{' '}
+      <span data-testid="page-of">
+        page {list.page} of {list.pages}
+      </span>{' '}
+      <button type="button" disabled={list.page >= list.pages} onClick={() => list.set({ page: String(list.page + 1) })}>
+        Next
+      </button>
+    </nav>
+  );
+}
+
+/** A table that may be wider than the screen (200 % zoom, a narrow window): it scrolls in its own box, which the keyboard can reach. */
+export function TableScroll(props: { label: string; children: ReactNode }) {
+  return (
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
+    <div className="table-scroll" role="region" aria-label={props.label} tabIndex={0}>
+      {props.children}
+    </div>
+  );
+}
