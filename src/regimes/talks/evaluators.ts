@@ -31,19 +31,55 @@ function fulfils(h: HeldEntry, c: Commitment, owner: PartyCode, group: string | 
   return later.delegations.some((d) => d.party === owner) && (group === undefined || later.group === group);
 }
 
-/** TALKS §commitment: an obligation of each owner, met by the first fulfilling entry of its period. */
+/**
+ * The parties of `judges` (the commitment's author and addressees, or "*") that cannot read `h`:
+ * none when `h` is addressed to "*", all but its author when the commitment went to "*" and `h`
+ * did not. A fulfilling entry may be of any type, so the catalogue cannot refuse one addressed to
+ * fewer; the rule counts only one that every party holding the commitment holds too, so that no
+ * node finds a lapse that another, holding more, does not — and none rests on what it cannot read.
+ */
+function unreached(h: HeldEntry, c: HeldEntry): string[] {
+  if (h.to.includes('*')) return [];
+  if (c.to.includes('*')) return ['*'];
+  return [...new Set([c.author, ...c.to])].filter((p) => p !== h.author && !h.to.includes(p)).sort();
+}
+
+/**
+ * TALKS §commitment: an obligation of each owner, met by the first fulfilling entry of its period
+ * that every party holding the commitment holds too. One addressed to fewer does not count: the
+ * parties that can read it are told so (information).
+ */
 export function commitment(c: HeldEntry, ctx: GroupContext): void {
   const body = c.body as unknown as Commitment;
   const rule = TALKS.commitment;
   const citation = `${rule.citation} (${c.id.slice(0, 12)})`;
   const meeting = meetingOf(ctx, body.meeting);
+  const group = (meeting?.body as unknown as Meeting | undefined)?.group;
   const creditors = meeting ? (meeting.body as unknown as Meeting).delegations.map((d) => d.party) : [c.author];
-  const fulfilling = ctx.referrers(c.id).filter((h) => h.t >= c.t && h.refs.includes(c.id));
+  const fulfilling: HeldEntry[] = [];
+  for (const h of ctx.referrers(c.id)) {
+    if (h.t < c.t || !h.refs.includes(c.id) || !body.owners.some((owner) => fulfils(h, body, owner, group))) continue;
+    const missing = unreached(h, c);
+    if (!missing.length) {
+      fulfilling.push(h);
+      continue;
+    }
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'info',
+      parties: [h.author, c.author, ...c.to],
+      explanation: `${h.author}'s ${h.type} naming ${quote(body.what)} was addressed to ${h.to.join(', ') || 'nobody'} only: it does not fulfil the commitment, since ${missing[0] === '*' ? 'the commitment went to every party, and not every party' : `${missing.join(', ')}, which ${missing.length === 1 ? 'holds' : 'hold'} the commitment,`} cannot read it`,
+      evidence: [c, h],
+      at: h.t,
+      key: 'unreached',
+    });
+  }
   const what = quote(body.what);
   for (const owner of [...body.owners].sort()) {
     const others = creditors.filter((p) => p !== owner);
     const owed = others.length ? others : [c.author];
-    const answers = fulfilling.filter((h) => fulfils(h, body, owner, (meeting?.body as unknown as Meeting | undefined)?.group));
+    const answers = fulfilling.filter((h) => fulfils(h, body, owner, group));
     if (body.due !== undefined) {
       const due = parseTime(body.due)!;
       const by = answers[0];

@@ -14,7 +14,7 @@ export const TALKS = {
     citation: 'TALKS §commitment',
     title: 'A commitment made at a meeting',
     description:
-      'A talks.commitment binds each of its owners: by its due date, or in every period of its cadence, each owner makes the entry it names as fulfilling it (a later meeting of that group, a report), referring to the commitment. A lapse is a finding. The citation is completed with the commitment entry\'s id.',
+      'A talks.commitment binds each of its owners: by its due date, or in every period of its cadence, each owner makes the entry it names as fulfilling it (a later meeting of that group, a report), referring to the commitment. A lapse is a finding. The fulfilling entry may be of any type, so it counts only when every party holding the commitment holds it too: addressed to "*", or to the commitment\'s author and addressees. One addressed to fewer does not fulfil it (information to those who can read it), so that no node finds a lapse another does not, and none rests on an entry it cannot read. The citation is completed with the commitment entry\'s id.',
     figures: {},
   },
   attendance: {

@@ -100,6 +100,27 @@ describe('commitments (TALKS §commitment)', () => {
     ]);
     expect(talksOnly(results(r.entries, start + 14 * D + 1)).findings).toHaveLength(1);
   });
+  it('an entry of any type fulfils it only when every party holding the commitment holds it: a node not addressed finds what an addressee finds', () => {
+    const r = new RecordBuilder();
+    const m = r.add('USA', T0, 'talks.meeting', meetingBody, { to: ['RUS'] });
+    const c = r.add('USA', T0 + H, 'talks.commitment', { meeting: m.id, what: 'Report on contacts', owners: ['RUS'], due: iso(T0 + 7 * D), fulfilledBy: { type: 'note' } }, { to: ['RUS'], refs: [m.id] });
+    // RUS's report names the commitment but goes to POL only: USA, which holds the commitment, holds only its stub.
+    const aside = r.add('RUS', T0 + D, 'note', { subject: 'Contacts', text: 'continued' }, { to: ['POL'], refs: [c.id] });
+    const at = T0 + 8 * D;
+    const whole = talksOnly(results(r.entries, at));
+    const usa = talksOnly(results(r.entries.map((e) => (e.id === aside.id ? RecordBuilder.stub(e) : e)), at));
+    expect(whole.obligations.map((o) => [o.debtor, o.status])).toEqual([['RUS', 'missed']]);
+    expect(usa.obligations).toEqual(whole.obligations);
+    const violations = (out: typeof whole) => out.findings.filter((f) => f.severity === 'violation');
+    expect(violations(usa)).toEqual(violations(whole));
+    // Those who can read it are told why it does not count.
+    expect(whole.findings.filter((f) => f.severity === 'info')).toEqual([
+      expect.objectContaining({ parties: ['RUS', 'USA'], evidence: [c.id, aside.id], explanation: expect.stringContaining('addressed to POL only: it does not fulfil the commitment, since USA, which holds the commitment, cannot read it') }),
+    ]);
+    // Addressed to USA as well, it fulfils it at every node that holds the commitment.
+    const told = r.add('RUS', T0 + 2 * D, 'note', { subject: 'Contacts', text: 'continued' }, { to: ['USA', 'POL'], refs: [c.id] });
+    expect(talksOnly(results(r.entries, at)).obligations.map((o) => [o.status, o.metBy])).toEqual([['met', told.id]]);
+  });
   it('a commitment of a working group is met only by a later meeting of that group', () => {
     const r = new RecordBuilder();
     const m = r.add('USA', T0, 'talks.meeting', { ...meetingBody, format: 'working-group', group: 'Strategic stability' });
