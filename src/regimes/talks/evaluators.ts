@@ -14,10 +14,15 @@ const MAX_PERIODS = 600;
 
 const quote = (s: string): string => `"${s.length > 80 ? `${s.slice(0, 77)}...` : s}"`;
 
-/** The meeting named by an entry's body, if held with content and visible. */
-function meetingOf(ctx: GroupContext, id: string): HeldEntry | undefined {
+/**
+ * The meeting named by `by`'s body, if held with content and visible — and read by every party
+ * that holds `by` (it reaches all of them), so that whatever is judged of `by` through the meeting
+ * is judged alike by each. A node that holds the meeting only as a stub knows it does not reach
+ * every such party (it is one of them), and so comes to the same answer as one that reads it.
+ */
+function meetingOf(ctx: GroupContext, id: string, by: HeldEntry): HeldEntry | undefined {
   const m = ctx.get(id);
-  return m?.type === 'talks.meeting' && m.body ? m : undefined;
+  return m?.type === 'talks.meeting' && m.body && !unreached(m, by).length ? m : undefined;
 }
 
 /**
@@ -38,7 +43,7 @@ function fulfils(h: HeldEntry, c: Commitment, owner: PartyCode, group: string | 
  * fewer; the rule counts only one that every party holding the commitment holds too, so that no
  * node finds a lapse that another, holding more, does not — and none rests on what it cannot read.
  */
-function unreached(h: HeldEntry, c: HeldEntry): string[] {
+function unreached(h: HeldEntry, c: { readonly author: PartyCode; readonly to: readonly string[] }): string[] {
   if (h.to.includes('*')) return [];
   if (c.to.includes('*')) return ['*'];
   return [...new Set([c.author, ...c.to])].filter((p) => p !== h.author && !h.to.includes(p)).sort();
@@ -53,9 +58,22 @@ export function commitment(c: HeldEntry, ctx: GroupContext): void {
   const body = c.body as unknown as Commitment;
   const rule = TALKS.commitment;
   const citation = `${rule.citation} (${c.id.slice(0, 12)})`;
-  const meeting = meetingOf(ctx, body.meeting);
+  const meeting = meetingOf(ctx, body.meeting, c);
   const group = (meeting?.body as unknown as Meeting | undefined)?.group;
   const creditors = meeting ? (meeting.body as unknown as Meeting).delegations.map((d) => d.party) : [c.author];
+  if (!meeting) {
+    // What it cannot read, every party holding the commitment says alike.
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'info',
+      parties: [c.author, ...c.to],
+      explanation: `${c.author}'s commitment ${quote(body.what)} names ${body.meeting.slice(0, 12)}…, which is not a talks.meeting that every party holding the commitment can read: it is judged without it — owed to ${c.author}, and fulfilled by ${body.fulfilledBy.type === 'talks.meeting' ? 'any later meeting with the owner\'s delegation' : `any ${body.fulfilledBy.type} of the owner`} naming it`,
+      evidence: [c],
+      at: c.t,
+      key: 'meeting-unread',
+    });
+  }
   const fulfilling: HeldEntry[] = [];
   for (const h of ctx.referrers(c.id)) {
     if (h.t < c.t || !h.refs.includes(c.id) || !body.owners.some((owner) => fulfils(h, body, owner, group))) continue;
@@ -134,7 +152,9 @@ export function briefings(m: HeldEntry, ctx: GroupContext): void {
   const attending = body.delegations.map((d) => d.party).sort();
   const concerned = [...new Set(body.agenda.flatMap((a) => a.concerns))].filter((p) => !attending.includes(p)).sort();
   if (!concerned.length) return;
-  const given = ctx.referrers(m.id).filter((h) => h.type === 'talks.briefing' && h.body && (h.body as unknown as Briefing).meeting === m.id);
+  // A briefing counts when every party holding the meeting holds it too (the catalogue refuses
+  // others where it can check; a record written without that check is judged alike everywhere).
+  const given = ctx.referrers(m.id).filter((h) => h.type === 'talks.briefing' && h.body && (h.body as unknown as Briefing).meeting === m.id && !unreached(h, m).length);
   for (const debtor of attending) {
     for (const creditor of concerned) {
       const terms = ctx.terms<ResolvedTalksTerms>([debtor, creditor], at);
@@ -161,7 +181,7 @@ export function briefings(m: HeldEntry, ctx: GroupContext): void {
 /** TALKS §readout: a readout by a party whose delegation did not attend, once the meeting is held. */
 export function attendance(r: HeldEntry, ctx: GroupContext): void {
   const body = r.body as unknown as Readout;
-  const m = meetingOf(ctx, body.meeting);
+  const m = meetingOf(ctx, body.meeting, r);
   if (!m) return;
   const meeting = m.body as unknown as Meeting;
   if (meeting.delegations.some((d) => d.party === r.author)) return;
@@ -227,7 +247,8 @@ export function groupCadence(id: string, ctx: GroupContext): void {
       until = a.inForce;
       t = a.inForce - 1;
     }
-    for (const span of spans.reverse()) groupSpan(id, list, span, attendedBy(meetings, list), ctx);
+    // A meeting counts when every party holding the agreement holds it too: each judges the cadence.
+    for (const span of spans.reverse()) groupSpan(id, list, span, attendedBy(meetings, list).filter((m) => !unreached(m.h, span.agreement).length), ctx);
   }
 }
 

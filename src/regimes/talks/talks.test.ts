@@ -121,6 +121,23 @@ describe('commitments (TALKS §commitment)', () => {
     const told = r.add('RUS', T0 + 2 * D, 'note', { subject: 'Contacts', text: 'continued' }, { to: ['USA', 'POL'], refs: [c.id] });
     expect(talksOnly(results(r.entries, at)).obligations.map((o) => [o.status, o.metBy])).toEqual([['met', told.id]]);
   });
+  it('a commitment naming a meeting that not every party holding it can read is judged alike by all of them, and says so', () => {
+    const r = new RecordBuilder();
+    // The deciding meeting, of a working group, went to RUS only; the commitment went to every party.
+    const m = r.add('USA', T0, 'talks.meeting', { ...meetingBody, format: 'working-group', group: 'Strategic stability' }, { to: ['RUS'] });
+    const c = r.add('USA', T0 + H, 'talks.commitment', { meeting: m.id, what: 'Meet again', owners: ['RUS'], due: iso(T0 + 10 * D), fulfilledBy: { type: 'talks.meeting' } }, { refs: [m.id] });
+    const other = r.add('RUS', T0 + 2 * D, 'talks.meeting', { ...meetingBody, at: iso(T0 + 2 * D), format: 'working-group', group: 'Cyber' }, { refs: [c.id] });
+    const at = T0 + 11 * D;
+    const view = (party: string) => r.entries.map((e) => (e.author === party || e.to!.includes('*') || e.to!.includes(party) ? e : RecordBuilder.stub(e)));
+    const [usa, rus, pol] = ['USA', 'RUS', 'POL'].map((p) => talksOnly(results(view(p), at)));
+    // USA and RUS read the meeting, POL holds its stub: the same obligations and findings at all three.
+    expect(rus).toEqual(usa);
+    expect(pol).toEqual(usa);
+    expect(usa.obligations.map((o) => [o.debtor, o.creditors, o.status, o.metBy])).toEqual([['RUS', ['USA'], 'met', other.id]]);
+    expect(usa.findings).toEqual([
+      expect.objectContaining({ severity: 'info', evidence: [c.id], explanation: expect.stringContaining('which is not a talks.meeting that every party holding the commitment can read: it is judged without it') }),
+    ]);
+  });
   it('a commitment of a working group is met only by a later meeting of that group', () => {
     const r = new RecordBuilder();
     const m = r.add('USA', T0, 'talks.meeting', { ...meetingBody, format: 'working-group', group: 'Strategic stability' });
