@@ -4,7 +4,7 @@
  * cadence, and readouts by a party that did not attend (a finding where a node accepted one before
  * it held the meeting).
  */
-import { DAY, compareHeld, deadline, formatDuration, isoTime, parseTime } from '../engine.js';
+import { DAY, compareHeld, deadline, formatDuration, isoTime, parseTime, unreached } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
 import { TALKS, type ResolvedGroup, type ResolvedTalksTerms } from './rules.js';
 import type { Briefing, Commitment, Meeting, Readout } from './schemas.js';
@@ -34,19 +34,6 @@ function fulfils(h: HeldEntry, c: Commitment, owner: PartyCode, group: string | 
   if (h.type !== 'talks.meeting') return h.author === owner;
   const later = h.body as unknown as Meeting;
   return later.delegations.some((d) => d.party === owner) && (group === undefined || later.group === group);
-}
-
-/**
- * The parties of `judges` (the commitment's author and addressees, or "*") that cannot read `h`:
- * none when `h` is addressed to "*", all but its author when the commitment went to "*" and `h`
- * did not. A fulfilling entry may be of any type, so the catalogue cannot refuse one addressed to
- * fewer; the rule counts only one that every party holding the commitment holds too, so that no
- * node finds a lapse that another, holding more, does not — and none rests on what it cannot read.
- */
-function unreached(h: HeldEntry, c: { readonly author: PartyCode; readonly to: readonly string[] }): string[] {
-  if (h.to.includes('*')) return [];
-  if (c.to.includes('*')) return ['*'];
-  return [...new Set([c.author, ...c.to])].filter((p) => p !== h.author && !h.to.includes(p)).sort();
 }
 
 /**
