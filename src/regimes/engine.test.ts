@@ -196,15 +196,20 @@ describe('no conviction from a partial record', () => {
     );
   });
 
-  it('fails for a record the catalogue refuses: an acknowledgement addressed only to the message\'s author convicts at the other addressee', () => {
+  it('holds for a record the catalogue refuses: an acknowledgement addressed only to the message\'s author does not count, so every addressee finds alike', () => {
     const r = new RecordBuilder();
     const m = r.add('USA', BASE, 'hotline.message', { priority: 'flash', subject: 'Status', text: 'Confirm.', language: 'en' }, { to: ['RUS', 'UKR'] });
-    r.add('RUS', BASE + 60_000, 'hotline.ack', {}, { to: ['USA'], refs: [m.id] });
+    const ack = r.add('RUS', BASE + 60_000, 'hotline.ack', {}, { to: ['USA'], refs: [m.id] });
     r.add('UKR', BASE + 60_000, 'hotline.ack', {}, { to: ['USA', 'RUS'], refs: [m.id] });
     const at = BASE + DAY;
-    expect(violations(evaluateAll(r.entries, at)).size).toBe(0);
-    // UKR holds RUS's acknowledgement only as a stub: it would convict RUS — so the catalogue refuses it.
-    expect([...violations(evaluateAll(viewOf(r.entries, 'UKR'), at)).values()]).toEqual([expect.stringMatching(/RUS did not acknowledge/)]);
+    // UKR holds RUS's acknowledgement only as a stub; USA and RUS read it, and it does not count for them either.
+    const whole = violations(evaluateAll(r.entries, at));
+    expect([...whole.values()]).toEqual([expect.stringMatching(/RUS did not acknowledge/)]);
+    for (const party of ['USA', 'RUS', 'UKR']) expect(violations(evaluateAll(viewOf(r.entries, party), at))).toEqual(whole);
+    // Those who read it are told why.
+    expect(evaluateAll(viewOf(r.entries, 'USA'), at).findings.filter((f) => f.severity === 'info')).toEqual([
+      expect.objectContaining({ evidence: [m.id, ack.id], explanation: expect.stringContaining('addressed to USA only: it does not count, since UKR, which holds the message, cannot read it') }),
+    ]);
     expect(accepted(r.entries).map((e) => e.author)).toEqual(['USA', 'UKR']);
   });
 });

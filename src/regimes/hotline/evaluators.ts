@@ -3,7 +3,7 @@
  * schedule of each party (HL §4). Deadlines count from the header time — when the author said
  * it — so a message sent while its addressee's node was down keeps its original deadline.
  */
-import { deadline, formatDuration } from '../engine.js';
+import { deadline, formatDuration, unreached } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
 import { ACK_RULE, HL, type ResolvedTerms } from './rules.js';
 import type { HotlineMessage } from './schemas.js';
@@ -29,18 +29,40 @@ const quote = (s: string): string => `"${s.length > 80 ? `${s.slice(0, 77)}...` 
 /**
  * HL §3: every addressee acknowledges the message by its priority's deadline — the window of the
  * agreement binding the message's author and that addressee when the message was sent (each
- * addressee may have its own), or the default.
+ * addressee may have its own), or the default. An acknowledgement counts when every party holding
+ * the message holds it too (addressed to the message's author and other addressees, as the
+ * catalogue asks where it can check): then each of them finds alike, and none finds a lapse on an
+ * acknowledgement it cannot read. One addressed to fewer does not count; those who can read it are
+ * told so (information).
  */
 export function acknowledgements(message: HeldEntry, ctx: GroupContext): void {
   const body = message.body as unknown as HotlineMessage;
   const rule = ACK_RULE[body.priority];
   const what = `${message.author}'s ${body.priority} message ${quote(body.subject)}`;
-  const acks = ctx.referrers(message.id);
-  for (const debtor of debtorsOf(message)) {
+  const debtors = debtorsOf(message);
+  const acks: HeldEntry[] = [];
+  for (const h of ctx.referrers(message.id)) {
+    if (h.type !== 'hotline.ack' || !debtors.includes(h.author)) continue;
+    const missing = unreached(h, message);
+    if (!missing.length) {
+      acks.push(h);
+      continue;
+    }
+    ctx.finding({
+      rule,
+      severity: 'info',
+      parties: [h.author, message.author, ...message.to],
+      explanation: `${h.author}'s acknowledgement of ${what} was addressed to ${h.to.join(', ') || 'nobody'} only: it does not count, since ${missing.join(', ')}, which ${missing.length === 1 ? 'holds' : 'hold'} the message, cannot read it`,
+      evidence: [message, h],
+      at: h.t,
+      key: 'unreached',
+    });
+  }
+  for (const debtor of debtors) {
     const terms = ctx.terms<ResolvedTerms>([message.author, debtor], message.t);
     const window = formatDuration(terms.ackMs[body.priority]);
     const due = ackDue(message, terms);
-    const ack = acks.find((h) => h.type === 'hotline.ack' && h.author === debtor);
+    const ack = acks.find((h) => h.author === debtor);
     deadline(ctx, {
       rule,
       debtor,
@@ -56,7 +78,8 @@ export function acknowledgements(message: HeldEntry, ctx: GroupContext): void {
 }
 
 /**
- * HL §4: from its first link test on, a party sends one every interval; a stretch of more than
+ * HL §4: from its first link test on, a party sends one every interval to every party (to "*":
+ * only those count, so that every party judges the same schedule); a stretch of more than
  * `missedLinkTestIntervals` intervals without one is a finding — with the tests on either side
  * as evidence once the next one came, with the last one while none has. The interval is that of
  * the agreement binding the party when it sent the test that opens the stretch.

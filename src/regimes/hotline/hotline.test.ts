@@ -103,7 +103,8 @@ describe('HL §3: acknowledgement deadlines', () => {
     const r = new Record();
     const imm = r.add('UKR', T0, 'hotline.message', message('immediate'), { to: ['RUS', 'OSCE'] });
     const rou = r.add('UKR', T0, 'hotline.message', message('routine'), { to: ['RUS'] });
-    r.add('RUS', T0 + 29 * MIN, 'hotline.ack', {}, { to: ['UKR'], refs: [imm.id, rou.id] });
+    // Addressed to every party holding the messages (OSCE holds the immediate one), as the catalogue asks.
+    r.add('RUS', T0 + 29 * MIN, 'hotline.ack', {}, { to: ['UKR', 'OSCE'], refs: [imm.id, rou.id] });
     const out = evaluate([hotline], r.entries, T0 + 25 * 3600 * SEC);
     const of = (id: string, debtor: string) => out.obligations.find((o) => o.evidence[0] === id && o.debtor === debtor);
     expect(of(imm.id, 'RUS')).toMatchObject({ rule: HL.ackImmediate.id, status: 'met', due: '2022-02-14T10:30:00.000Z' });
@@ -172,6 +173,16 @@ describe('HL §4: link tests', () => {
     agree(r, ['USA', 'RUS'], { linkTestIntervalSeconds: 1800 });
     const short = evaluate([hotline], r.entries, T0 + 2 * HOUR + 1);
     expect(short.findings.map((f) => f.evidence.length)).toEqual([2]);
+  });
+
+  it('only link tests to every party count: a party judges the schedule every other party judges, not the tests it alone was sent', () => {
+    const r = new Record();
+    const first = r.add('USA', T0, 'link.test', { n: 1 });
+    // A test to RUS alone: UKR holds its stub; RUS would otherwise see no gap where UKR sees one.
+    r.add('USA', T0 + 2 * HOUR, 'link.test', { n: 2 }, { to: ['RUS'] });
+    const third = r.add('USA', T0 + 4 * HOUR, 'link.test', { n: 3 });
+    const out = evaluate([hotline], r.entries, T0 + 5 * HOUR);
+    expect(out.findings.map((f) => [f.rule, f.evidence])).toEqual([[HL.linkTest.id, [first.id, third.id]]]);
   });
 });
 

@@ -27,7 +27,8 @@ import { hotlineSchemas } from './schemas.js';
 function groupsOf(h: HeldEntry): string[] {
   if (!h.body) return [];
   if (h.type === 'hotline.message' && !h.to.includes('*')) return [`msg:${h.id}`];
-  if (h.type === 'link.test') return [`lt:${h.author}`];
+  // A link test to fewer than every party: each party would judge a different schedule.
+  if (h.type === 'link.test' && h.to.includes('*')) return [`lt:${h.author}`];
   return [];
 }
 
@@ -42,7 +43,8 @@ export function isFlashFor(e: LedgerEntry, peer: string): boolean {
 export const hotline: RegimeModule = Object.freeze({
   id: 'hotline',
   // 1.1.0: the figures come from the agreements in the record, per pair of parties.
-  version: '1.1.0',
+  // 1.2.0: an acknowledgement counts when every party holding the message holds it; link tests to "*".
+  version: '1.2.0',
   title: 'Hotline agreement (acknowledgements and link tests)',
   rules: HOTLINE_RULES,
   types: hotlineSchemas,

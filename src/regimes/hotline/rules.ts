@@ -20,7 +20,7 @@ export const HL = {
     citation: 'HL §3.1',
     title: 'Acknowledgement of a flash message',
     description:
-      'Every addressee of a flash message acknowledges it (a duty officer has read it: a hotline.ack naming the message in its refs) within 5 minutes of the message\'s header time — when it was sent, even if the link was down then.',
+      'Every addressee of a flash message acknowledges it (a duty officer has read it: a hotline.ack naming the message in its refs) within 5 minutes of the message\'s header time — when it was sent, even if the link was down then. An acknowledgement counts when it is addressed to the message\'s author and other addressees (every party holding the message): one addressed to fewer does not (information to those who can read it), so that no party finds a lapse on an acknowledgement it cannot read, and all find alike.',
     figures: { seconds: 5 * 60 },
   },
   ackImmediate: {
@@ -42,7 +42,7 @@ export const HL = {
     citation: 'HL §4 (after the 1963 DCL hourly test)',
     title: 'Link tests',
     description:
-      'A party that runs the hotline sends a link.test to every party every interval (hourly by default). No link test from it for more than two intervals is a finding; counted from its first link test.',
+      'A party that runs the hotline sends a link.test to every party every interval (hourly by default). No link test from it for more than two intervals is a finding; counted from its first link test. Only link tests addressed to every party ("*") count: each party judges the same schedule.',
     figures: { intervalSeconds: 3600, missedIntervals: 2 },
   },
 } as const satisfies Record<string, RuleRow>;

@@ -4,7 +4,7 @@
  * cadence, and readouts by a party that did not attend (a finding where a node accepted one before
  * it held the meeting).
  */
-import { DAY, compareHeld, deadline, formatDuration, isoTime, parseTime } from '../engine.js';
+import { DAY, compareHeld, deadline, formatDuration, isoTime, parseTime, unreached } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
 import { TALKS, type ResolvedGroup, type ResolvedTalksTerms } from './rules.js';
 import type { Briefing, Commitment, Meeting, Readout } from './schemas.js';
@@ -14,10 +14,15 @@ const MAX_PERIODS = 600;
 
 const quote = (s: string): string => `"${s.length > 80 ? `${s.slice(0, 77)}...` : s}"`;
 
-/** The meeting named by an entry's body, if held with content and visible. */
-function meetingOf(ctx: GroupContext, id: string): HeldEntry | undefined {
+/**
+ * The meeting named by `by`'s body, if held with content and visible — and read by every party
+ * that holds `by` (it reaches all of them), so that whatever is judged of `by` through the meeting
+ * is judged alike by each. A node that holds the meeting only as a stub knows it does not reach
+ * every such party (it is one of them), and so comes to the same answer as one that reads it.
+ */
+function meetingOf(ctx: GroupContext, id: string, by: HeldEntry): HeldEntry | undefined {
   const m = ctx.get(id);
-  return m?.type === 'talks.meeting' && m.body ? m : undefined;
+  return m?.type === 'talks.meeting' && m.body && !unreached(m, by).length ? m : undefined;
 }
 
 /**
@@ -31,19 +36,55 @@ function fulfils(h: HeldEntry, c: Commitment, owner: PartyCode, group: string | 
   return later.delegations.some((d) => d.party === owner) && (group === undefined || later.group === group);
 }
 
-/** TALKS §commitment: an obligation of each owner, met by the first fulfilling entry of its period. */
+/**
+ * TALKS §commitment: an obligation of each owner, met by the first fulfilling entry of its period
+ * that every party holding the commitment holds too. One addressed to fewer does not count: the
+ * parties that can read it are told so (information).
+ */
 export function commitment(c: HeldEntry, ctx: GroupContext): void {
   const body = c.body as unknown as Commitment;
   const rule = TALKS.commitment;
   const citation = `${rule.citation} (${c.id.slice(0, 12)})`;
-  const meeting = meetingOf(ctx, body.meeting);
+  const meeting = meetingOf(ctx, body.meeting, c);
+  const group = (meeting?.body as unknown as Meeting | undefined)?.group;
   const creditors = meeting ? (meeting.body as unknown as Meeting).delegations.map((d) => d.party) : [c.author];
-  const fulfilling = ctx.referrers(c.id).filter((h) => h.t >= c.t && h.refs.includes(c.id));
+  if (!meeting) {
+    // What it cannot read, every party holding the commitment says alike.
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'info',
+      parties: [c.author, ...c.to],
+      explanation: `${c.author}'s commitment ${quote(body.what)} names ${body.meeting.slice(0, 12)}…, which is not a talks.meeting that every party holding the commitment can read: it is judged without it — owed to ${c.author}, and fulfilled by ${body.fulfilledBy.type === 'talks.meeting' ? 'any later meeting with the owner\'s delegation' : `any ${body.fulfilledBy.type} of the owner`} naming it`,
+      evidence: [c],
+      at: c.t,
+      key: 'meeting-unread',
+    });
+  }
+  const fulfilling: HeldEntry[] = [];
+  for (const h of ctx.referrers(c.id)) {
+    if (h.t < c.t || !h.refs.includes(c.id) || !body.owners.some((owner) => fulfils(h, body, owner, group))) continue;
+    const missing = unreached(h, c);
+    if (!missing.length) {
+      fulfilling.push(h);
+      continue;
+    }
+    ctx.finding({
+      rule,
+      citation,
+      severity: 'info',
+      parties: [h.author, c.author, ...c.to],
+      explanation: `${h.author}'s ${h.type} naming ${quote(body.what)} was addressed to ${h.to.join(', ') || 'nobody'} only: it does not fulfil the commitment, since ${missing[0] === '*' ? 'the commitment went to every party, and not every party' : `${missing.join(', ')}, which ${missing.length === 1 ? 'holds' : 'hold'} the commitment,`} cannot read it`,
+      evidence: [c, h],
+      at: h.t,
+      key: 'unreached',
+    });
+  }
   const what = quote(body.what);
   for (const owner of [...body.owners].sort()) {
     const others = creditors.filter((p) => p !== owner);
     const owed = others.length ? others : [c.author];
-    const answers = fulfilling.filter((h) => fulfils(h, body, owner, (meeting?.body as unknown as Meeting | undefined)?.group));
+    const answers = fulfilling.filter((h) => fulfils(h, body, owner, group));
     if (body.due !== undefined) {
       const due = parseTime(body.due)!;
       const by = answers[0];
@@ -98,7 +139,9 @@ export function briefings(m: HeldEntry, ctx: GroupContext): void {
   const attending = body.delegations.map((d) => d.party).sort();
   const concerned = [...new Set(body.agenda.flatMap((a) => a.concerns))].filter((p) => !attending.includes(p)).sort();
   if (!concerned.length) return;
-  const given = ctx.referrers(m.id).filter((h) => h.type === 'talks.briefing' && h.body && (h.body as unknown as Briefing).meeting === m.id);
+  // A briefing counts when every party holding the meeting holds it too (the catalogue refuses
+  // others where it can check; a record written without that check is judged alike everywhere).
+  const given = ctx.referrers(m.id).filter((h) => h.type === 'talks.briefing' && h.body && (h.body as unknown as Briefing).meeting === m.id && !unreached(h, m).length);
   for (const debtor of attending) {
     for (const creditor of concerned) {
       const terms = ctx.terms<ResolvedTalksTerms>([debtor, creditor], at);
@@ -125,7 +168,7 @@ export function briefings(m: HeldEntry, ctx: GroupContext): void {
 /** TALKS §readout: a readout by a party whose delegation did not attend, once the meeting is held. */
 export function attendance(r: HeldEntry, ctx: GroupContext): void {
   const body = r.body as unknown as Readout;
-  const m = meetingOf(ctx, body.meeting);
+  const m = meetingOf(ctx, body.meeting, r);
   if (!m) return;
   const meeting = m.body as unknown as Meeting;
   if (meeting.delegations.some((d) => d.party === r.author)) return;
@@ -191,7 +234,8 @@ export function groupCadence(id: string, ctx: GroupContext): void {
       until = a.inForce;
       t = a.inForce - 1;
     }
-    for (const span of spans.reverse()) groupSpan(id, list, span, attendedBy(meetings, list), ctx);
+    // A meeting counts when every party holding the agreement holds it too: each judges the cadence.
+    for (const span of spans.reverse()) groupSpan(id, list, span, attendedBy(meetings, list).filter((m) => !unreached(m.h, span.agreement).length), ctx);
   }
 }
 

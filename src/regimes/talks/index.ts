@@ -52,7 +52,9 @@ function linksOf(h: HeldEntry): string[] {
 export const talks: RegimeModule = Object.freeze({
   id: 'talks',
   // 1.1.0: working groups and their agreed cadence (TALKS §group).
-  version: '1.1.0',
+  // 1.2.0: what a rule reads of another entry (a commitment's fulfilment and meeting, a briefing,
+  // a readout's meeting, a group's meetings) counts only when every party judging it holds it too.
+  version: '1.2.0',
   title: 'The talks record (meetings, readouts, commitments, briefings)',
   rules: TALKS_RULES,
   types: talksSchemas,

@@ -14,7 +14,7 @@ export const TALKS = {
     citation: 'TALKS §commitment',
     title: 'A commitment made at a meeting',
     description:
-      'A talks.commitment binds each of its owners: by its due date, or in every period of its cadence, each owner makes the entry it names as fulfilling it (a later meeting of that group, a report), referring to the commitment. A lapse is a finding. The citation is completed with the commitment entry\'s id.',
+      'A talks.commitment binds each of its owners: by its due date, or in every period of its cadence, each owner makes the entry it names as fulfilling it (a later meeting of that group, a report), referring to the commitment. A lapse is a finding. The fulfilling entry may be of any type, so it counts only when every party holding the commitment holds it too: addressed to "*", or to the commitment\'s author and addressees. One addressed to fewer does not fulfil it (information to those who can read it), so that no node finds a lapse another does not, and none rests on an entry it cannot read. Likewise the deciding meeting (whose delegations are owed it, and whose group a later meeting must be of) is read only when every party holding the commitment can read it; otherwise every one of them judges the commitment without it, owed to its author, and says so (information). The citation is completed with the commitment entry\'s id.',
     figures: {},
   },
   attendance: {
@@ -22,7 +22,7 @@ export const TALKS = {
     citation: 'TALKS §readout',
     title: 'A readout is by a party that attended',
     description:
-      'A readout is one party\'s account of a meeting its delegation attended. A node holding the meeting refuses a readout by any other party; one accepted where the meeting was not held is a finding once the meeting is, and no divergence report counts it.',
+      'A readout is one party\'s account of a meeting its delegation attended. A node holding the meeting refuses a readout by any other party; one accepted where the meeting was not held is a finding once the meeting is — where every party holding the readout can read the meeting — and no divergence report counts it.',
     figures: {},
   },
   briefing: {
@@ -30,7 +30,7 @@ export const TALKS = {
     citation: 'TALKS §briefing (agreed terms)',
     title: 'Parties an item concerns are briefed',
     description:
-      'Where the parties have agreed a briefing deadline (terms `briefingHours`, default 0: none), each party whose delegation attended a meeting briefs every party an agenda item concerns that did not attend, within that many hours of the meeting, with a talks.briefing naming it. The deadline of a pair is that of the agreement binding both.',
+      'Where the parties have agreed a briefing deadline (terms `briefingHours`, default 0: none), each party whose delegation attended a meeting briefs every party an agenda item concerns that did not attend, within that many hours of the meeting, with a talks.briefing naming it that every party holding the meeting holds too (addressed to "*", or to the meeting\'s author and addressees). The deadline of a pair is that of the agreement binding both.',
     figures: { briefingHours: 0 },
   },
   groupCadence: {
@@ -38,7 +38,7 @@ export const TALKS = {
     citation: 'TALKS §group (agreed terms)',
     title: 'A working group or standing body meets on time',
     description:
-      'Where the talks terms binding a group\'s members define it (terms `groups.<id>`: its `members` and `cadenceDays`), the group meets — a talks.meeting of format working-group naming the group id in `group`, with a delegation of every member — within `cadenceDays` after its previous meeting, or after the agreement came into force. A meeting counts from when it was held and is in the record (the later of its `at` and its header time). Each member owes it; a group that does not meet on time is one finding, however long the lapse, and the count starts again from its next meeting. A later agreement setting the members\' talks terms governs from its entry into force, and counts afresh from then; one that leaves the group out ends it. The citation is completed with the agreement\'s entry id.',
+      'Where the talks terms binding a group\'s members define it (terms `groups.<id>`: its `members` and `cadenceDays`), the group meets — a talks.meeting of format working-group naming the group id in `group`, with a delegation of every member, which every party holding the agreement holds too — within `cadenceDays` after its previous meeting, or after the agreement came into force. A meeting counts from when it was held and is in the record (the later of its `at` and its header time). Each member owes it; a group that does not meet on time is one finding, however long the lapse, and the count starts again from its next meeting. A later agreement setting the members\' talks terms governs from its entry into force, and counts afresh from then; one that leaves the group out ends it. The citation is completed with the agreement\'s entry id.',
     figures: {},
   },
 } as const satisfies Record<string, RuleRow>;

@@ -100,6 +100,44 @@ describe('commitments (TALKS §commitment)', () => {
     ]);
     expect(talksOnly(results(r.entries, start + 14 * D + 1)).findings).toHaveLength(1);
   });
+  it('an entry of any type fulfils it only when every party holding the commitment holds it: a node not addressed finds what an addressee finds', () => {
+    const r = new RecordBuilder();
+    const m = r.add('USA', T0, 'talks.meeting', meetingBody, { to: ['RUS'] });
+    const c = r.add('USA', T0 + H, 'talks.commitment', { meeting: m.id, what: 'Report on contacts', owners: ['RUS'], due: iso(T0 + 7 * D), fulfilledBy: { type: 'note' } }, { to: ['RUS'], refs: [m.id] });
+    // RUS's report names the commitment but goes to POL only: USA, which holds the commitment, holds only its stub.
+    const aside = r.add('RUS', T0 + D, 'note', { subject: 'Contacts', text: 'continued' }, { to: ['POL'], refs: [c.id] });
+    const at = T0 + 8 * D;
+    const whole = talksOnly(results(r.entries, at));
+    const usa = talksOnly(results(r.entries.map((e) => (e.id === aside.id ? RecordBuilder.stub(e) : e)), at));
+    expect(whole.obligations.map((o) => [o.debtor, o.status])).toEqual([['RUS', 'missed']]);
+    expect(usa.obligations).toEqual(whole.obligations);
+    const violations = (out: typeof whole) => out.findings.filter((f) => f.severity === 'violation');
+    expect(violations(usa)).toEqual(violations(whole));
+    // Those who can read it are told why it does not count.
+    expect(whole.findings.filter((f) => f.severity === 'info')).toEqual([
+      expect.objectContaining({ parties: ['RUS', 'USA'], evidence: [c.id, aside.id], explanation: expect.stringContaining('addressed to POL only: it does not fulfil the commitment, since USA, which holds the commitment, cannot read it') }),
+    ]);
+    // Addressed to USA as well, it fulfils it at every node that holds the commitment.
+    const told = r.add('RUS', T0 + 2 * D, 'note', { subject: 'Contacts', text: 'continued' }, { to: ['USA', 'POL'], refs: [c.id] });
+    expect(talksOnly(results(r.entries, at)).obligations.map((o) => [o.status, o.metBy])).toEqual([['met', told.id]]);
+  });
+  it('a commitment naming a meeting that not every party holding it can read is judged alike by all of them, and says so', () => {
+    const r = new RecordBuilder();
+    // The deciding meeting, of a working group, went to RUS only; the commitment went to every party.
+    const m = r.add('USA', T0, 'talks.meeting', { ...meetingBody, format: 'working-group', group: 'Strategic stability' }, { to: ['RUS'] });
+    const c = r.add('USA', T0 + H, 'talks.commitment', { meeting: m.id, what: 'Meet again', owners: ['RUS'], due: iso(T0 + 10 * D), fulfilledBy: { type: 'talks.meeting' } }, { refs: [m.id] });
+    const other = r.add('RUS', T0 + 2 * D, 'talks.meeting', { ...meetingBody, at: iso(T0 + 2 * D), format: 'working-group', group: 'Cyber' }, { refs: [c.id] });
+    const at = T0 + 11 * D;
+    const view = (party: string) => r.entries.map((e) => (e.author === party || e.to!.includes('*') || e.to!.includes(party) ? e : RecordBuilder.stub(e)));
+    const [usa, rus, pol] = ['USA', 'RUS', 'POL'].map((p) => talksOnly(results(view(p), at)));
+    // USA and RUS read the meeting, POL holds its stub: the same obligations and findings at all three.
+    expect(rus).toEqual(usa);
+    expect(pol).toEqual(usa);
+    expect(usa.obligations.map((o) => [o.debtor, o.creditors, o.status, o.metBy])).toEqual([['RUS', ['USA'], 'met', other.id]]);
+    expect(usa.findings).toEqual([
+      expect.objectContaining({ severity: 'info', evidence: [c.id], explanation: expect.stringContaining('which is not a talks.meeting that every party holding the commitment can read: it is judged without it') }),
+    ]);
+  });
   it('a commitment of a working group is met only by a later meeting of that group', () => {
     const r = new RecordBuilder();
     const m = r.add('USA', T0, 'talks.meeting', { ...meetingBody, format: 'working-group', group: 'Strategic stability' });
