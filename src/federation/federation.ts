@@ -375,7 +375,7 @@ export class Federation {
       prev = h.seq;
     });
     const report = push.entries.length ? await this.#accept(push.entries, from) : undefined;
-    const receipts = (report?.receipts ?? []).filter((r) => r.to?.includes(from));
+    const receipts = (report?.receipts ?? []).filter((r) => r.body?.of === from);
     if (receipts.length) this.#links.get(from)?.returnedInline(receipts[receipts.length - 1].seq);
     const held = this.ledger.head(from);
     const reply: PushReply = {
