@@ -7,19 +7,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import { startNode } from '../../src/server/node.js';
 import type { HotlineConfig } from '../../src/regimes/hotline/live/config.js';
-import { bareLedger, FAST_TIMINGS, note, operatorApi, signedRequest, startNetwork, waitFor, type TestNetwork } from './support.js';
+import { bareLedger, FAST_TIMINGS, introduce, note, operatorApi, signedRequest, startNetwork, waitFor, type TestNetwork } from './support.js';
 import { recordEvents, webhookReceiver, type EventRecorder, type WebhookReceiver } from '../hotline/support.js';
 
 let net: TestNetwork | undefined;
+let other: TestNetwork | undefined;
 let hook: WebhookReceiver | undefined;
 let stream: EventRecorder | undefined;
 const bare: Ledger[] = [];
 afterEach(async () => {
   stream?.stop();
   await net?.close();
+  await other?.close();
   await hook?.close();
   for (const l of bare.splice(0)) await l.close();
-  net = hook = stream = undefined;
+  net = other = hook = stream = undefined;
 });
 
 describe('a stolen key is told to its owner', () => {
@@ -69,6 +71,26 @@ describe('a stolen key is told to its owner', () => {
     net.nodes.USA = back;
     expect(back.federation.status().alerts.find((a) => a.kind === 'key-compromise')).toMatchObject({ peer: 'RUS', seq: 2, otherId: stolen.id });
   }, 60_000);
+
+  it('a fork at a seq USA holds — the thief\'s USA#1 reached RUS first — raises key-compromise naming both entries, and the equivocation stays as evidence', async () => {
+    // USA writes its USA#1 before it knows RUS; RUS, knowing USA, gets the thief's USA#1 first.
+    net = await startNetwork(['USA']);
+    other = await startNetwork(['RUS']);
+    const { USA } = net.nodes;
+    const { RUS } = other.nodes;
+    const real = await USA.ledger.append({ type: 'note', to: ['*'], body: note('real one') });
+    await RUS.ledger.roster.add({ ...USA.folder.descriptor, url: USA.url }, new Date().toISOString());
+    await RUS.federation.rosterChanged();
+    const thief = await bareLedger('USA', USA.folder.key, [USA, RUS].map((n) => ({ ...n.folder.descriptor, url: n.url })));
+    bare.push(thief);
+    const stolen = await thief.append({ type: 'note', to: ['RUS'], body: note('not written by USA') });
+    expect((await signedRequest(RUS, { party: 'USA', key: USA.folder.key }, 'POST', '/federation/v1/push', { batch: 'thief-batch-2', entries: [stolen.envelope], heads: {} })).status).toBe(200);
+    await introduce([USA, RUS]);
+    await waitFor('the key-compromise alert at USA', () => USA.federation.status().alerts.some((a) => a.kind === 'key-compromise'));
+    expect(USA.federation.status().alerts.find((a) => a.kind === 'key-compromise')).toMatchObject({ peer: 'RUS', seq: 1, heldId: real.id, otherId: stolen.id });
+    // USA keeps the thief's header as equivocation evidence of its own log.
+    await waitFor('the evidence at USA', async () => (await USA.ledger.equivocations()).some((e) => e.author === 'USA' && e.otherId === stolen.id));
+  }, 30_000);
 
   it('a peer gossiping a head of USA\'s log that is not signed with USA\'s key raises no key-compromise alert', async () => {
     net = await startNetwork(['USA', 'RUS']);
