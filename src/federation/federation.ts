@@ -20,7 +20,7 @@
  */
 import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { ZERO_HASH } from '../protocol/bytes.js';
-import { isAddressee, isPartyCode, stubOf, type Envelope } from '../protocol/entry.js';
+import { decodeEnvelope, isAddressee, isPartyCode, stubOf, verifyEntrySignature, type Envelope } from '../protocol/entry.js';
 import { ParleyError } from '../protocol/errors.js';
 import type { SigningKey } from '../protocol/signing.js';
 import type { AcceptReport, Ledger, LedgerEntry } from '../ledger/ledger.js';
@@ -50,7 +50,24 @@ export interface PeerStatus {
 export type Alert =
   | { kind: 'equivocation'; author: string; seq: number; heldId: string; otherId: string; source: string; seenAt: string; message: string }
   | { kind: 'refused'; party: string; code: string; message: string; since: string }
-  | { kind: 'receipt'; party: string; seq: number; heldId: string; otherId: string; seenAt: string; message: string };
+  | { kind: 'receipt'; party: string; seq: number; heldId: string; otherId: string; seenAt: string; message: string }
+  | KeyCompromiseAlert;
+
+/**
+ * A peer holds an entry of this party's own log that this node never wrote, signed with this
+ * party's key: the key is in someone else's hands. `heldId` is this node's entry at that seq
+ * ('' when the entry is beyond this node's head).
+ */
+export interface KeyCompromiseAlert {
+  kind: 'key-compromise';
+  party: string;
+  peer: string;
+  seq: number;
+  heldId: string;
+  otherId: string;
+  seenAt: string;
+  message: string;
+}
 
 export interface NodeStatus {
   party: string;
@@ -102,7 +119,10 @@ const META = {
   acked: (p: string) => `federation:acked:${p}`,
   contact: (p: string) => `federation:contact:${p}`,
   delivered: (p: string) => `federation:delivered:${p}`,
+  compromise: 'federation:key-compromise',
 };
+/** Key-compromise alerts kept (and written with the ledger), the latest. */
+const MAX_COMPROMISE_ALERTS = 32;
 const PERSIST_DELAY_MS = 250;
 const CONTACT_PERSIST_MS = 60_000;
 const TAIL_MAX = 4096;
@@ -158,6 +178,10 @@ export class Federation {
   readonly #written = new Map<string, string>();
   #kickQueued = false;
   #lastRosterReload = 0;
+  /** Entries of this party's log shown by peers and never written here, by `${seq} ${id}` (written with the ledger). */
+  readonly #compromise = new Map<string, KeyCompromiseAlert>();
+  /** Own-log heads being fetched from a peer to be checked, by `${seq} ${id}`. */
+  readonly #compromiseChecks = new Set<string>();
   /** Equivocation evidence held, as alerts: read at start and after an accept that found more. */
   #equivocations: (Alert & { kind: 'equivocation' })[] = [];
   #started = false;
@@ -215,6 +239,7 @@ export class Federation {
     this.#unsubscribe = this.ledger.onCommit((entries) => this.#onCommit(entries));
     this.#unlost = this.ledger.shared?.onLost(() => this.#linksLost());
     this.#equivocations = await equivocationAlerts(this.ledger);
+    for (const a of await compromiseAlerts(this.ledger)) this.#compromise.set(`${a.seq} ${a.otherId}`, a);
     for (const p of this.#peers()) await this.#scanReceipts(p);
     await this.#syncLinks();
     const every = Math.max(50, Math.min(1000, Math.floor(this.#timings.heartbeatMs / 2)));
@@ -360,7 +385,7 @@ export class Federation {
       prev = h.seq;
     });
     const report = push.entries.length ? await this.#accept(push.entries, from) : undefined;
-    const receipts = (report?.receipts ?? []).filter((r) => r.to?.includes(from));
+    const receipts = (report?.receipts ?? []).filter((r) => r.body?.of === from);
     if (receipts.length) this.#links.get(from)?.returnedInline(receipts[receipts.length - 1].seq);
     const held = this.ledger.head(from);
     const reply: PushReply = {
@@ -414,7 +439,7 @@ export class Federation {
         lastContact: s?.lastContact !== undefined ? new Date(s.lastContact).toISOString() : null,
       };
     });
-    return { party: this.party, seq: own, peers, alerts: [...this.#equivocations, ...this.#refusals.values(), ...this.#badReceipts.values()], wire: this.#client.wire() };
+    return { party: this.party, seq: own, peers, alerts: [...this.#equivocations, ...this.#refusals.values(), ...this.#badReceipts.values(), ...this.#compromise.values()], wire: this.#client.wire() };
   }
 
   // ------------------------------------------------------------------ internals
@@ -592,11 +617,18 @@ export class Federation {
       const seen = `${h.seq} ${h.id}`;
       if (checked.get(author) === seen) continue;
       const mine = this.ledger.head(author);
+      if (author === this.party && (mine?.seq ?? 0) < h.seq) {
+        // A head of this party's own log beyond what it ever wrote: the sign of a stolen key.
+        checked.set(author, seen);
+        void this.#ownHeadNotWritten(peer, h, '');
+        continue;
+      }
       if (!mine || mine.seq < h.seq) continue;
       checked.set(author, seen);
       const compare = (idAt: string | undefined) => {
         if (author === this.party && idAt === h.id) this.#links.get(peer)?.peerHolds(h.seq);
         if (idAt !== undefined && idAt !== h.id) void this.#pullFork(peer, author, h);
+        if (author === this.party && idAt !== undefined && idAt !== h.id) void this.#ownHeadNotWritten(peer, h, idAt);
       };
       const known = mine.seq === h.seq ? mine.id : this.#tailId(author, h.seq);
       if (known !== undefined) compare(known);
@@ -639,6 +671,49 @@ export class Federation {
     } finally {
       // Only pulls in flight are kept (a head gossiped again is not pulled twice: #checked remembers it per peer).
       this.#forkPulls.delete(key);
+    }
+  }
+
+  /**
+   * `peer` gossips a head of this party's own log that this node never wrote (beyond its head, or
+   * another entry at a seq it holds). The entry is fetched from the peer and its signature checked
+   * against this party's key: if it verifies, someone else signs with the key — a `key-compromise`
+   * alert (status, event stream, the hotline's webhook), kept with the ledger. An entry that does not
+   * verify is the peer's own error, logged. A fetch that fails is tried again at the next gossip.
+   */
+  async #ownHeadNotWritten(peer: string, h: Head, heldId: string): Promise<void> {
+    const key = `${h.seq} ${h.id}`;
+    if (this.#compromise.has(key) || this.#compromiseChecks.has(key)) return;
+    this.#compromiseChecks.add(key);
+    try {
+      const address = this.#address(peer);
+      const own = this.ledger.roster.key(this.party);
+      if (!address || !own) return;
+      const page = await this.#client.log(address, this.party, h.seq - 1, 1);
+      const d = page.entries[0] ? decodeEnvelope(page.entries[0]) : undefined;
+      if (!d?.ok || d.value.id !== h.id || d.value.header.author !== this.party || d.value.header.seq !== h.seq) {
+        this.#checked.get(peer)?.delete(this.party);
+        return;
+      }
+      if (this.#stopped) return;
+      if (!verifyEntrySignature(d.value, own)) {
+        this.#log.warn({ peer, seq: h.seq, id: h.id }, `${peer} gossips ${this.party}#${h.seq} that is not signed with ${this.party}'s key`);
+        return;
+      }
+      const alert: KeyCompromiseAlert = {
+        kind: 'key-compromise', party: this.party, peer, seq: h.seq, heldId, otherId: h.id, seenAt: new Date(this.#clock()).toISOString(),
+        message: `${peer} holds ${this.party}#${h.seq} (${h.id.slice(0, 12)}…), signed with ${this.party}'s key, which this node never wrote (${heldId ? `its entry at that seq is ${heldId.slice(0, 12)}…` : `its head is seq ${this.ledger.head(this.party)?.seq ?? 0}`}): the signing key is compromised — rotate it and state which branch is ${this.party}'s own`,
+      };
+      this.#compromise.set(key, alert);
+      while (this.#compromise.size > MAX_COMPROMISE_ALERTS) this.#compromise.delete(this.#compromise.keys().next().value!);
+      this.#log.error({ peer, seq: h.seq, id: h.id, heldId }, alert.message);
+      this.#emit({ kind: 'alert', alert });
+      await this.ledger.saveMeta({ [META.compromise]: JSON.stringify([...this.#compromise.values()]) });
+    } catch (err) {
+      this.#checked.get(peer)?.delete(this.party);
+      this.#log.warn({ peer, seq: h.seq, err }, `could not fetch ${this.party}#${h.seq} that ${peer} gossips and this node never wrote`);
+    } finally {
+      this.#compromiseChecks.delete(key);
     }
   }
 
@@ -820,6 +895,16 @@ function parseDelivered(text: string | undefined): { upto: number; scanned: numb
   }
 }
 
+/** The key-compromise alerts written with the ledger. */
+async function compromiseAlerts(ledger: Ledger): Promise<KeyCompromiseAlert[]> {
+  try {
+    const v = JSON.parse((await ledger.meta(META.compromise)) ?? '[]') as unknown;
+    return Array.isArray(v) ? (v as KeyCompromiseAlert[]).filter((a) => a && a.kind === 'key-compromise') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Equivocation evidence the ledger keeps, as alerts. */
 export async function equivocationAlerts(ledger: Ledger): Promise<(Alert & { kind: 'equivocation' })[]> {
   return (await ledger.equivocations()).map((e) => ({
@@ -854,5 +939,5 @@ export async function offlineStatus(ledger: Ledger): Promise<NodeStatus> {
       lastContact: contact ? new Date(Number(contact)).toISOString() : null,
     });
   }
-  return { party: self, seq: own, peers, alerts: await equivocationAlerts(ledger) };
+  return { party: self, seq: own, peers, alerts: [...(await equivocationAlerts(ledger)), ...(await compromiseAlerts(ledger))] };
 }

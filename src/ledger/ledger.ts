@@ -812,6 +812,7 @@ export class Ledger {
     // include one addressed to this party that is not itself a receipt. A second entry at a seq
     // already held is evidence, not an accepted entry: it causes no receipt.
     const receiptBodies: { of: string; upto: number; head: string }[] = [];
+    const receiptTo = new Map<string, string[]>();
     if (options.receipts) {
       const forks = new Set(evidence);
       for (const author of touched) {
@@ -825,11 +826,14 @@ export class Ledger {
             !forks.has(e) && e.header.author === author && e.header.seq > last && e.header.seq <= s.seq &&
             e.content && e.content.type !== 'receipt' && isAddressee(e.content, this.party),
         );
-        if (due) receiptBodies.push({ of: author, upto: s.seq, head: s.id });
+        if (due) {
+          receiptBodies.push({ of: author, upto: s.seq, head: s.id });
+          receiptTo.set(author, receiptAddressees(this.party, author, [...decoded, ...stored].filter((e) => !forks.has(e) && e.header.author === author && e.header.seq > last! && e.header.seq <= s.seq)));
+        }
       }
     }
 
-    const decision: AcceptDecision = { now, work, base, rows, stored, nodes, attach, equivocations, evidence, held, gaps, duplicates, receiptBodies };
+    const decision: AcceptDecision = { now, work, base, rows, stored, nodes, attach, equivocations, evidence, held, gaps, duplicates, receiptBodies, receiptTo };
     if (stored.length === 0 && evidence.length === 0 && attach.length === 0 && receiptBodies.length === 0) {
       this.#hold(held, work);
       decision.report = { accepted: [], duplicates, held: held.length, gaps: [...gaps.values()], equivocations, receipts: [] };
@@ -844,7 +848,7 @@ export class Ledger {
     const receipts: DecodedEntry[] = [];
     const ownNodes: MerkleNode[] = [];
     for (const body of d.receiptBodies) {
-      const content: Content = { type: 'receipt', to: [body.of], refs: [], body, salt: this.#salt() };
+      const content: Content = { type: 'receipt', to: d.receiptTo.get(body.of) ?? [body.of], refs: [], body, salt: this.#salt() };
       const e = this.#seal(own, content, encodeContent(content));
       for (const n of own.frontier.append(e.headerBytes)) ownNodes.push(n);
       own.seq = e.header.seq;
@@ -1090,8 +1094,27 @@ interface AcceptDecision {
   gaps: Map<string, { author: string; have: number; saw: number }>;
   duplicates: number;
   receiptBodies: { of: string; upto: number; head: string }[];
+  /** Per author receipted, the receipt's addressees (receiptAddressees). */
+  receiptTo: Map<string, string[]>;
   /** Set when there is nothing to commit. */
   report?: AcceptReport;
+}
+
+/**
+ * Who a receipt of `author`'s log is addressed to: the author, and every other addressee of the
+ * entries it newly covers that are addressed to this party (all, "*", when one of them is
+ * broadcast). Each of them holds those entries and judges them on their witnessed time — the
+ * earliest receipt by an addressee — so each must hold the receipt; none learns more than that
+ * this party, a fellow addressee, holds them. (Receipts written before were addressed to the author alone.)
+ */
+function receiptAddressees(self: string, author: string, covered: readonly DecodedEntry[]): string[] {
+  const to = new Set<string>([author]);
+  for (const e of covered) {
+    if (!e.content || e.content.type === 'receipt' || !isAddressee(e.content, self)) continue;
+    if (e.content.to.length === 1 && e.content.to[0] === '*') return ['*'];
+    for (const p of e.content.to) if (p !== self) to.add(p);
+  }
+  return [...to].sort();
 }
 
 function heldSize(e: DecodedEntry): number {

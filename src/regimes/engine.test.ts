@@ -134,8 +134,9 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
         const others = m.to!.filter((p) => p !== debtor);
         add(debtor, later(m, 40 * 60_000), 'hotline.ack', {}, { to: rnd() < 0.9 ? [m.author, ...others] : [m.author], refs: [m.id] });
       }
-    } else if (k < 0.96) {
-      add(a, time(), 'receipt', { of: b, upto: 1, head: '0'.repeat(64) }, { to: [b] });
+    } else if (k < 0.98) {
+      // Receipts witness earlier entries of b's log (witnessed time): some to b alone, some to all.
+      add(a, time(), 'receipt', { of: b, upto: 1 + Math.floor(rnd() * 4), head: '0'.repeat(64) }, { to: rnd() < 0.5 ? [b] : ['*'] });
     } else {
       const e = add(a, time(), 'note', { subject: 'stub', text: '' }, { to: [b] });
       r.entries[r.entries.length - 1] = RecordBuilder.stub(e);
@@ -260,6 +261,7 @@ describe('incremental evaluation', () => {
       for (const x of [...r.obligations, ...r.findings]) seen.set(`${x.rule}${'status' in x ? ':' + x.status : ':' + x.severity}`, (seen.get(`${x.rule}${'status' in x ? ':' + x.status : ':' + x.severity}`) ?? 0) + 1);
     }
     const rules = new Set([...seen.keys()].map((k) => k.split(':')[0]));
+    expect(rules).toContain('witness.back-dated');
     for (const row of vienna2011.rules) {
       if (row.id.startsWith('vd11.v.threshold') || row.id.startsWith('vd11.vi.observation.landing') || row.id === 'vd11.vi.alert-observation' || row.id === 'vd11.ix.inspection-team') continue;
       expect(rules, [...seen].join('\n')).toContain(row.id);

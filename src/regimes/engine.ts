@@ -40,6 +40,7 @@ import {
   type RegimeResult,
   type RuleRow,
   type Severity,
+  type Witness,
 } from './types.js';
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -135,6 +136,7 @@ export function holdEntry(entry: RecordEntry): HeldEntry {
     author: entry.author,
     seq: entry.seq,
     t,
+    claimed: t,
     type: entry.type,
     to: entry.to ?? [],
     refs: entry.refs ?? [],
@@ -318,6 +320,72 @@ function sameFinding(a: Finding, b: Finding): boolean {
   );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Witnessed time.
+//
+// An entry's time for the regimes is bounded by when other parties first held it. Receipts are
+// entries of the receiving party's log, signed by it, with its own header time. Each party the
+// entry is addressed to (any other party for "*") has a first receipt covering it — the one with
+// the smallest `upto` at or above its seq — and it counts when it is addressed to everyone who
+// holds the entry (its author and addressees, or "*"); the earliest of those is its witness. When the author's claimed time is earlier than the witness's time by more
+// than the tolerance (a term agreed between the author and that party; default 10 minutes), the
+// regimes judge the entry at the witness's time, and the regime that sets the tolerance states it
+// as a finding. A pure function of the entries held: the same at every party holding them.
+
+/** Default witness tolerance: a claim at most this much earlier than its first witness stands. */
+export const DEFAULT_WITNESS_TOLERANCE_MS = 10 * 60_000;
+/** The least tolerance an agreement may set; a witness within this of the claim is not even recorded on the entry. */
+export const WITNESS_FLOOR_MS = 60_000;
+const RECEIPT = 'receipt';
+
+/**
+ * One party's receipts of one author's log, by `upto` (sorted). An entry's receipt by that party
+ * is the one with the smallest `upto` at or above its seq — the first that covered it (earliest
+ * first when two name the same `upto`).
+ */
+class ReceiptsOf {
+  readonly upto: number[] = [];
+  readonly first: { w: Witness; to: readonly string[] }[] = [];
+
+  /** Adds a receipt; returns the seq range (lo, hi] whose receipt changed, if any. */
+  add(upto: number, w: Witness, to: readonly string[]): [number, number] | undefined {
+    let i = this.upto.length;
+    while (i > 0 && this.upto[i - 1] >= upto) i--;
+    if (this.upto[i] === upto) {
+      if (!earlier(w, this.first[i].w)) return undefined;
+      this.first[i] = { w, to };
+    } else {
+      this.upto.splice(i, 0, upto);
+      this.first.splice(i, 0, { w, to });
+    }
+    return [i > 0 ? this.upto[i - 1] : 0, upto];
+  }
+
+  /** The first receipt covering `seq`. */
+  covering(seq: number): { w: Witness; to: readonly string[] } | undefined {
+    let lo = 0;
+    let hi = this.upto.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.upto[mid] < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.first[lo];
+  }
+}
+
+/**
+ * Whether every party that holds `h` holds a receipt addressed to `to` by `party`: a witness
+ * counts only where all who judge the entry can read it (no finding rests on a stub).
+ */
+function heldByAudience(to: readonly string[], h: HeldEntry, party: string): boolean {
+  if (to.length === 1 && to[0] === '*') return true;
+  if (h.to.length === 1 && h.to[0] === '*') return false;
+  return to.includes(h.author) && h.to.every((p) => p === party || to.includes(p));
+}
+
+const earlier = (a: Witness, b: Witness): boolean => a.t < b.t || (a.t === b.t && a.receipt < b.receipt);
+
 /** Above this many changed items, the sorted output is rebuilt rather than patched. */
 const PATCH_LIMIT = 2000;
 
@@ -345,11 +413,20 @@ export class Evaluation {
   #rebuild = false;
   #obligations: Obligation[] = [];
   #findings: Finding[] = [];
+  /** Per author, per receiving party: its receipts of the author's log (witnessed time). */
+  readonly #receipts = new Map<string, Map<string, ReceiptsOf>>();
+  /** Per author, its entries held with content, by seq (the entries a receipt may witness). */
+  readonly #bySeq = new Map<string, HeldEntry[]>();
+  /** Entries held with a witness recorded: judged again when the tolerance's terms change. */
+  readonly #witnessed = new Set<string>();
+  /** The regime whose terms set the witness tolerance. */
+  readonly #timing: Regime | undefined;
 
   constructor(regimes: readonly Regime[], options: Partial<EvaluateOptions> = {}) {
     const ids = regimes.map((r) => r.id);
     if (new Set(ids).size !== ids.length) throw new ParleyError('PARLEY_ERR_INTERNAL', `a regime is listed twice: ${ids.join(', ')}`);
     this.#regimes = [...regimes];
+    this.#timing = regimes.find((r) => r.witnessTolerance !== undefined);
     for (const r of regimes) this.#groups.set(r, new Map());
     const deps = this.#deps;
     const hashes = this.#hashes;
@@ -409,11 +486,28 @@ export class Evaluation {
       if (known.type !== undefined || entry.type === undefined) return false;
       this.#forgetStub(known);
     }
-    const h = holdEntry(entry);
+    const claimed = holdEntry(entry);
+    // An agreement re-evaluates the groups that read the terms of a regime it names. The book
+    // takes agreements at the times their parties signed: every party named signs its own.
+    const regimes = this.#agreements.add(claimed);
+    const h = this.#timed(claimed);
     this.#byId.set(h.id, h);
+    if (h.witnessed) this.#witnessed.add(h.id);
     this.#touch(this.#deps.byId, h.id);
-    // An agreement re-evaluates the groups that read the terms of a regime it names.
-    for (const regime of this.#agreements.add(h)) this.#touch(this.#deps.terms, regime);
+    this.#place(h);
+    if (h.type !== undefined && h.type !== RECEIPT) {
+      let list = this.#bySeq.get(h.author);
+      if (!list) this.#bySeq.set(h.author, (list = []));
+      list[h.seq] = h;
+    }
+    for (const regime of regimes) this.#touch(this.#deps.terms, regime);
+    if (this.#timing && regimes.includes(this.#timing.id)) this.#retimeAll();
+    if (h.type === RECEIPT) this.#receipt(h);
+    return true;
+  }
+
+  /** Puts a held entry into the referrer lists and its groups. */
+  #place(h: HeldEntry): void {
     let links: Iterable<string> = h.refs;
     for (const regime of this.#regimes) {
       const more = regime.linksOf?.(h);
@@ -435,32 +529,97 @@ export class Evaluation {
         this.#mark(g);
       }
     }
-    return true;
+  }
+
+  /** Takes a held entry out of the referrer lists and its groups (before it is placed again, re-timed). */
+  #unplace(h: HeldEntry): void {
+    const links = new Set<string>(h.refs);
+    for (const regime of this.#regimes) for (const r of regime.linksOf?.(h) ?? []) links.add(r);
+    for (const r of links) {
+      const list = this.#referrers.get(r);
+      const i = list ? list.indexOf(h) : -1;
+      if (i < 0) continue;
+      list!.splice(i, 1);
+      this.#touch(this.#deps.refs, r);
+    }
+    for (const regime of this.#regimes) {
+      const groups = this.#groups.get(regime)!;
+      for (const key of regime.groupsOf(h)) {
+        const g = groups.get(key);
+        if (!g) continue;
+        const i = g.members.indexOf(h);
+        if (i >= 0) g.members.splice(i, 1);
+        this.#mark(g);
+      }
+    }
+  }
+
+  /** The witness tolerance between an author and a receiving party at instant t (ms). */
+  #tolerance(author: string, party: string, t: number): number {
+    const r = this.#timing;
+    if (!r) return DEFAULT_WITNESS_TOLERANCE_MS;
+    return r.witnessTolerance!(resolveRegimeTerms(r, this.#agreements.binding(r.id, [author, party], t)?.body.terms[r.id]));
+  }
+
+  /** `h` (as claimed) with its witness and the time the regimes judge it by. */
+  #timed(h: HeldEntry): HeldEntry {
+    if (h.type === undefined || h.type === RECEIPT) return h;
+    const per = this.#receipts.get(h.author);
+    if (!per) return h;
+    const broadcast = h.to.length === 1 && h.to[0] === '*';
+    let best: Witness | undefined;
+    for (const [party, receipts] of per) {
+      if (party === h.author || (!broadcast && !h.to.includes(party))) continue;
+      const r = receipts.covering(h.seq);
+      if (r && heldByAudience(r.to, h, party) && (!best || earlier(r.w, best))) best = r.w;
+    }
+    if (!best || best.t - h.claimed <= WITNESS_FLOOR_MS) return h;
+    const t = h.claimed < best.t - this.#tolerance(h.author, best.party, best.t) ? best.t : h.claimed;
+    return Object.freeze({ ...h, t, witnessed: best });
+  }
+
+  /** Judges a held entry's time again (a receipt came, or the tolerance changed): re-placed if it changed. */
+  #retime(id: string): void {
+    const old = this.#byId.get(id);
+    if (!old || old.type === undefined) return;
+    const next = this.#timed(holdEntry(old.entry));
+    if (next.t === old.t && next.witnessed?.receipt === old.witnessed?.receipt) return;
+    this.#unplace(old);
+    this.#byId.set(id, next);
+    this.#bySeq.get(next.author)![next.seq] = next;
+    if (next.witnessed) this.#witnessed.add(id);
+    else this.#witnessed.delete(id);
+    this.#touch(this.#deps.byId, id);
+    this.#place(next);
+  }
+
+  #retimeAll(): void {
+    for (const id of [...this.#witnessed]) this.#retime(id);
+  }
+
+  /** A receipt: the entries of its author's log it witnesses earlier than before are judged again. */
+  #receipt(r: HeldEntry): void {
+    const of = r.body?.of;
+    const upto = r.body?.upto;
+    if (typeof of !== 'string' || of === r.author || typeof upto !== 'number' || !Number.isSafeInteger(upto) || upto < 1) return;
+    let per = this.#receipts.get(of);
+    if (!per) this.#receipts.set(of, (per = new Map()));
+    let receipts = per.get(r.author);
+    if (!receipts) per.set(r.author, (receipts = new ReceiptsOf()));
+    const changed = receipts.add(upto, Object.freeze({ t: r.claimed, party: r.author, receipt: r.id }), r.to);
+    const held = this.#bySeq.get(of);
+    if (!held || !changed) return;
+    for (let seq = changed[0] + 1; seq <= Math.min(changed[1], held.length - 1); seq++) {
+      const h = held[seq];
+      if (h) this.#retime(h.id);
+    }
   }
 
   /** Takes a stub out of its groups before its full entry is added in its place. */
   #forgetStub(stub: HeldEntry): void {
     // A regime may index stubs by a link of their own (who said something this node cannot read):
     // the stub leaves those lists too, and the groups that read them look again.
-    for (const regime of this.#regimes) {
-      for (const r of regime.linksOf?.(stub) ?? []) {
-        const list = this.#referrers.get(r);
-        const i = list ? list.indexOf(stub) : -1;
-        if (i < 0) continue;
-        list!.splice(i, 1);
-        this.#touch(this.#deps.refs, r);
-      }
-    }
-    for (const regime of this.#regimes) {
-      const groups = this.#groups.get(regime)!;
-      for (const key of regime.groupsOf(stub)) {
-        const g = groups.get(key);
-        if (!g) continue;
-        const i = g.members.indexOf(stub);
-        if (i >= 0) g.members.splice(i, 1);
-        this.#mark(g);
-      }
-    }
+    this.#unplace(stub);
     this.#byId.delete(stub.id);
   }
 

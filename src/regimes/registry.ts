@@ -15,12 +15,13 @@ import { missiles } from './missiles/index.js';
 import type { RegimeModule } from './module.js';
 import { talks } from './talks/index.js';
 import { vienna2011 } from './vienna2011/index.js';
+import { witness } from './witness/index.js';
 import { zones } from './zones/index.js';
 import { createRegistry, type Registry } from './assembly.js';
 import type { Catalogue } from '../catalogue/index.js';
 
 /** Every regime this version of Parley runs, in a fixed order: adding a regime is its folder plus one line here. */
-export const MODULES: readonly RegimeModule[] = Object.freeze([vienna2011, hotline, talks, incidents, zones, missiles]);
+export const MODULES: readonly RegimeModule[] = Object.freeze([vienna2011, hotline, talks, incidents, zones, missiles, witness]);
 
 let shared: Registry | undefined;
 /** The registry of this Parley version's MODULES (built once per process). */

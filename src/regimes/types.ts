@@ -147,13 +147,33 @@ export interface RegimeChanges {
   findingsRemoved: string[];
 }
 
+/**
+ * The earliest receipt, by another party the entry is addressed to, that covers an entry: when
+ * someone other than its author first held it (see `Evaluation`, "witnessed time").
+ */
+export interface Witness {
+  /** The receipt's header time (ms). */
+  readonly t: number;
+  /** The receiving party, author of the receipt. */
+  readonly party: PartyCode;
+  /** Entry id of the receipt. */
+  readonly receipt: EntryId;
+}
+
 /** An entry as the engine holds it: the record entry plus its parsed time. Immutable. */
 export interface HeldEntry {
   readonly id: EntryId;
   readonly author: PartyCode;
   readonly seq: number;
-  /** Header time in epoch milliseconds. */
+  /**
+   * The time the regimes judge the entry by (epoch ms): its header time, or — when the author's
+   * claim is earlier than its witnessed time by more than the agreed tolerance — the witnessed time.
+   */
   readonly t: number;
+  /** The header time the author claims (epoch ms). */
+  readonly claimed: number;
+  /** Set when the earliest witness came more than a minute after the claim (WITNESS_FLOOR_MS). */
+  readonly witnessed?: Witness;
   readonly type: string | undefined;
   readonly to: readonly string[];
   readonly refs: readonly EntryId[];
@@ -257,6 +277,12 @@ export interface Regime {
    */
   linksOf?(entry: HeldEntry): readonly string[];
   evaluateGroup(key: string, ctx: GroupContext): void;
+  /**
+   * The witness tolerance in ms, from this regime's resolved terms: the regime whose terms say how
+   * much earlier than its first witness an author's claim may be (the first regime of an evaluation
+   * that has this sets it for all; without one, DEFAULT_WITNESS_TOLERANCE_MS).
+   */
+  witnessTolerance?(terms: unknown): number;
   /** Full evaluation of this regime alone. */
   evaluate(entries: Iterable<RecordEntry>, at: Date | number, options?: Partial<EvaluateOptions>): RegimeResult;
 }

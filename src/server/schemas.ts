@@ -104,9 +104,10 @@ export const rosterSchema = {
 const alertSchema = {
   type: 'object',
   required: ['kind'],
-  description: 'equivocation: an author signed two entries at one seq (both headers kept as evidence); refused: a peer refuses this node\'s batch; receipt: a peer receipts an entry of this node\'s log that this node never wrote (not counted as delivered).',
+  description: 'equivocation: an author signed two entries at one seq (both headers kept as evidence); refused: a peer refuses this node\'s batch; receipt: a peer receipts an entry of this node\'s log that this node never wrote (not counted as delivered); key-compromise: a peer (`peer`) holds an entry of this node\'s own log, signed with its key, that this node never wrote.',
   properties: {
-    kind: { type: 'string', enum: ['equivocation', 'refused', 'receipt'] },
+    kind: { type: 'string', enum: ['equivocation', 'refused', 'receipt', 'key-compromise'] },
+    peer: party,
     author: party,
     seq: { type: 'integer' },
     heldId: hex64,

@@ -61,7 +61,8 @@ export interface PeerStatus {
 export type FederationAlert =
   | { kind: 'equivocation'; author: string; seq: number; heldId: string; otherId: string; source: string; seenAt: string; message: string }
   | { kind: 'refused'; party: string; code: string; message: string; since: string }
-  | { kind: 'receipt'; party: string; seq: number; heldId: string; otherId: string; seenAt: string; message: string };
+  | { kind: 'receipt'; party: string; seq: number; heldId: string; otherId: string; seenAt: string; message: string }
+  | { kind: 'key-compromise'; party: string; peer: string; seq: number; heldId: string; otherId: string; seenAt: string; message: string };
 
 /** An alarm of a regime's live service: the fields every service alarm has. */
 export interface ServiceAlarm {

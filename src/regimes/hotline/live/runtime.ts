@@ -221,6 +221,8 @@ export class HotlineRuntime {
     this.#unsubscribe.push(this.#ledger.onCommit((entries) => this.#onCommit(entries)));
     this.#unsubscribe.push(
       this.#federation.on((e) => {
+        // A stolen signing key is a pager matter: the federation's key-compromise alert goes to the webhook too.
+        if (e.kind === 'alert' && e.alert.kind === 'key-compromise') this.#webhook?.post({ type: 'parley.alert', node: this.#party, alert: e.alert });
         if (e.kind !== 'link') return;
         this.#links.set(e.party, e.link);
         this.#refreshHealth();
