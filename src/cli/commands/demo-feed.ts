@@ -167,5 +167,6 @@ export async function runDemoFeed(nodes: readonly [FeedNode, FeedNode], s: DemoF
     await observe();
   }
   say(`${DEMO_LABEL} ${signal.aborted ? 'stopped' : 'ended'}: ${report.entries} entries, ${report.fixes} fixes, ${report.passes} pass${report.passes === 1 ? '' : 'es'}; the passes stay in the record as INC.encounter findings of the DEMO units`);
+  if ([...raised.values()].some((r) => r.size > 0)) say(`${DEMO_LABEL} an alarm still raised clears once the nodes have heard nothing of the DEMO units for their stale time (incidents.staleSeconds, 300 s by default)`);
   return report;
 }
