@@ -143,8 +143,11 @@ export default function Incidents() {
             </thead>
             <tbody>
               {encounters.map((e) => (
-                <tr key={`${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.tcpa}`}>
-                  <td>{utc(e.tcpa)}</td>
+                <tr key={`${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.from}`}>
+                  <td>
+                    {utc(e.tcpa)}
+                    {e.ongoing ? <span className="muted" title={`Still within the thresholds at ${utc(e.to)}, the last fixes held: the closest approach so far`}> (ongoing)</span> : null}
+                  </td>
                   <td>
                     {e.a.party} {e.a.kind} {e.a.unit} — {e.b.party} {e.b.kind} {e.b.unit}
                   </td>
