@@ -83,4 +83,4 @@ it('imports tracks from CSV and GeoJSON lines, and both nodes list the same enco
   expect(bad.code).not.toBe(0);
   expect(bad.stderr).toContain('line 2');
   expect(bad.stderr).toContain('boat');
-});
+}, 180_000); // a dozen CLI processes one after another: slow on a busy machine

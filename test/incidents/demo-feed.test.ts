@@ -4,7 +4,8 @@
  * node), the feed short and fast (three passes, each predicted 8 s ahead, a batch a second). The feed's
  * fixes go through the running nodes as signed incidents.tracks entries; the encounter alarm is
  * raised and cleared on both addressed nodes' event streams, each pass is a close encounter in both
- * records, every line of the feed says it is a demonstration, and SIGTERM (Ctrl-C) stops it all.
+ * records, every line of the feed says it is a demonstration, `parley tracks demo` runs it again
+ * against the running network, and SIGTERM (Ctrl-C) stops it all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { EncounterAlarm } from '../../src/regimes/incidents/live/watch.js';
-import { parley, parleyBin } from '../support/cli.js';
+import { parley, parleyAsync, parleyBin } from '../support/cli.js';
 import { tempDir } from '../support/nodes.js';
 import { recordEvents, type EventRecorder } from '../hotline/support.js';
 import { waitFor } from '../federation/support.js';
@@ -124,6 +125,14 @@ it('network up with the demonstration feed: the alarm rings and clears on both n
     expect(e.verticalMetres).toBeCloseTo(-50, 0);
     expect(e.ongoing).toBe(false);
   }
+
+  // Again against the running network, as `parley tracks demo`: one more pass, seen through both nodes.
+  const again = await parleyAsync(['tracks', 'demo', '--network', join(dir.path, 'network'), '--parties', 'RUS,USA', '--minutes', '0.2', '--lead', '5', '--interval', '1', '--json']);
+  expect(again.code).toBe(0);
+  const report = again.json<{ passes: number; entries: number; seen: string[] }>();
+  expect(report.passes).toBe(1);
+  expect(report.seen).toEqual(expect.arrayContaining(['USA raised', 'RUS raised', 'USA cleared', 'RUS cleared']));
+  expect(again.stderr).toContain('[demonstration feed] synthetic aircraft DEMO-RUS and DEMO-USA (not real units)');
 
   child.kill('SIGTERM');
   const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 60_000))]);

@@ -8,7 +8,8 @@
  *
  * Every line it prints says it is a demonstration; its units are named DEMO-<PARTY>. It is
  * bounded: it ends after its last pass (at most 240 minutes; an entry of a few hundred bytes per
- * party per interval, nothing kept in memory but the plan), and stops at once when aborted.
+ * party per interval of at least 1 s — 240 entries for the default 20 minutes at 10 s, 28,800 at
+ * most; nothing kept in memory but the plan and the alarms it saw), and stops at once when aborted.
  * Run by `parley network up --demo-feed A,B` and `parley tracks demo`.
  */
 import { ParleyError } from '../../protocol/errors.js';
@@ -59,7 +60,7 @@ export function demoSettings(o: { parties: string; minutes?: string; lead?: stri
   const missing = known && parties.find((p) => !known.includes(p));
   if (missing) throw bad(`${flag}: ${missing} is not one of the network's parties (${known!.join(', ')})`);
   const leadSeconds = number(o.lead, 'the lead', DEMO_DEFAULTS.leadSeconds, 2, 540);
-  const intervalSeconds = number(o.interval, 'the interval', DEMO_DEFAULTS.intervalSeconds, 0.5, 60);
+  const intervalSeconds = number(o.interval, 'the interval', DEMO_DEFAULTS.intervalSeconds, 1, 60);
   if (intervalSeconds > leadSeconds / 2) throw bad(`the interval (${intervalSeconds} s) must be at most half the lead (${leadSeconds} s), so that each pass is seen coming`);
   return { parties: [parties[0], parties[1]], minutes: number(o.minutes, 'the minutes', DEMO_DEFAULTS.minutes, 0.1, 240), leadSeconds, intervalSeconds };
 }
@@ -167,5 +168,6 @@ export async function runDemoFeed(nodes: readonly [FeedNode, FeedNode], s: DemoF
     await observe();
   }
   say(`${DEMO_LABEL} ${signal.aborted ? 'stopped' : 'ended'}: ${report.entries} entries, ${report.fixes} fixes, ${report.passes} pass${report.passes === 1 ? '' : 'es'}; the passes stay in the record as INC.encounter findings of the DEMO units`);
+  if ([...raised.values()].some((r) => r.size > 0)) say(`${DEMO_LABEL} an alarm still raised clears once the nodes have heard nothing of the DEMO units for their stale time (incidents.staleSeconds, 300 s by default)`);
   return report;
 }

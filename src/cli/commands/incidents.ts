@@ -187,7 +187,7 @@ export function registerIncidents(program: Command): void {
       .description('a demonstration feed: two synthetic aircraft (DEMO-<PARTY>, not real units) of two parties, their fixes sent at real time as signed incidents.tracks entries through the parties\' running nodes, passing 100 m apart so the encounter alarm rings and clears on both; ends after its last pass, or Ctrl-C')
       .requiredOption('--network <dir>', 'the network folder (parley network up --dir): the nodes run from <dir>/<CODE>')
       .requiredOption('--parties <A,B>', 'the two parties, e.g. USA,RUS')
-      .option('--minutes <n>', `how long, at most 240 (default ${DEMO_DEFAULTS.minutes})`)
+      .option('--minutes <n>', `minutes it runs at most, up to 240: the whole passes that fit, one every two leads (default ${DEMO_DEFAULTS.minutes})`)
       .option('--lead <seconds>', `from the start of each leg to its pass: how far ahead the pass is predicted (default ${DEMO_DEFAULTS.leadSeconds})`)
       .option('--interval <seconds>', `time between batches (default ${DEMO_DEFAULTS.intervalSeconds})`),
     { dir: false },

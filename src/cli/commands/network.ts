@@ -51,7 +51,7 @@ export function registerNetwork(program: Command): void {
       .option('--scenario <file>', 'play this scenario into the new folders before starting (once: a second run reuses what was played)')
       // The demonstration feed of shared tracks (demo-feed.ts): the live encounter watch at work.
       .option('--demo-feed <A,B>', 'once the nodes run, a demonstration feed: two synthetic aircraft (DEMO-<PARTY>) of these two parties sent as signed incidents.tracks entries through their nodes, passing 100 m apart so the encounter alarm rings and clears on both consoles')
-      .option('--demo-minutes <n>', `how long the demonstration feed runs, at most 240 (default ${DEMO_DEFAULTS.minutes})`)
+      .option('--demo-minutes <n>', `minutes the demonstration feed runs at most, up to 240: the whole passes that fit, one every two leads (default ${DEMO_DEFAULTS.minutes})`)
       .option('--demo-lead <seconds>', `how far ahead each pass of the demonstration feed is predicted (default ${DEMO_DEFAULTS.leadSeconds})`)
       .option('--demo-interval <seconds>', `time between the demonstration feed's batches (default ${DEMO_DEFAULTS.intervalSeconds})`),
   ).action(action(async (opts: UpOptions) => up(opts)));

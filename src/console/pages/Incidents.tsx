@@ -166,8 +166,11 @@ export default function Incidents(props: { route: Route }) {
             </thead>
             <tbody>
               {encounterList.visible.map((e) => (
-                <tr key={`${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.tcpa}`}>
-                  <td>{utc(e.tcpa)}</td>
+                <tr key={`${e.a.party}/${e.a.unit}|${e.b.party}/${e.b.unit}|${e.from}`}>
+                  <td>
+                    {utc(e.tcpa)}
+                    {e.ongoing ? <span className="muted" title={`Still within the thresholds at ${utc(e.to)}, the last fixes held: the closest approach so far`}> (ongoing)</span> : null}
+                  </td>
                   <td>{unitsOf(e)}</td>
                   <td>{e.dcpaMetres} m</td>
                   <td>{e.thresholds.verticalMetres === null ? '—' : `${Math.abs(e.verticalMetres)} m`}</td>
