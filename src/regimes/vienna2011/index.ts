@@ -15,7 +15,7 @@
  * | `insp:STATE:YEAR`  | inspection requests to STATE made in YEAR                        | requests.ts — Ch. IX inspections |
  * | `eval:STATE:YEAR`  | evaluation requests to STATE in YEAR; STATE's Ch. I exchange for YEAR | requests.ts — Ch. IX evaluation visits |
  * | `inc:ID`           | one hazardous incident report                                    | requests.ts — §17 |
- * | `unc:ID`           | a notification, calendar, invitation or exchange not addressed to "*" | requests.ts — it does not count (VD11.circulation) |
+ * | `unc:ID`           | a notification, calendar, invitation, exchange or report not addressed to "*" | requests.ts — it does not count (VD11.circulation) |
  *
  * What a rule reads of another entry counts only where every party judging by it holds it
  * (VD11.circulation): the types above to "*", a reply or a quota's earlier request and acceptance

@@ -35,7 +35,7 @@ function answerOf(ctx: GroupContext, request: HeldEntry, type: string, author: P
   return answer;
 }
 
-/** Group `unc:ID`: a notification, calendar, invitation or exchange addressed to fewer than all (VD11.circulation). */
+/** Group `unc:ID`: a notification, calendar, invitation, exchange or report addressed to fewer than all (VD11.circulation). */
 export function notCirculated(h: HeldEntry, ctx: GroupContext): void {
   ctx.finding({
     rule: VD11.circulation,
