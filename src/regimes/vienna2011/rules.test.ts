@@ -796,6 +796,17 @@ describe('VD11 circulation: what a rule reads counts only where every party judg
     expect(obligations(at(record, when), VD11.explanationReply).map((o) => o.status)).toEqual(['met']);
   });
 
+  it('entries of the responding State a node cannot read (its receipts to others) do not hide a missed reply: it was not addressed to them, so none of them is a reply that counts', () => {
+    const record = new RecordBuilder();
+    record.add('UKR', ASKED, 'vd.explanation.request', explanationRequestBody('RUS'));
+    // What RUS's node writes all the time: receipts to the parties whose entries it accepted.
+    for (const [i, to] of ['UKR', 'USA', 'BLR'].entries()) record.add('RUS', T(ASKED) + (i + 1) * 60_000, 'receipt', { of: to, upto: 1, head: '0'.repeat(64) }, { to: [to] });
+    const when = T(ASKED) + 3 * DAY;
+    const whole = evaluateAll(record.entries, when);
+    expect(violations(whole).map((f) => f.citation)).toEqual(['VD11 §16.1.3']);
+    for (const party of ['UKR', 'USA', 'POL']) expect(evaluateAll(viewOf(record.entries, party), when).findings).toEqual(whole.findings);
+  });
+
   it('a quota counts the acceptances every party holding the request holds: the receiving State finds what a State holding their stubs finds', () => {
     const record = new RecordBuilder();
     const year = T('2022-03-01T00:00:00.000Z');
