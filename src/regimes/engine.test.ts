@@ -69,7 +69,8 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
           ...(corrected ? { corrects: corrected.id } : {}),
         }),
         ...(designation ? { designation } : {}),
-      });
+        // Now and then one of an older record, not circulated to all.
+      }, { to: k < 0.035 ? [b] : ['*'] });
     } else if (k < 0.27) {
       const year = 2021 + Math.floor(rnd() * 2);
       const items = DESIGNATIONS.filter((d): d is string => d !== undefined && rnd() < 0.5).map((designation) => {

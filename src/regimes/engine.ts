@@ -911,6 +911,24 @@ export function unreached(h: { readonly author: PartyCode; readonly to: readonly
   return [...new Set([judged.author, ...judged.to])].filter((p) => p !== h.author && !h.to.includes(p)).sort();
 }
 
+/**
+ * The information finding for an entry that does not count because `missing` (from `unreached`),
+ * which hold `judged`, cannot read it: for the parties that can, who would otherwise wonder why.
+ */
+export function doesNotCount(ctx: GroupContext, f: { rule: RuleRow; citation?: string; h: HeldEntry; judged: HeldEntry; missing: readonly string[]; what: string; holding: string }): void {
+  const { h, judged, missing } = f;
+  ctx.finding({
+    rule: f.rule,
+    citation: f.citation,
+    severity: 'info',
+    parties: [h.author, judged.author, ...judged.to],
+    explanation: `${f.what} was addressed to ${h.to.join(', ') || 'nobody'} only: it does not count, since ${missing[0] === '*' ? `${f.holding} went to every party, and not every party can read it` : `${missing.join(', ')}, which ${missing.length === 1 ? 'holds' : 'hold'} ${f.holding}, cannot read it`}`,
+    evidence: [judged, h].sort(compareHeld),
+    at: Math.max(h.t, judged.t),
+    key: 'unreached',
+  });
+}
+
 export interface DeadlineSpec {
   rule: RuleRow;
   citation?: string;

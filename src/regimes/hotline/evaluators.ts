@@ -3,7 +3,7 @@
  * schedule of each party (HL §4). Deadlines count from the header time — when the author said
  * it — so a message sent while its addressee's node was down keeps its original deadline.
  */
-import { deadline, formatDuration, unreached } from '../engine.js';
+import { deadline, doesNotCount, formatDuration, unreached } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
 import { ACK_RULE, HL, type ResolvedTerms } from './rules.js';
 import type { HotlineMessage } from './schemas.js';
@@ -48,15 +48,7 @@ export function acknowledgements(message: HeldEntry, ctx: GroupContext): void {
       acks.push(h);
       continue;
     }
-    ctx.finding({
-      rule,
-      severity: 'info',
-      parties: [h.author, message.author, ...message.to],
-      explanation: `${h.author}'s acknowledgement of ${what} was addressed to ${h.to.join(', ') || 'nobody'} only: it does not count, since ${missing.join(', ')}, which ${missing.length === 1 ? 'holds' : 'hold'} the message, cannot read it`,
-      evidence: [message, h],
-      at: h.t,
-      key: 'unreached',
-    });
+    doesNotCount(ctx, { rule, h, judged: message, missing, what: `${h.author}'s acknowledgement of ${what}`, holding: 'the message' });
   }
   for (const debtor of debtors) {
     const terms = ctx.terms<ResolvedTerms>([message.author, debtor], message.t);

@@ -4,7 +4,7 @@
  * cadence, and readouts by a party that did not attend (a finding where a node accepted one before
  * it held the meeting).
  */
-import { DAY, compareHeld, deadline, formatDuration, isoTime, parseTime, unreached } from '../engine.js';
+import { DAY, compareHeld, deadline, doesNotCount, formatDuration, isoTime, parseTime, unreached } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
 import { TALKS, type ResolvedGroup, type ResolvedTalksTerms } from './rules.js';
 import type { Briefing, Commitment, Meeting, Readout } from './schemas.js';
@@ -69,16 +69,7 @@ export function commitment(c: HeldEntry, ctx: GroupContext): void {
       fulfilling.push(h);
       continue;
     }
-    ctx.finding({
-      rule,
-      citation,
-      severity: 'info',
-      parties: [h.author, c.author, ...c.to],
-      explanation: `${h.author}'s ${h.type} naming ${quote(body.what)} was addressed to ${h.to.join(', ') || 'nobody'} only: it does not fulfil the commitment, since ${missing[0] === '*' ? 'the commitment went to every party, and not every party' : `${missing.join(', ')}, which ${missing.length === 1 ? 'holds' : 'hold'} the commitment,`} cannot read it`,
-      evidence: [c, h],
-      at: h.t,
-      key: 'unreached',
-    });
+    doesNotCount(ctx, { rule, citation, h, judged: c, missing, what: `${h.author}'s ${h.type} naming ${quote(body.what)}`, holding: 'the commitment' });
   }
   const what = quote(body.what);
   for (const owner of [...body.owners].sort()) {

@@ -115,7 +115,7 @@ describe('commitments (TALKS §commitment)', () => {
     expect(violations(usa)).toEqual(violations(whole));
     // Those who can read it are told why it does not count.
     expect(whole.findings.filter((f) => f.severity === 'info')).toEqual([
-      expect.objectContaining({ parties: ['RUS', 'USA'], evidence: [c.id, aside.id], explanation: expect.stringContaining('addressed to POL only: it does not fulfil the commitment, since USA, which holds the commitment, cannot read it') }),
+      expect.objectContaining({ parties: ['RUS', 'USA'], evidence: [c.id, aside.id], explanation: expect.stringContaining('addressed to POL only: it does not count, since USA, which holds the commitment, cannot read it') }),
     ]);
     // Addressed to USA as well, it fulfils it at every node that holds the commitment.
     const told = r.add('RUS', T0 + 2 * D, 'note', { subject: 'Contacts', text: 'continued' }, { to: ['USA', 'POL'], refs: [c.id] });

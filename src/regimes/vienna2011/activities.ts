@@ -33,7 +33,7 @@
  */
 import { DAY, compareHeld, count, deadline, endOfDayUtc, formatDuration, parseTime, utcYear } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode, RuleRow } from '../types.js';
-import { FIELD_WORDS, FORCE_FIELDS, VD11, crossingFields, meets, nearMisses, notifiableBy, observableBy, type ForceField, type Forces } from './rules.js';
+import { FIELD_WORDS, FORCE_FIELDS, VD11, crossingFields, meets, nearMisses, notifiableBy, observableBy, uncirculated, type ForceField, type Forces } from './rules.js';
 import { normalDesignation, type ActivityNotification, type Calendar, type ObservationInvitation, type ObserverReport } from './schemas.js';
 
 /** The key of the activity a notification belongs to. */
@@ -491,7 +491,7 @@ export function evaluateState(party: PartyCode, ctx: GroupContext): void {
   for (const id of [...namedIds].sort()) {
     if (activities.some((a) => a.root === id || a.versions.some((v) => v.id === id)) || extra.some((a) => a.root === id)) continue;
     const n = ctx.get(id);
-    if (n && n.type === 'vd.activity.notification' && n.author === party) extra.push(...notifiedActivities([n]));
+    if (n && n.type === 'vd.activity.notification' && n.author === party && !uncirculated(n)) extra.push(...notifiedActivities([n]));
   }
   const all = [...activities, ...extra].sort(byStart);
   const byCounter = new Map<PartyCode, Map<Activity, Activity>>();
@@ -526,12 +526,12 @@ export function evaluateUnnamedReports(party: PartyCode, ctx: GroupContext): voi
 export function reportNaming(r: HeldEntry, ctx: GroupContext): void {
   const b = r.body as unknown as ObserverReport;
   const named = ctx.get(b.notification!);
-  if (named && named.type === 'vd.activity.notification' && named.author === b.observedState) return;
+  if (named && named.type === 'vd.activity.notification' && named.author === b.observedState && !uncirculated(named)) return;
   ctx.finding({
     rule: VD11.observedNotNotified,
     severity: 'warning',
     parties: [b.observedState, r.author],
-    explanation: `${r.author}'s ${b.basis} report names ${b.notification!.slice(0, 12)}…, which is not a notification by ${b.observedState} held here, so what it counted cannot be compared`,
+    explanation: `${r.author}'s ${b.basis} report names ${b.notification!.slice(0, 12)}…, which is not a notification by ${b.observedState} held here and circulated to all, so what it counted cannot be compared`,
     evidence: [r],
     at: r.t,
     key: 'misnamed',

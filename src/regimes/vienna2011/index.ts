@@ -15,6 +15,12 @@
  * | `insp:STATE:YEAR`  | inspection requests to STATE made in YEAR                        | requests.ts — Ch. IX inspections |
  * | `eval:STATE:YEAR`  | evaluation requests to STATE in YEAR; STATE's Ch. I exchange for YEAR | requests.ts — Ch. IX evaluation visits |
  * | `inc:ID`           | one hazardous incident report                                    | requests.ts — §17 |
+ * | `unc:ID`           | a notification, calendar, invitation, exchange or report not addressed to "*" | requests.ts — it does not count (VD11.circulation) |
+ *
+ * What a rule reads of another entry counts only where every party judging by it holds it
+ * (VD11.circulation): the types above to "*", a reply or a quota's earlier request and acceptance
+ * addressed to every party holding the request. A node that holds such an entry only as a stub was
+ * not addressed, so it finds what a node reading it finds; no finding rests on what it cannot read.
  */
 import { PROPOSAL } from '../agreement/book.js';
 import { evaluate, parseTime, utcYear } from '../engine.js';
@@ -22,8 +28,8 @@ import type { RegimeModule } from '../module.js';
 import type { HeldEntry, TermsProblem, TermsSpec } from '../types.js';
 import { activityKeyOf, designationKey, evaluateActivity, evaluatePlan, evaluateState, evaluateUnnamedReports, mattersToConstraints, reportNaming } from './activities.js';
 import { yearlyObligations } from './periodic.js';
-import { evaluations, explanationRequest, hazardousIncident, inspections, meetingRequest } from './requests.js';
-import { VD11_RULES } from './rules.js';
+import { evaluations, explanationRequest, hazardousIncident, inspections, meetingRequest, notCirculated } from './requests.js';
+import { VD11_RULES, uncirculated } from './rules.js';
 import { viennaSchemas, type ActivityNotification, type Calendar } from './schemas.js';
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -32,6 +38,7 @@ function groupsOf(h: HeldEntry): readonly string[] {
   const type = h.type;
   if (type === PROPOSAL && h.body) return participantsOf(h).map((p) => `part:${p}`);
   if (type === undefined || !type.startsWith('vd.') || !h.body) return NONE;
+  if (uncirculated(h)) return [`unc:${h.id}`];
   const body = h.body as Record<string, unknown>;
   const groups: string[] = [];
   switch (type) {
@@ -87,7 +94,7 @@ function participantsOf(h: HeldEntry): readonly string[] {
 
 /** Invitations and observer reports name the notification they are about in a body field. */
 function linksOf(h: HeldEntry): readonly string[] {
-  if ((h.type === 'vd.observation.invitation' || h.type === 'vd.observer.report') && typeof h.body?.notification === 'string') return [h.body.notification];
+  if ((h.type === 'vd.observation.invitation' || h.type === 'vd.observer.report') && typeof h.body?.notification === 'string' && !uncirculated(h)) return [h.body.notification];
   return NONE;
 }
 
@@ -126,7 +133,8 @@ const NO_TERMS: Readonly<Record<string, never>> = Object.freeze({});
 export const vienna2011: RegimeModule = Object.freeze({
   id: 'vd11',
   // 1.1.0: counted figures read against every threshold; §67.2's band; participation declared.
-  version: '1.1.0',
+  // 1.2.0: what a rule reads counts only where every party judging by it holds it (VD11.circulation).
+  version: '1.2.0',
   title: 'Vienna Document 2011',
   rules: VD11_RULES,
   types: viennaSchemas,
@@ -149,6 +157,10 @@ export const vienna2011: RegimeModule = Object.freeze({
       case 'rep': {
         const [report] = ctx.members();
         return report ? reportNaming(report, ctx) : undefined;
+      }
+      case 'unc': {
+        const [h] = ctx.members();
+        return h ? notCirculated(h, ctx) : undefined;
       }
       case 'insp':
         return inspections(a, Number(rest), ctx);

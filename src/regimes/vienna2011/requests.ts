@@ -12,16 +12,39 @@
  * the year, so every node judging one holds them all. The warning above is for a record written
  * before that rule, or by a node that did not apply it.
  */
-import { HOUR, compareHeld, deadline, formatDuration, parseTime } from '../engine.js';
+import { HOUR, compareHeld, deadline, doesNotCount, formatDuration, parseTime, unreached } from '../engine.js';
 import type { GroupContext, HeldEntry, PartyCode, RuleRow } from '../types.js';
 import { VD11 } from './rules.js';
 import type { AcceptanceReply, AnnualExchange, HazardousIncident, MeetingReply, Request } from './schemas.js';
 
 const isAddressed = (h: HeldEntry, party: PartyCode): boolean => h.to.includes('*') || h.to.includes(party);
 
-/** The first answer of `type` by `author` that refers to `request`. */
+/**
+ * The first answer of `type` by `author` that refers to `request` and that every party holding the
+ * request holds too (VD11.circulation); one addressed to fewer does not count, and its readers are
+ * told so.
+ */
 function answerOf(ctx: GroupContext, request: HeldEntry, type: string, author: PartyCode, accept: (h: HeldEntry) => boolean = () => true): HeldEntry | undefined {
-  return ctx.referrers(request.id).find((h) => h.type === type && h.author === author && accept(h));
+  let answer: HeldEntry | undefined;
+  for (const h of ctx.referrers(request.id)) {
+    if (h.type !== type || h.author !== author) continue;
+    const missing = unreached(h, request);
+    if (missing.length) doesNotCount(ctx, { rule: VD11.circulation, h, judged: request, missing, what: `${h.author}'s ${type}`, holding: 'the request' });
+    else if (!answer && accept(h)) answer = h;
+  }
+  return answer;
+}
+
+/** Group `unc:ID`: a notification, calendar, invitation, exchange or report addressed to fewer than all (VD11.circulation). */
+export function notCirculated(h: HeldEntry, ctx: GroupContext): void {
+  ctx.finding({
+    rule: VD11.circulation,
+    severity: 'info',
+    parties: [h.author, ...h.to],
+    explanation: `${h.author}'s ${h.type} was addressed to ${h.to.join(', ') || 'nobody'} only: the Document circulates it to all participating States, and no rule counts it, since the others cannot read it`,
+    evidence: [h],
+    at: h.t,
+  });
 }
 
 function notAddressed(ctx: GroupContext, request: HeldEntry, named: PartyCode, rule: RuleRow): void {
@@ -102,14 +125,14 @@ export function hazardousIncident(report: HeldEntry, ctx: GroupContext): void {
  */
 export function inspections(receiving: PartyCode, year: number, ctx: GroupContext): void {
   const quota = VD11.inspectionQuota;
-  let accepted = 0;
-  const acceptedFrom = new Map<PartyCode, number>();
+  const acceptances: Acceptance[] = [];
   for (const request of ctx.members()) {
     if (request.type !== 'vd.inspection.request') continue;
     if (!isAddressed(request, receiving)) {
       notAddressed(ctx, request, receiving, VD11.inspectionReply);
       continue;
     }
+    const { accepted, from } = countFor(request, acceptances);
     const reply = answerOf(ctx, request, 'vd.inspection.reply', receiving);
     const answer = reply?.body as unknown as AcceptanceReply | undefined;
     const replyRule = VD11.inspectionReply;
@@ -125,7 +148,6 @@ export function inspections(receiving: PartyCode, year: number, ctx: GroupContex
       missed: `${receiving} did not reply within ${replyRule.figures.hours} hours to ${request.author}'s request for an inspection`,
     });
 
-    const from = acceptedFrom.get(request.author) ?? 0;
     if (accepted < quota.figures.perYear && from < quota.figures.fromOneState) {
       const entryRule = VD11.inspectionEntry;
       const entry = answer?.accepted === true ? parseTime(answer.entryTime) : undefined;
@@ -155,11 +177,29 @@ export function inspections(receiving: PartyCode, year: number, ctx: GroupContex
         at: request.t,
       });
     }
-    if (answer?.accepted === true) {
-      accepted++;
-      acceptedFrom.set(request.author, from + 1);
-    }
+    if (answer?.accepted === true) acceptances.push({ request, reply: reply! });
   }
+}
+
+interface Acceptance {
+  request: HeldEntry;
+  reply: HeldEntry;
+}
+
+/**
+ * The earlier requests accepted that count against the quota for `request`: those whose request
+ * and acceptance every party holding `request` holds too (VD11.circulation) — all of them, where
+ * everything was addressed to "*" as the catalogue asks. `from`: those of the same requesting State.
+ */
+function countFor(request: HeldEntry, acceptances: readonly Acceptance[]): { accepted: number; from: number } {
+  let accepted = 0;
+  let from = 0;
+  for (const a of acceptances) {
+    if (unreached(a.request, request).length || unreached(a.reply, request).length) continue;
+    accepted++;
+    if (a.request.author === request.author) from++;
+  }
+  return { accepted, from };
 }
 
 /**
@@ -179,8 +219,7 @@ export function evaluations(receiving: PartyCode, year: number, ctx: GroupContex
   const units = (exchange.body as unknown as AnnualExchange).units.length;
   const quota = Math.min(rule.figures.maxPerYear, Math.ceil(units / rule.figures.unitsPerVisit));
   const perState = Math.max(1, Math.floor(quota / rule.figures.fromOneStateDivisor));
-  let accepted = 0;
-  const acceptedFrom = new Map<PartyCode, number>();
+  const acceptances: Acceptance[] = [];
   for (const request of members) {
     if (request.type !== 'vd.evaluation.request') continue;
     if (!isAddressed(request, receiving)) {
@@ -189,7 +228,7 @@ export function evaluations(receiving: PartyCode, year: number, ctx: GroupContex
     }
     const reply = answerOf(ctx, request, 'vd.evaluation.reply', receiving);
     const answer = reply?.body as unknown as AcceptanceReply | undefined;
-    const from = acceptedFrom.get(request.author) ?? 0;
+    const { accepted, from } = countFor(request, acceptances);
     const within = accepted < quota && from < perState;
     if (!within) {
       ctx.finding({
@@ -212,9 +251,6 @@ export function evaluations(receiving: PartyCode, year: number, ctx: GroupContex
         key: 'declined',
       });
     }
-    if (answer?.accepted === true) {
-      accepted++;
-      acceptedFrom.set(request.author, from + 1);
-    }
+    if (answer?.accepted === true) acceptances.push({ request, reply: reply! });
   }
 }

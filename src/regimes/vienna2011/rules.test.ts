@@ -771,3 +771,67 @@ describe('entries a rule reads are addressed to every participating State', () =
     }
   });
 });
+
+describe('VD11 circulation: what a rule reads counts only where every party judging by it holds it', () => {
+  const ASKED = '2022-02-11T12:00:00.000Z';
+  /** The record as `party` holds it: contents addressed to it (or to "*") and its own, stubs of the rest. */
+  const viewOf = (entries: readonly RecordEntry[], party: string): RecordEntry[] =>
+    entries.map((e) => (e.author === party || e.to!.includes('*') || e.to!.includes(party) ? e : RecordBuilder.stub(e)));
+  const violations = (r: RegimeResult): Finding[] => r.findings.filter((f) => f.severity === 'violation');
+
+  it('a reply to a request to all, addressed to the requester only, meets it nowhere: every State finds the same, its readers are told why', () => {
+    const record = new RecordBuilder();
+    const request = record.add('UKR', ASKED, 'vd.explanation.request', explanationRequestBody('RUS'));
+    const reply = record.add('RUS', T(ASKED) + HOUR, 'vd.explanation.reply', { explanation: 'Scheduled exercises' }, { to: ['UKR'], refs: [request.id] });
+    const when = T(ASKED) + 3 * DAY;
+    const whole = evaluateAll(record.entries, when);
+    expect(obligations(whole, VD11.explanationReply).map((o) => o.status)).toEqual(['missed']);
+    // USA holds the reply's stub, UKR and RUS read it: the same violations at all three.
+    for (const party of ['USA', 'UKR', 'RUS']) expect(violations(evaluateAll(viewOf(record.entries, party), when))).toEqual(violations(whole));
+    expect(findings(evaluateAll(viewOf(record.entries, 'UKR'), when), VD11.circulation)).toEqual([
+      expect.objectContaining({ severity: 'info', evidence: [request.id, reply.id], explanation: expect.stringContaining('addressed to UKR only: it does not count, since the request went to every party, and not every party can read it') }),
+    ]);
+    // Addressed to all, it meets it.
+    record.add('RUS', T(ASKED) + 2 * HOUR, 'vd.explanation.reply', { explanation: 'Scheduled exercises' }, { refs: [request.id] });
+    expect(obligations(at(record, when), VD11.explanationReply).map((o) => o.status)).toEqual(['met']);
+  });
+
+  it('entries of the responding State a node cannot read (its receipts to others) do not hide a missed reply: it was not addressed to them, so none of them is a reply that counts', () => {
+    const record = new RecordBuilder();
+    record.add('UKR', ASKED, 'vd.explanation.request', explanationRequestBody('RUS'));
+    // What RUS's node writes all the time: receipts to the parties whose entries it accepted.
+    for (const [i, to] of ['UKR', 'USA', 'BLR'].entries()) record.add('RUS', T(ASKED) + (i + 1) * 60_000, 'receipt', { of: to, upto: 1, head: '0'.repeat(64) }, { to: [to] });
+    const when = T(ASKED) + 3 * DAY;
+    const whole = evaluateAll(record.entries, when);
+    expect(violations(whole).map((f) => f.citation)).toEqual(['VD11 §16.1.3']);
+    for (const party of ['UKR', 'USA', 'POL']) expect(evaluateAll(viewOf(record.entries, party), when).findings).toEqual(whole.findings);
+  });
+
+  it('a quota counts the acceptances every party holding the request holds: the receiving State finds what a State holding their stubs finds', () => {
+    const record = new RecordBuilder();
+    const year = T('2022-03-01T00:00:00.000Z');
+    // LTU, LVA and EST inspect BLR, which accepts all three — each to the other only.
+    for (const [i, from] of ['LTU', 'LVA', 'EST'].entries()) {
+      const q = record.add(from, year + i * DAY, 'vd.inspection.request', inspectionRequestBody('BLR'), { to: ['BLR'] });
+      record.add('BLR', year + i * DAY + HOUR, 'vd.inspection.reply', { accepted: true, pointOfEntry: 'Minsk', entryTime: iso(year + i * DAY + 2 * HOUR) }, { to: [from], refs: [q.id] });
+    }
+    // POL's request goes to all; BLR declines it, to all.
+    const pol = record.add('POL', year + 5 * DAY, 'vd.inspection.request', inspectionRequestBody('BLR'));
+    record.add('BLR', year + 5 * DAY + HOUR, 'vd.inspection.reply', { accepted: false, reason: 'Quota reached' }, { refs: [pol.id] });
+    const when = T('2022-12-01T00:00:00.000Z');
+    const whole = evaluateAll(record.entries, when);
+    expect(findings(whole, VD11.inspectionEntry)).toEqual([expect.objectContaining({ severity: 'violation', explanation: expect.stringContaining('0 of 3 accepted') })]);
+    for (const party of ['BLR', 'POL', 'LTU']) expect(violations(evaluateAll(viewOf(record.entries, party), when))).toEqual(violations(whole));
+  });
+
+  it('a notification not addressed to all counts for no rule: a report naming none convicts alike at a State holding it and one holding its stub', () => {
+    const record = new RecordBuilder();
+    const n = record.add('BLR', '2022-01-10T00:00:00.000Z', 'vd.activity.notification', notificationBody({ start: '2022-02-10T00:00:00.000Z', end: '2022-02-20T00:00:00.000Z', troops: 30_000 }), { to: ['UKR'] });
+    record.add('UKR', '2022-02-12T09:00:00.000Z', 'vd.observer.report', reportBody({ observedState: 'BLR', start: '2022-02-12T00:00:00.000Z', end: '2022-02-13T00:00:00.000Z', counted: { troops: 30_000 } }));
+    const when = T('2022-03-01T00:00:00.000Z');
+    const whole = evaluateAll(record.entries, when);
+    expect(findings(whole, VD11.observedNotNotified)).toEqual([expect.objectContaining({ severity: 'violation' })]);
+    for (const party of ['UKR', 'USA', 'BLR']) expect(violations(evaluateAll(viewOf(record.entries, party), when))).toEqual(violations(whole));
+    expect(findings(evaluateAll(viewOf(record.entries, 'UKR'), when), VD11.circulation)).toEqual([expect.objectContaining({ severity: 'info', evidence: [n.id] })]);
+  });
+});

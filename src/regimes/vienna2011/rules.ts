@@ -257,7 +257,21 @@ export const VD11 = {
     description: 'A request names a responding or receiving State that is not among its addressees; no obligation can arise for a State that was not asked.',
     figures: {},
   },
+  circulation: {
+    id: 'vd11.circulation',
+    citation: 'VD11 Ch. I, III, V, VI, VII, IX',
+    title: 'What was not circulated does not count',
+    description:
+      'A rule reads an entry only where every party judging by it holds it, so that all of them find alike and none finds on what it cannot read: a notification, a calendar, an invitation, an annual exchange or an observer report counts when addressed to all participating States ("*", as the Document circulates them); a reply to a request, and a request or acceptance counted against a quota, when addressed to every party holding the request. The catalogue refuses the others where it can check; in a record written without that check, an entry addressed to fewer does not count, and the parties that can read it are told so (information).',
+    figures: {},
+  },
 } as const satisfies Record<string, RuleRow>;
+
+/** The types every rule reads only when addressed to all participating States (VD11.circulation). */
+const CIRCULATED: ReadonlySet<string> = new Set(['vd.activity.notification', 'vd.calendar', 'vd.observation.invitation', 'vd.annual-exchange', 'vd.observer.report']);
+
+/** An entry of a type the Document circulates to all, addressed to fewer: no rule reads it (VD11.circulation). */
+export const uncirculated = (h: { readonly type?: string; readonly to: readonly string[] }): boolean => h.type !== undefined && CIRCULATED.has(h.type) && !h.to.includes('*');
 
 /** The rows, in table order, as the regime publishes them. */
 export const VD11_RULES: readonly RuleRow[] = Object.freeze(Object.values(VD11));
