@@ -226,10 +226,11 @@ async function tryList(page: Page, o: { hash: string; testid: string; timeCol: n
 }
 
 describe('search, from–to, sorting and paging on the lists', { timeout: 240_000 }, () => {
-  it('findings, the timeline and notifications: the same controls, kept in the address', async () => {
+  it('findings, the timeline, obligations and notifications: the same controls, kept in the address', async () => {
     const page = await signIn(browser, net.nodes.UKR!);
     await tryList(page, { hash: '#/findings', testid: 'findings', timeCol: 1, sortLabel: /^Parties/, sortCol: 2, search: 'annual calendar', from: '2026-01-01 00:00:00', to: '2026-06-30 23:59:59' });
     await tryList(page, { hash: '#/timeline', testid: 'timeline', timeCol: 0, sortLabel: /^Who/, sortCol: 1, search: 'union resolve', from: '2022-02-01 00:00:00', to: '2022-02-28 23:59:59' });
+    await tryList(page, { hash: '#/obligations', testid: 'obligation-list', timeCol: 0, sortLabel: /^Owes/, sortCol: 1, search: 'calendar', from: '2023-01-01 00:00:00', to: '2025-12-31 23:59:59' });
     await tryList(page, { hash: '#/notifications', testid: 'notifications', timeCol: 0, sortLabel: /^From/, sortCol: 1, search: 'union resolve', from: '2022-01-01 00:00:00', to: '2022-02-28 23:59:59' });
     expect(pageProblems(page)).toEqual([]);
     await page.close();
@@ -266,7 +267,7 @@ describe('200 % zoom', { timeout: 240_000 }, () => {
     const context = await zoomed.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
     const page = await signIn({ context, close: async () => {} }, net.nodes.UKR!);
     const failures: string[] = [];
-    for (const hash of ['#/dashboard', '#/requests', '#/findings', '#/timeline', '#/notifications']) {
+    for (const hash of ['#/dashboard', '#/obligations', '#/requests', '#/findings', '#/timeline', '#/notifications']) {
       await page.goto(`${net.nodes.UKR!.url}/console/${hash}`);
       await page.locator('main h1').first().waitFor();
       await page.locator('main table').first().waitFor({ timeout: 20_000 });
