@@ -316,8 +316,8 @@ describe('200 % zoom', { timeout: 240_000 }, () => {
   });
 });
 
-describe('the same controls on the hotline and the talks', { timeout: 180_000 }, () => {
-  it('a conversation is ordered most urgent first and searched; the meetings are searched; both kept in the address', async () => {
+describe('the same controls on the hotline, the talks and a zone\'s history', { timeout: 180_000 }, () => {
+  it('a conversation is ordered most urgent first and searched; the meetings and a zone\'s history are searched; kept in the address', async () => {
     const node = net.nodes.USA!;
     const page = await signIn(browser, node);
     await page.goto(`${node.url}/console/#/hotline/RUS`);
@@ -348,6 +348,21 @@ describe('the same controls on the hotline and the talks', { timeout: 180_000 },
     await expect.poll(() => meetings.count(), { timeout: 15_000 }).toBeLessThan(held);
     for (const t of await meetings.allTextContents()) expect(t).toContain('Geneva');
     expect(page.url()).toContain('q=Geneva');
+
+    // A zone's history: searched, and turned newest first.
+    await page.goto(`${node.url}/console/#/zones/rus-ukr-rus`);
+    const history = page.getByTestId('zone-history').locator('li');
+    await expect.poll(() => history.count(), { timeout: 20_000 }).toBeGreaterThan(2);
+    const lines = await history.count();
+    const zoneFilters = page.getByRole('group', { name: 'Filter the history' });
+    await zoneFilters.getByLabel('Search').fill('refused');
+    await expect.poll(() => history.count(), { timeout: 15_000 }).toBeLessThan(lines);
+    for (const t of await history.allTextContents()) expect(t).toContain('refused');
+    await zoneFilters.getByLabel('Search').fill('');
+    await zoneFilters.getByLabel('Order').selectOption({ label: 'newest first' });
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('order=desc');
+    const times = (await history.allTextContents()).map((t) => t.slice(0, 20));
+    expect(times).toEqual([...times].sort().reverse());
     expect(pageProblems(page)).toEqual([]);
     await page.close();
   });

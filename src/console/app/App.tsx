@@ -244,7 +244,7 @@ function Page() {
     case 'zones':
       return (
         <Suspense fallback={<p>Loading the zones…</p>}>
-          <Zones zone={route.rest[0]} />
+          <Zones zone={route.rest[0]} route={route} />
         </Suspense>
       );
     case 'missiles':
