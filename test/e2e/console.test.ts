@@ -290,6 +290,8 @@ describe('the console', { timeout: 120_000 }, () => {
     await rows.first().waitFor({ timeout: 15_000 });
     await page.getByLabel('Party').selectOption('BLR');
     await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes('BLR'))).toBe(true);
+    // The list pages by 50, newest first: the analyst searches for the activity's name.
+    await page.getByRole('group', { name: 'Filter findings' }).getByLabel('Search').fill('Union Resolve');
     await rows.getByRole('link', { name: finding!.explanation, exact: true }).first().click();
     const detail = page.getByTestId('finding-detail');
     await detail.waitFor();

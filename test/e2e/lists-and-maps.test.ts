@@ -80,13 +80,13 @@ describe('an area as a table of latitudes and longitudes', { timeout: 180_000 },
     await cell(2, 'latitude').fill('52');
     await cell(2, 'longitude').fill('190');
     const problems = page.getByTestId('corner-problems');
-    await expect.poll(() => problems.textContent()).toContain('corner 1: the latitude 95 is outside −90 to 90');
+    await expect.poll(() => problems.textContent(), { timeout: 15_000 }).toContain('corner 1: the latitude 95 is outside −90 to 90');
     await expect(problems.textContent()).resolves.toContain('corner 2: the longitude 190 is outside −180 to 180');
     await expect(cell(1, 'latitude').getAttribute('aria-invalid')).resolves.toBe('true');
     expect(await area.inputValue()).toBe('');
     await cell(1, 'latitude').fill('52');
     await cell(2, 'longitude').fill('24.2');
-    await expect.poll(() => problems.textContent()).toContain('at least 3 distinct corners (2 given)');
+    await expect.poll(() => problems.textContent(), { timeout: 15_000 }).toContain('at least 3 distinct corners (2 given)');
     expect(await area.inputValue()).toBe('');
 
     // Around Brest (Belarus): 52.0–52.4°N, 23.4–24.2°E; the first corner typed again closes it.
@@ -98,14 +98,14 @@ describe('an area as a table of latitudes and longitudes', { timeout: 180_000 },
     await cell(5, 'latitude').fill('52');
     await cell(5, 'longitude').fill('23.4');
     const expected = { type: 'Polygon', coordinates: [[[23.4, 52], [24.2, 52], [24.2, 52.4], [23.4, 52.4], [23.4, 52]]] };
-    await expect.poll(() => area.inputValue()).toBe(JSON.stringify(expected));
+    await expect.poll(() => area.inputValue(), { timeout: 15_000 }).toBe(JSON.stringify(expected));
     expect(await problems.count()).toBe(0);
     await expect(page.getByTestId('area-summary').textContent()).resolves.toBe('Polygon of 4 corners, from 52.0000°N 23.4000°E');
 
     // The preview draws that polygon where it is: filled at its middle, centred on it, with Brest named beside it.
     const preview = page.locator('[data-testid="area-preview"][data-ready]');
     await preview.waitFor({ timeout: 60_000 });
-    await expect.poll(() => preview.getAttribute('data-shown')).toBe(JSON.stringify(expected));
+    await expect.poll(() => preview.getAttribute('data-shown'), { timeout: 15_000 }).toBe(JSON.stringify(expected));
     const seen = await preview.evaluate(
       (el) =>
         new Promise<{ inside: number; swapped: boolean; centre: [number, number]; places: string[] }>((resolve) => {
@@ -136,6 +136,13 @@ describe('an area as a table of latitudes and longitudes', { timeout: 180_000 },
     expect(Math.abs(seen.centre[1] - 52.2)).toBeLessThan(0.2);
     expect(seen.places).toContain('Brest');
     await screenshot(page, 'area-corners');
+    // The table, its problems' list and the preview pass axe, light and dark.
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const result = await new AxeBuilder({ page }).include('.area-field').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${scheme}: ${v.id} ${v.nodes[0]?.target.join(' ')}`)).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // Signed as typed.
     await fillActivityNotification(page, 'Typed area exercise (illustrative)');
@@ -177,17 +184,17 @@ async function tryList(page: Page, o: { hash: string; testid: string; timeCol: n
   const first = await page.getByTestId(o.testid).locator('tbody tr:not(.day)').first().textContent();
   const onOne = await rows.count();
   await pager.getByRole('button', { name: 'Next' }).click();
-  await expect.poll(() => page.url()).toContain('page=2');
-  await expect.poll(() => rows.first().textContent()).not.toBe(first);
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('page=2');
+  await expect.poll(() => rows.first().textContent(), { timeout: 15_000 }).not.toBe(first);
   await expect(page.getByTestId('page-of').textContent()).resolves.toMatch(/^page 2 of \d+$/);
   await pager.getByRole('button', { name: 'Previous' }).click();
-  await expect.poll(() => rows.first().textContent()).toBe(first);
+  await expect.poll(() => rows.first().textContent(), { timeout: 15_000 }).toBe(first);
   expect(await rows.count()).toBe(onOne);
 
   // Search narrows to rows holding the words.
   const filters = page.getByRole('group', { name: /^Filter / });
   await filters.getByLabel('Search').fill(o.search);
-  await expect.poll(() => page.url()).toContain(`q=${encodeURIComponent(o.search).replace(/%20/g, '+')}`);
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`q=${encodeURIComponent(o.search).replace(/%20/g, '+')}`);
   const found = await rows.allTextContents();
   expect(found.length).toBeGreaterThan(0);
   expect(found.length).toBeLessThan(onOne);
@@ -197,18 +204,18 @@ async function tryList(page: Page, o: { hash: string; testid: string; timeCol: n
   // From–to keeps rows inside the window.
   await filters.getByLabel('From (UTC)').fill(o.from);
   await filters.getByLabel('To (UTC)').fill(o.to);
-  await expect.poll(() => page.url()).toContain('to=');
-  await expect.poll(async () => (await column(page, o.testid, o.timeCol)).every((t) => t >= o.from && t <= `${o.to}Z`)).toBe(true);
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('to=');
+  await expect.poll(async () => (await column(page, o.testid, o.timeCol)).every((t) => t >= o.from && t <= `${o.to}Z`), { timeout: 15_000 }).toBe(true);
   const windowed = await column(page, o.testid, o.timeCol);
   expect(windowed.length).toBeGreaterThan(0);
 
   // Sorting by a column, then the other way.
   await page.getByRole('button', { name: o.sortLabel }).click();
-  await expect.poll(() => page.url()).toContain('order=desc');
-  await expect.poll(async () => inOrder(await column(page, o.testid, o.sortCol), true)).toBe(true);
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('order=desc');
+  await expect.poll(async () => inOrder(await column(page, o.testid, o.sortCol), true), { timeout: 15_000 }).toBe(true);
   await page.getByRole('button', { name: o.sortLabel }).click();
-  await expect.poll(() => page.url()).toContain('order=asc');
-  await expect.poll(async () => inOrder(await column(page, o.testid, o.sortCol))).toBe(true);
+  await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('order=asc');
+  await expect.poll(async () => inOrder(await column(page, o.testid, o.sortCol)), { timeout: 15_000 }).toBe(true);
   const sorted = await rows.allTextContents();
   expect(await page.getByRole('columnheader', { name: o.sortLabel }).getAttribute('aria-sort')).toBe('ascending');
 
@@ -219,10 +226,11 @@ async function tryList(page: Page, o: { hash: string; testid: string; timeCol: n
 }
 
 describe('search, from–to, sorting and paging on the lists', { timeout: 240_000 }, () => {
-  it('findings, the timeline and notifications: the same controls, kept in the address', async () => {
+  it('findings, the timeline, obligations and notifications: the same controls, kept in the address', async () => {
     const page = await signIn(browser, net.nodes.UKR!);
     await tryList(page, { hash: '#/findings', testid: 'findings', timeCol: 1, sortLabel: /^Parties/, sortCol: 2, search: 'annual calendar', from: '2026-01-01 00:00:00', to: '2026-06-30 23:59:59' });
     await tryList(page, { hash: '#/timeline', testid: 'timeline', timeCol: 0, sortLabel: /^Who/, sortCol: 1, search: 'union resolve', from: '2022-02-01 00:00:00', to: '2022-02-28 23:59:59' });
+    await tryList(page, { hash: '#/obligations', testid: 'obligation-list', timeCol: 0, sortLabel: /^Owes/, sortCol: 1, search: 'calendar', from: '2023-01-01 00:00:00', to: '2025-12-31 23:59:59' });
     await tryList(page, { hash: '#/notifications', testid: 'notifications', timeCol: 0, sortLabel: /^From/, sortCol: 1, search: 'union resolve', from: '2022-01-01 00:00:00', to: '2022-02-28 23:59:59' });
     expect(pageProblems(page)).toEqual([]);
     await page.close();
@@ -259,7 +267,7 @@ describe('200 % zoom', { timeout: 240_000 }, () => {
     const context = await zoomed.newContext({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
     const page = await signIn({ context, close: async () => {} }, net.nodes.UKR!);
     const failures: string[] = [];
-    for (const hash of ['#/dashboard', '#/requests', '#/findings', '#/timeline', '#/notifications']) {
+    for (const hash of ['#/dashboard', '#/obligations', '#/requests', '#/findings', '#/timeline', '#/notifications']) {
       await page.goto(`${net.nodes.UKR!.url}/console/${hash}`);
       await page.locator('main h1').first().waitFor();
       await page.locator('main table').first().waitFor({ timeout: 20_000 });
@@ -287,9 +295,18 @@ describe('200 % zoom', { timeout: 240_000 }, () => {
     if (reach!.scrolls) {
       const box = page.getByRole('region', { name: 'Obligations', exact: true });
       await box.focus();
-      for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight');
-      const hb = (await lastHeader.boundingBox())!;
-      expect(hb.x + hb.width).toBeLessThanOrEqual(641);
+      expect(await box.evaluate((b) => b === document.activeElement)).toBe(true);
+      // Arrow keys scroll the focused box (smoothly: give each press time), until its last column is in the window.
+      const lastRight = async () => {
+        const hb = (await lastHeader.boundingBox())!;
+        return hb.x + hb.width;
+      };
+      for (let i = 0; i < 60 && (await lastRight()) > 641; i++) {
+        await page.keyboard.press('ArrowRight');
+        await page.waitForTimeout(100);
+      }
+      expect(await box.evaluate((b) => b.scrollLeft)).toBeGreaterThan(0);
+      expect(await lastRight()).toBeLessThanOrEqual(641);
     } else {
       const hb = (await lastHeader.boundingBox())!;
       expect(hb.x + hb.width).toBeLessThanOrEqual(641);
@@ -299,8 +316,8 @@ describe('200 % zoom', { timeout: 240_000 }, () => {
   });
 });
 
-describe('the same controls on the hotline and the talks', { timeout: 180_000 }, () => {
-  it('a conversation is ordered most urgent first and searched; the meetings are searched; both kept in the address', async () => {
+describe('the same controls on the hotline, the talks and a zone\'s history', { timeout: 180_000 }, () => {
+  it('a conversation is ordered most urgent first and searched; the meetings and a zone\'s history are searched; kept in the address', async () => {
     const node = net.nodes.USA!;
     const page = await signIn(browser, node);
     await page.goto(`${node.url}/console/#/hotline/RUS`);
@@ -309,14 +326,14 @@ describe('the same controls on the hotline and the talks', { timeout: 180_000 },
     const all = await messages.count();
     const filters = page.getByRole('group', { name: 'Filter messages' });
     await filters.getByLabel('Order').selectOption({ label: 'most urgent first' });
-    await expect.poll(() => page.url()).toContain('sort=priority');
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('sort=priority');
     const priorities = await messages.evaluateAll((li) => li.map((x) => x.getAttribute('data-priority')!));
     const rank = (x: string) => ['flash', 'immediate', 'routine'].indexOf(x);
     expect(priorities.map(rank)).toEqual([...priorities.map(rank)].sort((a, b) => a - b));
     expect(priorities[0]).toBe('flash');
     await filters.getByLabel('Search').fill('black sea');
-    await expect.poll(() => page.url()).toContain('q=black+sea');
-    await expect.poll(() => messages.count()).toBeLessThan(all);
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('q=black+sea');
+    await expect.poll(() => messages.count(), { timeout: 15_000 }).toBeLessThan(all);
     for (const t of await messages.allTextContents()) expect(t).toContain('Black Sea');
     await page.reload();
     await expect.poll(() => page.getByRole('group', { name: 'Filter messages' }).getByLabel('Search').inputValue(), { timeout: 20_000 }).toBe('black sea');
@@ -328,9 +345,24 @@ describe('the same controls on the hotline and the talks', { timeout: 180_000 },
     await expect.poll(() => meetings.count(), { timeout: 20_000 }).toBeGreaterThan(1);
     const held = await meetings.count();
     await page.getByRole('group', { name: 'Filter meetings' }).getByLabel('Search').fill('Geneva');
-    await expect.poll(() => meetings.count()).toBeLessThan(held);
+    await expect.poll(() => meetings.count(), { timeout: 15_000 }).toBeLessThan(held);
     for (const t of await meetings.allTextContents()) expect(t).toContain('Geneva');
     expect(page.url()).toContain('q=Geneva');
+
+    // A zone's history: searched, and turned newest first.
+    await page.goto(`${node.url}/console/#/zones/rus-ukr-rus`);
+    const history = page.getByTestId('zone-history').locator('li');
+    await expect.poll(() => history.count(), { timeout: 20_000 }).toBeGreaterThan(2);
+    const lines = await history.count();
+    const zoneFilters = page.getByRole('group', { name: 'Filter the history' });
+    await zoneFilters.getByLabel('Search').fill('refused');
+    await expect.poll(() => history.count(), { timeout: 15_000 }).toBeLessThan(lines);
+    for (const t of await history.allTextContents()) expect(t).toContain('refused');
+    await zoneFilters.getByLabel('Search').fill('');
+    await zoneFilters.getByLabel('Order').selectOption({ label: 'newest first' });
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toContain('order=desc');
+    const times = (await history.allTextContents()).map((t) => t.slice(0, 20));
+    expect(times).toEqual([...times].sort().reverse());
     expect(pageProblems(page)).toEqual([]);
     await page.close();
   });

@@ -170,6 +170,7 @@ const PAGES = [
   '#/notifications/compose?type=vd.activity.notification',
   '#/findings',
   '#/requests',
+  '#/obligations',
   '#/talks',
   '#/incidents',
   '#/zones',

@@ -24,6 +24,7 @@ import { Timeline } from '../pages/Timeline';
 import { Audit } from '../pages/Audit';
 import { Talks } from '../pages/Talks';
 import { Requests } from '../pages/Requests';
+import { Obligations } from '../pages/Obligations';
 
 const Incidents = lazy(() => import('../pages/Incidents'));
 // The zones page draws a map too: loaded when first opened.
@@ -122,6 +123,7 @@ const SECTIONS = [
   ['notifications', 'Notifications'],
   ['findings', 'Findings'],
   ['requests', 'Requests'],
+  ['obligations', 'Obligations'],
   ['talks', 'Talks'],
   ['incidents', 'Incidents'],
   ['map', 'Map'],
@@ -229,6 +231,8 @@ function Page() {
       return <LazyMap />;
     case 'requests':
       return <Requests route={route} />;
+    case 'obligations':
+      return <Obligations route={route} />;
     case 'talks':
       return <Talks meeting={route.rest[0]} route={route} />;
     case 'incidents':
@@ -240,7 +244,7 @@ function Page() {
     case 'zones':
       return (
         <Suspense fallback={<p>Loading the zones…</p>}>
-          <Zones zone={route.rest[0]} />
+          <Zones zone={route.rest[0]} route={route} />
         </Suspense>
       );
     case 'missiles':

@@ -52,5 +52,5 @@ export default function AreaPreview(props: { polygon: Polygon | undefined }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready, key]);
 
-  return <div ref={container} className="area-drawer area-preview" role="img" aria-label={props.polygon ? 'Preview of the area on the map' : 'Preview map: no area yet'} data-testid="area-preview" data-ready={ready || undefined} data-shown={props.polygon ? key : undefined} />;
+  return <div ref={container} className="area-drawer area-preview" role="region" aria-label={props.polygon ? 'Preview of the area on the map' : 'Preview map: no area yet'} data-testid="area-preview" data-ready={ready || undefined} data-shown={props.polygon ? key : undefined} />;
 }

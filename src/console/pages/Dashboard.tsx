@@ -77,7 +77,7 @@ export function Dashboard() {
 
       <section aria-labelledby="obl-h" className="panel">
         <h2 id="obl-h">
-          Owed later <span className="muted">({later})</span>
+          Owed later <span className="muted">({later})</span> <a href={href('obligations')} className="more">all obligations</a>
         </h2>
         {p.obligations === undefined ? (
           <p className="muted">This node does not report obligations{p.problems.obligations ? ` (${p.problems.obligations})` : ''}.</p>

@@ -12,7 +12,9 @@ import { baseStyle, openMap } from '../app/basemap';
 import { ApiError } from '../app/api';
 import { utc } from '../app/format';
 import { usePicture } from '../app/record';
-import { entryHref, href } from '../app/route';
+import { entryHref, href, type Route } from '../app/route';
+import { FilterSelect } from '../components/FilterSelect';
+import { ListFilters, Pager, useList, type ListColumn } from '../components/ListControls';
 import type { ZoneCounts, ZonesMap, ZoneStatus } from '../../wire/types';
 
 
@@ -187,9 +189,15 @@ function Limits(props: { zones: ZoneStatus[] }) {
 }
 
 /** A zone's history: its declarations and counts in record order, from the entries this node holds. */
-function History(props: { z: ZoneStatus; data: ZonesMap }) {
+type HistoryRow = { at: string; what: string; entry: string };
+const HISTORY_COLUMNS: ListColumn<HistoryRow>[] = [
+  { key: 'when', label: 'When', sort: (r) => Date.parse(r.at) },
+  { key: 'what', label: 'What', sort: (r) => r.what },
+];
+
+function History(props: { z: ZoneStatus; data: ZonesMap; route: Route }) {
   const p = usePicture();
-  const rows: { at: string; what: string; entry: string }[] = [];
+  const rows: HistoryRow[] = [];
   for (const e of p.entries) {
     if (e.type !== 'zones.declaration' || !e.body) continue;
     const body = e.body as { asOf: string; holdings: { zone: string; counts: ZoneCounts }[] };
@@ -198,23 +206,41 @@ function History(props: { z: ZoneStatus; data: ZonesMap }) {
   }
   for (const r of props.data.reports) if (r.zones.includes(props.z.zone)) rows.push({ at: r.at, entry: r.entry, what: `${r.by} counted ${r.party}: ${CATEGORIES.filter(([c]) => r.counts[c] !== undefined).map(([c, l]) => `${l.toLowerCase()} ${n(r.counts[c])}`).join(', ')}` });
   for (const r of props.data.restrictions) if (r.zones.includes(props.z.zone)) rows.push({ at: r.at, entry: r.entry, what: `${r.deniedBy} refused ${r.by}'s observers${r.place ? ` (${r.place})` : ''}` });
-  rows.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  // Oldest first; words, a window and pages kept in the address.
+  const list = useList({
+    base: href('zones', props.z.zone),
+    route: props.route,
+    rows,
+    columns: HISTORY_COLUMNS,
+    text: (r) => r.what,
+    time: (r) => Date.parse(r.at),
+    id: (r) => r.entry + r.at,
+    defaultSort: 'when',
+    defaultOrder: 'asc',
+    pageSize: 100,
+  });
   return (
     <section aria-labelledby="history-h">
       <h2 id="history-h">History of {props.z.name}</h2>
+      {rows.length > 0 && (
+        <ListFilters list={list} label="Filter the history" testid="history-count">
+          <FilterSelect label="Order" value={list.desc ? 'desc' : ''} anyLabel="oldest first" options={[['desc', 'newest first']]} onChange={(v) => list.set({ sort: 'when', order: v || 'asc' })} />
+        </ListFilters>
+      )}
       <ol data-testid="zone-history">
-        {rows.map((r) => (
+        {list.visible.map((r) => (
           <li key={r.entry + r.at}>
             {utc(r.at)} — <a href={entryHref(r.entry)}>{r.what}</a>
           </li>
         ))}
-        {rows.length === 0 && <li className="muted">Nothing declared or observed in this zone.</li>}
+        {list.visible.length === 0 && <li className="muted">{rows.length ? 'Nothing with these words or in this window.' : 'Nothing declared or observed in this zone.'}</li>}
       </ol>
+      <Pager list={list} label="the history" />
     </section>
   );
 }
 
-export default function Zones(props: { zone: string | undefined }) {
+export default function Zones(props: { zone: string | undefined; route: Route }) {
   const p = usePicture();
   const [data, setData] = useState<ZonesMap | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -310,7 +336,7 @@ export default function Zones(props: { zone: string | undefined }) {
                 ))}
                 {z.findings.length === 0 && <li className="muted">No findings.</li>}
               </ul>
-              {selected && <History z={z} data={data} />}
+              {selected && <History z={z} data={data} route={props.route} />}
             </section>
           ))}
           {props.zone && !selected && <p role="alert">No zone {props.zone} is in force as of {utc(data.at)}.</p>}
