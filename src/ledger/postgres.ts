@@ -106,6 +106,16 @@ const PAGE = 1000;
 const POOL_SIZE = 4;
 /** The advisory lock key that serialises migrations of one database. */
 const MIGRATION_LOCK = lockKey('parley schema migration');
+/**
+ * Held by a commit that stores entries from before it draws their positions until it is visible:
+ * positions are then in the order commits become visible, so a reader that has seen position p
+ * (its own commit, another process's event stream) has every entry before p to read — what lets an
+ * event stream resume at any process of the node from the last position it gave. The price: the
+ * processes of one node store entries one commit after another (each commit's flush is waited for
+ * by the next); a process commits one at a time anyway, and other databases on the server (other
+ * nodes) are not held up.
+ */
+const POSITIONS_LOCK = lockKey('entry positions');
 /** The channel every commit that stored or completed entries notifies. */
 const CHANNEL = 'parley_commit';
 /** A notification's payload is at most 8000 bytes: at most this many attached ids are named. */
@@ -196,6 +206,7 @@ export class PostgresStore implements Store {
         onLost: (listener) => session.onLost(listener),
         withTurn: (author, work) => this.#withTurn(author, work),
         useNonce: (party, nonce, until, nowS) => this.#useNonce(party, nonce, until, nowS),
+        lastPosition: async () => Number((await this.#query('SELECT coalesce(max(pos), 0) AS pos FROM entries'))[0].pos),
       };
     }
   }
@@ -705,13 +716,14 @@ function inlineBytes(c: Commit): number {
 /**
  * A commit's transaction start and locks, in one order (by key) so that two committers never wait
  * for each other in a cycle: first each author's writing turn in shared mode (waiting while
- * another process holds it, unless this commit runs in it), then the authors. The locks end with
- * the transaction. Keys are decimal integers made here.
+ * another process holds it, unless this commit runs in it), then the authors and, for a commit
+ * that stores entries, the positions (POSITIONS_LOCK). The locks end with the transaction. Keys
+ * are decimal integers made here.
  */
 function lockStatements(c: Commit, turnHeld: string | undefined): string[] {
   const authors = authorsOf(c);
   const turns = sortedKeys([...authors].filter((a) => a !== turnHeld).map(turnKey));
-  const keys = sortedKeys([...authors].map(lockKey));
+  const keys = sortedKeys([...[...authors].map(lockKey), ...(c.entries?.length ? [POSITIONS_LOCK] : [])]);
   return ['BEGIN', ...turns.map((key) => `SELECT pg_advisory_xact_lock_shared(${key})`), ...keys.map((key) => `SELECT pg_advisory_xact_lock(${key})`)];
 }
 
