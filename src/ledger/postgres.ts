@@ -116,6 +116,8 @@ const MIGRATION_LOCK = lockKey('parley schema migration');
  * nodes) are not held up.
  */
 const POSITIONS_LOCK = lockKey('entry positions');
+/** The application name of a process's session connection: how the processes of a node count each other. */
+const SESSION_NAME = 'parley session';
 /** The channel every commit that stored or completed entries notifies. */
 const CHANNEL = 'parley_commit';
 /** A notification's payload is at most 8000 bytes: at most this many attached ids are named. */
@@ -373,8 +375,9 @@ export class PostgresStore implements Store {
     // hold its cluster-wide notification lock through the commit's flush, so that no two commits
     // on the server (this node's, another node's on the same server) could share a flush. The
     // caller does not wait for it. A notification lost (this process dying between the two) is
-    // made up for by the other processes' polling of the heads.
-    const change = changeOf(c);
+    // made up for by the other processes' polling of the heads. A process alone on the database
+    // (the usual node) notifies no one.
+    const change = this.#session?.othersPresent === false ? undefined : changeOf(c);
     if (!change) {
       if (!turn) client.release();
       return result;
@@ -768,11 +771,22 @@ class Session {
   #connecting: Promise<pg.Client> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #beating = false;
+  /** Whether another process's session was on the database at the last check (until known: yes). */
+  #others = true;
   #closed = false;
 
   constructor(url: string, ready: Promise<void>) {
     this.#url = url;
     this.#ready = ready;
+  }
+
+  /**
+   * False when, at the last check (every second), no other process of the node was on the
+   * database: no one to notify. A process starting meanwhile reads the heads every 2 s, and is
+   * notified from the next check on.
+   */
+  get othersPresent(): boolean {
+    return this.#others;
   }
 
   watch(listener: (change: StoreChange | undefined) => void): () => void {
@@ -838,9 +852,12 @@ class Session {
       }
       let timer: NodeJS.Timeout | undefined;
       const dead = new Promise<'dead'>((resolve) => (timer = setTimeout(() => resolve('dead'), SESSION_DEAD_MS)));
-      const answer = await Promise.race([c.query('SELECT 1').then(() => 'ok' as const, () => 'dead' as const), dead]);
+      // The check is also the count of the node's other processes (their sessions) on the database.
+      const others = c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${SESSION_NAME}' AND pid <> pg_backend_pid()`);
+      const answer = await Promise.race([others.then((r) => r.rows[0]?.n ?? 1, () => 'dead' as const), dead]);
       clearTimeout(timer);
       if (answer === 'dead') this.#drop(c);
+      else this.#others = answer > 0;
     } finally {
       this.#beating = false;
     }
@@ -851,7 +868,7 @@ class Session {
     if (this.#closed) return Promise.reject(new ParleyError('PARLEY_ERR_CLOSED'));
     this.#connecting ??= (async () => {
       await this.#ready;
-      const c = new pg.Client({ connectionString: this.#url, application_name: 'parley session', keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: SESSION_DEAD_MS });
+      const c = new pg.Client({ connectionString: this.#url, application_name: SESSION_NAME, keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: SESSION_DEAD_MS });
       c.on('error', () => this.#drop(c));
       c.on('end', () => this.#drop(c));
       c.on('notification', (m) => this.#notified(m.channel, m.payload));
@@ -878,6 +895,7 @@ class Session {
   #drop(c: pg.Client): void {
     if (this.#client !== c) return;
     this.#client = undefined;
+    this.#others = true;
     destroy(c);
     if (this.#held.size) {
       this.#held.clear();
