@@ -298,9 +298,13 @@ export class Federation {
 
   /**
    * Authenticates a federation request (RFC 9421, see http-signature.ts) and records its nonce.
-   * Throws PARLEY_ERR_UNAUTHENTICATED or PARLEY_ERR_REPLAY.
+   * Throws PARLEY_ERR_UNAUTHENTICATED or PARLEY_ERR_REPLAY. On a store shared by several processes,
+   * the nonce is recorded in the store while the request is served: `recorded` rejects with
+   * PARLEY_ERR_REPLAY if another process took it, and the request must then be answered with that
+   * refusal. (Serving a replay before refusing it does no harm: a pull only reads, and a push's
+   * entries are signed by their author and taken once by (author, seq).)
    */
-  async authenticate(request: ReceivedRequest): Promise<VerifiedSignature> {
+  async authenticate(request: ReceivedRequest): Promise<VerifiedSignature & { recorded: Promise<void> }> {
     this.#checkAuthority(request.authority);
     const nowS = Math.floor(this.#clock() / 1000);
     let verified = verifyRequest(request, { self: this.party, nowS, keyOf: (p) => this.ledger.roster.key(p) });
@@ -316,11 +320,17 @@ export class Federation {
     const use = this.#nonces.use(v.party, v.nonce, v.created, nowS);
     if (use === 'replay') throw replay();
     if (use === 'full') throw new ParleyError('PARLEY_ERR_UNAVAILABLE', 'this node is taking too many requests to remember their nonces; retry in a minute');
+    this.#links.get(v.party)?.heard();
     // Another process of this node may have taken it.
     const shared = this.ledger.shared;
-    if (shared && !(await shared.useNonce(v.party, v.nonce, v.created + MAX_SIGNATURE_SKEW_S, nowS))) throw replay();
-    this.#links.get(v.party)?.heard();
-    return v;
+    const recorded = shared
+      ? shared.useNonce(v.party, v.nonce, v.created + MAX_SIGNATURE_SKEW_S, nowS).then((fresh) => {
+          if (!fresh) throw replay();
+        })
+      : Promise.resolve();
+    // Marked handled here; the route awaits it before answering.
+    recorded.catch(() => {});
+    return { ...v, recorded };
   }
 
   /** Refuses, from its headers alone, a request that is not signed by a roster party for this node — before its body is read. */

@@ -106,6 +106,18 @@ const PAGE = 1000;
 const POOL_SIZE = 4;
 /** The advisory lock key that serialises migrations of one database. */
 const MIGRATION_LOCK = lockKey('parley schema migration');
+/**
+ * Held by a commit that stores entries from before it draws their positions until it is visible:
+ * positions are then in the order commits become visible, so a reader that has seen position p
+ * (its own commit, another process's event stream) has every entry before p to read — what lets an
+ * event stream resume at any process of the node from the last position it gave. The price: the
+ * processes of one node store entries one commit after another (each commit's flush is waited for
+ * by the next); a process commits one at a time anyway, and other databases on the server (other
+ * nodes) are not held up.
+ */
+const POSITIONS_LOCK = lockKey('entry positions');
+/** The application name of a process's session connection: how the processes of a node count each other. */
+const SESSION_NAME = 'parley session';
 /** The channel every commit that stored or completed entries notifies. */
 const CHANNEL = 'parley_commit';
 /** A notification's payload is at most 8000 bytes: at most this many attached ids are named. */
@@ -196,6 +208,7 @@ export class PostgresStore implements Store {
         onLost: (listener) => session.onLost(listener),
         withTurn: (author, work) => this.#withTurn(author, work),
         useNonce: (party, nonce, until, nowS) => this.#useNonce(party, nonce, until, nowS),
+        lastPosition: async () => Number((await this.#query('SELECT coalesce(max(pos), 0) AS pos FROM entries'))[0].pos),
       };
     }
   }
@@ -362,8 +375,9 @@ export class PostgresStore implements Store {
     // hold its cluster-wide notification lock through the commit's flush, so that no two commits
     // on the server (this node's, another node's on the same server) could share a flush. The
     // caller does not wait for it. A notification lost (this process dying between the two) is
-    // made up for by the other processes' polling of the heads.
-    const change = changeOf(c);
+    // made up for by the other processes' polling of the heads. A process alone on the database
+    // (the usual node) notifies no one.
+    const change = this.#session?.othersPresent === false ? undefined : changeOf(c);
     if (!change) {
       if (!turn) client.release();
       return result;
@@ -705,13 +719,14 @@ function inlineBytes(c: Commit): number {
 /**
  * A commit's transaction start and locks, in one order (by key) so that two committers never wait
  * for each other in a cycle: first each author's writing turn in shared mode (waiting while
- * another process holds it, unless this commit runs in it), then the authors. The locks end with
- * the transaction. Keys are decimal integers made here.
+ * another process holds it, unless this commit runs in it), then the authors and, for a commit
+ * that stores entries, the positions (POSITIONS_LOCK). The locks end with the transaction. Keys
+ * are decimal integers made here.
  */
 function lockStatements(c: Commit, turnHeld: string | undefined): string[] {
   const authors = authorsOf(c);
   const turns = sortedKeys([...authors].filter((a) => a !== turnHeld).map(turnKey));
-  const keys = sortedKeys([...authors].map(lockKey));
+  const keys = sortedKeys([...[...authors].map(lockKey), ...(c.entries?.length ? [POSITIONS_LOCK] : [])]);
   return ['BEGIN', ...turns.map((key) => `SELECT pg_advisory_xact_lock_shared(${key})`), ...keys.map((key) => `SELECT pg_advisory_xact_lock(${key})`)];
 }
 
@@ -756,11 +771,22 @@ class Session {
   #connecting: Promise<pg.Client> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #beating = false;
+  /** Whether another process's session was on the database at the last check (until known: yes). */
+  #others = true;
   #closed = false;
 
   constructor(url: string, ready: Promise<void>) {
     this.#url = url;
     this.#ready = ready;
+  }
+
+  /**
+   * False when, at the last check (every second), no other process of the node was on the
+   * database: no one to notify. A process starting meanwhile reads the heads every 2 s, and is
+   * notified from the next check on.
+   */
+  get othersPresent(): boolean {
+    return this.#others;
   }
 
   watch(listener: (change: StoreChange | undefined) => void): () => void {
@@ -826,9 +852,12 @@ class Session {
       }
       let timer: NodeJS.Timeout | undefined;
       const dead = new Promise<'dead'>((resolve) => (timer = setTimeout(() => resolve('dead'), SESSION_DEAD_MS)));
-      const answer = await Promise.race([c.query('SELECT 1').then(() => 'ok' as const, () => 'dead' as const), dead]);
+      // The check is also the count of the node's other processes (their sessions) on the database.
+      const others = c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${SESSION_NAME}' AND pid <> pg_backend_pid()`);
+      const answer = await Promise.race([others.then((r) => r.rows[0]?.n ?? 1, () => 'dead' as const), dead]);
       clearTimeout(timer);
       if (answer === 'dead') this.#drop(c);
+      else this.#others = answer > 0;
     } finally {
       this.#beating = false;
     }
@@ -839,7 +868,7 @@ class Session {
     if (this.#closed) return Promise.reject(new ParleyError('PARLEY_ERR_CLOSED'));
     this.#connecting ??= (async () => {
       await this.#ready;
-      const c = new pg.Client({ connectionString: this.#url, application_name: 'parley session', keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: SESSION_DEAD_MS });
+      const c = new pg.Client({ connectionString: this.#url, application_name: SESSION_NAME, keepAlive: true, keepAliveInitialDelayMillis: 1000, connectionTimeoutMillis: SESSION_DEAD_MS });
       c.on('error', () => this.#drop(c));
       c.on('end', () => this.#drop(c));
       c.on('notification', (m) => this.#notified(m.channel, m.payload));
@@ -866,6 +895,7 @@ class Session {
   #drop(c: pg.Client): void {
     if (this.#client !== c) return;
     this.#client = undefined;
+    this.#others = true;
     destroy(c);
     if (this.#held.size) {
       this.#held.clear();

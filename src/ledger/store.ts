@@ -163,6 +163,11 @@ export interface SharedStore {
    * `until` are forgotten.
    */
   useNonce(party: string, nonce: string, until: number, nowS: number): Promise<boolean>;
+  /**
+   * The highest local position stored (0: none). Positions follow the order in which commits
+   * became visible, whichever process made them: everything before a position read is stored.
+   */
+  lastPosition(): Promise<number>;
 }
 
 export interface Store extends StoreReader {

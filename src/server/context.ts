@@ -19,6 +19,8 @@ declare module 'fastify' {
     /** The roster party a federation request is signed by. */
     peer?: string;
     peerNonce?: string;
+    /** Settles when the request's nonce is recorded; rejects (PARLEY_ERR_REPLAY) when another process of the node took it. */
+    peerRecorded?: Promise<void>;
     /** The operator role of an API request. */
     role?: Role;
     /** Which operator credential the request carries (its id, never the secret): per-credential limits. */

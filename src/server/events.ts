@@ -25,6 +25,8 @@ export interface PublishedEvent {
 
 interface Client {
   owner: string;
+  /** The highest entry position written to this client: an entry at or before it is not written again. */
+  last: number;
   /** While the replay is written: live events held back (bounded by MAX_BUFFERED_BYTES), and their size. */
   pending?: { texts: { text: string; id?: number }[]; bytes: number };
 }
@@ -59,13 +61,19 @@ export class EventHub {
   publish(event: string, data: unknown, id?: string): void {
     if (this.#clients.size === 0) return;
     const text = format({ event, data, id });
+    const at = id === undefined ? undefined : Number(id);
     for (const [res, c] of this.#clients) {
       if (!c.pending) {
+        if (at !== undefined) {
+          // Several processes on one store: an entry the replay already carried comes again when this process hears it.
+          if (at <= c.last) continue;
+          c.last = at;
+        }
         this.#write(res, text);
         continue;
       }
       // Replaying: keep the live event for after the replay, within the same byte cap.
-      c.pending.texts.push({ text, id: id === undefined ? undefined : Number(id) });
+      c.pending.texts.push({ text, id: at });
       c.pending.bytes += text.length;
       if (c.pending.bytes > MAX_BUFFERED_BYTES) this.#drop(res);
     }
@@ -85,7 +93,7 @@ export class EventHub {
       'x-accel-buffering': 'no',
     });
     res.write('retry: 2000\n\n');
-    const client: Client = { owner, pending: replay ? { texts: [], bytes: 0 } : undefined };
+    const client: Client = { owner, last: -1, pending: replay ? { texts: [], bytes: 0 } : undefined };
     this.#clients.set(res, client);
     const drop = () => this.#clients.delete(res);
     res.on('close', drop);
@@ -97,12 +105,11 @@ export class EventHub {
       this.#keepalive.unref?.();
     }
     if (!replay) return;
-    let last = -1;
     try {
       for await (const e of replay) {
         if (!this.#clients.has(res)) return;
         res.write(format(e));
-        if (e.id !== undefined) last = Math.max(last, Number(e.id));
+        if (e.id !== undefined) client.last = Math.max(client.last, Number(e.id));
         if (res.writableLength > MAX_BUFFERED_BYTES / 2) await drained(res);
       }
     } catch {
@@ -112,7 +119,13 @@ export class EventHub {
     const pending = client.pending;
     client.pending = undefined;
     if (!this.#clients.has(res) || !pending) return;
-    for (const p of pending.texts) if (p.id === undefined || p.id > last) this.#write(res, p.text);
+    for (const p of pending.texts) {
+      if (p.id !== undefined) {
+        if (p.id <= client.last) continue;
+        client.last = p.id;
+      }
+      this.#write(res, p.text);
+    }
   }
 
   /** Ends every stream (the node is stopping). */

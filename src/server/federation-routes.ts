@@ -28,7 +28,10 @@ export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc:
     });
     request.peer = v.party;
     request.peerNonce = v.nonce;
+    request.peerRecorded = v.recorded;
   };
+  /** Serves an authenticated request while its nonce is recorded; answers only once it is. */
+  const served = async <T>(request: FastifyRequest, work: Promise<T>): Promise<T> => (await Promise.all([work, request.peerRecorded]))[0];
   f.addHook('onRequest', async (request) => {
     // A request without a body is authenticated at once; one with a body has its headers checked
     // now (a stranger's body is never read) and its digest and signature once the bytes are in.
@@ -68,7 +71,7 @@ export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc:
         if (err instanceof ParleyError) throw err;
         throw new ParleyError('PARLEY_ERR_MALFORMED_JSON', 'the push body is not JSON');
       }
-      return ctx.federation.handlePush(request.peer!, body);
+      return served(request, ctx.federation.handlePush(request.peer!, body));
     },
   });
 
@@ -85,7 +88,7 @@ export async function federationRoutes(f: FastifyInstance, ctx: AppContext, doc:
     handler: async (request) => {
       const { author } = request.params as { author: string };
       const { after, limit } = request.query as { after: number; limit: number };
-      return ctx.federation.handleLog(request.peer!, author, after, limit);
+      return served(request, ctx.federation.handleLog(request.peer!, author, after, limit));
     },
   });
 }

@@ -21,6 +21,7 @@ import { Federation, type FederationOptions } from '../federation/federation.js'
 import { createApp, registerRoutes } from './app.js';
 import type { AppContext } from './context.js';
 import { EventHub } from './events.js';
+import { OrderedEntryFeed } from './entry-feed.js';
 import { entryView, operatorRoutes } from './operator-routes.js';
 import { federationRoutes } from './federation-routes.js';
 import { consoleRoutes } from './console.js';
@@ -109,6 +110,13 @@ async function startLocked(folder: NodeFolder, options: StartOptions, unlock: ()
     await store.close();
     throw err;
   }
+  let lastPosition = 0;
+  try {
+    lastPosition = (await ledger.shared?.lastPosition()) ?? 0;
+  } catch (err) {
+    await ledger.close();
+    throw err;
+  }
   let closing = false;
   const app = createApp({
     logger: options.logger ?? { level: process.env.PARLEY_LOG_LEVEL ?? 'info', base: { party, pid: process.pid }, stream: resilientStdout() },
@@ -138,9 +146,13 @@ async function startLocked(folder: NodeFolder, options: StartOptions, unlock: ()
   const ctx: AppContext = { party, ledger, federation, events, regimes: monitor, services: [...services.values()], credentials: new Credentials({ file: tokensPath(folder.dir), publicKey: folder.key.publicKey }), version: packageVersion(), closing: () => closing, rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits } };
   registerRoutes(app, ctx, [federationRoutes, operatorRoutes, (scope) => consoleRoutes(scope)]);
 
+  const publishEntry = (e: LedgerEntry) => events.publish('entry', entryView(e), String(e.pos ?? ''));
+  // Several processes on one store: the stream in the store's position order, so a client resumes at any of them.
+  const feed = ledger.shared ? new OrderedEntryFeed({ read: (after, limit) => ledger.since(after, limit), publish: publishEntry, listening: () => events.size > 0, start: lastPosition }) : undefined;
   const unsubscribe = ledger.onCommit((entries: LedgerEntry[]) => {
+    if (feed) return feed.committed(entries);
     if (events.size === 0) return;
-    for (const e of entries) events.publish('entry', entryView(e), String(e.pos ?? ''));
+    for (const e of entries) publishEntry(e);
   });
   const unfollow = federation.on((e) => events.publish(e.kind, e.kind === 'alert' ? e.alert : e));
   app.addHook('preClose', async () => events.closeAll());

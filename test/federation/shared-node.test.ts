@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initNode, loadNode, openLedger } from '../../src/node/folder.js';
+import { initNode, loadNode, openLedger, type NodeFolder } from '../../src/node/folder.js';
 import { startNode, type RunningNode } from '../../src/server/node.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { openStore } from '../../src/ledger/dialects.js';
@@ -31,9 +31,30 @@ afterAll(async () => {
   dir.remove();
 });
 
-/** Reads a server-sent event stream until an event passes `match`; resolves with its data. */
-async function nextEvent(url: string, token: string, match: (event: string, data: any) => boolean, timeoutMs: number): Promise<any> {
-  const res = await fetch(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutMs) });
+/** The address of USA's node (a reverse proxy's, in production); nothing listens there in these tests. */
+const USA_URL = 'http://127.0.0.1:9';
+
+/** USA's node as two processes (A, B) on a fresh database; RUS, in its roster, is not running. */
+async function twoProcesses(sub: string): Promise<{ usa: NodeFolder; rus: NodeFolder; a: RunningNode; b: RunningNode }> {
+  const usa = await initNode(join(dir.path, sub, 'USA'), { party: 'USA', url: USA_URL, store: await server.fresh() });
+  const rus = await initNode(join(dir.path, sub, 'RUS'), { party: 'RUS', url: 'http://127.0.0.1:8' });
+  const l = await openLedger(loadNode(usa.dir));
+  for (const d of [usa.descriptor, rus.descriptor]) await l.roster.add(d, new Date().toISOString());
+  await l.close();
+  const a = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
+  nodes.push(a);
+  const b = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
+  nodes.push(b);
+  return { usa, rus, a, b };
+}
+
+/**
+ * Reads a server-sent event stream (resumed after `lastEventId` when given) until `take` returns
+ * true for an event; resolves with that event's data.
+ */
+async function readEvents(url: string, token: string, take: (event: string, data: any, id: string | undefined) => boolean, timeoutMs: number, lastEventId?: string): Promise<any> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) };
+  const res = await fetch(`${url}/api/v1/events`, { headers, signal: AbortSignal.timeout(timeoutMs) });
   expect(res.status).toBe(200);
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
@@ -48,13 +69,17 @@ async function nextEvent(url: string, token: string, match: (event: string, data
         buffer = buffer.slice(end + 2);
         const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data !== undefined && match(event, JSON.parse(data))) return JSON.parse(data);
+        const id = /^id: (.*)$/m.exec(block)?.[1];
+        if (event && data !== undefined && take(event, JSON.parse(data), id)) return JSON.parse(data);
       }
     }
   } finally {
     await reader.cancel().catch(() => {});
   }
 }
+
+/** Reads a server-sent event stream until an event passes `match`; resolves with its data. */
+const nextEvent = (url: string, token: string, match: (event: string, data: any) => boolean, timeoutMs: number) => readEvents(url, token, match, timeoutMs);
 
 /** Sends exactly these headers and body to `port`, with the Host header given (the address a proxy would pass on). */
 function send(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; json: any }> {
@@ -71,15 +96,7 @@ function send(port: number, method: string, path: string, headers: Record<string
 
 describe('two running nodes of one party on one PostgreSQL database', () => {
   it("each serves the other's entries on its event stream and in its regimes; one drives the link, and hands it over when stopping", async () => {
-    const usa = await initNode(join(dir.path, 'USA'), { party: 'USA', url: 'http://127.0.0.1:9', store: await server.fresh() });
-    const rus = await initNode(join(dir.path, 'RUS'), { party: 'RUS', url: 'http://127.0.0.1:9' });
-    const l = await openLedger(loadNode(usa.dir));
-    for (const d of [usa.descriptor, rus.descriptor]) await l.roster.add(d, new Date().toISOString());
-    await l.close();
-    const a = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
-    nodes.push(a);
-    const b = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
-    nodes.push(b);
+    const { usa, rus, a, b } = await twoProcesses('links');
 
     // B's stream shows what was sent through A.
     const heard = nextEvent(b.url, usa.tokens.analyst, (event, data) => event === 'entry' && data.body?.subject === 'through A', 15_000);
@@ -123,16 +140,8 @@ describe('two running nodes of one party on one PostgreSQL database', () => {
 
   it('a signed pull or push taken by one process is refused as a replay by the other', async () => {
     // The party's address (a reverse proxy's, in production) is the authority requests are signed for.
-    const authority = '127.0.0.1:9';
-    const usa = await initNode(join(dir.path, 'nonces', 'USA'), { party: 'USA', url: `http://${authority}`, store: await server.fresh() });
-    const rus = await initNode(join(dir.path, 'nonces', 'RUS'), { party: 'RUS', url: 'http://127.0.0.1:8' });
-    const l = await openLedger(loadNode(usa.dir));
-    for (const d of [usa.descriptor, rus.descriptor]) await l.roster.add(d, new Date().toISOString());
-    await l.close();
-    const a = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
-    nodes.push(a);
-    const b = await startNode({ dir: usa.dir, port: 0, logger: false, runFile: false });
-    nodes.push(b);
+    const authority = new URL(USA_URL).host;
+    const { usa, rus, a, b } = await twoProcesses('nonces');
     const key = loadNode(rus.dir).key;
     const signed = (method: 'GET' | 'POST', path: string, body?: string) => ({
       ...signRequest({ method, authority, pathAndQuery: path, recipient: 'USA' }, body === undefined ? undefined : Buffer.from(body), { party: 'RUS', privateKey: key.privateKey }, Math.floor(Date.now() / 1000), randomBytes(16).toString('base64url')),
@@ -167,4 +176,49 @@ describe('two running nodes of one party on one PostgreSQL database', () => {
     nodes.push(c);
     expect((await send(c.port, 'GET', pullPath, pull)).json.error?.code).toBe('PARLEY_ERR_REPLAY');
   }, 90_000);
+
+  it('an event stream resumed at the other process with Last-Event-ID misses nothing: each gives positions in order, the same positions', async () => {
+    const { usa, rus, a, b } = await twoProcesses('stream');
+    // RUS's entries, accepted by A while B appends USA's: both processes store entries at once.
+    const rusLedger = await Ledger.open({ store: openStore(':memory:'), party: 'RUS', key: loadNode(rus.dir).key, catalogue: catalogue() });
+    for (const d of [usa.descriptor, rus.descriptor]) await rusLedger.roster.add(d, new Date().toISOString());
+    const N = 150;
+    const fromRus = [];
+    for (let i = 0; i < N; i++) fromRus.push((await rusLedger.append({ type: 'note', to: ['USA'], body: { subject: `RUS ${i}`, text: '' } })).envelope);
+    await rusLedger.close();
+
+    type Seen = { pos: number; id: string };
+    const first: Seen[] = [];
+    const second: Seen[] = [];
+    const entry = (into: Seen[]) => (event: string, data: any, id: string | undefined) => {
+      if (event === 'entry') into.push({ pos: Number(id), id: data.id });
+      return false;
+    };
+    // A client on A's stream, cut off midway; it resumes at B from the last position it got.
+    const onA = readEvents(a.url, usa.tokens.analyst, (...e) => entry(first)(...e) || first.length >= N / 2, 60_000);
+    await new Promise((r) => setTimeout(r, 300)); // the stream is attached
+    const writing = Promise.all([
+      (async () => {
+        for (let i = 0; i < N; i++) await b.ledger.append({ type: 'note', to: ['RUS'], body: { subject: `USA ${i}`, text: '' } });
+      })(),
+      (async () => {
+        for (const env of fromRus) await a.ledger.accept([env], { source: 'RUS', onGap: 'hold', receipts: false });
+      })(),
+    ]);
+    await onA;
+    const resumedAfter = first[first.length - 1].pos;
+    const onB = readEvents(b.url, usa.tokens.analyst, (event, data, id) => (entry(second)(event, data, id), data.body?.subject === 'the end'), 60_000, String(resumedAfter));
+    await writing;
+    await a.ledger.append({ type: 'note', to: ['RUS'], body: { subject: 'the end', text: '' } });
+    await onB;
+    const stored = (await a.ledger.since(first[0].pos - 1, 10_000)).map((e) => ({ pos: e.pos!, id: e.id }));
+
+    const increasing = (list: Seen[]) => list.every((x, i) => i === 0 || x.pos > list[i - 1].pos);
+    expect(increasing(first)).toBe(true);
+    expect(increasing(second)).toBe(true);
+    expect(second[0].pos).toBeGreaterThan(resumedAfter);
+    // Together, every entry stored since the first one the client got — by the same position at both processes.
+    expect([...first, ...second]).toEqual(stored);
+    expect(stored).toHaveLength(2 * N + 1);
+  }, 120_000);
 });
