@@ -341,6 +341,6 @@ export async function benchPeer(dir: string, options: { entries?: number; runs?:
   const s = await single(root, 1000);
   const b = await batched(root, 1500);
   const l = await log(root, entries, options.runs ?? 1);
-  const c = await crossover(root, [16, 32, 64, 128, 256, 1024]);
+  const c = await crossover(root, [16, 64, 256, 1024, 4096]);
   return { entries, fdatasyncsPerSec, single: s, batched: b.rate, cpuPerEntryUs: b.cpu, ...l, crossover: c };
 }

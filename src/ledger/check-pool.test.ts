@@ -29,7 +29,7 @@ function tempRoot(): string {
   return dir.path;
 }
 
-async function setup(entries: number) {
+async function setup(entries: number, checkWorkersFrom?: number) {
   expect(existsSync(BUILT_WORKER), 'the built worker (the test setup runs tsc)').toBe(true);
   const dir = tempDir();
   const parties = await makeParties(dir.path, ['USA', 'RUS', 'UKR']);
@@ -38,7 +38,7 @@ async function setup(entries: number) {
   const script = join(dir.path, 'check-worker.mjs');
   writeFileSync(script, `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(mark)}, 'w');\nawait import(${JSON.stringify(pathToFileURL(BUILT_WORKER).href)});\n`);
   await parties.RUS.ledger.close();
-  const pooled = await openLedger(loadNode(parties.RUS.folder.dir), { checkWorkers: 2, checkWorkerScript: script });
+  const pooled = await openLedger(loadNode(parties.RUS.folder.dir), { checkWorkers: 2, checkWorkerScript: script, checkWorkersFrom });
   const inline = parties.UKR.ledger;
   cleanup.push(async () => {
     await pooled.close();
@@ -68,19 +68,20 @@ const flipSig = (e: Envelope): Envelope => {
 };
 
 describe('accept with signature checks on worker threads', () => {
-  it('stores exactly what the in-thread check stores', async () => {
-    const { pooled, inline, envelopes, workerStarted } = await setup(300);
+  it('stores exactly what the in-thread check stores (a batch of two slices, at the default threshold)', async () => {
+    const { pooled, inline, envelopes, workerStarted } = await setup(1100);
     const a = await pooled.accept(envelopes, { source: 'USA', onGap: 'hold', receipts: false });
     const b = await inline.accept(envelopes, { source: 'USA', onGap: 'hold', receipts: false });
     expect(workerStarted()).toBe(true);
-    expect(a.accepted).toHaveLength(300);
+    expect(a.accepted).toHaveLength(1100);
     expect(a.accepted.map((e) => e.id)).toEqual(b.accepted.map((e) => e.id));
     expect({ ...a, accepted: a.accepted.length }).toEqual({ ...b, accepted: b.accepted.length });
-    expect(await pooled.verify({ workers: 0 })).toMatchObject({ ok: true, entries: 300 });
+    expect(await pooled.verify({ workers: 0 })).toMatchObject({ ok: true, entries: 1100 });
   });
 
   it('refuses a bad batch with the same first problem, code and detail as the in-thread check', async () => {
-    const { pooled, inline, envelopes } = await setup(260);
+    // Every batch to the workers, however small.
+    const { pooled, inline, envelopes, workerStarted } = await setup(260, 1);
     const stranger = generateSigningKey();
     const batches: [string, Envelope[]][] = [
       ['a flipped signature bit at 200', envelopes.map((e, i) => (i === 200 ? flipSig(e) : e))],
@@ -96,6 +97,7 @@ describe('accept with signature checks on worker threads', () => {
       expect(a, what).toEqual(b);
       expect(a.code, what).toMatch(/^PARLEY_ERR_/);
     }
+    expect(workerStarted()).toBe(true);
     expect(await pooled.count()).toBe(0);
     // And the good batch still goes through afterwards.
     expect((await pooled.accept(envelopes, { source: 'import', onGap: 'refuse', receipts: false })).accepted).toHaveLength(260);

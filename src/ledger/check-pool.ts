@@ -18,8 +18,13 @@ import { fromB64url } from '../protocol/bytes.js';
 import { verifyHeaderSignature } from '../protocol/signing.js';
 import { WorkerPool } from './worker-pool.js';
 
-/** Batches smaller than this are checked inline (the crossover measured on 2 cores; see bench `peer`). */
-export const POOL_MIN_BATCH = 64;
+/**
+ * Batches smaller than this are checked inline. Measured with `npm run bench peer` on a 2-core
+ * machine shared by many processes (load 12–16), workers did not pay below 1,024 entries: every
+ * core was already busy, and a batch of one slice gives no decoding to overlap with. From one full
+ * slice up, the checks leave the event loop free, and run in parallel wherever cores are free.
+ */
+export const POOL_MIN_BATCH = 1024;
 /** Entries per slice handed to a worker. */
 const SLICE = 1024;
 const NO_KEY = 0xffff;
