@@ -101,12 +101,6 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-export interface Side {
-  rate?: number;
-  ms?: number;
-  bytes?: number;
-  us?: number;
-}
 export interface PeerFigures {
   entries: number;
   fdatasyncsPerSec: number;
