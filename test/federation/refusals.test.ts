@@ -44,7 +44,7 @@ describe('federation refusals', () => {
     const forged = await signedRequest(RUS, { party: 'USA', key: generateSigningKey() }, 'POST', PUSH, body);
     expect([forged.status, forged.json.error.code]).toEqual([401, 'PARLEY_ERR_UNAUTHENTICATED']);
 
-    const old = await signedRequest(RUS, usaKey, 'POST', PUSH, body, { createdS: Math.floor(Date.now() / 1000) - 120 });
+    const old = await signedRequest(RUS, usaKey, 'POST', PUSH, body, { createdS: Math.floor(Date.now() / 1000) - 400 });
     expect([old.status, old.json.error.code]).toEqual([401, 'PARLEY_ERR_REPLAY']);
 
     const forUkr = await signedRequest(RUS, usaKey, 'POST', PUSH, body, { recipient: 'UKR' });
