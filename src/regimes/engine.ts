@@ -415,8 +415,8 @@ export class Evaluation {
   #findings: Finding[] = [];
   /** Per author, per receiving party: its receipts of the author's log (witnessed time). */
   readonly #receipts = new Map<string, Map<string, ReceiptsOf>>();
-  /** Per author, its entries held with content, by seq (the entries a receipt may witness). */
-  readonly #bySeq = new Map<string, HeldEntry[]>();
+  /** Per author that has receipts, its entries held with content, by seq (the entries a receipt may witness); made at its first receipt. */
+  readonly #bySeq = new Map<string, Map<number, HeldEntry>>();
   /** Entries held with a witness recorded: judged again when the tolerance's terms change. */
   readonly #witnessed = new Set<string>();
   /** The regime whose terms set the witness tolerance. */
@@ -496,9 +496,8 @@ export class Evaluation {
     this.#touch(this.#deps.byId, h.id);
     this.#place(h);
     if (h.type !== undefined && h.type !== RECEIPT) {
-      let list = this.#bySeq.get(h.author);
-      if (!list) this.#bySeq.set(h.author, (list = []));
-      list[h.seq] = h;
+      // Indexed only for an author that has receipts: an index for every author costs add() more than all else it does.
+      this.#bySeq.get(h.author)?.set(h.seq, h);
     }
     for (const regime of regimes) this.#touch(this.#deps.terms, regime);
     if (this.#timing && regimes.includes(this.#timing.id)) this.#retimeAll();
@@ -586,7 +585,7 @@ export class Evaluation {
     if (next.t === old.t && next.witnessed?.receipt === old.witnessed?.receipt) return;
     this.#unplace(old);
     this.#byId.set(id, next);
-    this.#bySeq.get(next.author)![next.seq] = next;
+    this.#bySeq.get(next.author)?.set(next.seq, next);
     if (next.witnessed) this.#witnessed.add(id);
     else this.#witnessed.delete(id);
     this.#touch(this.#deps.byId, id);
@@ -602,17 +601,27 @@ export class Evaluation {
     const of = r.body?.of;
     const upto = r.body?.upto;
     if (typeof of !== 'string' || of === r.author || typeof upto !== 'number' || !Number.isSafeInteger(upto) || upto < 1) return;
+    // A receipt the author it covers does not hold witnesses nothing (heldByAudience), and is not indexed.
+    if (!(r.to.length === 1 && r.to[0] === '*') && !r.to.includes(of)) return;
     let per = this.#receipts.get(of);
     if (!per) this.#receipts.set(of, (per = new Map()));
     let receipts = per.get(r.author);
     if (!receipts) per.set(r.author, (receipts = new ReceiptsOf()));
     const changed = receipts.add(upto, Object.freeze({ t: r.claimed, party: r.author, receipt: r.id }), r.to);
-    const held = this.#bySeq.get(of);
-    if (!held || !changed) return;
-    for (let seq = changed[0] + 1; seq <= Math.min(changed[1], held.length - 1); seq++) {
-      const h = held[seq];
-      if (h) this.#retime(h.id);
+    if (!changed) return;
+    let held = this.#bySeq.get(of);
+    if (!held) {
+      this.#bySeq.set(of, (held = new Map()));
+      for (const h of this.#byId.values()) if (h.author === of && h.type !== undefined && h.type !== RECEIPT) held.set(h.seq, h);
     }
+    const [lo, hi] = changed;
+    // The range walked is bounded by what is held (a receipt's `upto` may be anything).
+    if (hi - lo <= held.size) {
+      for (let seq = lo + 1; seq <= hi; seq++) {
+        const h = held.get(seq);
+        if (h) this.#retime(h.id);
+      }
+    } else for (const [seq, h] of held) if (seq > lo && seq <= hi) this.#retime(h.id);
   }
 
   /** Takes a stub out of its groups before its full entry is added in its place. */
