@@ -193,7 +193,8 @@ describe('parley, end to end', () => {
     const tampered: [string, (b: any) => void, string][] = [
       ['inclusion', (b) => (b.inclusion[0] = b.inclusion[0].replace(/^./, (c: string) => (c === '0' ? '1' : '0'))), 'PARLEY_ERR_BAD_PROOF'],
       ['content', (b) => (b.entry.content = Buffer.from(Buffer.from(b.entry.content, 'base64url').toString().replace('9,000', '8,000')).toString('base64url')), 'PARLEY_ERR_CONTENT_HASH'],
-      ['signature', (b) => (b.entry.sig = (b.entry.sig[0] === 'A' ? 'B' : 'A') + b.entry.sig.slice(1)), 'PARLEY_ERR_BAD_SIGNATURE'],
+      // The checkpoint's signature is what binds the bundle to the author (its root covers the entry's header).
+      ['signature', (b) => (b.checkpoint.sig = (b.checkpoint.sig[0] === 'A' ? 'B' : 'A') + b.checkpoint.sig.slice(1)), 'PARLEY_ERR_BAD_SIGNATURE'],
       ['key', (b) => (b.publicKey = JSON.parse(readFileSync(file('rus.json'), 'utf8')).publicKey), 'PARLEY_ERR_BAD_SIGNATURE'],
       ['leafIndex', (b) => (b.leafIndex = 1), 'PARLEY_ERR_BAD_PROOF'],
     ];
