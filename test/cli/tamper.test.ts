@@ -119,5 +119,5 @@ describe('verify detects any single-bit change in the stored file', () => {
     expect(human.code).toBe(1);
     expect(human.stdout).toContain(`${rows[0].author}#${rows[0].seq} ${rows[0].id}`);
     expect(human.stdout).toContain('PARLEY_ERR_BAD_SIGNATURE');
-  });
+  }, 240_000); // fourteen CLI processes, each starting Node and verifying the log: slow on a busy machine
 });
