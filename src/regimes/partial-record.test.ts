@@ -141,11 +141,6 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
   return r.entries;
 }
 
-/** The record as node `party` holds it: the contents addressed to it (or to "*") and its own; the stub of every other. */
-function viewOf(record: readonly RecordEntry[], party: string): RecordEntry[] {
-  return record.map((e) => (e.author === party || e.to!.includes('*') || e.to!.includes(party) ? e : RecordBuilder.stub(e)));
-}
-
 describe('a partial record never convicts', () => {
   it('a node\'s findings on what it holds are among the findings on every content, and a violation about what it reads is the same finding', () => {
     let withheld = 0;
@@ -157,7 +152,7 @@ describe('a partial record never convicts', () => {
         const whole = evaluateAll(record, at);
         const wholeIds = new Set(whole.findings.map((f) => f.id));
         for (const party of PARTIES) {
-          const view = viewOf(record, party);
+          const view = RecordBuilder.heldBy(record, party);
           const readable = new Set(view.filter((e) => e.type !== undefined).map((e) => e.id));
           withheld += view.length - readable.size;
           const part = evaluateAll(view, at);
