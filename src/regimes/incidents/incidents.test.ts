@@ -179,6 +179,10 @@ describe('replies and consultations (INC.reply, INC.consultation)', () => {
     expect(JSON.stringify(own)).toContain('does not answer its own');
     expect(JSON.stringify(cat.validate('incidents.reply', { about: rep.id, narrative: 'x' }, 'RUS', []))).toContain('goes in refs too');
     expect(cat.validate('incidents.reply', { about: rep.id, narrative: 'x' }, 'RUS', [rep.id]).ok).toBe(true);
+    // Addressed to fewer than the parties holding the report (here all): refused where the node holds it.
+    const narrow = cat.validate('incidents.reply', { about: rep.id, narrative: 'x' }, 'RUS', [rep.id], ['USA']);
+    expect(narrow.ok ? undefined : [narrow.error.code, narrow.error.message]).toEqual(['PARLEY_ERR_ADDRESSEES', expect.stringContaining('"*"')]);
+    expect(cat.validate('incidents.reply', { about: rep.id, narrative: 'x' }, 'RUS', [rep.id], ['*']).ok).toBe(true);
   });
 });
 

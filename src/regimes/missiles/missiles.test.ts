@@ -377,4 +377,19 @@ describe('content checks', () => {
     expect(c.validate('missiles.visit.reply', { request: decl, accepted: false }, 'RUS', [decl])).toMatchObject({ ok: false });
     expect(c.validate('missiles.visit.reply', { request: decl, accepted: false, reason: 'no' }, 'RUS', [decl]).ok).toBe(true);
   });
+  it('refuses (PARLEY_ERR_ADDRESSEES) a reply, report or answer not addressed to every party holding what it answers, where the node holds it', () => {
+    const { r, decl } = setup();
+    const q = r.add('USA', T0 + D, 'missiles.visit.request', { host: 'RUS', declaration: decl.id, arrival: iso(T0 + 4 * D), team: 10 }, { refs: [decl.id], to: ['RUS', 'UKR'] });
+    const rep = report(r, T0 + 6 * D, q, 'consistent', T0 + 4 * D);
+    const c = catalogue().withRecord({ held: (id) => r.entries.find((e) => e.id === id) });
+    const reply = { request: q.id, accepted: false, reason: 'no' };
+    const narrow = c.validate('missiles.visit.reply', reply, 'RUS', [q.id], ['USA']);
+    expect(narrow.ok ? undefined : [narrow.error.code, narrow.error.message]).toEqual(['PARLEY_ERR_ADDRESSEES', expect.stringContaining('UKR missing')]);
+    expect(c.validate('missiles.visit.reply', reply, 'RUS', [q.id], ['USA', 'UKR']).ok).toBe(true);
+    expect(c.validate('missiles.visit.reply', reply, 'RUS', [q.id], ['*']).ok).toBe(true);
+    expect(c.validate('missiles.visit.report', { request: q.id, checked: [], outcome: 'not-held', observations: 'x' }, 'USA', [q.id], ['RUS'])).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_ADDRESSEES' } });
+    // The report went to all: its answer goes to all.
+    expect(c.validate('missiles.report.dispute', { report: rep.id, reason: 'No' }, 'RUS', [rep.id], ['USA', 'UKR'])).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_ADDRESSEES' } });
+    expect(c.validate('missiles.report.dispute', { report: rep.id, reason: 'No' }, 'RUS', [rep.id], ['*']).ok).toBe(true);
+  });
 });
