@@ -364,6 +364,8 @@ describe('what a rule reads counts only where every party judging by it holds it
       ['missiles.visit.report', 'violation', expect.stringMatching(/^RUS neither countersigned nor disputed USA's report/)],
     ]);
     expect(JSON.stringify(findings('USA'))).toBe(JSON.stringify(findings('UKR')));
+    // The visits view reads it as the rules do: unacknowledged at every party, the dispute's reader included.
+    for (const party of ['USA', 'UKR']) expect(missilesVisits(RecordBuilder.heldBy(two.r.entries, party), at).parties.find((p) => p.party === 'USA')!.visits[0].acknowledgement).toEqual({ state: 'unacknowledged' });
   });
 });
 
