@@ -23,6 +23,7 @@ import * as crypto from 'node:crypto';
 import { sha256hex } from '../protocol/bytes.js';
 import { ParleyError } from '../protocol/errors.js';
 import { AgreementBook } from './agreement/book.js';
+import { unreached } from './addressing.js';
 import {
   DEFAULT_OPTIONS,
   type EvaluateOptions,
@@ -906,19 +907,7 @@ export function count(n: number): string {
   return (n < 0 ? '-' : '') + out;
 }
 
-/**
- * The parties holding `judged` (its author and addressees) that do not hold `h`: none when `h` is
- * addressed to "*"; `["*"]` when `judged` went to "*" and `h` did not. An entry a rule reads to
- * judge another (an answer, a count, the meeting a commitment names) counts only when this is
- * empty: then every party that judges `judged` holds it too, and all of them find alike — a node
- * holding `h` only as a stub was not addressed, so `h` does not reach it, and it reaches the same
- * verdict as a node that reads `h`. No finding then rests on content a judging node does not hold.
- */
-export function unreached(h: { readonly author: PartyCode; readonly to: readonly string[] }, judged: { readonly author: PartyCode; readonly to: readonly string[] }): string[] {
-  if (h.to.includes('*')) return [];
-  if (judged.to.includes('*')) return ['*'];
-  return [...new Set([judged.author, ...judged.to])].filter((p) => p !== h.author && !h.to.includes(p)).sort();
-}
+export { unreached };
 
 /**
  * The information finding for an entry that does not count because `missing` (from `unreached`),

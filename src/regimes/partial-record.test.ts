@@ -2,7 +2,8 @@
  * A partial record never convicts. Every node holds every stub but only the contents addressed to
  * it; over random records of several parties' Vienna Document requests and replies, notifications
  * and reports, hotline messages, acknowledgements and link tests, and talks meetings, commitments,
- * fulfilments, briefings and readouts — addressed at random, to all or to some, as the catalogue
+ * fulfilments, briefings and readouts, missile visit requests, replies, reports, countersignatures
+ * and disputes, and incident reports, replies, hazard notices and requests for consultations — addressed at random, to all or to some, as the catalogue
  * asks and as it refuses (an older record, a node that did not check) — the findings of a node
  * holding stubs of the entries not addressed to it are among the findings on every content, and a
  * violation about entries it reads is the very finding every content gives: no node finds a lapse
@@ -52,6 +53,61 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
     const p = r.add(parties[0], BASE - 25 * DAY, 'agreement.proposal', body);
     r.add(parties[1], BASE - 25 * DAY + HOUR, 'agreement.endorsement', { proposal: p.id, parties, terms, effective: body.effective }, { refs: [p.id] });
   }
+  // Missile visits between USA and RUS, to a site each declares (to all: every party reads its name).
+  const missilesTerms = { missiles: { visitsPerYear: 2, noticeHours: 72, replyHours: 24, visitHours: 24, reportHours: 72, acknowledgeHours: 48 } };
+  const mp = r.add('USA', BASE - 25 * DAY, 'agreement.proposal', { title: 'Missile transparency', parties: ['USA', 'RUS'], terms: missilesTerms, effective: iso(BASE - 20 * DAY) });
+  r.add('RUS', BASE - 25 * DAY + HOUR, 'agreement.endorsement', { proposal: mp.id, parties: ['USA', 'RUS'], terms: missilesTerms, effective: iso(BASE - 20 * DAY) }, { refs: [mp.id] });
+  const sites = new Map(
+    ['USA', 'RUS'].map((p, n) => [p, r.add(p, BASE - 15 * DAY, 'missiles.site', { site: `s-${p.toLowerCase()}`, name: `Site ${p}`, position: [40 - 20 * n, 50], launchers: [{ type: 'L', count: 4 }], systems: [{ name: 'S', kind: 'cruise', rangeKm: 400, present: true }] })]),
+  );
+  const square = { type: 'Polygon', coordinates: [[[32, 42], [35, 42], [35, 44], [32, 44], [32, 42]]] };
+  /** Every party holding `e`, but the author: those an answer to it must reach ("*" dropped: `to` picks it half the time). */
+  const holders = (e: RecordEntry, author: string): string[] => [e.author, ...e.to!].filter((p) => p !== '*' && p !== author);
+  /** Missile visits and incidents at sea (one draw in three). */
+  const visitsAndIncidents = (a: string, b: string, k: number): void => {
+    if (k < 0.12) {
+      const visitor = pick(['USA', 'RUS']);
+      const host = visitor === 'USA' ? 'RUS' : 'USA';
+      const t = time();
+      add(visitor, t, 'missiles.visit.request', { host, declaration: sites.get(host)!.id, arrival: iso(t + (rnd() < 0.8 ? 80 : 20) * HOUR), team: 5 }, to(visitor, [host]), [sites.get(host)!.id]);
+    } else if (k < 0.26) {
+      const q = of('missiles.visit.request').length ? pick(of('missiles.visit.request')) : undefined;
+      if (!q) return;
+      const host = q.body!.host as string;
+      const start = Date.parse(q.body!.arrival as string);
+      const body = rnd() < 0.6 ? { request: q.id, accepted: true, window: { start: iso(start), end: iso(start + pick([12, 24]) * HOUR) } } : { request: q.id, accepted: false, reason: 'Not now' };
+      add(host, after(q, 40 * HOUR), 'missiles.visit.reply', body, to(host, holders(q, host)), [q.id]);
+    } else if (k < 0.36) {
+      const q = of('missiles.visit.request').length ? pick(of('missiles.visit.request')) : undefined;
+      if (!q) return;
+      const start = Date.parse(q.body!.arrival as string);
+      add(q.author, after(q, 8 * DAY), 'missiles.visit.report', { request: q.id, onSite: { start: iso(start), end: iso(start + 8 * HOUR) }, checked: [], outcome: pick(['consistent', 'not-consistent', 'not-held']), observations: 'Seen' }, to(q.author, holders(q, q.author)), [q.id]);
+    } else if (k < 0.44) {
+      const rp = of('missiles.visit.report').length ? pick(of('missiles.visit.report')) : undefined;
+      if (!rp) return;
+      const host = rp.author === 'USA' ? 'RUS' : 'USA';
+      const type = rnd() < 0.5 ? 'missiles.report.countersign' : 'missiles.report.dispute';
+      add(host, after(rp, 3 * DAY), type, type.endsWith('dispute') ? { report: rp.id, reason: 'No' } : { report: rp.id }, to(host, holders(rp, host)), [rp.id]);
+    } else if (k < 0.6) {
+      const at = time();
+      const inside = rnd() < 0.7;
+      add(a, at + HOUR, 'incidents.report', { at: iso(at), position: { lat: inside ? 43 : 40, lon: 33 }, region: 'Black Sea', units: [{ party: a, kind: 'ship', id: 'A-1' }, { party: b, kind: 'ship', id: 'B-1' }], categories: [pick(['close-approach', 'live-firing', 'missile-launch'])], narrative: 'Seen.' }, to(a));
+    } else if (k < 0.76) {
+      const rp = of('incidents.report').length ? pick(of('incidents.report')) : undefined;
+      if (!rp) return;
+      const debtor = pick((rp.body!.units as { party: string }[]).map((u) => u.party).filter((p) => p !== rp.author));
+      add(debtor, after(rp, 9 * DAY), 'incidents.reply', { about: rp.id, stance: 'disputed', narrative: 'No.' }, to(debtor, holders(rp, debtor)), [rp.id]);
+    } else if (k < 0.9) {
+      const from = time();
+      add(a, from - Math.floor(rnd() * 5) * DAY, 'incidents.hazard', { activity: pick(['live-firing', 'missile-launch']), area: square, from: iso(from), until: iso(from + 20 * DAY), narrative: 'Firing.' }, to(a));
+    } else {
+      const c = add(a, time(), 'incidents.consultation', { parties: some(others(a)), subject: 'Intercepts' }, to(a));
+      if (rnd() < 0.7) {
+        const debtor = pick(c.body!.parties as string[]);
+        add(debtor, after(c, 4 * DAY), 'incidents.reply', { about: c.id, stance: 'accepted', narrative: 'Agreed.' }, to(debtor, holders(c, debtor)), [c.id]);
+      }
+    }
+  };
 
   const meetingBody = (author: string, at: number, group?: string): Record<string, unknown> => {
     const delegations = [...new Set([author, ...some(others(author))])];
@@ -69,7 +125,9 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
     const a = pick(PARTIES);
     const b = pick(others(a));
     const k = rnd();
-    if (k < 0.1) {
+    if (rnd() < 1 / 3) {
+      visitsAndIncidents(a, b, k);
+    } else if (k < 0.1) {
       add(a, time(), 'vd.explanation.request', explanationRequestBody(b), to(a, [b]));
     } else if (k < 0.18) {
       const q = of('vd.explanation.request').length ? pick(of('vd.explanation.request')) : undefined;
@@ -141,15 +199,11 @@ function randomRecord(seed: number, size: number): RecordEntry[] {
   return r.entries;
 }
 
-/** The record as node `party` holds it: the contents addressed to it (or to "*") and its own; the stub of every other. */
-function viewOf(record: readonly RecordEntry[], party: string): RecordEntry[] {
-  return record.map((e) => (e.author === party || e.to!.includes('*') || e.to!.includes(party) ? e : RecordBuilder.stub(e)));
-}
-
 describe('a partial record never convicts', () => {
   it('a node\'s findings on what it holds are among the findings on every content, and a violation about what it reads is the same finding', () => {
     let withheld = 0;
     let judged = 0;
+    const judgedIn = new Map<string, number>();
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 30, max: 160 }), (seed, size) => {
         const record = randomRecord(seed, size);
@@ -157,7 +211,7 @@ describe('a partial record never convicts', () => {
         const whole = evaluateAll(record, at);
         const wholeIds = new Set(whole.findings.map((f) => f.id));
         for (const party of PARTIES) {
-          const view = viewOf(record, party);
+          const view = RecordBuilder.heldBy(record, party);
           const readable = new Set(view.filter((e) => e.type !== undefined).map((e) => e.id));
           withheld += view.length - readable.size;
           const part = evaluateAll(view, at);
@@ -167,6 +221,8 @@ describe('a partial record never convicts', () => {
           const mine = new Map(part.findings.map((f) => [f.id, f]));
           for (const f of whole.findings.filter((x: Finding) => x.severity === 'violation' && x.evidence.every((id) => readable.has(id)))) {
             judged++;
+            const regime = f.rule.slice(0, f.rule.indexOf('.'));
+            judgedIn.set(regime, (judgedIn.get(regime) ?? 0) + 1);
             expect(mine.get(f.id), `${party} misses ${f.rule}: ${f.explanation}`).toEqual(f);
           }
           // A commitment whose deciding meeting this node holds only as a stub: it says what it cannot read.
@@ -183,5 +239,6 @@ describe('a partial record never convicts', () => {
     // The runs withheld contents and judged violations (the property is not vacuous).
     expect(withheld).toBeGreaterThan(100);
     expect(judged).toBeGreaterThan(20);
+    for (const regime of ['missiles', 'incidents']) expect(judgedIn.get(regime) ?? 0, regime).toBeGreaterThan(5);
   });
 });

@@ -60,18 +60,19 @@ describe('parley missiles on the January 2022 mechanism', () => {
     ]);
   });
 
-  it('before the host answers, the report stands unacknowledged at every party; one holding the host\'s later entry as a stub says so', () => {
+  it('before the host answers, the report stands unacknowledged at every party; one holding the host\'s later entry as a stub finds the same', () => {
     const before = '2022-02-06T13:00:00Z';
     const outs = ['USA', 'RUS'].map((p) => parley(['missiles', 'visits', '--dir', node(p), '--at', before, '--json']));
     expect(outs[0].stdout).toBe(outs[1].stdout);
     const usa = outs[0].json().parties.find((p: { party: string }) => p.party === 'USA');
     expect(usa.visits[0].acknowledgement).toEqual({ state: 'unacknowledged' });
     const ackOf = (p: string, at: string) => parley(['missiles', 'visits', '--dir', node(p), '--at', at, '--json']).json().parties.find((x: { party: string }) => x.party === 'USA').visits[0].acknowledgement;
-    // Belarus holds Russia's receipt of the report (addressed to the United States) only as a stub: it may be the answer.
-    expect(ackOf('BLR', before)).toEqual({ state: 'unacknowledged', unreadable: 1 });
+    // Belarus holds Russia's receipt of the report (addressed to the United States) only as a stub: no answer to a report
+    // that went to all can hide there (one to fewer would not count), so it finds what the United States finds.
+    expect(ackOf('BLR', before)).toEqual({ state: 'unacknowledged' });
     const missileFindings = (p: string, at: string) => parley(['findings', '--dir', node(p), '--at', at, '--json']).json().findings.filter((f: { rule: string }) => f.rule.startsWith('missiles.')) as { severity: string; explanation: string }[];
     expect(missileFindings('USA', before).map((f) => [f.severity, /"\); (.*)$/.exec(f.explanation)![1]])).toEqual([['warning', 'not countersigned by RUS']]);
-    expect(missileFindings('BLR', before).map((f) => [f.severity, /"\); (.*)$/.exec(f.explanation)![1]])).toEqual([['warning', 'not countersigned by RUS in what this node can read (it holds 1 later entry by RUS it cannot read)']]);
+    expect(JSON.stringify(missileFindings('BLR', before))).toBe(JSON.stringify(missileFindings('USA', before)));
     // Once disputed, every party says so, byte-identically.
     const after = ['USA', 'RUS', 'BLR', 'UKR'].map((p) => JSON.stringify(missileFindings(p, AT)));
     expect(new Set(after).size).toBe(1);

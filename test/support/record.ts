@@ -38,4 +38,9 @@ export class RecordBuilder {
   static stub(e: RecordEntry): RecordEntry {
     return { id: e.id, author: e.author, seq: e.seq, time: e.time };
   }
+
+  /** The record as node `party` holds it: the contents addressed to it (or to "*") and its own; the stub of every other. */
+  static heldBy(record: readonly RecordEntry[], party: string): RecordEntry[] {
+    return record.map((e) => (e.author === party || e.to!.includes('*') || e.to!.includes(party) ? e : RecordBuilder.stub(e)));
+  }
 }

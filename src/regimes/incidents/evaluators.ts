@@ -2,17 +2,19 @@
  * The evaluators of incidents at sea and in the air: encounters in the shared tracks (per hour),
  * replies owed to incident reports and to requests for consultations, and advance notices of
  * dangerous activities (late, or missing when another party reports the activity).
+ *
+ * What a rule reads counts only where every party judging by it holds it: a reply when addressed
+ * to every party holding the report or request it answers, a notice when addressed to every party
+ * holding the report of the activity (`unreached`). One addressed to fewer counts nowhere, and its
+ * readers are told so; a node holding it as a stub was not addressed, and finds what they find.
  */
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { compareHeld, deadline, formatDuration, parseTime } from '../engine.js';
+import { compareHeld, deadline, doesNotCount, formatDuration, parseTime, unreached } from '../engine.js';
 import type { GroupContext, HeldEntry } from '../types.js';
 import { hourEncounters, type TracksEntry } from './encounters.js';
 import { INC, type ResolvedIncidentsTerms } from './rules.js';
 import { CONSULTATION, HAZARD, HAZARDOUS, REPLY, REPORT, TRACKS, type Consultation, type Hazard, type Reply, type Report } from './schemas.js';
 import type { TracksBody } from './tracks.js';
-
-/** Entries of the acting party this node cannot read, this long before an activity, keep it from convicting on a missing notice. */
-export const UNSEEN_WINDOW_MS = 90 * 86_400_000;
 
 const metres = (m: number): string => (m >= 10_000 ? `${(m / 1000).toFixed(1)} km` : `${Math.round(m)} m`);
 
@@ -44,13 +46,24 @@ export function encounterHour(hour: number, ctx: GroupContext): void {
   }
 }
 
-/** The replies by `party` about `id` among the entries that name it. */
-const repliesBy = (ctx: GroupContext, id: string, party: string): HeldEntry[] =>
-  ctx.referrers(id).filter((h) => h.type === REPLY && h.author === party && h.body && (h.body as unknown as Reply).about === id);
+/**
+ * The replies by `party` about `judged` that every party holding it holds too; each one addressed
+ * to fewer does not count, and its readers are told so.
+ */
+function repliesBy(ctx: GroupContext, judged: HeldEntry, party: string, rule: typeof INC.reply | typeof INC.consultation, what: string): HeldEntry[] {
+  const out: HeldEntry[] = [];
+  for (const h of ctx.referrers(judged.id)) {
+    if (h.type !== REPLY || h.author !== party || !h.body || (h.body as unknown as Reply).about !== judged.id) continue;
+    const missing = unreached(h, judged);
+    if (!missing.length) out.push(h);
+    else doesNotCount(ctx, { rule, h, judged, missing, what: `${party}'s answer to ${what}`, holding: rule === INC.reply ? 'the report' : 'the request' });
+  }
+  return out;
+}
 
 /** An answer owed by `debtor` to entry `h` within `ms` (INC.reply, INC.consultation). */
 function answerOwed(ctx: GroupContext, h: HeldEntry, debtor: string, rule: typeof INC.reply | typeof INC.consultation, ms: number, what: string): void {
-  const by = repliesBy(ctx, h.id, debtor)[0];
+  const by = repliesBy(ctx, h, debtor, rule, what)[0];
   const window = formatDuration(ms);
   deadline(ctx, {
     rule,
@@ -117,34 +130,23 @@ function covers(notice: Hazard, at: number, position: { lat: number; lon: number
 
 /**
  * INC.notice: an activity of `party` reported by another party (a report of a hazardous category
- * naming its units) with no notice of it by `party` held here, given before the activity. A node
- * holding entries of `party` it cannot read from the 90 days before says so instead of convicting.
+ * naming its units) with no notice of it by `party`, given before the activity, that every party
+ * holding the report holds too. A covering notice addressed to fewer does not count, and its
+ * readers are told so.
  */
 export function missingNotices(party: string, ctx: GroupContext): void {
   const members = ctx.members();
   const reports = members.filter((h) => h.type === REPORT && h.body && h.author !== party && (h.body as unknown as Report).categories.some((c) => HAZARDOUS.includes(c)) && (h.body as unknown as Report).units.some((u) => u.party === party));
   if (!reports.length) return;
   const notices = members.filter((h) => h.type === HAZARD && h.body && h.author === party);
-  const unseen = members.filter((h) => h.type === undefined && h.author === party);
   for (const r of reports) {
     const body = r.body as unknown as Report;
     const at = parseTime(body.at);
     if (at === undefined) continue;
-    if (notices.some((n) => n.t <= at && covers(n.body as unknown as Hazard, at, body.position))) continue;
-    const hidden = unseen.filter((h) => h.t <= at && h.t >= at - UNSEEN_WINDOW_MS);
+    const covering = notices.filter((n) => n.t <= at && covers(n.body as unknown as Hazard, at, body.position));
     const what = `${body.categories.filter((c) => HAZARDOUS.includes(c)).join(' and ')} by ${party} at ${body.at} (${body.position.lat.toFixed(3)}, ${body.position.lon.toFixed(3)})`;
-    if (hidden.length) {
-      ctx.finding({
-        rule: INC.notice,
-        severity: 'info',
-        parties: [party, r.author],
-        explanation: `${r.author} reported ${what}; no notice of it is held here, but this node holds ${hidden.length} entr${hidden.length === 1 ? 'y' : 'ies'} of ${party} from the 90 days before that it cannot read, which may be the notice`,
-        evidence: [r],
-        at: r.t,
-        key: `unseen|${party}`,
-      });
-      continue;
-    }
+    if (covering.some((n) => !unreached(n, r).length)) continue;
+    for (const n of covering) doesNotCount(ctx, { rule: INC.notice, h: n, judged: r, missing: unreached(n, r), what: `${party}'s notice of ${(n.body as unknown as Hazard).activity}`, holding: `${r.author}'s report of it` });
     ctx.finding({
       rule: INC.notice,
       severity: 'violation',

@@ -2,8 +2,8 @@
  * The incidents regime over records: encounters found in shared tracks batches (with both track
  * entries as evidence, the same whatever order the entries came in, nothing on tracks held only
  * as stubs, thresholds from an adopted agreement); replies owed to reports and to requests for
- * consultations; hazard notices late, missing, or not judged where the node cannot read the
- * acting party's entries; the tracks encoding (round trip, size, refusals).
+ * consultations; hazard notices late or missing; a reply or notice counting only where every party
+ * judging by it holds it, so a node holding stubs finds what a node reading them finds; the tracks encoding (round trip, size, refusals).
  */
 import { describe, expect, it } from 'vitest';
 import { RecordBuilder } from '../../../test/support/record.js';
@@ -131,7 +131,7 @@ describe('replies and consultations (INC.reply, INC.consultation)', () => {
       ['RUS', 'open', iso(T0 + H + 7 * D)],
       ['UKR', 'open', iso(T0 + H + 7 * D)],
     ]);
-    r.add('RUS', T0 + 3 * D, 'incidents.reply', { about: rep.id, stance: 'disputed', narrative: 'Our aircraft kept a safe distance.' }, { to: ['USA'], refs: [rep.id] });
+    r.add('RUS', T0 + 3 * D, 'incidents.reply', { about: rep.id, stance: 'disputed', narrative: 'Our aircraft kept a safe distance.' }, { refs: [rep.id] });
     out = mine(results(r.entries, T0 + 9 * D));
     expect(out.obligations.map((o) => [o.debtor, o.status]).sort()).toEqual([
       ['RUS', 'met'],
@@ -150,6 +150,26 @@ describe('replies and consultations (INC.reply, INC.consultation)', () => {
     expect(mine(results(r.entries, T0 + 5 * D)).findings).toEqual([]);
   });
 
+  it('a reply addressed to fewer than the parties holding the report does not count: the same missed reply everywhere, and its readers are told why', () => {
+    const r = new RecordBuilder();
+    const rep = r.add('USA', T0 + H, 'incidents.report', report([{ party: 'USA', kind: 'aircraft', id: 'EP-3 156511' }, { party: 'RUS', kind: 'aircraft', id: 'Su-27 RF-1' }], ['unsafe-intercept']), { to: ['RUS', 'UKR'] });
+    // A receipt by RUS to USA, and its reply to USA only: UKR holds both as stubs.
+    r.add('RUS', T0 + 2 * H, 'hotline.message', { priority: 'routine', subject: 'Receipt', text: 'Received.', language: 'en' }, { to: ['USA'] });
+    const reply = r.add('RUS', T0 + 3 * D, 'incidents.reply', { about: rep.id, stance: 'disputed', narrative: 'Our aircraft kept a safe distance.' }, { to: ['USA'], refs: [rep.id] });
+    const at = (party: string) => mine(results(RecordBuilder.heldBy(r.entries, party), T0 + 9 * D));
+    const violations = (party: string) => at(party).findings.filter((f) => f.severity !== 'info');
+    expect(at('UKR').obligations.map((o) => [o.debtor, o.status])).toEqual([['RUS', 'missed']]);
+    expect(violations('UKR').map((f) => [f.rule, f.severity, f.parties])).toEqual([['incidents.reply', 'violation', ['RUS', 'USA']]]);
+    for (const party of ['USA', 'RUS']) {
+      expect(JSON.stringify(violations(party))).toBe(JSON.stringify(violations('UKR')));
+      expect(JSON.stringify(at(party).obligations)).toBe(JSON.stringify(at('UKR').obligations));
+    }
+    expect(at('UKR').findings.filter((f) => f.severity === 'info')).toEqual([]);
+    expect(at('USA').findings.filter((f) => f.severity === 'info').map((f) => [f.rule, f.evidence, f.explanation])).toEqual([
+      ['incidents.reply', [rep.id, reply.id], expect.stringMatching(/^RUS's answer to USA's incident report of .* was addressed to USA only: it does not count, since UKR, which holds the report, cannot read it$/)],
+    ]);
+  });
+
   it('refuses a reply to one\'s own report and a reply that does not name what it answers in refs', () => {
     const r = new RecordBuilder();
     const rep = r.add('USA', T0, 'incidents.report', report([{ party: 'USA', kind: 'ship', id: 'DDG-75' }, { party: 'RUS', kind: 'aircraft', id: 'Su-24' }], ['close-approach']));
@@ -159,6 +179,10 @@ describe('replies and consultations (INC.reply, INC.consultation)', () => {
     expect(JSON.stringify(own)).toContain('does not answer its own');
     expect(JSON.stringify(cat.validate('incidents.reply', { about: rep.id, narrative: 'x' }, 'RUS', []))).toContain('goes in refs too');
     expect(cat.validate('incidents.reply', { about: rep.id, narrative: 'x' }, 'RUS', [rep.id]).ok).toBe(true);
+    // Addressed to fewer than the parties holding the report (here all): refused where the node holds it.
+    const narrow = cat.validate('incidents.reply', { about: rep.id, narrative: 'x' }, 'RUS', [rep.id], ['USA']);
+    expect(narrow.ok ? undefined : [narrow.error.code, narrow.error.message]).toEqual(['PARLEY_ERR_ADDRESSEES', expect.stringContaining('"*"')]);
+    expect(cat.validate('incidents.reply', { about: rep.id, narrative: 'x' }, 'RUS', [rep.id], ['*']).ok).toBe(true);
   });
 });
 
@@ -191,14 +215,29 @@ describe('hazard notices (INC.notice)', () => {
     expect(mine(results(r3.entries, T0 + D)).findings.map((f) => f.severity)).toEqual(['violation']);
   });
 
-  it('a node holding the acting party\'s notice only as a stub says it cannot see, and does not convict', () => {
+  it('the acting party\'s entries to others, held as stubs, do not hide a missing notice: the same violation at the reporter and at the actor', () => {
+    const r = new RecordBuilder();
+    // A receipt by RUS to USA: UKR holds it only as a stub.
+    r.add('RUS', T0 - 2 * D, 'hotline.message', { priority: 'routine', subject: 'Receipt', text: 'Received.', language: 'en' }, { to: ['USA'] });
+    firing(r, T0 + 3 * H);
+    expect(RecordBuilder.heldBy(r.entries, 'UKR').filter((e) => e.type === undefined).map((e) => e.author)).toEqual(['RUS']);
+    const at = (party: string) => mine(results(RecordBuilder.heldBy(r.entries, party), T0 + D)).findings;
+    expect(at('UKR').map((f) => [f.rule, f.severity, f.parties])).toEqual([['incidents.notice', 'violation', ['RUS', 'UKR']]]);
+    expect(JSON.stringify(at('RUS'))).toBe(JSON.stringify(at('UKR')));
+  });
+
+  it('a notice addressed to fewer than the parties holding the report does not count: the same violation everywhere, and its readers are told why', () => {
     const r = new RecordBuilder();
     const n = r.add('RUS', T0 - 4 * D, 'incidents.hazard', notice(T0), { to: ['USA'] });
-    firing(r, T0 + 3 * H);
-    const held = r.entries.map((e) => (e.id === n.id ? RecordBuilder.stub(e) : e));
-    const { findings } = mine(results(held, T0 + D));
-    expect(findings.map((f) => [f.severity, f.parties])).toEqual([['info', ['RUS', 'UKR']]]);
-    expect(findings[0].explanation).toContain('cannot read');
+    const rep = firing(r, T0 + 3 * H);
+    const at = (party: string) => mine(results(RecordBuilder.heldBy(r.entries, party), T0 + D)).findings;
+    const violations = (party: string) => at(party).filter((f) => f.severity === 'violation');
+    expect(violations('UKR').map((f) => [f.rule, f.parties])).toEqual([['incidents.notice', ['RUS', 'UKR']]]);
+    for (const party of ['RUS', 'USA']) expect(JSON.stringify(violations(party))).toBe(JSON.stringify(violations('UKR')));
+    expect(at('UKR').filter((f) => f.severity === 'info')).toEqual([]);
+    expect(at('USA').filter((f) => f.severity === 'info').map((f) => [f.rule, f.evidence, f.explanation])).toEqual([
+      ['incidents.notice', [n.id, rep.id], expect.stringMatching(/^RUS's notice of live-firing was addressed to USA only: it does not count, since UKR's report of it went to every party/)],
+    ]);
   });
 });
 

@@ -9,7 +9,7 @@
  * | `report:ID`        | one incidents.report                      | reportReplies — INC.reply: each other party named replies within `replyDays` |
  * | `consultation:ID`  | one incidents.consultation                | consultationReplies — INC.consultation: each party asked answers within `consultationDays` |
  * | `hazard:ID`        | one incidents.hazard                      | hazardLate — INC.notice: given at least `noticeDays` ahead |
- * | `notices:PARTY`    | PARTY's notices, reports of hazardous activity naming PARTY's units, PARTY's entries held as stubs | missingNotices — INC.notice: a reported activity with no notice |
+ * | `notices:PARTY`    | PARTY's notices, reports of hazardous activity naming PARTY's units | missingNotices — INC.notice: a reported activity with no notice |
  *
  * @example
  *   import { evaluate } from '../engine.js';
@@ -25,8 +25,6 @@ import { CONSULTATION, HAZARD, HAZARDOUS, REPLY, REPORT, TRACKS, incidentsSchema
 import { incidentsService } from './live/service.js';
 
 function groupsOf(h: HeldEntry): string[] {
-  // A stub: the author said something this node cannot read — perhaps a notice.
-  if (h.type === undefined) return [`notices:${h.author}`];
   if (!h.body) return [];
   switch (h.type) {
     case TRACKS:
@@ -55,7 +53,8 @@ function linksOf(h: HeldEntry): string[] {
 
 export const incidents: RegimeModule = Object.freeze({
   id: 'incidents',
-  version: '1.1.0',
+  // 1.2.0: a reply or notice counts only where every party judging by it holds it; stubs never mask a lapse.
+  version: '1.2.0',
   title: 'Incidents at sea and in the air (reports, hazard notices, shared tracks, close encounters)',
   rules: INCIDENTS_RULES,
   types: incidentsSchemas,

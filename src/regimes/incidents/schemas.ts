@@ -14,6 +14,7 @@
  */
 import type { CatalogueEntry, RecordView, SchemaProblem } from '../../catalogue/index.js';
 import { area, ringProblem, type Area } from '../../catalogue/geojson.js';
+import { addresseesProblem } from '../addressing.js';
 import { UNIT_KINDS, type UnitKind } from './cpa.js';
 import { decodeTracks, isProblem, type TracksBody } from './tracks.js';
 
@@ -100,13 +101,13 @@ function reportProblem(body: Report): SchemaProblem | undefined {
   return undefined;
 }
 
-function replyProblem(body: Reply, record: RecordView, author: string | undefined, refs: readonly string[] | undefined): SchemaProblem | undefined {
+function replyProblem(body: Reply, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined): SchemaProblem | undefined {
   if (refs && !refs.includes(body.about)) return { path: '/about', message: 'the entry a reply answers goes in refs too' };
   const held = record.held(body.about);
   if (!held || held.type === undefined) return undefined;
   if (held.type !== REPORT && held.type !== CONSULTATION) return { path: '/about', message: `names a ${held.type} entry, not an ${REPORT} or ${CONSULTATION}` };
   if (author !== undefined && held.author === author) return { path: '/about', message: 'a party does not answer its own report or request' };
-  return undefined;
+  return addresseesProblem(held, author, to, 'a reply');
 }
 
 function consultationProblem(body: Consultation, record: RecordView, author: string | undefined): SchemaProblem | undefined {
@@ -170,7 +171,7 @@ export const incidentsSchemas: Record<string, CatalogueEntry> = {
   },
   [REPLY]: {
     title: 'Reply to an incident report or a request for consultations',
-    description: 'The author\'s answer to a report or request naming it (in `about` and in `refs`): its stance and its account; for a request, a proposed time.',
+    description: 'The author\'s answer to a report or request naming it (in `about` and in `refs`): its stance and its account; for a request, a proposed time. Address it to every party holding what it answers ("*" if that went to all, else its author and addressees): one addressed to fewer is refused, and counts nowhere.',
     type: 'object',
     additionalProperties: false,
     required: ['about', 'narrative'],
@@ -180,7 +181,7 @@ export const incidentsSchemas: Record<string, CatalogueEntry> = {
       narrative: text(20_000, 'The answer.'),
       proposedAt: time('For a request for consultations: when the author proposes to meet.'),
     },
-    check: (body: Reply, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => replyProblem(body, record, author, refs),
+    check: (body: Reply, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => replyProblem(body, record, author, refs, to),
   },
   [CONSULTATION]: {
     title: 'Request for consultations',

@@ -4,19 +4,18 @@
  * reply by the deadline, no decline within the quota, the visit held and reported, the report
  * countersigned or disputed, an inconsistency reported.
  *
- * What a node cannot see it does not judge: where it holds entries by the party that owes an
- * answer (or by the visiting party, for the quota) that it cannot read — stubs — and no answer
- * with content, it says so in an `info` finding instead of finding a lapse.
+ * What a rule reads counts only where every party judging by it holds it: a reply or report when
+ * addressed to every party holding the request, a countersignature or dispute when addressed to
+ * every party holding the report, an earlier request counted against the quota when addressed to
+ * every party holding the later one (`unreached`). One addressed to fewer counts nowhere, and its
+ * readers are told so; a node holding it as a stub was not addressed, and finds what they find.
  */
-import { compareHeld, count, formatDuration, isoTime, parseTime } from '../engine.js';
-import type { GroupContext, HeldEntry, PartyCode } from '../types.js';
+import { compareHeld, count, doesNotCount, formatDuration, isoTime, parseTime, unreached } from '../engine.js';
+import type { GroupContext, HeldEntry, PartyCode, RuleRow } from '../types.js';
 import { distanceToTerritoryKm } from './geo.js';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { MISSILES, coveringClasses, type ResolvedMissilesTerms, type ResolvedSide } from './rules.js';
 import { COUNTERSIGN, DISPUTE, REPLY, REPORT, REQUEST, SITE, type ReportAnswer, type SiteDeclaration, type VisitReply, type VisitReport, type VisitRequest } from './schemas.js';
-
-/** The link under which a party's stubs are indexed (see index.ts linksOf). */
-export const stubsOf = (party: PartyCode): string => `stubs:${party}`;
 
 /** Agreements in turn governing a pair read at most. */
 const MAX_AGREEMENTS = 50;
@@ -25,33 +24,20 @@ const quote = (s: string): string => `"${s.length > 80 ? `${s.slice(0, 77)}...` 
 const cite = (citation: string, agreement: string): string => citation.replace(')', `, ${agreement.slice(0, 12)})`);
 const place = (d: SiteDeclaration): string => `${d.name} (${d.position[1].toFixed(2)} N, ${d.position[0].toFixed(2)} E)`;
 
-/** The entries answering `id` of `type`, by `author`, naming it in `field`. */
-function answers(ctx: GroupContext, id: string, type: string, author: PartyCode, field: string): HeldEntry[] {
-  return ctx.referrers(id).filter((h) => h.type === type && h.author === author && h.body?.[field] === id);
-}
-
 /**
- * The stubs of `party` this node holds said in [from, to] (in record order, so found by bisection).
- * Read only where an answer is missing or a count is in doubt: a group that never asks does not
- * depend on the party's stubs, and is not evaluated again as they arrive.
+ * The entries answering `judged` of `type`, by `author`, naming it in `field`, that every party
+ * holding `judged` holds too. With `tell`, each one addressed to fewer gives its readers the
+ * information finding that it does not count (once: from the visit's group, not the quota's).
  */
-function unseen(ctx: GroupContext, party: PartyCode, from: number, to: number, before?: HeldEntry): { count: number; first?: HeldEntry } {
-  const list = ctx.referrers(stubsOf(party));
-  const bound = (t: number): number => {
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid].t < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const i = bound(from);
-  let j = to === Infinity ? list.length : bound(to + 1);
-  // Only those before `before` in record order (the same millisecond is ordered by author and seq).
-  while (before && j > i && compareHeld(list[j - 1], before) >= 0) j--;
-  return j > i ? { count: j - i, first: list[i] } : { count: 0 };
+function answers(ctx: GroupContext, judged: HeldEntry, type: string, author: PartyCode, field: string, tell?: { rule: RuleRow; citation: string; what: string; holding: string }): HeldEntry[] {
+  const out: HeldEntry[] = [];
+  for (const h of ctx.referrers(judged.id)) {
+    if (h.type !== type || h.author !== author || h.body?.[field] !== judged.id) continue;
+    const missing = unreached(h, judged);
+    if (!missing.length) out.push(h);
+    else if (tell) doesNotCount(ctx, { ...tell, h, judged, missing });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +139,8 @@ interface Visit {
   reply: HeldEntry | undefined;
 }
 
-function visitOf(r: HeldEntry, ctx: GroupContext): Visit | undefined {
+/** `tell`: from the visit's group, whose readers are told of a reply that does not count. */
+function visitOf(r: HeldEntry, ctx: GroupContext, tell = false): Visit | undefined {
   const body = r.body as unknown as VisitRequest;
   const visitor = r.author;
   const host = body.host;
@@ -165,7 +152,8 @@ function visitOf(r: HeldEntry, ctx: GroupContext): Visit | undefined {
   const site = ctx.get(body.declaration);
   const siteName = site?.type === SITE ? (site.body as unknown as SiteDeclaration).name : `the site declared in ${body.declaration.slice(0, 12)}`;
   const what = `${visitor}'s visit to ${siteName} (${host}), requested ${isoTime(r.t)}`;
-  const reply = answers(ctx, r.id, REPLY, host, 'request')[0];
+  const citation = cite(MISSILES.reply.citation, a.id);
+  const reply = answers(ctx, r, REPLY, host, 'request', tell ? { rule: MISSILES.reply, citation, what: `${host}'s reply to ${what}`, holding: 'the request' } : undefined)[0];
   return { visitor, host, r, side, agreement, arrival, what, evidence: [agreement, r].sort(compareHeld), reply };
 }
 
@@ -175,18 +163,16 @@ function visitOf(r: HeldEntry, ctx: GroupContext): Visit | undefined {
  */
 export function quota(visitor: PartyCode, host: PartyCode, year: number, ctx: GroupContext): void {
   const requests = ctx.members().filter((h) => h.type === REQUEST && h.author === visitor && h.body);
-  const yearStart = Date.UTC(year, 0, 1);
   requests.forEach((r, i) => {
     const v = visitOf(r, ctx);
     if (!v?.reply) return;
     const { what, evidence, reply, side, arrival } = v;
     const answer = reply.body as unknown as VisitReply;
-    const n = i + 1;
+    // The earlier requests of the year that count: those every party holding this one holds too.
+    const n = 1 + requests.slice(0, i).filter((e) => !unreached(e, r).length).length;
     const limit = side.visitsPerYear;
     const notice = arrival - r.t >= side.noticeMs;
-    // Entries by the visitor this year before the request that this node cannot read: read only when they decide.
-    const hidden = !answer.accepted && notice && n <= limit ? unseen(ctx, visitor, yearStart, r.t, r).count : 0;
-    const within = n > limit ? 'beyond' : n + hidden <= limit ? 'within' : 'unknown';
+    const within = n > limit ? 'beyond' : 'within';
     const rule = MISSILES.decline;
     const citation = cite(rule.citation, v.agreement.id);
     const place = `request ${n} of ${visitor} to ${host} in ${year}, quota ${limit}`;
@@ -194,15 +180,12 @@ export function quota(visitor: PartyCode, host: PartyCode, year: number, ctx: Gr
       ctx.finding({
         rule,
         citation,
-        severity: within === 'within' ? 'violation' : 'info',
+        severity: 'violation',
         parties: [host, visitor],
-        explanation:
-          within === 'within'
-            ? `${host} declined ${what}, ${place}, with ${formatDuration(arrival - r.t)} notice: ${quote(answer.reason)}`
-            : `${host} declined ${what}, ${place}; this node holds ${hidden} earlier ${hidden === 1 ? 'entry' : 'entries'} by ${visitor} this year it cannot read, so it cannot tell whether the request was within the quota`,
+        explanation: `${host} declined ${what}, ${place}, with ${formatDuration(arrival - r.t)} notice: ${quote(answer.reason)}`,
         evidence: [...evidence, reply],
         at: reply.t,
-        key: `decline|${within}`,
+        key: 'decline|within',
       });
     }
     if (!answer.accepted || !notice || within === 'beyond') return;
@@ -224,7 +207,7 @@ export function quota(visitor: PartyCode, host: PartyCode, year: number, ctx: Gr
 
 /** §reply, §visit and §report, group `visit:REQUEST`: from the request to the host's answer to the report. */
 export function visit(r: HeldEntry, ctx: GroupContext): void {
-  const v = visitOf(r, ctx);
+  const v = visitOf(r, ctx, true);
   if (!v) return;
   const { visitor, host, side, agreement, what, evidence, reply } = v;
 
@@ -234,8 +217,7 @@ export function visit(r: HeldEntry, ctx: GroupContext): void {
   const citation = cite(rule.citation, agreement.id);
   const replied = reply !== undefined && ctx.reached(reply.t);
   const past = ctx.reached(due + 1);
-  const blind = !replied && past ? unseen(ctx, host, r.t, Infinity) : { count: 0 };
-  const status = replied ? (reply.t <= due ? 'met' : 'met-late') : past && !blind.count ? 'missed' : 'open';
+  const status = replied ? (reply.t <= due ? 'met' : 'met-late') : past ? 'missed' : 'open';
   ctx.obligation({ rule, citation, debtor: host, creditors: [visitor], what: `reply to ${what} by ${isoTime(due)}`, due, status, metBy: replied ? reply : undefined, evidence, key: 'reply' });
   if (status === 'met-late' || status === 'missed') {
     ctx.finding({
@@ -248,17 +230,6 @@ export function visit(r: HeldEntry, ctx: GroupContext): void {
       at: due + 1,
       key: `reply|${status}`,
     });
-  } else if (status === 'open' && past) {
-    ctx.finding({
-      rule,
-      citation,
-      severity: 'info',
-      parties: [host, visitor],
-      explanation: `no reply to ${what} is held here by its ${isoTime(due)} deadline, but this node holds ${blind.count} later ${blind.count === 1 ? 'entry' : 'entries'} by ${host} it cannot read: it cannot tell whether ${host} replied`,
-      evidence,
-      at: Math.max(due + 1, blind.first!.t),
-      key: 'reply|unseen',
-    });
   }
   if (!replied) return;
   const answer = reply.body as unknown as VisitReply;
@@ -269,13 +240,12 @@ export function visit(r: HeldEntry, ctx: GroupContext): void {
   // §visit: the accepted visit is held and reported.
   const held = MISSILES.held;
   const heldCitation = cite(held.citation, agreement.id);
-  const reports = answers(ctx, r.id, REPORT, visitor, 'request');
+  const reports = answers(ctx, r, REPORT, visitor, 'request', { rule: held, citation: heldCitation, what: `${visitor}'s report of ${what}`, holding: 'the request' });
   const report = reports[0];
   const reportDue = end + side.reportMs;
   const reported = report !== undefined && ctx.reached(report.t);
   const reportPast = ctx.reached(reportDue + 1);
-  const blindV = !reported && reportPast ? unseen(ctx, visitor, reply.t, Infinity) : { count: 0 };
-  const reportStatus = reported ? (report.t <= reportDue ? 'met' : 'met-late') : reportPast && !blindV.count ? 'missed' : 'open';
+  const reportStatus = reported ? (report.t <= reportDue ? 'met' : 'met-late') : reportPast ? 'missed' : 'open';
   const window = `${isoTime(start)} to ${isoTime(end)}`;
   ctx.obligation({ rule: held, citation: heldCitation, debtor: visitor, creditors: [host], what: `report ${what}, accepted for ${window}, by ${isoTime(reportDue)}`, due: reportDue, status: reportStatus, metBy: reported ? report : undefined, evidence: [...evidence, reply], anchor: [r.id], key: 'report' });
   if (reportStatus === 'missed') {
@@ -288,17 +258,6 @@ export function visit(r: HeldEntry, ctx: GroupContext): void {
       evidence: [...evidence, reply],
       at: reportDue + 1,
       key: 'held|missed',
-    });
-  } else if (reportStatus === 'open' && reportPast) {
-    ctx.finding({
-      rule: held,
-      citation: heldCitation,
-      severity: 'info',
-      parties: [visitor, host],
-      explanation: `no report of ${what} is held here by ${isoTime(reportDue)}, but this node holds ${blindV.count} later ${blindV.count === 1 ? 'entry' : 'entries'} by ${visitor} it cannot read: it cannot tell whether the visit was held`,
-      evidence: [...evidence, reply],
-      at: Math.max(reportDue + 1, blindV.first!.t),
-      key: 'held|unseen',
     });
   }
   if (!reported) return;
@@ -325,12 +284,12 @@ function judgeReport(v: Visit, report: HeldEntry, ctx: GroupContext): void {
   const body = report.body as unknown as VisitReport;
   const rule = MISSILES.report;
   const citation = cite(rule.citation, agreement.id);
-  const answer = [...answers(ctx, report.id, COUNTERSIGN, host, 'report'), ...answers(ctx, report.id, DISPUTE, host, 'report')].sort(compareHeld)[0];
+  const tell = { rule, citation, what: `${host}'s answer to ${visitor}'s report of ${what}`, holding: 'the report' };
+  const answer = [...answers(ctx, report, COUNTERSIGN, host, 'report', tell), ...answers(ctx, report, DISPUTE, host, 'report', tell)].sort(compareHeld)[0];
   const due = report.t + side.acknowledgeMs;
   const answered = answer !== undefined && ctx.reached(answer.t);
   const past = ctx.reached(due + 1);
-  const blind = !answered && past ? unseen(ctx, host, report.t, Infinity) : { count: 0 };
-  const status = answered ? (answer.t <= due ? 'met' : 'met-late') : past && !blind.count ? 'missed' : 'open';
+  const status = answered ? (answer.t <= due ? 'met' : 'met-late') : past ? 'missed' : 'open';
   const evidence = [agreement, r, report].sort(compareHeld);
   ctx.obligation({ rule, citation, debtor: host, creditors: [visitor], what: `countersign or dispute ${visitor}'s report of ${what} by ${isoTime(due)}`, due, status, metBy: answered ? answer : undefined, evidence, key: 'acknowledge' });
   if (status === 'missed' || status === 'met-late') {
@@ -348,9 +307,7 @@ function judgeReport(v: Visit, report: HeldEntry, ctx: GroupContext): void {
   if (body.outcome === 'consistent') return;
   const disputed = answered && answer.type === DISPUTE;
   const said = body.outcome === 'not-held' ? 'the visit was not held' : 'the site was not consistent with the declaration and the commitment';
-  // Unanswered as far as this node can read: it says so when it holds later entries by the host it cannot read.
-  const hidden = !answered ? (blind.count || unseen(ctx, host, report.t, Infinity).count) : 0;
-  const state = !answered ? `not countersigned by ${host}${hidden ? ` in what this node can read (it holds ${hidden} later ${hidden === 1 ? 'entry' : 'entries'} by ${host} it cannot read)` : ''}` : disputed ? `disputed by ${host}: ${quote((answer.body as unknown as ReportAnswer).reason ?? '')}` : `countersigned by ${host}`;
+  const state = !answered ? `not countersigned by ${host}` : disputed ? `disputed by ${host}: ${quote((answer.body as unknown as ReportAnswer).reason ?? '')}` : `countersigned by ${host}`;
   ctx.finding({
     rule,
     citation,

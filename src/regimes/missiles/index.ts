@@ -11,8 +11,8 @@
  * | `quota:V>H:YEAR`          | V's missiles.visit.request to H made in YEAR (UTC) | quota — MISSILES §quota |
  *
  * Replies, reports, countersignatures and disputes are read through the entry they name
- * (`linksOf`); so are a party's stubs (under `stubs:PARTY`), so that a node that cannot read an
- * answer says so rather than find a lapse.
+ * (`linksOf`), and count only when addressed to every party holding it (`unreached`): a node that
+ * holds one as a stub was not addressed, and finds what a node reading it finds.
  *
  * @example
  *   import { evaluate } from '../engine.js';
@@ -22,7 +22,7 @@ import { evaluate, utcYear } from '../engine.js';
 import type { RegimeModule } from '../module.js';
 import type { HeldEntry } from '../types.js';
 import { PROPOSAL } from '../agreement/book.js';
-import { deployment, quota, stubsOf, visit } from './evaluators.js';
+import { deployment, quota, visit } from './evaluators.js';
 import { MISSILES_RULES, MISSILES_TERMS } from './rules.js';
 import { COUNTERSIGN, DISPUTE, REPLY, REPORT, REQUEST, SITE, missilesSchemas } from './schemas.js';
 import { missilesService } from './live/service.js';
@@ -39,7 +39,6 @@ function groupsOf(h: HeldEntry): string[] {
 }
 
 function linksOf(h: HeldEntry): string[] {
-  if (h.type === undefined) return [stubsOf(h.author)];
   if (!h.body) return [];
   const link = h.type === REPLY || h.type === REPORT ? h.body.request : h.type === COUNTERSIGN || h.type === DISPUTE ? h.body.report : h.type === REQUEST ? h.body.declaration : undefined;
   return typeof link === 'string' && !h.refs.includes(link) ? [link] : [];
@@ -47,7 +46,8 @@ function linksOf(h: HeldEntry): string[] {
 
 export const missiles: RegimeModule = Object.freeze({
   id: 'missiles',
-  version: '1.0.0',
+  // 1.1.0: what a rule reads counts only where every party judging by it holds it; stubs never mask a lapse.
+  version: '1.1.0',
   title: 'Missile non-deployment with verification (declared sites, reciprocal visits, range checks)',
   rules: MISSILES_RULES,
   types: missilesSchemas,

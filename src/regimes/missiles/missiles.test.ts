@@ -2,7 +2,7 @@
  * The missile regime: the commitment's terms (checked, resolved, side by side), the range check
  * against known distances, every visit rule at, before and after its deadline, quota per
  * calendar year and per side, reports unacknowledged / countersigned / disputed identically
- * however the entries arrive, and a node holding stubs that says what it cannot see.
+ * however the entries arrive, and what a rule reads counting only where every party judging by it holds it.
  */
 import { describe, expect, it } from 'vitest';
 import { RecordBuilder } from '../../../test/support/record.js';
@@ -296,66 +296,76 @@ describe('MISSILES §visit and §report', () => {
   });
 });
 
-describe('a node holding stubs never convicts on what it cannot see', () => {
+const visitFindings = (entries: RecordEntry[], at: number) => evaluateAt(entries, at).findings;
+
+describe('what a rule reads counts only where every party judging by it holds it', () => {
   const ask = T0 + D;
   const due = ask + 24 * H;
-  it('a reply held only as a stub: no missed reply, an info finding; the content then arrives and judges', () => {
+  it('the host\'s entries to others, held as stubs, do not hide its missed reply: the same violation at the visitor and at the host', () => {
     const { r, decl } = setup();
-    const q = request(r, ask, decl);
-    const reply = decline(r, ask + H, q);
-    const partial = r.entries.map((e) => (e.id === reply.id ? RecordBuilder.stub(e) : e));
-    const out = evaluateAt(partial, due + D);
-    expect(out.obligations.map((o) => o.status)).toEqual(['open']);
-    expect(out.findings.map((f) => [f.severity, f.explanation])).toEqual([['info', expect.stringMatching(/holds 1 later entry by RUS it cannot read: it cannot tell whether RUS replied/)]]);
-    const ev = new Evaluation(MODULES).addAll(partial);
-    ev.result(due + D);
-    ev.add(reply);
-    const whole = defaultRegistry().evaluate(r.entries, due + D);
-    expect(JSON.stringify(ev.result(due + D))).toBe(JSON.stringify(whole));
-    expect(whole.findings.filter((f) => f.rule.startsWith('missiles.')).map((f) => [f.rule, f.severity])).toEqual([['missiles.visit.decline', 'violation']]);
+    request(r, ask, decl);
+    // A receipt by RUS to UKR: USA holds it only as a stub.
+    r.add('RUS', ask + 2 * H, 'hotline.message', { priority: 'routine', subject: 'Receipt', text: 'Received.', language: 'en' }, { to: ['UKR'] });
+    const atUsa = visitFindings(RecordBuilder.heldBy(r.entries, 'USA'), due + D);
+    const atRus = visitFindings(RecordBuilder.heldBy(r.entries, 'RUS'), due + D);
+    expect(RecordBuilder.heldBy(r.entries, 'USA').filter((e) => e.type === undefined).map((e) => e.author)).toEqual(['RUS']);
+    expect(atUsa.map((f) => [f.rule, f.severity, f.explanation])).toEqual([['missiles.visit.reply', 'violation', expect.stringMatching(/^RUS did not reply to USA's visit/)]]);
+    expect(JSON.stringify(atUsa)).toBe(JSON.stringify(atRus));
   });
-  it('an earlier entry by the visitor it cannot read: it cannot tell whether a decline was within the quota', () => {
-    const { r, decl } = setup({ ...TERMS, visitsPerYear: 1 });
-    const first = request(r, ask, decl);
-    const second = request(r, ask + D, decl);
-    decline(r, ask + D + H, second);
-    const partial = r.entries.map((e) => (e.id === first.id ? RecordBuilder.stub(e) : e));
-    const declines = evaluateAt(partial, ask + 3 * D).findings.filter((f) => f.rule === 'missiles.visit.decline');
-    expect(declines.map((f) => [f.severity, f.explanation])).toEqual([['info', expect.stringMatching(/1 earlier entry by USA this year it cannot read/)]]);
-    // With quota 1 and both requests visible, the second is beyond it: declining it is no violation.
-    expect(evaluateAt(r.entries, ask + 3 * D).findings.filter((f) => f.rule === 'missiles.visit.decline')).toEqual([]);
-    // Where the hidden entry leaves the request within the quota either way (quota 2), the decline is a violation.
-    const two = setup();
-    const a = request(two.r, ask, two.decl);
-    decline(two.r, ask + D + H, request(two.r, ask + D, two.decl));
-    const seen = two.r.entries.map((e) => (e.id === a.id ? RecordBuilder.stub(e) : e));
-    expect(evaluateAt(seen, ask + 3 * D).findings.filter((f) => f.rule === 'missiles.visit.decline').map((f) => f.severity)).toEqual(['violation']);
-  });
-  it('the host\'s answer held only as a stub: the report is not shown unanswered as if known, and no lapse is found', () => {
+  it('a reply addressed to fewer than the request does not count: the same missed reply everywhere, and its readers are told why', () => {
     const { r, decl } = setup();
-    const q = request(r, ask, decl);
-    accept(r, ask + H, q, ask + 72 * H);
-    const rep = report(r, ask + 80 * H, q, 'not-consistent', ask + 72 * H);
-    const dispute = r.add('RUS', ask + 90 * H, 'missiles.report.dispute', { report: rep.id, reason: 'No' }, { refs: [rep.id] });
-    const partial = r.entries.map((e) => (e.id === dispute.id ? RecordBuilder.stub(e) : e));
-    const at = ask + 30 * D;
-    const out = evaluateAt(partial, at);
-    expect(out.obligations.find((o) => o.rule === 'missiles.visit.report')?.status).toBe('open');
-    expect(out.findings.map((f) => [f.severity, /"\); (.*)$/.exec(f.explanation)![1]])).toEqual([
-      ['warning', 'not countersigned by RUS in what this node can read (it holds 1 later entry by RUS it cannot read)'],
+    const q = r.add('USA', ask, 'missiles.visit.request', { host: 'RUS', declaration: decl.id, arrival: iso(ask + 72 * H), team: 10 }, { refs: [decl.id], to: ['RUS', 'UKR'] });
+    const reply = r.add('RUS', ask + H, 'missiles.visit.reply', { request: q.id, accepted: true, window: { start: iso(ask + 72 * H), end: iso(ask + 96 * H) } }, { refs: [q.id], to: ['USA'] });
+    const at = due + D;
+    const byRule = (party: string) => visitFindings(RecordBuilder.heldBy(r.entries, party), at);
+    const violation = (party: string) => byRule(party).filter((f) => f.severity === 'violation');
+    expect(violation('UKR').map((f) => [f.rule, f.explanation])).toEqual([['missiles.visit.reply', expect.stringMatching(/^RUS did not reply/)]]);
+    for (const party of ['USA', 'RUS']) expect(JSON.stringify(violation(party))).toBe(JSON.stringify(violation('UKR')));
+    const info = byRule('USA').filter((f) => f.severity === 'info');
+    expect(info.map((f) => [f.rule, f.evidence, f.explanation])).toEqual([
+      ['missiles.visit.reply', [q.id, reply.id], expect.stringMatching(/RUS's reply to USA's visit .* was addressed to USA only: it does not count, since UKR, which holds the request, cannot read it/)],
     ]);
-    const view = missilesVisits(partial, at).parties.find((p) => p.party === 'USA')!.visits[0];
-    expect(view.acknowledgement).toEqual({ state: 'unacknowledged', unreadable: 1 });
-    expect(missilesVisits(r.entries, at).parties.find((p) => p.party === 'USA')!.visits[0].acknowledgement?.state).toBe('disputed');
+    expect(byRule('UKR').filter((f) => f.severity === 'info')).toEqual([]);
+    expect(evaluateAt(RecordBuilder.heldBy(r.entries, 'USA'), at).obligations.find((o) => o.rule === 'missiles.visit.reply')?.status).toBe('missed');
+    // Held as a stub, then its content arriving: the same as evaluating the whole record at once.
+    const ev = new Evaluation(MODULES).addAll(RecordBuilder.heldBy(r.entries, 'UKR'));
+    ev.result(at);
+    ev.add(reply);
+    expect(JSON.stringify(ev.result(at))).toBe(JSON.stringify(defaultRegistry().evaluate(r.entries, at)));
   });
-  it('a report held only as a stub: no visit-not-held warning', () => {
+  it('an earlier request addressed to fewer than a later one does not count against the quota for it, at any party', () => {
+    const { r, decl } = setup({ ...TERMS, visitsPerYear: 1 });
+    r.add('USA', ask, 'missiles.visit.request', { host: 'RUS', declaration: decl.id, arrival: iso(ask + 72 * H), team: 10 }, { refs: [decl.id], to: ['RUS'] });
+    const second = r.add('USA', ask + D, 'missiles.visit.request', { host: 'RUS', declaration: decl.id, arrival: iso(ask + D + 72 * H), team: 10 }, { refs: [decl.id], to: ['RUS', 'UKR'] });
+    r.add('RUS', ask + D + H, 'missiles.visit.reply', { request: second.id, accepted: false, reason: 'Not now' }, { refs: [second.id] });
+    const declines = (party: string) => visitFindings(RecordBuilder.heldBy(r.entries, party), ask + 3 * D).filter((f) => f.rule === 'missiles.visit.decline');
+    expect(declines('UKR').map((f) => [f.severity, f.explanation])).toEqual([['violation', expect.stringMatching(/request 1 of USA to RUS in 2022, quota 1/)]]);
+    for (const party of ['USA', 'RUS']) expect(JSON.stringify(declines(party))).toBe(JSON.stringify(declines('UKR')));
+  });
+  it('a report, or the host\'s answer to it, addressed to fewer than those holding what it answers does not count', () => {
     const { r, decl } = setup();
-    const q = request(r, ask, decl);
+    const q = r.add('USA', ask, 'missiles.visit.request', { host: 'RUS', declaration: decl.id, arrival: iso(ask + 72 * H), team: 10 }, { refs: [decl.id], to: ['RUS', 'UKR'] });
     accept(r, ask + H, q, ask + 72 * H);
-    const rep = report(r, ask + 80 * H, q, 'consistent', ask + 72 * H);
-    const partial = r.entries.map((e) => (e.id === rep.id ? RecordBuilder.stub(e) : e));
-    const out = evaluateAt(partial, ask + 30 * D).findings;
-    expect(out.map((f) => [f.rule, f.severity])).toEqual([['missiles.visit.held', 'info']]);
+    const narrow = r.add('USA', ask + 80 * H, 'missiles.visit.report', { request: q.id, checked: [], outcome: 'consistent', observations: 'As declared' }, { refs: [q.id], to: ['RUS'] });
+    const at = ask + 30 * D;
+    const held = (party: string) => visitFindings(RecordBuilder.heldBy(r.entries, party), at);
+    expect(held('UKR').map((f) => [f.rule, f.severity])).toEqual([['missiles.visit.held', 'warning']]);
+    expect(JSON.stringify(held('USA').filter((f) => f.severity !== 'info'))).toBe(JSON.stringify(held('UKR')));
+    expect(held('RUS').filter((f) => f.severity === 'info').map((f) => [f.rule, f.evidence])).toEqual([['missiles.visit.held', [q.id, narrow.id]]]);
+    // A report to all, disputed to the visitor only: the dispute does not count — unanswered everywhere.
+    const two = setup();
+    const q2 = request(two.r, ask, two.decl);
+    accept(two.r, ask + H, q2, ask + 72 * H);
+    const rep = report(two.r, ask + 80 * H, q2, 'not-consistent', ask + 72 * H);
+    two.r.add('RUS', ask + 90 * H, 'missiles.report.dispute', { report: rep.id, reason: 'No' }, { refs: [rep.id], to: ['USA'] });
+    const findings = (party: string) => visitFindings(RecordBuilder.heldBy(two.r.entries, party), at).filter((f) => f.severity !== 'info');
+    expect(findings('UKR').map((f) => [f.rule, f.severity, f.explanation])).toEqual([
+      ['missiles.visit.report', 'warning', expect.stringMatching(/; not countersigned by RUS$/)],
+      ['missiles.visit.report', 'violation', expect.stringMatching(/^RUS neither countersigned nor disputed USA's report/)],
+    ]);
+    expect(JSON.stringify(findings('USA'))).toBe(JSON.stringify(findings('UKR')));
+    // The visits view reads it as the rules do: unacknowledged at every party, the dispute's reader included.
+    for (const party of ['USA', 'UKR']) expect(missilesVisits(RecordBuilder.heldBy(two.r.entries, party), at).parties.find((p) => p.party === 'USA')!.visits[0].acknowledgement).toEqual({ state: 'unacknowledged' });
   });
 });
 
@@ -368,5 +378,20 @@ describe('content checks', () => {
     expect(c.validate('missiles.visit.request', { host: 'RUS', declaration: decl, arrival: iso(T0) }, 'USA', [])).toMatchObject({ ok: false });
     expect(c.validate('missiles.visit.reply', { request: decl, accepted: false }, 'RUS', [decl])).toMatchObject({ ok: false });
     expect(c.validate('missiles.visit.reply', { request: decl, accepted: false, reason: 'no' }, 'RUS', [decl]).ok).toBe(true);
+  });
+  it('refuses (PARLEY_ERR_ADDRESSEES) a reply, report or answer not addressed to every party holding what it answers, where the node holds it', () => {
+    const { r, decl } = setup();
+    const q = r.add('USA', T0 + D, 'missiles.visit.request', { host: 'RUS', declaration: decl.id, arrival: iso(T0 + 4 * D), team: 10 }, { refs: [decl.id], to: ['RUS', 'UKR'] });
+    const rep = report(r, T0 + 6 * D, q, 'consistent', T0 + 4 * D);
+    const c = catalogue().withRecord({ held: (id) => r.entries.find((e) => e.id === id) });
+    const reply = { request: q.id, accepted: false, reason: 'no' };
+    const narrow = c.validate('missiles.visit.reply', reply, 'RUS', [q.id], ['USA']);
+    expect(narrow.ok ? undefined : [narrow.error.code, narrow.error.message]).toEqual(['PARLEY_ERR_ADDRESSEES', expect.stringContaining('UKR missing')]);
+    expect(c.validate('missiles.visit.reply', reply, 'RUS', [q.id], ['USA', 'UKR']).ok).toBe(true);
+    expect(c.validate('missiles.visit.reply', reply, 'RUS', [q.id], ['*']).ok).toBe(true);
+    expect(c.validate('missiles.visit.report', { request: q.id, checked: [], outcome: 'not-held', observations: 'x' }, 'USA', [q.id], ['RUS'])).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_ADDRESSEES' } });
+    // The report went to all: its answer goes to all.
+    expect(c.validate('missiles.report.dispute', { report: rep.id, reason: 'No' }, 'RUS', [rep.id], ['USA', 'UKR'])).toMatchObject({ ok: false, error: { code: 'PARLEY_ERR_ADDRESSEES' } });
+    expect(c.validate('missiles.report.dispute', { report: rep.id, reason: 'No' }, 'RUS', [rep.id], ['*']).ok).toBe(true);
   });
 });

@@ -17,6 +17,7 @@
  * Address them to "*" (or at least to both parties), so that every party judging the visit holds it.
  */
 import type { CatalogueEntry, RecordView, SchemaProblem } from '../../catalogue/index.js';
+import { addresseesProblem } from '../addressing.js';
 import { SYSTEM_KINDS } from './rules.js';
 
 const party = { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,15}$' } as const;
@@ -114,7 +115,7 @@ function requestProblem(body: VisitRequest, record: RecordView, author: string |
   return undefined;
 }
 
-function replyProblem(body: VisitReply, record: RecordView, author: string | undefined, refs: readonly string[] | undefined): SchemaProblem | undefined {
+function replyProblem(body: VisitReply, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined): SchemaProblem | undefined {
   const b = body as { accepted: boolean; window?: { start: string; end: string }; reason?: string; pointOfEntry?: string };
   if (b.accepted && !b.window) return { path: '/window', message: 'an accepted visit has its window' };
   if (b.accepted && b.reason !== undefined) return { path: '/reason', message: 'an accepted visit has no reason for declining' };
@@ -126,10 +127,10 @@ function replyProblem(body: VisitReply, record: RecordView, author: string | und
   const { problem, entry } = named(record, body.request, REQUEST, '/request');
   if (problem) return problem;
   if (entry && author !== undefined && (entry.body as unknown as VisitRequest).host !== author) return { path: '/request', message: `names a request to ${(entry.body as unknown as VisitRequest).host}: only the host replies` };
-  return undefined;
+  return addresseesProblem(entry, author, to, 'a visit reply');
 }
 
-function reportProblem(body: VisitReport, record: RecordView, author: string | undefined, refs: readonly string[] | undefined): SchemaProblem | undefined {
+function reportProblem(body: VisitReport, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined): SchemaProblem | undefined {
   if (body.onSite && Date.parse(body.onSite.end) <= Date.parse(body.onSite.start)) return { path: '/onSite/end', message: 'is not after the visit\'s start' };
   if (body.outcome === 'not-held' && body.onSite) return { path: '/onSite', message: 'a visit reported not held has no time on site' };
   if (body.outcome !== 'not-held' && !body.onSite) return { path: '/onSite', message: 'give the time on site of a visit held' };
@@ -138,10 +139,10 @@ function reportProblem(body: VisitReport, record: RecordView, author: string | u
   const { problem, entry } = named(record, body.request, REQUEST, '/request');
   if (problem) return problem;
   if (entry && author !== undefined && entry.author !== author) return { path: '/request', message: `names a request by ${entry.author}: the visiting party reports its own visit` };
-  return undefined;
+  return addresseesProblem(entry, author, to, 'a visit report');
 }
 
-function answerProblem(body: ReportAnswer, record: RecordView, author: string | undefined, refs: readonly string[] | undefined): SchemaProblem | undefined {
+function answerProblem(body: ReportAnswer, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined): SchemaProblem | undefined {
   const ref = inRefs(refs, body.report, '/report');
   if (ref) return ref;
   const { problem, entry } = named(record, body.report, REPORT, '/report');
@@ -150,7 +151,7 @@ function answerProblem(body: ReportAnswer, record: RecordView, author: string | 
   const request = record.held((entry.body as unknown as VisitReport).request);
   const host = request?.type === REQUEST ? (request.body as unknown as VisitRequest).host : undefined;
   if (host !== undefined && host !== author) return { path: '/report', message: `names a report of a visit to ${host}'s site: only the host countersigns or disputes it` };
-  return undefined;
+  return addresseesProblem(entry, author, to, 'a countersignature or dispute');
 }
 
 const window = (description: string) =>
@@ -215,7 +216,7 @@ export const missilesSchemas: Record<string, CatalogueEntry> = {
   },
   [REPLY]: {
     title: 'Visit reply',
-    description: 'The host\'s reply to a visit request (its id in `refs` too): accepted with the window in which the visit takes place, or declined with the stated reason. The first reply counts.',
+    description: 'The host\'s reply to a visit request (its id in `refs` too): accepted with the window in which the visit takes place, or declined with the stated reason. The first reply counts. Address it to every party holding the request ("*" if the request went to all, else its author and addressees): one addressed to fewer is refused, and counts nowhere.',
     type: 'object',
     additionalProperties: false,
     required: ['request', 'accepted'],
@@ -226,12 +227,12 @@ export const missilesSchemas: Record<string, CatalogueEntry> = {
       pointOfEntry: text(200, 'Where the visitors are met (an accepted visit).'),
       reason: text(5000, 'Why the visit is declined.'),
     },
-    check: (body: VisitReply, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => replyProblem(body, record, author, refs),
+    check: (body: VisitReply, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => replyProblem(body, record, author, refs, to),
   },
   [REPORT]: {
     title: 'Visit report',
     description:
-      'The visiting party\'s report of a visit (the request\'s id in `refs` too): when it was on site, what it checked (launcher configuration, canisters, fire-control equipment…) and what it found, the outcome — consistent or not consistent with the declaration and the commitment, or not held — and its observations. The host countersigns or disputes it.',
+      'The visiting party\'s report of a visit (the request\'s id in `refs` too): when it was on site, what it checked (launcher configuration, canisters, fire-control equipment…) and what it found, the outcome — consistent or not consistent with the declaration and the commitment, or not held — and its observations. The host countersigns or disputes it. Address it to every party holding the request ("*" if the request went to all, else its author and addressees): one addressed to fewer is refused, and counts nowhere.',
     type: 'object',
     additionalProperties: false,
     required: ['request', 'checked', 'outcome', 'observations'],
@@ -247,24 +248,24 @@ export const missilesSchemas: Record<string, CatalogueEntry> = {
       outcome: { enum: [...OUTCOMES], description: 'consistent or not-consistent with the declaration and the commitment; not-held: the visit did not take place.' },
       observations: text(20_000, 'What else the visitors observed.'),
     },
-    check: (body: VisitReport, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => reportProblem(body, record, author, refs),
+    check: (body: VisitReport, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => reportProblem(body, record, author, refs, to),
   },
   [COUNTERSIGN]: {
     title: 'Report countersignature',
-    description: 'The host countersigns a visit report (its id in `refs` too): it acknowledges the report as the account of the visit. Its own signed entry; the report keeps the visitors\' signature.',
+    description: 'The host countersigns a visit report (its id in `refs` too): it acknowledges the report as the account of the visit. Its own signed entry; the report keeps the visitors\' signature. Address it to every party holding the report ("*" if the report went to all): one addressed to fewer is refused, and counts nowhere.',
     type: 'object',
     additionalProperties: false,
     required: ['report'],
     properties: { report: entryId('Entry id of the missiles.visit.report.'), remarks: text(5000, 'Remarks the host adds.') },
-    check: (body: ReportAnswer, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => answerProblem(body, record, author, refs),
+    check: (body: ReportAnswer, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => answerProblem(body, record, author, refs, to),
   },
   [DISPUTE]: {
     title: 'Report dispute',
-    description: 'The host disputes a visit report (its id in `refs` too), with its reason. Its own signed entry; both accounts stay in the record and are shown side by side.',
+    description: 'The host disputes a visit report (its id in `refs` too), with its reason. Its own signed entry; both accounts stay in the record and are shown side by side. Address it to every party holding the report ("*" if the report went to all): one addressed to fewer is refused, and counts nowhere.',
     type: 'object',
     additionalProperties: false,
     required: ['report', 'reason'],
     properties: { report: entryId('Entry id of the missiles.visit.report.'), reason: text(5000, 'What the host disputes, and why.') },
-    check: (body: ReportAnswer, record: RecordView, author: string | undefined, refs: readonly string[] | undefined) => answerProblem(body, record, author, refs),
+    check: (body: ReportAnswer, record: RecordView, author: string | undefined, refs: readonly string[] | undefined, to: readonly string[] | undefined) => answerProblem(body, record, author, refs, to),
   },
 };

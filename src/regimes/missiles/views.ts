@@ -6,7 +6,7 @@
  * party holding the same entries.
  */
 import { AgreementBook } from '../agreement/index.js';
-import { compareHeld, holdEntry, isoTime, parseTime, utcYear } from '../engine.js';
+import { compareHeld, holdEntry, isoTime, parseTime, unreached, utcYear } from '../engine.js';
 import type { EntryId, HeldEntry, PartyCode, RecordEntry } from '../types.js';
 import { countryName, distanceToTerritoryKm } from './geo.js';
 import { MISSILES_TERMS, coveringClasses, type AreaTerms, type ResolvedMissilesTerms, type SystemClass } from './rules.js';
@@ -82,10 +82,10 @@ export interface VisitView {
   acknowledgeDue: string | null;
   /**
    * The host's answer to the report: unacknowledged until it countersigns or disputes; both
-   * signatures kept. `unreadable`: entries by the host since the report that this node holds only
-   * as stubs (the answer may be among them).
+   * signatures kept. An answer (like a reply or report) shows only when it counts: addressed to
+   * every party holding what it answers, as the rules read it.
    */
-  acknowledgement: null | { state: ReportState; id?: EntryId; at?: string; remarks?: string; reason?: string; unreadable?: number };
+  acknowledgement: null | { state: ReportState; id?: EntryId; at?: string; remarks?: string; reason?: string };
   stage: 'requested' | 'accepted' | 'declined' | 'reported' | 'countersigned' | 'disputed';
 }
 
@@ -226,10 +226,8 @@ export function missilesVisits(entries: Iterable<RecordEntry>, at: number): Visi
     const link = h.type === REPLY || h.type === REPORT ? h.body?.request : h.type === COUNTERSIGN || h.type === DISPUTE ? h.body?.report : undefined;
     if (typeof link === 'string') about.set(link, [...(about.get(link) ?? []), h]);
   }
-  // Entries this node holds only as stubs: an answer may be among them.
-  const stubs = list.filter((h) => h.type === undefined);
-  const unreadableBy = (party: PartyCode, since: number): number => stubs.filter((h) => h.author === party && h.t >= since).length;
-  const first = (id: string, types: string[], author: PartyCode) => (about.get(id) ?? []).find((h) => types.includes(h.type!) && h.author === author);
+  // The first answer that counts: one every party holding what it answers holds too, as the rules read it.
+  const first = (judged: HeldEntry, types: string[], author: PartyCode) => (about.get(judged.id) ?? []).find((h) => types.includes(h.type!) && h.author === author && !unreached(h, judged).length);
   const counted = new Map<string, number>();
   const quota = new Map<string, QuotaUse>();
   const byVisitor = new Map<PartyCode, VisitView[]>();
@@ -247,11 +245,11 @@ export function missilesVisits(entries: Iterable<RecordEntry>, at: number): Visi
     const arrival = parseTime(body.arrival) ?? r.t;
     const decl = byId.get(body.declaration);
     const site = decl?.type === SITE ? (decl.body as unknown as SiteDeclaration) : undefined;
-    const replyEntry = first(r.id, [REPLY], host);
+    const replyEntry = first(r, [REPLY], host);
     const reply = replyEntry?.body as unknown as VisitReply | undefined;
-    const reportEntry = reply?.accepted ? first(r.id, [REPORT], visitor) : undefined;
+    const reportEntry = reply?.accepted ? first(r, [REPORT], visitor) : undefined;
     const report = reportEntry?.body as unknown as VisitReport | undefined;
-    const answerEntry = reportEntry ? first(reportEntry.id, [COUNTERSIGN, DISPUTE], host) : undefined;
+    const answerEntry = reportEntry ? first(reportEntry, [COUNTERSIGN, DISPUTE], host) : undefined;
     const answer = answerEntry?.body as unknown as ReportAnswer | undefined;
     const state: ReportState | undefined = reportEntry ? (!answerEntry ? 'unacknowledged' : answerEntry.type === DISPUTE ? 'disputed' : 'countersigned') : undefined;
     const windowEnd = reply?.accepted ? parseTime(reply.window.end) : undefined;
@@ -280,9 +278,7 @@ export function missilesVisits(entries: Iterable<RecordEntry>, at: number): Visi
       acknowledgement: state
         ? answerEntry && answer
           ? { state, id: answerEntry.id, at: isoTime(answerEntry.t), ...(answer.remarks !== undefined ? { remarks: answer.remarks } : {}), ...(answer.reason !== undefined ? { reason: answer.reason } : {}) }
-          : unreadableBy(host, reportEntry!.t) > 0
-            ? { state, unreadable: unreadableBy(host, reportEntry!.t) }
-            : { state }
+          : { state }
         : null,
       stage: state === 'countersigned' || state === 'disputed' ? state : reportEntry ? 'reported' : reply ? (reply.accepted ? 'accepted' : 'declined') : 'requested',
     };
