@@ -349,14 +349,26 @@ describe('the console', { timeout: 120_000 }, () => {
     const names = await page.getByTestId('area-list').textContent();
     for (const name of ['Southern Shield 2022', 'Union Resolve 2022']) expect(names).toContain(name);
 
-    // The time filter: only what is under way in the first days of March 2022.
-    await page.getByLabel('From (UTC)').fill('2022-03-01');
-    await page.getByLabel('Until (UTC)').fill('2022-03-05');
+    // The time filter, strict UTC text (no browser date picker): only what is under way in the first days of March 2022.
+    expect(await page.locator('main input[type="date"], main input[type="datetime-local"], main input[type="time"]').count()).toBe(0);
+    await page.getByLabel('From (UTC)').fill('03/01/2022');
+    await expect(page.getByTestId('utc-problem').first().textContent()).resolves.toContain('Not a UTC time');
+    await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
+    await page.getByLabel('From (UTC)').fill('2022-03-01 00:00');
+    await page.getByLabel('Until (UTC)').fill('2022-03-05 23:59:59');
     await expect.poll(() => map.getAttribute('data-areas')).toBe('1');
     await expect(page.getByTestId('area-list').textContent()).resolves.toContain('Southern Shield 2022');
     await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe('1');
+    // The window is in the address: a reload shows the same area and the same fields.
+    expect(new URL(page.url()).hash).toBe('#/map?from=2022-03-01T00%3A00%3A00.000Z&until=2022-03-05T23%3A59%3A59.000Z');
+    await page.reload();
+    await map.and(page.locator('[data-ready]')).waitFor({ timeout: 30_000 });
+    await expect.poll(() => map.getAttribute('data-areas')).toBe('1');
+    await expect(page.getByLabel('From (UTC)').inputValue()).resolves.toBe('2022-03-01 00:00:00Z');
+    await expect(page.getByLabel('Until (UTC)').inputValue()).resolves.toBe('2022-03-05 23:59:59Z');
     await page.getByRole('button', { name: 'All dates' }).click();
     await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
+    await expect(page.getByLabel('From (UTC)').inputValue()).resolves.toBe('');
     await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe(total);
     await screenshot(page, 'map-1280x800');
 
