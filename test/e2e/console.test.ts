@@ -386,6 +386,25 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.close();
   });
 
+  it('a form\'s calendar-day field is the strict UTC text field too: a US-style or impossible day is refused beside it, an ISO day is taken', async () => {
+    const page = await signIn(browser, net.nodes.UKR!);
+    await page.goto(`${net.nodes.UKR!.url}/console/#/notifications/compose?type=vd.evaluation.request`);
+    const day = page.getByLabel('Proposed date');
+    await day.waitFor();
+    expect(await page.locator('main input[type="date"], main input[type="datetime-local"], main input[type="time"]').count()).toBe(0);
+    expect(await day.getAttribute('placeholder')).toBe('YYYY-MM-DD');
+    await day.fill('02/12/2022');
+    await expect(page.getByTestId('utc-problem').textContent()).resolves.toContain('Not a day in the form YYYY-MM-DD');
+    expect(await day.getAttribute('aria-invalid')).toBe('true');
+    await day.fill('2022-02-30');
+    await expect(page.getByTestId('utc-problem').textContent()).resolves.toBe('2022-02 has no day 30.');
+    await day.fill('2022-02-12');
+    await expect.poll(() => page.getByTestId('utc-problem').count()).toBe(0);
+    expect(await day.getAttribute('aria-invalid')).toBeNull();
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+
   it('every section fits 1280×800 and 1920×1080 without a horizontal scrollbar (screenshots in test-output/)', async () => {
     const page = await signIn(browser, net.nodes.UKR!);
     for (const [w, h] of [
