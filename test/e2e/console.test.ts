@@ -369,6 +369,16 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'All dates' }).click();
     await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
     await expect(page.getByLabel('From (UTC)').inputValue()).resolves.toBe('');
+    // Words narrow the map and the list alike, and are kept in the address too.
+    await page.getByLabel('Search').fill('Union Resolve');
+    await expect.poll(async () => (await list.allTextContents()).every((t) => t.includes('Union Resolve'))).toBe(true);
+    const found = await list.count();
+    expect(found).toBeGreaterThanOrEqual(1);
+    expect(found).toBeLessThan(Number(total));
+    await expect.poll(() => map.getAttribute('data-areas')).toBe(String(found));
+    expect(new URL(page.url()).hash).toBe('#/map?q=Union+Resolve');
+    await page.getByLabel('Search').fill('');
+    await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
     await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe(total);
     await screenshot(page, 'map-1280x800');
 

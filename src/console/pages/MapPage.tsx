@@ -60,7 +60,7 @@ function bounds(list: Activity[]): LngLatBoundsLike | undefined {
 export default function MapPage() {
   const p = usePicture();
   const all = useMemo(() => activities(p.entries).sort((a, b) => (a.start ?? 0) - (b.start ?? 0)), [p.entries]);
-  // The window is kept in the address (`#/map?from=…&until=…`, UTC instants): a reload or a link shows the same areas.
+  // Words and the window are kept in the address (`#/map?q=…&from=…&until=…`, UTC instants): a reload or a link shows the same areas.
   const query = useRoute().query;
   const from = query.get('from') ?? '';
   const until = query.get('until') ?? '';
@@ -69,8 +69,15 @@ export default function MapPage() {
     for (const [k, v] of Object.entries(changes)) (v ? next.set(k, v) : next.delete(k));
     go(`#/map${next.size ? `?${next}` : ''}`);
   };
+  const [search, setSearch] = useState(query.get('q') ?? '');
+  const words = (query.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   const f = readUtc(from), u = readUtc(until);
-  const shown = all.filter((a) => (a.end ?? a.start ?? Infinity) >= (f.ok ? f.ms : -Infinity) && (a.start ?? -Infinity) <= (u.ok ? u.ms : Infinity));
+  const shown = all.filter(
+    (a) =>
+      (a.end ?? a.start ?? Infinity) >= (f.ok ? f.ms : -Infinity) &&
+      (a.start ?? -Infinity) <= (u.ok ? u.ms : Infinity) &&
+      words.every((w) => `${a.label} ${a.entry.author} ${typeTitle(p.catalogue, a.entry.type)}`.toLowerCase().includes(w)),
+  );
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibreMap | undefined>(undefined);
   const [ready, setReady] = useState(false);
@@ -122,7 +129,11 @@ export default function MapPage() {
     <div className="map-page">
       <div className="page-head">
         <h1>Map</h1>
-        <div className="filters" role="group" aria-label="Time filter">
+        <div className="filters" role="group" aria-label="Filter the areas">
+          <label>
+            Search
+            <input type="search" size={16} value={search} onChange={(e) => (setSearch(e.target.value), setWindow({ q: e.target.value.trim() }))} />
+          </label>
           <AddressUtcField label="From (UTC)" iso={from} onIso={(iso) => setWindow({ from: iso })} />
           <AddressUtcField label="Until (UTC)" iso={until} onIso={(iso) => setWindow({ until: iso })} />
           <button type="button" onClick={() => setWindow({ from: '', until: '' })}>
