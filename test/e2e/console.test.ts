@@ -349,13 +349,35 @@ describe('the console', { timeout: 120_000 }, () => {
     const names = await page.getByTestId('area-list').textContent();
     for (const name of ['Southern Shield 2022', 'Union Resolve 2022']) expect(names).toContain(name);
 
-    // The time filter: only what is under way in the first days of March 2022.
-    await page.getByLabel('From (UTC)').fill('2022-03-01');
-    await page.getByLabel('Until (UTC)').fill('2022-03-05');
+    // The time filter, strict UTC text (no browser date picker): only what is under way in the first days of March 2022.
+    expect(await page.locator('main input[type="date"], main input[type="datetime-local"], main input[type="time"]').count()).toBe(0);
+    await page.getByLabel('From (UTC)').fill('03/01/2022');
+    await expect(page.getByTestId('utc-problem').first().textContent()).resolves.toContain('Not a UTC time');
+    await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
+    await page.getByLabel('From (UTC)').fill('2022-03-01 00:00');
+    await page.getByLabel('Until (UTC)').fill('2022-03-05 23:59:59');
     await expect.poll(() => map.getAttribute('data-areas')).toBe('1');
     await expect(page.getByTestId('area-list').textContent()).resolves.toContain('Southern Shield 2022');
     await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe('1');
+    // The window is in the address: a reload shows the same area and the same fields.
+    expect(new URL(page.url()).hash).toBe('#/map?from=2022-03-01T00%3A00%3A00.000Z&until=2022-03-05T23%3A59%3A59.000Z');
+    await page.reload();
+    await map.and(page.locator('[data-ready]')).waitFor({ timeout: 30_000 });
+    await expect.poll(() => map.getAttribute('data-areas')).toBe('1');
+    await expect(page.getByLabel('From (UTC)').inputValue()).resolves.toBe('2022-03-01 00:00:00Z');
+    await expect(page.getByLabel('Until (UTC)').inputValue()).resolves.toBe('2022-03-05 23:59:59Z');
     await page.getByRole('button', { name: 'All dates' }).click();
+    await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
+    await expect(page.getByLabel('From (UTC)').inputValue()).resolves.toBe('');
+    // Words narrow the map and the list alike, and are kept in the address too.
+    await page.getByLabel('Search').fill('Union Resolve');
+    await expect.poll(async () => (await list.allTextContents()).every((t) => t.includes('Union Resolve'))).toBe(true);
+    const found = await list.count();
+    expect(found).toBeGreaterThanOrEqual(1);
+    expect(found).toBeLessThan(Number(total));
+    await expect.poll(() => map.getAttribute('data-areas')).toBe(String(found));
+    expect(new URL(page.url()).hash).toBe('#/map?q=Union+Resolve');
+    await page.getByLabel('Search').fill('');
     await expect.poll(() => map.getAttribute('data-areas')).toBe(total);
     await expect.poll(() => map.getAttribute('data-rendered'), { timeout: 20_000 }).toBe(total);
     await screenshot(page, 'map-1280x800');
@@ -370,6 +392,25 @@ describe('the console', { timeout: 120_000 }, () => {
     // Offline: nothing but this node was asked for anything.
     const origin = new URL(net.nodes.UKR!.url).origin;
     expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+    expect(pageProblems(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a form\'s calendar-day field is the strict UTC text field too: a US-style or impossible day is refused beside it, an ISO day is taken', async () => {
+    const page = await signIn(browser, net.nodes.UKR!);
+    await page.goto(`${net.nodes.UKR!.url}/console/#/notifications/compose?type=vd.evaluation.request`);
+    const day = page.getByLabel('Proposed date');
+    await day.waitFor();
+    expect(await page.locator('main input[type="date"], main input[type="datetime-local"], main input[type="time"]').count()).toBe(0);
+    expect(await day.getAttribute('placeholder')).toBe('YYYY-MM-DD');
+    await day.fill('02/12/2022');
+    await expect(page.getByTestId('utc-problem').textContent()).resolves.toContain('Not a day in the form YYYY-MM-DD');
+    expect(await day.getAttribute('aria-invalid')).toBe('true');
+    await day.fill('2022-02-30');
+    await expect(page.getByTestId('utc-problem').textContent()).resolves.toBe('2022-02 has no day 30.');
+    await day.fill('2022-02-12');
+    await expect.poll(() => page.getByTestId('utc-problem').count()).toBe(0);
+    expect(await day.getAttribute('aria-invalid')).toBeNull();
     expect(pageProblems(page)).toEqual([]);
     await page.close();
   });

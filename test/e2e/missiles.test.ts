@@ -75,6 +75,45 @@ describe('the Missiles page', { timeout: 180_000 }, () => {
     expect(pageProblems(page)).toEqual([]);
   });
 
+  it("each visiting party's visits are searched, sorted and paged in the address", async () => {
+    const { USA, RUS } = net.nodes as Record<string, NonNullable<ScenarioNetwork['nodes'][string]>>;
+    // A second visit by Moscow, so that its list has an order to turn.
+    const declaration = net.steps['usa-site-redzikowo']!;
+    const extra = await send(RUS!, 'missiles.visit.request', ['*'], { host: 'USA', declaration, arrival: new Date(Date.now() + 80 * H).toISOString(), team: 4, purpose: 'Second look at Redzikowo' }, [declaration]);
+    const page = await signIn(browser, USA!);
+    await page.goto(`${USA!.url}/console/#/missiles`);
+    const byRus = page.locator('section[aria-label="Visits by RUS"]');
+    const items = byRus.getByTestId('visit');
+    await expect.poll(() => byRus.locator(`[data-request="${extra.id}"]`).count(), poll).toBe(1);
+    const total = await items.count();
+    expect(total).toBeGreaterThanOrEqual(2);
+    const filters = page.getByRole('group', { name: 'Filter the visits by RUS' });
+    const requests = () => items.evaluateAll((els) => els.map((e) => e.getAttribute('data-request')));
+
+    // Oldest request first by default; the order turned, the newest (this one) comes first.
+    const oldestFirst = await requests();
+    expect(oldestFirst.at(-1)).toBe(extra.id);
+    await filters.getByLabel('Order').selectOption('desc');
+    await expect.poll(requests).toEqual([...oldestFirst].reverse());
+    const newestFirst = await requests();
+
+    // Words: the site's name keeps the Redzikowo visits, drops Deveselu's.
+    await filters.getByLabel('Search').fill('Deveselu');
+    await expect.poll(() => items.count()).toBe(1);
+    expect(await requests()).toEqual([net.steps['rus-visit-deveselu']]);
+    await expect(filters.getByTestId('visits-count').textContent()).resolves.toBe(`1 of ${total}`);
+    // The other party's list is not touched by this party's words.
+    await expect(page.locator('section[aria-label="Visits by USA"]').getByTestId('visit').count()).resolves.toBeGreaterThanOrEqual(1);
+    const hash = new URL(page.url()).hash;
+    expect(hash).toContain('rus.q=Deveselu');
+    expect(hash).toContain('rus.order=desc');
+    await page.reload();
+    await expect.poll(() => items.count(), poll).toBe(1);
+    await filters.getByLabel('Search').fill('');
+    await expect.poll(requests).toEqual(newestFirst);
+    expect(pageProblems(page)).toEqual([]);
+  });
+
   it('answers GET /api/v1/missiles/sites and /visits byte-identically at every node for the same instant; refuses an at without a time zone', async () => {
     const at = '2022-03-01T00:00:00Z';
     for (const path of [`/api/v1/missiles/sites?at=${at}`, `/api/v1/missiles/visits?at=${at}`]) {

@@ -63,4 +63,62 @@ describe('the Zones page', { timeout: 120_000 }, () => {
     expect(page.url()).toContain('#/zones/rus-ukr-rus');
     expect(pageProblems(page)).toEqual([]);
   });
+
+  it('the reports, restrictions and posts beside the map are searched, windowed, sorted and paged in the address; a reload keeps them', async () => {
+    const page = await signIn(browser, net.nodes.UKR!, 'analyst');
+    await page.goto(`${net.nodes.UKR!.url}/console/#/zones`);
+    const reports = page.getByTestId('zone-reports').locator('li');
+    await expect.poll(() => reports.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    const total = await reports.count();
+    const reportFilters = page.getByRole('group', { name: 'Filter the reports' });
+    expect(await reportFilters.locator('input[type="date"], input[type="datetime-local"]').count()).toBe(0);
+
+    // Words: only the report near Yelnya, which is in no zone.
+    await reportFilters.getByLabel('Search').fill('Yelnya');
+    await expect.poll(() => reports.count()).toBe(1);
+    expect(await reports.first().getAttribute('data-zone')).toBe('none');
+    await expect(page.getByTestId('reports-count').textContent()).resolves.toBe(`1 of ${total}`);
+    // A window after every report: none left; the words and the window are in the address.
+    await reportFilters.getByLabel('From (UTC)').fill('2031-01-01 00:00');
+    await expect(page.getByTestId('zone-reports').textContent()).resolves.toContain('No report with these words or in this window.');
+    await reportFilters.getByLabel('From (UTC)').fill('');
+    await expect.poll(() => reports.count()).toBe(1);
+    await reportFilters.getByLabel('Search').fill('');
+    await expect.poll(() => reports.count()).toBe(total);
+
+    // Sorted by troops, ascending then descending: the order the figures say.
+    const troops = async () => (await page.getByTestId('zone-reports').locator('li a').allTextContents()).map((t) => Number(/([\d,]+) troops/.exec(t)?.[1]?.replace(/,/g, '') ?? NaN));
+    await reportFilters.getByLabel('Sort by').selectOption('troops');
+    await reportFilters.getByLabel('Order').selectOption('asc');
+    await expect.poll(async () => { const t = await troops(); return t.length === total && t.every((x, i) => i === 0 || t[i - 1]! <= x); }).toBe(true);
+    const ascending = await troops();
+    expect(ascending[0]).toBeLessThan(ascending[ascending.length - 1]!);
+    await reportFilters.getByLabel('Order').selectOption('desc');
+    await expect.poll(troops).toEqual([...ascending].reverse());
+
+    // The posts: searched by their own words, sorted by name, Z to A.
+    const posts = page.getByTestId('zone-posts').locator('li');
+    const postFilters = page.getByRole('group', { name: 'Filter the observer posts' });
+    await postFilters.getByLabel('Sort by').selectOption('name');
+    await postFilters.getByLabel('Order').selectOption('desc');
+    const names = async () => (await posts.allTextContents()).map((t) => t.replace(/\s*\(.*$/, ''));
+    await expect.poll(async () => { const n = await names(); return n.length === 5 && n.every((x, i) => i === 0 || n[i - 1]!.localeCompare(x) >= 0); }).toBe(true);
+    const word = (await names())[0]!.split(/\s+/).find((w) => w.length > 3)!;
+    await postFilters.getByLabel('Search').fill(word);
+    await expect.poll(async () => (await names()).every((n) => n.includes(word))).toBe(true);
+    const found = await posts.count();
+    expect(found).toBeLessThan(5);
+
+    // All of it is in the address: a reload shows the same lists, the same order and the same words.
+    const hash = new URL(page.url()).hash;
+    expect(hash).toContain('r.sort=troops');
+    expect(hash).toContain('p.order=desc');
+    await page.reload();
+    await expect.poll(() => posts.count(), { timeout: 30_000 }).toBe(found);
+    await expect(page.getByRole('group', { name: 'Filter the observer posts' }).getByLabel('Search').inputValue()).resolves.toBe(word);
+    await expect.poll(troops).toEqual([...ascending].reverse());
+    await expect(page.getByRole('group', { name: 'Filter the reports' }).getByLabel('Sort by').inputValue()).resolves.toBe('troops');
+    expect(pageProblems(page)).toEqual([]);
+  });
 });
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readUtc, utcText } from './utc';
+import { readUtc, readUtcDay, utcText } from './utc';
 
 describe('the console\'s UTC time field', () => {
   it('reads ISO 8601 in UTC on a 24-hour clock, with or without seconds, T or space, Z or an offset', () => {
@@ -21,5 +21,13 @@ describe('the console\'s UTC time field', () => {
     expect(utcText(Date.parse('2022-02-12T12:00:05Z'))).toBe('2022-02-12 12:00:05Z');
     expect(readUtc(utcText('2022-02-12T12:00:05.250Z'))).toMatchObject({ ok: true, iso: '2022-02-12T12:00:05.250Z' });
     expect(utcText(Number.NaN)).toBe('');
+  });
+
+  it('reads a calendar day strictly: four-digit year, a real month and day, nothing else', () => {
+    expect(readUtcDay('2022-02-28')).toEqual({ ok: true, day: '2022-02-28', ms: Date.parse('2022-02-28T00:00:00Z') });
+    expect(readUtcDay('2022-02-29')).toEqual({ ok: false, problem: '2022-02 has no day 29.' });
+    expect(readUtcDay('02/12/2022').ok).toBe(false);
+    expect(readUtcDay('2022-02-12 10:00').ok).toBe(false);
+    expect(readUtcDay('202706-02-12')).toEqual({ ok: false, problem: 'The year has more than four digits.' });
   });
 });

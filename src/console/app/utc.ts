@@ -42,3 +42,13 @@ export function utcText(msOrIso: number | string): string {
   if (Number.isNaN(d.getTime())) return '';
   return d.toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z').replace(/\.(\d{3})Z$/, '.$1Z');
 }
+
+export const UTC_DAY_HINT = 'YYYY-MM-DD, a UTC calendar day';
+
+/** A calendar day as an officer types it, `2022-02-12`: the same strictness as an instant, no time of day. */
+export function readUtcDay(text: string): { ok: true; day: string; ms: number } | { ok: false; problem: string } {
+  const t = text.trim();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(t)) return t === '' ? { ok: false, problem: 'Empty.' } : /^[+-]?\d{5,}/.test(t) ? { ok: false, problem: 'The year has more than four digits.' } : { ok: false, problem: `Not a day in the form ${UTC_DAY_HINT} (e.g. 2022-02-12).` };
+  const r = readUtc(`${t} 00:00`);
+  return r.ok ? { ok: true, day: t, ms: r.ms } : r;
+}

@@ -5,7 +5,7 @@
  * bookmark or a link in a chat window shows the same rows. A page gives its rows, what to search
  * in, when each row happened and its sortable columns; it draws its own cells.
  */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { go, type Route } from '../app/route';
 import { readUtc, utcText } from '../app/utc';
 import { UtcInput } from './UtcInput';
@@ -94,18 +94,46 @@ export function useList<R>(spec: ListSpec<R>): List<R> {
   return { spec, shown, visible: shown.slice((page - 1) * size, page * size), page, pages, sort: column.key, desc, set, key };
 }
 
+/**
+ * A time field whose value lives in the address: it shows the instant the address holds, keeps
+ * what the officer types while it is not yet one, and follows the address when it changes
+ * elsewhere (a reset button, back and forward).
+ */
+export function AddressUtcField(props: { label: string; iso: string; onIso: (iso: string) => void; size?: number }) {
+  const [text, setText] = useState(() => shownUtc(props.iso));
+  useEffect(() => {
+    // Only a change of the address resets the text, and only when the text no longer stands for it.
+    const typed = readUtc(text), held = readUtc(props.iso);
+    const same = text.trim() === '' ? !held.ok : typed.ok && held.ok && typed.ms === held.ms;
+    if (!same) setText(shownUtc(props.iso));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.iso]);
+  return (
+    <label>
+      {props.label}
+      <UtcInput
+        text={text}
+        size={props.size ?? 20}
+        onText={(t, iso) => {
+          setText(t);
+          if (!t.trim()) props.onIso('');
+          else if (iso) props.onIso(iso);
+        }}
+      />
+    </label>
+  );
+}
+
+function shownUtc(iso: string): string {
+  const r = readUtc(iso);
+  return r.ok ? utcText(r.ms) : '';
+}
+
 /** Search and from–to, the count, and whatever else the page filters by (children). */
-export function ListFilters<R>(props: { list: List<R>; label: string; testid?: string; children?: ReactNode; window?: boolean }) {
+export function ListFilters<R>(props: { list: List<R>; label: string; testid?: string; children?: ReactNode; window?: boolean; sort?: boolean }) {
   const { list } = props;
   const q = list.spec.route.query;
-  const [search, setSearch] = useState(q.get('q') ?? '');
-  // The window as the officer types it (the address keeps the ISO instant).
-  const shown = (key: string) => {
-    const r = readUtc(q.get(key) ?? '');
-    return r.ok ? utcText(r.ms) : '';
-  };
-  const [fromText, setFromText] = useState(() => shown('from'));
-  const [toText, setToText] = useState(() => shown('to'));
+  const [search, setSearch] = useState(q.get(list.key('q')) ?? '');
   return (
     <div className="filters" role="group" aria-label={props.label}>
       <label>
@@ -115,28 +143,44 @@ export function ListFilters<R>(props: { list: List<R>; label: string; testid?: s
       {props.window !== false &&
         (
           [
-            ['From (UTC)', 'from', fromText, setFromText],
-            ['To (UTC)', 'to', toText, setToText],
+            ['From (UTC)', 'from'],
+            ['To (UTC)', 'to'],
           ] as const
-        ).map(([label, key, text, setText]) => (
-          <label key={key}>
-            {label}
-            <UtcInput
-              text={text}
-              size={20}
-              onText={(t, iso) => {
-                setText(t);
-                if (!t.trim()) list.set({ [key]: '' });
-                else if (iso) list.set({ [key]: iso });
-              }}
-            />
-          </label>
-        ))}
+        ).map(([label, key]) => <AddressUtcField key={key} label={label} iso={q.get(list.key(key)) ?? ''} onIso={(iso) => list.set({ [key]: iso })} />)}
+      {props.sort && <ListSort list={list} />}
       {props.children}
       <span className="muted" data-testid={props.testid ?? 'list-count'}>
         {list.shown.length} of {list.spec.rows.length}
       </span>
     </div>
+  );
+}
+
+/** For a list that is not a table: what it is sorted by, and which way. */
+export function ListSort<R>(props: { list: List<R> }) {
+  const { list } = props;
+  return (
+    <>
+      <label>
+        Sort by
+        <select value={list.sort} onChange={(e) => list.set({ sort: e.target.value, order: list.desc ? 'desc' : 'asc' })}>
+          {list.spec.columns
+            .filter((c) => c.sort)
+            .map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.label}
+              </option>
+            ))}
+        </select>
+      </label>
+      <label>
+        Order
+        <select value={list.desc ? 'desc' : 'asc'} onChange={(e) => list.set({ sort: list.sort, order: e.target.value })}>
+          <option value="asc">ascending</option>
+          <option value="desc">descending</option>
+        </select>
+      </label>
+    </>
   );
 }
 

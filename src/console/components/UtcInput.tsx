@@ -4,7 +4,7 @@
  * field says why, beside it, and the value it stands for is not changed.
  */
 import { useId, type InputHTMLAttributes } from 'react';
-import { readUtc, UTC_FORMAT_HINT } from '../app/utc';
+import { readUtc, readUtcDay, UTC_DAY_HINT, UTC_FORMAT_HINT } from '../app/utc';
 
 export interface UtcInputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type'> {
   text: string;
@@ -12,11 +12,18 @@ export interface UtcInputProps extends Omit<InputHTMLAttributes<HTMLInputElement
   onText: (text: string, iso: string | undefined) => void;
   /** Extra problem to show (e.g. the node's refusal), besides the field's own reading. */
   problemId?: string;
+  /** A calendar day (`2022-02-12`) rather than an instant; `iso` is then the day. */
+  day?: boolean;
 }
 
-export function UtcInput({ text, onText, problemId, className, ...rest }: UtcInputProps) {
+export function UtcInput({ text, onText, problemId, className, day, ...rest }: UtcInputProps) {
   const own = useId();
-  const reading = text.trim() === '' ? undefined : readUtc(text);
+  const read = (t: string) => {
+    if (!day) return readUtc(t);
+    const r = readUtcDay(t);
+    return r.ok ? { ok: true as const, iso: r.day } : r;
+  };
+  const reading = text.trim() === '' ? undefined : read(text);
   const problem = reading && !reading.ok ? reading.problem : undefined;
   const errId = `${own}-utc-problem`;
   const describedBy = [rest['aria-describedby'], problem ? errId : undefined, problemId].filter(Boolean).join(' ') || undefined;
@@ -28,13 +35,13 @@ export function UtcInput({ text, onText, problemId, className, ...rest }: UtcInp
         inputMode="numeric"
         autoComplete="off"
         spellCheck={false}
-        placeholder={rest.placeholder ?? 'YYYY-MM-DD HH:MM:SS'}
-        title={rest.title ?? UTC_FORMAT_HINT}
+        placeholder={rest.placeholder ?? (day ? 'YYYY-MM-DD' : 'YYYY-MM-DD HH:MM:SS')}
+        title={rest.title ?? (day ? UTC_DAY_HINT : UTC_FORMAT_HINT)}
         value={text}
         aria-invalid={problem ? true : rest['aria-invalid']}
         aria-describedby={describedBy}
         onChange={(e) => {
-          const r = e.target.value.trim() === '' ? undefined : readUtc(e.target.value);
+          const r = e.target.value.trim() === '' ? undefined : read(e.target.value);
           onText(e.target.value, r?.ok ? r.iso : undefined);
         }}
       />

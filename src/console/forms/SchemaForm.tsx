@@ -170,7 +170,7 @@ function Field(p: FieldProps) {
       );
       break;
     case 'date':
-      control = <input {...common} type="date" value={value} onChange={(e) => p.onChange(e.target.value)} />;
+      control = <UtcInput {...common} day text={value} onText={(t) => p.onChange(t)} />;
       break;
     case 'text':
       control = <textarea {...common} rows={3} value={value} onChange={(e) => p.onChange(e.target.value)} />;
@@ -196,7 +196,7 @@ function Field(p: FieldProps) {
       );
   }
 
-  const unit = kind === 'date-time' ? ' (UTC)' : kind === 'json' ? ' (JSON)' : '';
+  const unit = kind === 'date-time' || kind === 'date' ? ' (UTC)' : kind === 'json' ? ' (JSON)' : '';
   return (
     <div className={`field ${kind}${refused ? ' invalid' : ''}`}>
       <label htmlFor={id} className={p.required ? 'required' : undefined}>

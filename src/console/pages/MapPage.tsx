@@ -10,7 +10,9 @@ import { EUROPE, baseStyle, openMap } from '../app/basemap';
 import { activities, type Activity } from '../app/domain';
 import { typeTitle, utc } from '../app/format';
 import { usePicture } from '../app/record';
-import { entryHref, go } from '../app/route';
+import { entryHref, go, useRoute } from '../app/route';
+import { readUtc } from '../app/utc';
+import { AddressUtcField } from '../components/ListControls';
 
 const COLORS = { area: '#1f5c99' };
 
@@ -55,18 +57,27 @@ function bounds(list: Activity[]): LngLatBoundsLike | undefined {
   ] : undefined;
 }
 
-const dayInput = (t: number | undefined) => (t === undefined ? '' : new Date(t).toISOString().slice(0, 10));
-
 export default function MapPage() {
   const p = usePicture();
   const all = useMemo(() => activities(p.entries).sort((a, b) => (a.start ?? 0) - (b.start ?? 0)), [p.entries]);
-  const [from, setFrom] = useState('');
-  const [until, setUntil] = useState('');
-  const shown = all.filter((a) => {
-    const f = from ? Date.parse(`${from}T00:00:00Z`) : -Infinity;
-    const u = until ? Date.parse(`${until}T23:59:59.999Z`) : Infinity;
-    return (a.end ?? a.start ?? Infinity) >= f && (a.start ?? -Infinity) <= u;
-  });
+  // Words and the window are kept in the address (`#/map?q=…&from=…&until=…`, UTC instants): a reload or a link shows the same areas.
+  const query = useRoute().query;
+  const from = query.get('from') ?? '';
+  const until = query.get('until') ?? '';
+  const setWindow = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(query);
+    for (const [k, v] of Object.entries(changes)) (v ? next.set(k, v) : next.delete(k));
+    go(`#/map${next.size ? `?${next}` : ''}`);
+  };
+  const [search, setSearch] = useState(query.get('q') ?? '');
+  const words = (query.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const f = readUtc(from), u = readUtc(until);
+  const shown = all.filter(
+    (a) =>
+      (a.end ?? a.start ?? Infinity) >= (f.ok ? f.ms : -Infinity) &&
+      (a.start ?? -Infinity) <= (u.ok ? u.ms : Infinity) &&
+      words.every((w) => `${a.label} ${a.entry.author} ${typeTitle(p.catalogue, a.entry.type)}`.toLowerCase().includes(w)),
+  );
   const container = useRef<HTMLDivElement>(null);
   const map = useRef<MapLibreMap | undefined>(undefined);
   const [ready, setReady] = useState(false);
@@ -118,22 +129,14 @@ export default function MapPage() {
     <div className="map-page">
       <div className="page-head">
         <h1>Map</h1>
-        <div className="filters" role="group" aria-label="Time filter">
+        <div className="filters" role="group" aria-label="Filter the areas">
           <label>
-            From (UTC)
-            <input type="date" value={from} min={dayInput(all[0]?.start)} onChange={(e) => setFrom(e.target.value)} />
+            Search
+            <input type="search" size={16} value={search} onChange={(e) => (setSearch(e.target.value), setWindow({ q: e.target.value.trim() }))} />
           </label>
-          <label>
-            Until (UTC)
-            <input type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
-          </label>
-          <button
-            type="button"
-            onClick={() => {
-              setFrom('');
-              setUntil('');
-            }}
-          >
+          <AddressUtcField label="From (UTC)" iso={from} onIso={(iso) => setWindow({ from: iso })} />
+          <AddressUtcField label="Until (UTC)" iso={until} onIso={(iso) => setWindow({ until: iso })} />
+          <button type="button" onClick={() => setWindow({ from: '', until: '' })}>
             All dates
           </button>
           <span className="muted">

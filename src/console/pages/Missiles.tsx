@@ -13,7 +13,8 @@ import { baseStyle, openMap } from '../app/basemap';
 import { ApiError } from '../app/api';
 import { partyLabel, utc } from '../app/format';
 import { useClock, usePicture } from '../app/record';
-import { entryHref } from '../app/route';
+import { entryHref, useRoute } from '../app/route';
+import { ListFilters, Pager, useList, type ListColumn } from '../components/ListControls';
 import type { MissilesSite, MissilesSites, MissilesVisit, MissilesVisits } from '../../wire/types';
 
 /** One colour per declaring party, in party order (ring and point). */
@@ -264,16 +265,49 @@ function Visits(props: { visits: MissilesVisits | undefined }) {
                   {q.year}: {q.requested} of {q.quota} to {q.host} requested · {q.accepted} accepted · {q.declined} declined · {q.reported} reported
                 </p>
               ))}
-              <ol className="plain visits-list">
-                {x.visits.map((v) => (
-                  <VisitItem key={v.request} v={v} />
-                ))}
-              </ol>
+              <PartyVisits party={x.party} visits={x.visits} />
             </section>
           ))}
         </div>
       )}
     </section>
+  );
+}
+
+const VISIT_COLUMNS: ListColumn<MissilesVisit>[] = [
+  { key: 'requested', label: 'Requested', sort: (v) => Date.parse(v.requested) },
+  { key: 'arrival', label: 'Arrival', sort: (v) => Date.parse(v.arrival) },
+  { key: 'site', label: 'Site', sort: (v) => v.siteName },
+  { key: 'host', label: 'Host', sort: (v) => v.host },
+  { key: 'stage', label: 'Stage', sort: (v) => v.stage },
+];
+
+/** One visiting party's visits: searched, windowed (by request time), sorted and paged, each party's in its own keys of the address (`usa.q`…). */
+function PartyVisits(props: { party: string; visits: MissilesVisit[] }) {
+  const list = useList({
+    base: '#/missiles',
+    route: useRoute(),
+    rows: props.visits,
+    columns: VISIT_COLUMNS,
+    text: (v) => [v.siteName, v.site, v.host, v.visitor, v.stage, v.request, v.report?.outcome ?? '', v.acknowledgement?.state ?? ''].join(' '),
+    time: (v) => Date.parse(v.requested),
+    id: (v) => v.request,
+    defaultSort: 'requested',
+    defaultOrder: 'asc',
+    pageSize: 20,
+    prefix: `${props.party.toLowerCase()}.`,
+  });
+  return (
+    <>
+      <ListFilters list={list} label={`Filter the visits by ${props.party}`} testid="visits-count" sort />
+      <ol className="plain visits-list">
+        {list.visible.map((v) => (
+          <VisitItem key={v.request} v={v} />
+        ))}
+        {list.visible.length === 0 && <li className="muted">No visit with these words or in this window.</li>}
+      </ol>
+      <Pager list={list} label={`the visits by ${props.party}`} />
+    </>
   );
 }
 

@@ -240,6 +240,84 @@ function History(props: { z: ZoneStatus; data: ZonesMap; route: Route }) {
   );
 }
 
+type Report = ZonesMap['reports'][number];
+type Restriction = ZonesMap['restrictions'][number];
+type Post = ZonesMap['posts'][number];
+const REPORT_COLUMNS: ListColumn<Report>[] = [
+  { key: 'when', label: 'When', sort: (r) => Date.parse(r.at) },
+  { key: 'by', label: 'Observer', sort: (r) => r.by },
+  { key: 'party', label: 'Party counted', sort: (r) => r.party },
+  { key: 'troops', label: 'Troops', sort: (r) => r.counts.troops ?? -1 },
+  { key: 'zone', label: 'Zone', sort: (r) => r.zones.join(' ') },
+];
+const RESTRICTION_COLUMNS: ListColumn<Restriction>[] = [
+  { key: 'when', label: 'When', sort: (r) => Date.parse(r.at) },
+  { key: 'by', label: 'Observers', sort: (r) => r.by },
+  { key: 'denied', label: 'Refused by', sort: (r) => r.deniedBy },
+];
+const POST_COLUMNS: ListColumn<Post>[] = [
+  { key: 'name', label: 'Name', sort: (x) => x.name },
+  { key: 'observers', label: 'Observers', sort: (x) => x.observers },
+  { key: 'side', label: 'Side', sort: (x) => x.side },
+];
+const where = (r: Report | Restriction) => `${r.place ?? r.position.join(', ')} ${r.zones.length ? `zone ${r.zones.join(', ')}` : 'outside every zone'}`;
+
+/** Beside the map: its reports, restrictions and posts, each list searched, sorted and paged in its own keys of the address (`r.`, `x.`, `p.`). */
+function SideLists(props: { data: ZonesMap; route: Route; base: string }) {
+  const { data, route, base } = props;
+  const reports = useList({ base, route, rows: data.reports, columns: REPORT_COLUMNS, text: (r) => `${r.by} ${r.party} ${where(r)}`, time: (r) => Date.parse(r.at), id: (r) => r.entry, defaultSort: 'when', pageSize: 25, prefix: 'r.' });
+  const restrictions = useList({ base, route, rows: data.restrictions, columns: RESTRICTION_COLUMNS, text: (r) => `${r.deniedBy} ${r.by} ${r.reason ?? ''} ${where(r)}`, time: (r) => Date.parse(r.at), id: (r) => r.entry, defaultSort: 'when', pageSize: 25, prefix: 'x.' });
+  const posts = useList({ base, route, rows: data.posts, columns: POST_COLUMNS, text: (x) => `${x.name} ${x.observers} ${x.side} ${x.mission}`, id: (x) => x.mission + x.name, defaultSort: 'name', defaultOrder: 'asc', pageSize: 25, prefix: 'p.' });
+  return (
+    <div className="area-list">
+      <h2>Reports</h2>
+      <ListFilters list={reports} label="Filter the reports" testid="reports-count" sort />
+      <ul data-testid="zone-reports">
+        {reports.visible.map((r) => (
+          <li key={r.entry} data-zone={r.zones.join(' ') || 'none'}>
+            <a href={entryHref(r.entry)}>
+              {r.by}: {r.party} {n(r.counts.troops)} troops
+            </a>
+            <div className="muted">
+              {utc(r.at).slice(0, 16)} · {r.place ?? r.position.join(', ')} · {r.zones.length ? `zone ${r.zones.join(', ')}` : 'outside every zone'}
+            </div>
+          </li>
+        ))}
+        {reports.visible.length === 0 && <li className="muted">{data.reports.length ? 'No report with these words or in this window.' : 'None.'}</li>}
+      </ul>
+      <Pager list={reports} label="the reports" />
+      <h2>Restrictions</h2>
+      <ListFilters list={restrictions} label="Filter the restrictions" testid="restrictions-count" sort />
+      <ul data-testid="zone-restrictions">
+        {restrictions.visible.map((r) => (
+          <li key={r.entry} data-zone={r.zones.join(' ') || 'none'}>
+            <a href={entryHref(r.entry)}>
+              {r.deniedBy} refused {r.by}
+            </a>
+            <div className="muted">
+              {utc(r.at).slice(0, 16)} · {r.place ?? r.position.join(', ')}
+              {r.reason ? ` · ${r.reason}` : ''}
+            </div>
+          </li>
+        ))}
+        {restrictions.visible.length === 0 && <li className="muted">{data.restrictions.length ? 'No restriction with these words or in this window.' : 'None.'}</li>}
+      </ul>
+      <Pager list={restrictions} label="the restrictions" />
+      <h2>Observer posts</h2>
+      <ListFilters list={posts} label="Filter the observer posts" testid="posts-count" window={false} sort />
+      <ul data-testid="zone-posts">
+        {posts.visible.map((post) => (
+          <li key={post.mission + post.name}>
+            {post.name} <span className="muted">({post.observers}, {post.side} side)</span>
+          </li>
+        ))}
+        {posts.visible.length === 0 && <li className="muted">{data.posts.length ? 'No post with these words.' : 'None.'}</li>}
+      </ul>
+      <Pager list={posts} label="the observer posts" />
+    </div>
+  );
+}
+
 export default function Zones(props: { zone: string | undefined; route: Route }) {
   const p = usePicture();
   const [data, setData] = useState<ZonesMap | undefined>(undefined);
@@ -278,44 +356,7 @@ export default function Zones(props: { zone: string | undefined; route: Route })
           </p>
           <div className="map-layout">
             <ZonesMapView data={data} colour={colour} />
-            <div className="area-list">
-              <h2>Reports</h2>
-              <ul data-testid="zone-reports">
-                {data.reports.map((r) => (
-                  <li key={r.entry} data-zone={r.zones.join(' ') || 'none'}>
-                    <a href={entryHref(r.entry)}>
-                      {r.by}: {r.party} {n(r.counts.troops)} troops
-                    </a>
-                    <div className="muted">
-                      {utc(r.at).slice(0, 16)} · {r.place ?? r.position.join(', ')} · {r.zones.length ? `zone ${r.zones.join(', ')}` : 'outside every zone'}
-                    </div>
-                  </li>
-                ))}
-              </ul>
-              <h2>Restrictions</h2>
-              <ul data-testid="zone-restrictions">
-                {data.restrictions.map((r) => (
-                  <li key={r.entry} data-zone={r.zones.join(' ') || 'none'}>
-                    <a href={entryHref(r.entry)}>
-                      {r.deniedBy} refused {r.by}
-                    </a>
-                    <div className="muted">
-                      {utc(r.at).slice(0, 16)} · {r.place ?? r.position.join(', ')}
-                      {r.reason ? ` · ${r.reason}` : ''}
-                    </div>
-                  </li>
-                ))}
-                {data.restrictions.length === 0 && <li className="muted">None.</li>}
-              </ul>
-              <h2>Observer posts</h2>
-              <ul data-testid="zone-posts">
-                {data.posts.map((post) => (
-                  <li key={post.mission + post.name}>
-                    {post.name} <span className="muted">({post.observers}, {post.side} side)</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
+            <SideLists data={data} route={props.route} base={props.zone ? href('zones', props.zone) : href('zones')} />
           </div>
           {!selected && data.zones.length > 0 && <Limits zones={data.zones} />}
           {shownZones.map((z) => (
