@@ -326,9 +326,9 @@ function sameFinding(a: Finding, b: Finding): boolean {
 //
 // An entry's time for the regimes is bounded by when other parties first held it. Receipts are
 // entries of the receiving party's log, signed by it, with its own header time. Each party the
-// entry is addressed to (any other party for "*") has a first receipt covering it — the one with
-// the smallest `upto` at or above its seq — and it counts when it is addressed to everyone who
-// holds the entry (its author and addressees, or "*"); the earliest of those is its witness. When the author's claimed time is earlier than the witness's time by more
+// entry is addressed to (any other party for "*") has a first receipt covering it — among its
+// receipts addressed to everyone who holds the entry (its author and addressees, or "*"), the one
+// with the smallest `upto` at or above its seq; the earliest of those is its witness. When the author's claimed time is earlier than the witness's time by more
 // than the tolerance (a term agreed between the author and that party; default 10 minutes), the
 // regimes judge the entry at the witness's time, and the regime that sets the tolerance states it
 // as a finding. A pure function of the entries held: the same at every party holding them.
@@ -340,30 +340,45 @@ export const WITNESS_FLOOR_MS = 60_000;
 const RECEIPT = 'receipt';
 
 /**
- * One party's receipts of one author's log, by `upto` (sorted). An entry's receipt by that party
- * is the one with the smallest `upto` at or above its seq — the first that covered it (earliest
- * first when two name the same `upto`).
+ * One party's receipts of one author's log, by `upto` (sorted), every one kept. An entry's receipt
+ * by that party is the one with the smallest `upto` at or above its seq among those that count for
+ * the entry (addressed to everyone who holds it; earliest first when two name the same `upto`). A
+ * receipt that does not count for the entry is skipped, never a reason to stop: every holder of
+ * the entry reads the receipts that count, and only those, so every holder finds the same one.
  */
 class ReceiptsOf {
   readonly upto: number[] = [];
-  readonly first: { w: Witness; to: readonly string[] }[] = [];
+  /** Per `upto`, its receipts, earliest first. */
+  readonly at: { w: Witness; to: readonly string[] }[][] = [];
 
-  /** Adds a receipt; returns the seq range (lo, hi] whose receipt changed, if any. */
+  /**
+   * Adds a receipt; returns the seq range (lo, hi] whose receipt may have changed: down to the
+   * nearest lower receipt addressed to "*" (it counts for every entry, so nothing below it moves).
+   */
   add(upto: number, w: Witness, to: readonly string[]): [number, number] | undefined {
     let i = this.upto.length;
     while (i > 0 && this.upto[i - 1] >= upto) i--;
     if (this.upto[i] === upto) {
-      if (!earlier(w, this.first[i].w)) return undefined;
-      this.first[i] = { w, to };
+      const list = this.at[i];
+      if (list.some((r) => r.w.receipt === w.receipt)) return undefined;
+      list.push({ w, to });
+      list.sort((a, b) => (earlier(a.w, b.w) ? -1 : earlier(b.w, a.w) ? 1 : 0));
     } else {
       this.upto.splice(i, 0, upto);
-      this.first.splice(i, 0, { w, to });
+      this.at.splice(i, 0, [{ w, to }]);
     }
-    return [i > 0 ? this.upto[i - 1] : 0, upto];
+    let lo = 0;
+    for (let j = i - 1; j >= 0; j--) {
+      if (this.at[j].some((r) => r.to.length === 1 && r.to[0] === '*')) {
+        lo = this.upto[j];
+        break;
+      }
+    }
+    return [lo, upto];
   }
 
-  /** The first receipt covering `seq`. */
-  covering(seq: number): { w: Witness; to: readonly string[] } | undefined {
+  /** The first receipt covering `seq` that `counts`. */
+  covering(seq: number, counts: (to: readonly string[]) => boolean): { w: Witness; to: readonly string[] } | undefined {
     let lo = 0;
     let hi = this.upto.length;
     while (lo < hi) {
@@ -371,7 +386,10 @@ class ReceiptsOf {
       if (this.upto[mid] < seq) lo = mid + 1;
       else hi = mid;
     }
-    return this.first[lo];
+    for (let i = lo; i < this.upto.length; i++) {
+      for (const r of this.at[i]) if (counts(r.to)) return r;
+    }
+    return undefined;
   }
 }
 
@@ -570,8 +588,8 @@ export class Evaluation {
     let best: Witness | undefined;
     for (const [party, receipts] of per) {
       if (party === h.author || (!broadcast && !h.to.includes(party))) continue;
-      const r = receipts.covering(h.seq);
-      if (r && heldByAudience(r.to, h, party) && (!best || earlier(r.w, best))) best = r.w;
+      const r = receipts.covering(h.seq, (to) => heldByAudience(to, h, party));
+      if (r && (!best || earlier(r.w, best))) best = r.w;
     }
     if (!best || best.t - h.claimed <= WITNESS_FLOOR_MS) return h;
     const t = h.claimed < best.t - this.#tolerance(h.author, best.party, best.t) ? best.t : h.claimed;

@@ -128,4 +128,17 @@ describe('witnessed time', () => {
     }
     expect(JSON.stringify(ev.result(AFTER))).toBe(JSON.stringify(expected));
   });
+
+  it('a receipt that does not count for the entry does not hide a later one that does: every holder finds the same witness', () => {
+    // UKR's first receipt covering the broadcast goes to RUS alone (USA holds it as a stub); its
+    // next, to "*", is the one every holder reads: it witnesses the notification everywhere.
+    const record = new RecordBuilder();
+    const n = record.add('RUS', trueSend - 60 * DAY, 'vd.activity.notification', notificationBody({ troops: 9000 }), { to: ['*'] });
+    const other = record.add('RUS', trueSend - 59 * DAY, 'note', { subject: 's', text: '' }, { to: ['*'] });
+    record.add('UKR', trueSend, 'receipt', { of: 'RUS', upto: n.seq, head: n.id }, { to: ['RUS'] });
+    const counted = record.add('UKR', trueSend + 5 * DAY, 'receipt', { of: 'RUS', upto: other.seq, head: other.id }, { to: ['*'] });
+    const whole = evaluateAll(record.entries, AFTER);
+    expect(byRule(whole, WITNESS.backDated).find((f) => f.evidence[0] === n.id)).toMatchObject({ evidence: [n.id, counted.id], at: iso(trueSend + 5 * DAY) });
+    for (const party of ['USA', 'RUS', 'UKR']) expect(JSON.stringify(evaluateAll(RecordBuilder.heldBy(record.entries, party), AFTER)), party).toBe(JSON.stringify(whole));
+  });
 });
